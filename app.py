@@ -1,0 +1,33 @@
+"""IPMD Policy Coherence Dashboard: page config, navigation and the shared sidebar. Nothing else."""
+import streamlit as st
+
+import components.theme  # noqa: F401  (sets the colour-blind-safe plotly template)
+from components.sidebar import edition_note, language_picker, year_picker
+from components.state import share_link, tr
+
+st.set_page_config(page_title="IPMD · Migration and Development", page_icon="🌍", layout="wide")
+
+language_picker()
+pages = {
+    tr("nav.explore"): [
+        st.Page("pages/overview.py", title=tr("nav.overview"), icon=":material/public:", default=True),
+        st.Page("pages/country.py", title=tr("nav.country"), icon=":material/flag:", url_path="country"),
+    ],
+    tr("nav.partnership"): [
+        st.Page("pages/coverage.py", title=tr("nav.coverage"), icon=":material/grid_view:", url_path="coverage"),
+        st.Page("pages/fund_flows.py", title=tr("nav.funds"), icon=":material/account_balance:", url_path="funds"),
+    ],
+    tr("nav.committee"): [
+        st.Page("pages/allocation.py", title=tr("nav.allocation"), icon=":material/gavel:", url_path="allocation"),
+    ],
+    tr("nav.about"): [
+        st.Page("pages/methods.py", title=tr("nav.methods"), icon=":material/menu_book:", url_path="methods"),
+    ],
+}
+page = st.navigation(pages)
+year_picker()
+edition_note()
+try:
+    page.run()
+finally:  # also after a page stops early, so every view can be shared
+    share_link()

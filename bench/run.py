@@ -1,0 +1,546 @@
+"""Performance benchmark of the dashboard (issue 8): starts the app, drives Debian's chromium, prints a table.
+
+    python bench/run.py            # full run: 5 repetitions, 10 concurrent sessions
+    python bench/run.py --quick    # CI: 2 repetitions; fails only where a figure is over twice its budget
+
+Measured, with every non-localhost host unresolvable inside chromium (the HTTP cache stays on, as
+for a real user; the browser tests use request routing instead, which turns the cache off):
+  * cold start: `streamlit run` started -> the overview fully drawn in a fresh browser;
+  * per page, warm (after one visit): opening the page's URL in a new tab -> every chart drawn
+    (median of N), the same by in-app navigation from the overview (median), the server's script
+    time per run (bench/serve.py times Streamlit's exec of app.py), bytes received over the
+    websocket per page view, and the ratio of the page's time to a baseline page with one chart;
+  * country switch on the profile: picking another country -> every chart redrawn (median);
+  * server resident memory (the streamlit process and its children) after visiting every page, and
+    peak/after 10 concurrent browser sessions that each visit every page (p95 page time, errors).
+
+Exit status: 0 when every figure is within budget (in --quick mode: within twice its budget),
+1 otherwise, 2 when the benchmark itself could not run. Results: <out>/latest.json and latest.md.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests" / "browser"))
+sys.path.insert(0, str(REPO))
+import browser_helpers as bh  # noqa: E402
+
+try:
+    import psutil
+except ImportError:  # pragma: no cover
+    psutil = None
+
+BUDGETS = {
+    "cold_start_s": 6.0,
+    "page_drawn_s": 1.5,
+    "country_switch_s": 1.0,
+    "script_ms": 250.0,
+    "ws_bytes": 2 * 1024 * 1024,
+    "rss_all_pages_mb": 500.0,
+    "rss_10_sessions_mb": 800.0,
+    "errors": 0,
+}
+# Pages whose useful view needs a query: opened with it (deep link), or picked after in-app navigation.
+DEEP_LINKS = {"/country": "/country?country=PHL"}
+SWITCH_COUNTRIES = ["Tonga", "Philippines", "Mexico", "Germany", "Kenya", "India"]
+
+
+def _t(key: str, default: str) -> str:
+    try:
+        from ipmd.i18n import t
+
+        return t(key)
+    except Exception:
+        return default
+
+
+# ------------------------------------------------------------------------------------------------
+# Measuring
+# ------------------------------------------------------------------------------------------------
+class Timings:
+    """Script runs recorded by bench/serve.py (one JSON line per run)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def between(self, start_wall: float, end_wall: float) -> list[dict]:
+        if not self.path.exists():
+            return []
+        out = []
+        for line in self.path.read_text().splitlines():
+            try:
+                rec = json.loads(line)
+            except ValueError:
+                continue
+            if start_wall <= rec["end"] <= end_wall:
+                out.append(rec)
+        return out
+
+
+def rss_mb(pid: int) -> float:
+    if psutil is None:
+        return float("nan")
+    try:
+        proc = psutil.Process(pid)
+        procs = [proc] + proc.children(recursive=True)
+    except psutil.NoSuchProcess:
+        return float("nan")
+    total = 0
+    for p in procs:
+        try:
+            total += p.memory_info().rss
+        except psutil.NoSuchProcess:
+            pass
+    return total / 1024 / 1024
+
+
+class WsCounter:
+    """Bytes received over Streamlit's websocket by one page."""
+
+    def __init__(self, page):
+        self.bytes = 0
+        self.frames = 0
+        page.on("websocket", self._on_ws)
+
+    def _on_ws(self, ws):
+        if "/_stcore/stream" in ws.url:
+            ws.on("framereceived", self._on_frame)
+
+    def _on_frame(self, payload):
+        self.frames += 1
+        self.bytes += len(payload) if isinstance(payload, (bytes, bytearray)) else len(payload.encode())
+
+
+def page_errors(page, watch: bh.Watch) -> list[str]:
+    errs = list(watch.errors())
+    try:
+        errs += [f"exception box: {e[:300]}" for e in bh.exception_texts(page)]
+    except Exception:
+        pass
+    return errs
+
+
+def view(context, url: str, timings: Timings, timeout: float = 60.0) -> dict:
+    """Open `url` in a new tab of `context`; time it until drawn; close the tab."""
+    page = context.new_page()
+    watch = bh.Watch()
+    watch.attach(page)
+    ws = WsCounter(page)
+    wall0, t0 = time.time(), time.perf_counter()
+    result = {"url": url, "ok": True, "errors": []}
+    try:
+        state = bh.goto_and_wait(page, url, timeout=timeout)
+        result["s"] = state["drawn_at"] - t0
+        result["charts"] = len(state["charts"])
+    except bh.NotDrawn as exc:
+        result.update(ok=False, s=float("nan"), charts=0)
+        result["errors"].append(str(exc)[:500])
+    page.wait_for_timeout(100)  # late websocket frames (page_profile, heartbeats) belong to this view
+    result["errors"] += page_errors(page, watch)
+    result["ok"] = result["ok"] and not result["errors"]
+    result["ws_bytes"] = ws.bytes
+    runs = timings.between(wall0, time.time())
+    result["script_ms"] = [r["ms"] for r in runs]
+    page.close()
+    return result
+
+
+def spa_nav(page, path: str, timeout: float = 60.0) -> float:
+    """Click the navigation link to `path` on an open page; seconds until every chart is drawn."""
+    before = bh.runs_finished(page)
+    link = page.locator(f'a[data-testid="stSidebarNavLink"][href$="{path}"], '
+                        f'a[data-testid="stTopNavLink"][href$="{path}"]').first
+    if path == "/":
+        link = page.locator('a[data-testid="stSidebarNavLink"], a[data-testid="stTopNavLink"]').first
+    t0 = time.perf_counter()
+    link.click()
+    state = bh.wait_until_drawn(page, min_finished=before + 1, timeout=timeout)
+    return state["drawn_at"] - t0
+
+
+def pick_country(page, name: str, timeout: float = 60.0) -> float:
+    """Pick `name` in the profile's country picker; seconds from the click on it to every chart redrawn."""
+    label = _t("profile.pick", "Country")
+    box = page.locator('[data-testid="stSelectbox"]').filter(
+        has=page.locator('[data-testid="stWidgetLabel"]', has_text=label)).first
+    box.locator("input").click()
+    page.keyboard.type(name)
+    option = page.locator('[role="option"]').filter(has_text=name).first
+    option.wait_for(timeout=15_000)
+    before = bh.runs_finished(page)
+    t0 = time.perf_counter()
+    option.click()
+    state = bh.wait_until_drawn(page, min_finished=before + 1, timeout=timeout)
+    return state["drawn_at"] - t0
+
+
+def new_context(browser):
+    ctx = browser.new_context(viewport=bh.VIEWPORT, locale="en-GB", timezone_id="UTC")
+    ctx.add_init_script(bh.INIT_SCRIPT)
+    return ctx
+
+
+def median(xs):
+    xs = [x for x in xs if x == x]  # drop NaN
+    return statistics.median(xs) if xs else float("nan")
+
+
+def p95(xs):
+    xs = sorted(x for x in xs if x == x)
+    if not xs:
+        return float("nan")
+    return xs[min(len(xs) - 1, int(round(0.95 * (len(xs) - 1))))]
+
+
+# ------------------------------------------------------------------------------------------------
+# Phases
+# ------------------------------------------------------------------------------------------------
+def measure_server(browser, script: Path, label: str, reps: int, tmp: Path, *, cwd: Path,
+                   paths: list[str] | None = None, log) -> tuple[dict, "bh.Server", Timings]:
+    """Start a server, measure its cold start, discover its pages, measure each page warm."""
+    timings = Timings(tmp / f"timings-{label}.jsonl")
+    srv = bh.start_server(script, cwd=cwd, wrapper=REPO / "bench" / "serve.py", wait=False,
+                          log_path=tmp / f"server-{label}.log",
+                          extra_env={"IPMD_BENCH_TIMINGS": str(timings.path)})
+    out = {"label": label}
+    ctx = new_context(browser)  # empty cache: a new user
+    try:
+        bh.wait_healthy(srv, timeout=120)
+        out["server_ready_s"] = srv.ready_at - srv.started_at
+        page = ctx.new_page()
+        watch = bh.Watch()
+        watch.attach(page)
+        state = bh.goto_and_wait(page, srv.url + "/", timeout=120)
+        out["cold_start_s"] = state["drawn_at"] - srv.started_at
+        out["cold_errors"] = page_errors(page, watch)
+        found = [link["path"] for link in bh.nav_links(page)] or ["/"]
+        page.close()
+    except Exception:
+        ctx.close()
+        srv.stop()
+        raise
+    paths = paths or found
+    log(f"[{label}] server ready {out['server_ready_s']:.2f} s, overview drawn {out['cold_start_s']:.2f} s "
+        f"after start; pages: {paths}")
+
+    out["pages"] = {}
+    for path in paths:
+        url = srv.url + DEEP_LINKS.get(path, path)
+        view(ctx, url, timings)  # warm-up: caches filled, JS compiled
+        views = [view(ctx, url, timings) for _ in range(reps)]
+        script = [ms for v in views for ms in v["script_ms"]]
+        res = {
+            "url": DEEP_LINKS.get(path, path),
+            "load_s": median([v["s"] for v in views]),
+            "load_s_all": [round(v["s"], 3) for v in views],
+            "script_ms": median(script),
+            "script_ms_max": max(script) if script else float("nan"),
+            "runs_per_view": len(script) / len(views) if views else 0,
+            "ws_bytes": median([v["ws_bytes"] for v in views]),
+            "charts": views[-1].get("charts", 0),
+            "errors": sorted({e for v in views for e in v["errors"]}),
+        }
+        out["pages"][path] = res
+        log(f"[{label}] {res['url']:<28} load {res['load_s']:.2f} s  script {res['script_ms']:.0f} ms  "
+            f"ws {res['ws_bytes'] / 1024:.0f} KiB  charts {res['charts']}  errors {len(res['errors'])}")
+
+    # in-app navigation: same session, from page to page via the navigation links
+    if len(paths) > 1:
+        page = ctx.new_page()
+        bh.goto_and_wait(page, srv.url + "/", timeout=60)
+        navs = {p: [] for p in paths}
+        for _ in range(reps):
+            for path in paths[1:] + paths[:1]:
+                try:
+                    navs[path].append(spa_nav(page, path))
+                except Exception as exc:  # noqa: BLE001
+                    out["pages"][path]["errors"].append(f"navigation: {str(exc)[:300]}")
+        for path in paths:
+            out["pages"][path]["nav_s"] = median(navs[path])
+        page.close()
+    ctx.close()
+    out["ctx_closed"] = True
+    return out, srv, timings
+
+
+def measure_switch(browser, srv, reps: int, log) -> dict:
+    ctx = new_context(browser)
+    page = ctx.new_page()
+    watch = bh.Watch()
+    watch.attach(page)
+    bh.goto_and_wait(page, srv.url + DEEP_LINKS["/country"], timeout=60)
+    times, errors = [], []
+    pick_country(page, SWITCH_COUNTRIES[0])  # warm-up
+    for i in range(reps):
+        name = SWITCH_COUNTRIES[1 + i % (len(SWITCH_COUNTRIES) - 1)]
+        try:
+            times.append(pick_country(page, name))
+        except Exception as exc:  # noqa: BLE001
+            errors.append(f"switch to {name}: {str(exc)[:300]}")
+    errors += page_errors(page, watch)
+    ctx.close()
+    res = {"switch_s": median(times), "switch_s_all": [round(x, 3) for x in times], "errors": errors}
+    log(f"country switch: median {res['switch_s']:.2f} s {res['switch_s_all']}  errors {len(errors)}")
+    return res
+
+
+def session_worker(base: str, paths: list[str], results: list, idx: int, barrier: threading.Barrier):
+    """One user in its own browser: open the overview, then visit every page by the navigation."""
+    from playwright.sync_api import sync_playwright
+
+    rec = {"session": idx, "times": [], "errors": []}
+    try:
+        with sync_playwright() as p:
+            browser = bh.launch_browser(p, block_network_in_browser=True)
+            ctx = new_context(browser)
+            page = ctx.new_page()
+            watch = bh.Watch()
+            watch.attach(page)
+            barrier.wait(timeout=120)
+            t0 = time.perf_counter()
+            state = bh.goto_and_wait(page, base + "/", timeout=120)
+            rec["times"].append(state["drawn_at"] - t0)
+            for path in paths[1:]:
+                try:
+                    rec["times"].append(spa_nav(page, path, timeout=120))
+                    if path in DEEP_LINKS:
+                        rec["times"].append(pick_country(page, SWITCH_COUNTRIES[idx % len(SWITCH_COUNTRIES)],
+                                                         timeout=120))
+                except Exception as exc:  # noqa: BLE001
+                    rec["errors"].append(f"{path}: {str(exc)[:300]}")
+            rec["errors"] += page_errors(page, watch)
+            browser.close()
+    except Exception as exc:  # noqa: BLE001
+        rec["errors"].append(f"session failed: {str(exc)[:300]}")
+    results.append(rec)
+
+
+def measure_concurrent(srv, paths: list[str], n: int, log) -> dict:
+    results: list = []
+    barrier = threading.Barrier(n)
+    peak = [rss_mb(srv.pid)]
+    stop = threading.Event()
+
+    def sample():
+        while not stop.is_set():
+            peak[0] = max(peak[0], rss_mb(srv.pid))
+            stop.wait(0.25)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    threads = [threading.Thread(target=session_worker, args=(srv.url, paths, results, i, barrier))
+               for i in range(n)]
+    t0 = time.perf_counter()
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(timeout=900)
+    stop.set()
+    sampler.join()
+    times = [x for r in results for x in r["times"]]
+    errors = [f"session {r['session']}: {e}" for r in results for e in r["errors"]]
+    if len(results) < n:
+        errors.append(f"only {len(results)} of {n} sessions finished")
+    res = {"sessions": n, "p95_s": p95(times), "median_s": median(times), "views": len(times),
+           "errors": errors, "rss_peak_mb": peak[0], "rss_after_mb": rss_mb(srv.pid),
+           "wall_s": time.perf_counter() - t0}
+    log(f"{n} sessions: {len(times)} page views in {res['wall_s']:.0f} s, p95 {res['p95_s']:.2f} s, "
+        f"RSS peak {res['rss_peak_mb']:.0f} MB, errors {len(errors)}")
+    return res
+
+
+# ------------------------------------------------------------------------------------------------
+# Report
+# ------------------------------------------------------------------------------------------------
+def check(results: dict, quick: bool) -> list[dict]:
+    factor = 2.0 if quick else 1.0
+    rows = []
+
+    def add(name, value, budget, unit):
+        limit = budget * factor
+        ok = value == value and value <= limit
+        rows.append({"figure": name, "value": value, "budget": budget, "limit": limit, "unit": unit, "ok": ok})
+
+    app = results["app"]
+    add("cold start", app["cold_start_s"], BUDGETS["cold_start_s"], "s")
+    for path, p in app["pages"].items():
+        add(f"page drawn {p['url']}", p.get("nav_s", p["load_s"]), BUDGETS["page_drawn_s"], "s")
+        add(f"script per run {p['url']}", p["script_ms"], BUDGETS["script_ms"], "ms")
+        add(f"websocket per view {p['url']}", p["ws_bytes"], BUDGETS["ws_bytes"], "B")
+    if "switch" in results:
+        add("country switch", results["switch"]["switch_s"], BUDGETS["country_switch_s"], "s")
+    add("RSS after all pages", results["rss_all_pages_mb"], BUDGETS["rss_all_pages_mb"], "MB")
+    if "concurrent" in results:
+        add(f"RSS with {results['concurrent']['sessions']} sessions (peak)", results["concurrent"]["rss_peak_mb"],
+            BUDGETS["rss_10_sessions_mb"], "MB")
+    errors = list(app.get("cold_errors", []))
+    for p in app["pages"].values():
+        errors += p["errors"]
+    errors += results.get("switch", {}).get("errors", [])
+    errors += results.get("concurrent", {}).get("errors", [])
+    results["all_errors"] = errors
+    rows.append({"figure": "errors", "value": len(errors), "budget": 0, "limit": 0, "unit": "",
+                 "ok": len(errors) == 0})
+    return rows
+
+
+def fmt(value, unit):
+    if value != value:
+        return "n/a"
+    if unit == "B":
+        return f"{value / 1024 / 1024:.2f} MB"
+    if unit == "s":
+        return f"{value:.2f} s"
+    if unit in ("ms", "MB"):
+        return f"{value:.0f} {unit}"
+    return f"{value:g}"
+
+
+def report(results: dict, rows: list[dict], quick: bool) -> str:
+    base = results["baseline"]["pages"]
+    lines = []
+    m = results["machine"]
+    lines.append(f"Benchmark {results['date']} on {m['cpus']} CPUs, {m['memory_gb']} GB RAM, {m['platform']}, "
+                 f"Python {m['python']}, Chromium {m['chromium']}; {results['reps']} repetitions"
+                 + (" (quick mode: limits are twice the budgets)" if quick else ""))
+    lines.append("")
+    lines.append(f"Cold start (server start -> overview drawn, empty browser cache): "
+                 f"{fmt(results['app']['cold_start_s'], 's')} (server healthy after "
+                 f"{fmt(results['app']['server_ready_s'], 's')}); baseline app: "
+                 f"{fmt(results['baseline']['cold_start_s'], 's')}")
+    lines.append("")
+    lines.append("Page drawn = in-app navigation from another page to every chart drawn (same session, warm "
+                 "caches; this is what the budget checks). Opened = the page's URL opened in a new tab (new "
+                 "session: Streamlit's frontend and plotly.js loaded from the browser cache and evaluated).")
+    lines.append("")
+    lines.append("| page | drawn (median) | x baseline | opened in new tab (median) | x baseline "
+                 "| script per run (median / max) | runs per view | websocket per view | charts | errors |")
+    lines.append("|---|---|---|---|---|---|---|---|---|---|")
+    bp = base["/"]
+    rows_out = [("baseline (one chart)", bp)] + [(p["url"], p) for p in results["app"]["pages"].values()]
+    for name, p in rows_out:
+        nav = p.get("nav_s", float("nan"))
+        lines.append(f"| {name} | {fmt(nav, 's')} | {_ratio(nav, bp.get('nav_s'))} | {fmt(p['load_s'], 's')} | "
+                     f"{_ratio(p['load_s'], bp['load_s'])} | {fmt(p['script_ms'], 'ms')} / "
+                     f"{fmt(p['script_ms_max'], 'ms')} | {p['runs_per_view']:.1f} | "
+                     f"{p['ws_bytes'] / 1024:.0f} KiB | {p['charts']} | {len(p['errors'])} |")
+    lines.append("")
+    if "switch" in results:
+        lines.append(f"Country switch on the profile (pick -> all charts redrawn): median "
+                     f"{fmt(results['switch']['switch_s'], 's')} over {len(results['switch']['switch_s_all'])}")
+    lines.append(f"Server memory (RSS, streamlit and children): {fmt(results['rss_all_pages_mb'], 'MB')} after "
+                 f"every page")
+    if "concurrent" in results:
+        c = results["concurrent"]
+        lines.append(f"{c['sessions']} concurrent browser sessions, each visiting every page: {c['views']} views, "
+                     f"p95 {fmt(c['p95_s'], 's')}, median {fmt(c['median_s'], 's')}, RSS peak "
+                     f"{fmt(c['rss_peak_mb'], 'MB')}, after {fmt(c['rss_after_mb'], 'MB')}, "
+                     f"errors {len(c['errors'])}")
+    lines.append("")
+    lines.append("| budget | value | budget | status |")
+    lines.append("|---|---|---|---|")
+    for r in rows:
+        status = "ok" if r["ok"] else ("**MISSED**" + (f" (> {fmt(r['limit'], r['unit'])})" if quick else ""))
+        lines.append(f"| {r['figure']} | {fmt(r['value'], r['unit'])} | {fmt(r['budget'], r['unit'])} | {status} |")
+    if results.get("all_errors"):
+        lines.append("")
+        lines.append("Errors:")
+        lines += [f"- {e}" for e in results["all_errors"][:40]]
+    return "\n".join(lines)
+
+
+def _ratio(value, base) -> str:
+    if value is None or base is None or value != value or base != base or not base:
+        return "–"
+    return f"{value / base:.2f}"
+
+
+def machine(browser_version: str) -> dict:
+    mem = psutil.virtual_memory().total / 1024 ** 3 if psutil else float("nan")
+    return {"cpus": os.cpu_count(), "memory_gb": round(mem, 1), "platform": platform.platform(terse=True),
+            "python": platform.python_version(), "chromium": browser_version, "node": platform.node()}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--quick", action="store_true", help="fewer repetitions; fail only over twice a budget")
+    ap.add_argument("--reps", type=int, default=None, help="repetitions per page (default 5, quick 2)")
+    ap.add_argument("--sessions", type=int, default=10, help="concurrent browser sessions (0: skip)")
+    ap.add_argument("--app", default=str(bh.app_path()), help="the app's main script")
+    ap.add_argument("--pages", nargs="*", help="page paths (default: the app's navigation)")
+    ap.add_argument("--out", default=str(REPO / "bench" / "results"), help="folder for latest.json/.md")
+    args = ap.parse_args(argv)
+    reps = args.reps or (2 if args.quick else 5)
+    out_dir = Path(args.out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+
+    def log(msg):
+        print(msg, flush=True)
+
+    if not bh.chromium_available():
+        print(f"chromium not found at {bh.CHROMIUM}", file=sys.stderr)
+        return 2
+    from playwright.sync_api import sync_playwright
+
+    app = Path(args.app).resolve()
+    results = {"date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "reps": reps,
+               "quick": args.quick, "budgets": BUDGETS}
+    srv = None
+    with tempfile.TemporaryDirectory(prefix="ipmd-bench-") as tmpdir:
+        tmp = Path(tmpdir)
+        try:
+            with sync_playwright() as p:
+                browser = bh.launch_browser(p, block_network_in_browser=True)
+                results["machine"] = machine(browser.version)
+                base, base_srv, _ = measure_server(browser, REPO / "bench" / "baseline_app.py", "baseline", reps,
+                                                   tmp, cwd=REPO, paths=["/", "/blank"], log=log)
+                base_srv.stop()
+                results["baseline"] = base
+                app_res, srv, _ = measure_server(browser, app, "app", reps, tmp, cwd=app.parent,
+                                                 paths=args.pages, log=log)
+                results["app"] = app_res
+                if "/country" in app_res["pages"]:
+                    results["switch"] = measure_switch(browser, srv, max(reps, 3), log)
+                results["rss_all_pages_mb"] = rss_mb(srv.pid)
+                log(f"server RSS after every page: {results['rss_all_pages_mb']:.0f} MB")
+                browser.close()
+            if args.sessions:
+                results["concurrent"] = measure_concurrent(srv, list(app_res["pages"]), args.sessions, log)
+        except Exception as exc:  # noqa: BLE001
+            log(f"benchmark could not run: {exc!r}")
+            if srv is not None:
+                log(srv.log_tail(40))
+            return 2
+        finally:
+            if srv is not None:
+                srv.stop()
+
+    rows = check(results, args.quick)
+    text = report(results, rows, args.quick)
+    print()
+    print(text)
+    results["checks"] = rows
+    (out_dir / "latest.json").write_text(json.dumps(results, indent=2, default=str))
+    (out_dir / "latest.md").write_text(text + "\n")
+    missed = [r["figure"] for r in rows if not r["ok"]]
+    if missed:
+        print(f"\nBUDGET MISSED: {', '.join(missed)}", file=sys.stderr)
+        return 1
+    print("\nall budgets met")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

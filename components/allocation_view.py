@@ -1,0 +1,401 @@
+"""The sections of the allocation review: notices, envelope, pipeline and record, the what-if round,
+the decision sheet and the changes since the last meeting. Figures come from ipmd.allocation."""
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+from plotly.subplots import make_subplots
+
+from components import charts, theme
+from components.data import connection, load
+from components.downloads import csv_download
+from components.kpi import Kpi, kpi_row
+from components.state import keep_in_url, lang, tr, url_multiselect, url_selectbox
+from ipmd import allocation, queries
+from ipmd.coverage import AREAS, GOALS, MODES, PIPELINE_STATUSES
+from ipmd.i18n import country_name, fmt_date, fmt_number, fmt_pct, fmt_usd
+from ipmd.whatif import WhatIf
+
+
+def usd(value, exact: bool = False) -> str:
+    return fmt_usd(value, lang(), compact=not exact)
+
+
+def share(value) -> str:
+    """A 0-1 share as '12.3%'."""
+    return fmt_pct(None if value is None or pd.isna(value) else value * 100, lang())
+
+
+def day(value) -> str:
+    return "–" if value is None or pd.isna(value) else fmt_date(pd.Timestamp(value).date(), lang())
+
+
+def status_label(status: str) -> str:
+    return tr(f"allocation.status.{status}")
+
+
+# ----------------------------------------------------------------------------------------- notices
+
+def committee_notice() -> None:
+    st.warning(tr("allocation.notice.confidential"), icon=":material/lock:")
+    user = getattr(st, "user", None)
+    if user is not None and getattr(user, "is_logged_in", False):
+        st.caption(tr("allocation.notice.signed_in", who=user.get("email") or user.get("name") or "?"))
+    else:
+        st.info(tr("allocation.notice.demo_mode"), icon=":material/lock_open:")
+
+
+# ---------------------------------------------------------------------------------------- envelope
+
+def envelope(env: allocation.Envelope) -> None:
+    as_of = day(env.as_of)
+    kpi_row([
+        Kpi(tr("allocation.env.available"), usd(env.available),
+            tr("allocation.env.available_note", deposited=usd(env.deposited), approved=usd(env.approved),
+               date=as_of), help=tr("allocation.env.available_help")),
+        Kpi(tr("allocation.env.unpaid"), usd(env.unpaid_pledges),
+            tr("allocation.env.unpaid_note", pledged=usd(env.pledged)), help=tr("allocation.env.unpaid_help")),
+        Kpi(tr("allocation.env.pipeline"), usd(env.pipeline_requested),
+            tr("allocation.env.pipeline_note", n=env.n_pipeline,
+               ratio=share(env.pipeline_requested / env.available) if env.available > 0 else "–")),
+    ])
+
+
+# ---------------------------------------------------------------------------------------- pipeline
+
+def pipeline_filters(pipe: pd.DataFrame) -> dict[str, list[str]]:
+    goal_names = load(queries.table, "goals").set_index("goal_id")["short_name"]
+    area_names = load(queries.table, "areas_of_work").set_index("area_id")["short_name"]
+    cols = st.columns(4)
+    chosen, rejected = {}, []
+    specs = [("partner", sorted(pipe["partner_id"].unique()), str),
+             ("goal", list(GOALS), lambda g: f"{g} {goal_names.get(g, '')}"),
+             ("area", list(AREAS), lambda a: f"{a} {area_names.get(a, '')}"),
+             ("status", list(PIPELINE_STATUSES), status_label)]
+    for col, (key, options, label) in zip(cols, specs):
+        chosen[key], bad = url_multiselect(tr(f"allocation.filter.{key}"), options, key=key, format_func=label,
+                                           container=col, placeholder=tr("allocation.filter.all"))
+        rejected += bad
+    if rejected:
+        st.warning(tr("allocation.filter.unknown", values=", ".join(v[:20] for v in rejected)))
+    return chosen
+
+
+PIPELINE_TABLE = ["project_id", "title", "partner_id", "status", "country_names", "goals", "area_id",
+                  "gfmd_item_id", "requested_usd", "duration_months", "submitted_date", "objectives",
+                  "expected_results"]
+
+
+def pipeline_table(shown: pd.DataFrame) -> None:
+    """The filtered pipeline; selecting a row opens its record below (the 'proposal' picker follows)."""
+    table = shown[PIPELINE_TABLE].assign(status=shown["status"].map(status_label),
+                                         submitted_date=shown["submitted_date"].dt.date)
+
+    def opened() -> None:
+        rows = st.session_state["pipeline_table"]["selection"]["rows"]
+        if rows and rows[0] < len(shown):
+            st.session_state["proposal"] = shown["project_id"].iloc[rows[0]]
+
+    cc = st.column_config
+    st.dataframe(table, key="pipeline_table", hide_index=True, on_select=opened, selection_mode="single-row",
+                 height=min(35 * (len(table) + 1) + 3, 600),
+                 column_config={
+                     "project_id": cc.TextColumn(tr("allocation.col.project_id"), pinned=True),
+                     "title": cc.TextColumn(tr("allocation.col.title"), width="large"),
+                     "partner_id": tr("allocation.col.partner"),
+                     "status": tr("allocation.col.status"),
+                     "country_names": cc.TextColumn(tr("allocation.col.countries"), width="medium"),
+                     "goals": tr("allocation.col.goals"),
+                     "area_id": tr("allocation.col.area"),
+                     "gfmd_item_id": tr("allocation.col.gfmd"),
+                     "requested_usd": cc.NumberColumn(tr("allocation.col.requested"), format="localized"),
+                     "duration_months": cc.NumberColumn(tr("allocation.col.duration"), format="%d"),
+                     "submitted_date": cc.DateColumn(tr("allocation.col.submitted")),
+                     "objectives": cc.TextColumn(tr("allocation.col.objectives"), width="large"),
+                     "expected_results": cc.TextColumn(tr("allocation.col.results"), width="large"),
+                 })
+    st.caption(tr("allocation.pipeline.summary", n=len(shown), total=usd(shown["requested_usd"].sum(), exact=True)))
+
+
+def proposal_picker(pipe: pd.DataFrame) -> str | None:
+    titles = dict(zip(pipe["project_id"], pipe["title"]))
+    partners = dict(zip(pipe["project_id"], pipe["partner_id"]))
+    value, rejected = url_selectbox(
+        tr("allocation.record.pick"), list(pipe["project_id"]), key="proposal", default=None, index=None,
+        format_func=lambda pid: f"{pid} · {partners[pid]} · {titles[pid]}",
+        placeholder=tr("allocation.record.placeholder"))
+    if rejected:
+        st.warning(tr("allocation.record.unknown", code=rejected[:30]))
+    return value
+
+
+def proposal_record(p: allocation.Proposal) -> None:
+    r = p.record
+    with st.container(border=True):
+        st.subheader(r["title"])
+        st.caption(tr("allocation.record.line", id=r["project_id"], partner=r["partner_name"],
+                      partner_id=r["partner_id"], status=status_label(r["status"]), date=day(r["submitted_date"])))
+        kpi_row([
+            Kpi(tr("allocation.col.requested"), usd(r["requested_usd"], exact=True)),
+            Kpi(tr("allocation.col.duration"),
+                tr("allocation.record.months", n="–" if pd.isna(r["duration_months"]) else int(r["duration_months"])),
+                tr("allocation.record.period", start=day(r["start_date"]), end=day(r["end_date"]))),
+            Kpi(tr("allocation.col.area"), f"{r['area_id']} · {r['area_name']}", p.area_wording),
+        ])
+        left, right = st.columns(2)
+        with left:
+            st.markdown(f"**{tr('allocation.record.objectives')}**")
+            st.markdown(r["objectives"])
+            st.markdown(f"**{tr('allocation.record.results')}**")
+            st.markdown(r["expected_results"])
+        with right:
+            st.markdown(f"**{tr('allocation.record.countries')}**")
+            st.markdown("\n".join(f"- {c.name} ({c.iso3}): {share(c.share)}" for c in p.countries.itertuples())
+                        or tr("allocation.record.no_country"))
+            st.markdown(f"**{tr('allocation.record.goals')}**")
+            st.markdown("\n".join(
+                f"- {g.goal_id} {g.short_name}: {share(g.weight)}"
+                + (f" ({tr('allocation.record.primary')})" if g.is_primary else "") for g in p.goals.itertuples()))
+            st.markdown(f"**{tr('allocation.record.gfmd')}**")
+            if p.gfmd:
+                st.markdown(f"{p.gfmd['gfmd_item_id']}: {p.gfmd['title']} ({p.gfmd['meeting']})")
+            else:
+                st.markdown(tr("allocation.record.no_gfmd"))
+
+
+# ------------------------------------------------------------------------------------------- round
+
+def counting_mode() -> str:
+    """Primary goal only, or every goal by its weight; kept in the URL as ?count=weighted."""
+    url_value = st.query_params.get("count")
+    if url_value is not None and (url_value != st.session_state.get("_url_count") or "count" not in st.session_state):
+        st.session_state["count"] = url_value if url_value in MODES else MODES[0]
+    if st.session_state.get("count") not in MODES:
+        st.session_state["count"] = MODES[0]
+    mode = st.radio(tr("allocation.round.mode"), MODES, key="count", horizontal=True,
+                    format_func=lambda m: tr(f"allocation.mode.{m}"), help=tr("allocation.round.mode_help"))
+    mode = mode if mode in MODES else MODES[0]
+    keep_in_url("count", mode, MODES[0])
+    st.session_state["_url_count"] = None if mode == MODES[0] else mode
+    return mode
+
+
+def round_editor(pipe: pd.DataFrame) -> allocation.Selection:
+    """The what-if table: tick proposals, change an amount for a partial approval."""
+    cc = st.column_config
+    edited = st.data_editor(
+        allocation.editor_frame(pipe), key="round_editor", hide_index=True, num_rows="fixed",
+        height=min(35 * (len(pipe) + 1) + 3, 600),
+        disabled=["project_id", "title", "partner_id", "primary_goal", "area_id", "countries", "requested_usd"],
+        column_config={
+            "include": cc.CheckboxColumn(tr("allocation.round.include"), help=tr("allocation.round.include_help"),
+                                         pinned=True),
+            "project_id": cc.TextColumn(tr("allocation.col.project_id")),
+            "title": cc.TextColumn(tr("allocation.col.title"), width="large"),
+            "partner_id": tr("allocation.col.partner"),
+            "primary_goal": tr("allocation.col.primary_goal"),
+            "area_id": tr("allocation.col.area"),
+            "countries": tr("allocation.col.countries"),
+            "requested_usd": cc.NumberColumn(tr("allocation.col.requested"), format="localized"),
+            "amount_usd": cc.NumberColumn(tr("allocation.round.amount"), help=tr("allocation.round.amount_help"),
+                                          min_value=0.0, step=1000.0, format="localized"),
+        })
+    return allocation.selection_from(edited)
+
+
+def balance(result: WhatIf) -> None:
+    kpi_row([
+        Kpi(tr("allocation.round.available"), usd(result.available_before), usd(result.available_before, exact=True)),
+        Kpi(tr("allocation.round.selected"), usd(result.selected_total),
+            tr("allocation.round.selected_note", n=len(result.selection),
+               exact=usd(result.selected_total, exact=True))),
+        Kpi(tr("allocation.round.remaining"), usd(result.remaining), usd(result.remaining, exact=True),
+            help=tr("allocation.round.remaining_help")),
+    ])
+    if result.over_committed:
+        st.error(tr("allocation.round.over", shortfall=usd(result.shortfall, exact=True),
+                    available=usd(result.available_before, exact=True)), icon=":material/error:")
+    sel = result.selection
+    for r in sel.loc[sel["exceeds_request"]].itertuples():
+        st.warning(tr("allocation.round.exceeds", id=r.project_id, amount=usd(r.amount, exact=True),
+                      requested=usd(r.requested_usd, exact=True)))
+    partial = sel.loc[sel["is_partial"] & (sel["amount"] > 0)]
+    if len(partial):
+        st.caption(tr("allocation.round.partial", ids=", ".join(partial["project_id"])))
+    zero = sel.loc[sel["amount"] <= 0]
+    if len(zero):
+        st.caption(tr("allocation.round.zero", ids=", ".join(zero["project_id"])))
+
+
+def coverage_figure(result: WhatIf, goal_names: dict, area_names: dict) -> go.Figure:
+    """Approved US$ by goal and by area of work, before and after the selection."""
+    fig = make_subplots(rows=1, cols=2, subplot_titles=(tr("allocation.cov.by_goal"), tr("allocation.cov.by_area")),
+                        column_widths=[0.6, 0.4], horizontal_spacing=0.08)
+    for col, (frame, key, names) in enumerate(((result.coverage_by_goal, "goal_id", goal_names),
+                                               (result.coverage_by_area, "area_id", area_names)), start=1):
+        labels = [f"{k} {names.get(k, '')}" for k in frame[key]]
+        for when, colour in (("before", theme.OKABE_ITO[5]), ("after", theme.OKABE_ITO[0])):
+            name = tr(f"allocation.cov.{when}")
+            fig.add_trace(go.Bar(x=labels, y=frame[f"approved_{when}"], name=name, marker_color=colour,
+                                 legendgroup=when, showlegend=col == 1,
+                                 customdata=frame[[f"n_projects_{when}", f"share_{when}"]],
+                                 hovertemplate="%{x}: US$%{y:,.0f} · %{customdata[0]} "
+                                               + tr("allocation.cov.projects") + " · %{customdata[1]:.1%}"
+                                               + f"<extra>{name}</extra>"),
+                          row=1, col=col)
+    fig.update_layout(barmode="group", height=360, yaxis=dict(tickprefix="US$", tickformat="~s"),
+                      yaxis2=dict(tickprefix="US$", tickformat="~s"))
+    return fig
+
+
+def coverage(result: WhatIf) -> None:
+    goals = load(queries.table, "goals").set_index("goal_id")["short_name"].to_dict()
+    areas = load(queries.table, "areas_of_work").set_index("area_id")["short_name"].to_dict()
+    st.markdown(f"**{tr('allocation.cov.title')}**")
+    changes = [f"{r.goal_id} {goals.get(r.goal_id, '')} +{usd(r.approved_change)}"
+               for r in result.coverage_by_goal.itertuples() if r.approved_change > 0]
+    changes += [f"{r.area_id} {areas.get(r.area_id, '')} +{usd(r.approved_change)}"
+                for r in result.coverage_by_area.itertuples() if r.approved_change > 0]
+    least = result.coverage_by_goal.sort_values(["approved_after", "goal_id"]).iloc[0]
+    summary = tr("allocation.cov.summary", changes="; ".join(changes) or tr("allocation.cov.no_change"),
+                 least=f"{least.goal_id} {goals.get(least.goal_id, '')}", least_share=share(least.share_after))
+    st.plotly_chart(coverage_figure(result, goals, areas), key="allocation_coverage", config=charts.CHART_CONFIG,
+                    alt=summary)
+    st.markdown(summary)
+    with st.expander(tr("common.data_table")):
+        table = pd.concat([result.coverage_by_goal.rename(columns={"goal_id": "id"}),
+                           result.coverage_by_area.rename(columns={"area_id": "id"})], ignore_index=True)
+        st.dataframe(table, hide_index=True, key="allocation_coverage_table")
+        csv_download(table, "ipmd_allocation_coverage.csv", key="allocation_coverage_csv")
+
+
+def high_need(result: WhatIf) -> None:
+    names = {row["iso3"]: country_name(row, lang()) for row in load(queries.countries).to_dict("records")}
+    st.markdown(f"**{tr('allocation.need.title')}**")
+    st.metric(tr("allocation.need.reached"), tr("allocation.need.n_of", n=result.n_high_need_reached,
+                                                total=len(result.high_need)), border=True,
+              help=tr("allocation.need.help"))
+    if result.high_need_reached:
+        st.markdown(tr("allocation.need.which", countries=", ".join(
+            f"{names.get(c, c)} ({c})" for c in result.high_need_reached)))
+    missed = [c for c in result.high_need if c not in result.high_need_reached]
+    if missed:
+        st.caption(tr("allocation.need.missed", countries=", ".join(f"{names.get(c, c)} ({c})" for c in missed)))
+
+
+def _hhi(value) -> str:
+    return "–" if value is None or pd.isna(value) else fmt_number(value, lang(), 3)
+
+
+def concentration(result: WhatIf) -> None:
+    st.markdown(f"**{tr('allocation.conc.title')}**")
+    cols = st.columns(2)
+    for col, kind, before, after in ((cols[0], "partner", result.partner_before, result.partner_after),
+                                     (cols[1], "country", result.country_before, result.country_after)):
+        with col:
+            delta = None
+            if not pd.isna(after.largest_share) and not pd.isna(before.largest_share):
+                delta = tr("allocation.conc.points", value=fmt_number((after.largest_share - before.largest_share)
+                                                                     * 100, lang(), 1))
+            st.metric(tr(f"allocation.conc.largest_{kind}", name=after.largest or "–"), share(after.largest_share),
+                      delta=delta, delta_color="inverse", border=True,
+                      help=tr("allocation.conc.largest_help"))
+            hhi_delta = None if pd.isna(after.hhi) or pd.isna(before.hhi) else fmt_number(after.hhi - before.hhi,
+                                                                                          lang(), 3)
+            st.metric(tr(f"allocation.conc.hhi_{kind}"), _hhi(after.hhi), delta=hhi_delta, delta_color="inverse",
+                      border=True, help=tr("allocation.conc.hhi_help"))
+            st.caption(tr("allocation.conc.before", share=share(before.largest_share), name=before.largest or "–",
+                          hhi=_hhi(before.hhi), n=after.n))
+    with st.expander(tr("allocation.conc.table")):
+        st.dataframe(result.partner_shares, hide_index=True, key="allocation_partner_shares")
+        st.dataframe(result.country_shares, hide_index=True, key="allocation_country_shares")
+
+
+def world_bank(result: WhatIf, env: allocation.Envelope) -> None:
+    st.markdown(f"**{tr('allocation.wb.title')}**")
+    left, right = st.columns(2)
+    with left:
+        st.metric(tr("allocation.wb.internal"), share(result.wb_internal_share), border=True,
+                  help=tr("allocation.env.wb_help"))
+        st.caption(tr("allocation.wb.internal_note", ceiling=share(result.ceiling),
+                      status=tr(f"allocation.wb.{env.wb_status}"), wb=usd(result.wb_internal_deposits, exact=True),
+                      deposits=usd(result.deposits, exact=True)))
+    with right:
+        st.metric(tr("allocation.wb.partner"), share(result.wb_partner_share_after), border=True,
+                  help=tr("allocation.wb.partner_help"))
+        st.caption(tr("allocation.wb.partner_note", before=share(result.wb_partner_share_before)))
+    if result.wb_internal_over_ceiling:
+        st.error(tr("allocation.wb.breached_msg", share=share(result.wb_internal_share), ceiling=share(result.ceiling)))
+
+
+def decision_downloads(selection: allocation.Selection, year: int, mode: str) -> None:
+    """XLSX and CSV, built when clicked from the same selection the page shows."""
+    st.markdown(f"**{tr('allocation.sheet.title')}**")
+    st.caption(tr("allocation.sheet.help"))
+    con, language = connection(), lang()
+
+    def sheet() -> allocation.DecisionSheet:
+        return allocation.decision_sheet(con, selection, year, mode, lang=language)
+
+    stamp = date.today().isoformat()
+    left, right = st.columns(2)
+    left.download_button(tr("allocation.sheet.xlsx"), data=lambda: allocation.sheet_xlsx(sheet()),
+                         file_name=f"ipmd_decision_sheet_{stamp}.xlsx", key="sheet_xlsx", on_click="ignore",
+                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                         icon=":material/table_view:")
+    right.download_button(tr("allocation.sheet.csv"), data=lambda: allocation.sheet_csv(sheet()),
+                          file_name=f"ipmd_decision_sheet_{stamp}.csv", key="sheet_csv", on_click="ignore",
+                          mime="text/csv", icon=":material/download:")
+
+
+# ----------------------------------------------------------------------------- since the last meeting
+
+def since_picker(default: date | None, first: date | None, last: date | None) -> date:
+    url_value = st.query_params.get("since")
+    if url_value is not None and url_value != st.session_state.get("_url_since"):
+        try:
+            st.session_state["since"] = date.fromisoformat(url_value)
+        except ValueError:
+            st.warning(tr("allocation.since.bad_date", value=url_value[:20]))
+    if "since" not in st.session_state:
+        st.session_state["since"] = default or last or date.today()
+    picked = st.date_input(tr("allocation.since.pick"), key="since", min_value=first, max_value=None,
+                           help=tr("allocation.since.help"), format="YYYY-MM-DD")
+    keep_in_url("since", picked.isoformat(), (default or date.today()).isoformat())
+    st.session_state["_url_since"] = None if default and picked == default else picked.isoformat()
+    return picked
+
+
+def changes(ch: allocation.Changes) -> None:
+    totals = ch.totals.set_index("txn_type")
+    kpi_row([Kpi(tr(f"allocation.txn.{t}"), usd(totals.loc[t, "amount_usd"]),
+                 tr("allocation.since.n", n=int(totals.loc[t, "n"]))) for t in allocation.TXN_TYPES])
+    if ch.transactions.empty and ch.added.empty and ch.decided.empty:
+        st.info(tr("allocation.since.nothing", date=day(ch.since)))
+        return
+    left, right = st.columns(2)
+    with left:
+        st.markdown(f"**{tr('allocation.since.added', n=len(ch.added))}**")
+        if len(ch.added):
+            st.dataframe(ch.added.assign(status=ch.added["status"].map(status_label),
+                                         submitted_date=ch.added["submitted_date"].dt.date),
+                         hide_index=True, key="since_added",
+                         column_config={"requested_usd": st.column_config.NumberColumn(format="localized")})
+    with right:
+        st.markdown(f"**{tr('allocation.since.decided', n=len(ch.decided))}**")
+        if len(ch.decided):
+            st.dataframe(ch.decided.assign(decision=ch.decided["decision"].map(
+                lambda d: tr(f"allocation.decision.{d}")), decision_date=ch.decided["decision_date"].dt.date)
+                .drop(columns="status"), hide_index=True, key="since_decided",
+                column_config={c: st.column_config.NumberColumn(format="localized")
+                               for c in ("requested_usd", "approved_usd")})
+    st.markdown(f"**{tr('allocation.since.transactions', n=len(ch.transactions), date=day(ch.since))}**")
+    listed = ch.transactions.assign(txn_date=ch.transactions["txn_date"].dt.date,
+                                    txn_type=ch.transactions["txn_type"].map(lambda t: tr(f"allocation.txn.{t}")))
+    st.dataframe(listed, hide_index=True, key="since_transactions",
+                 column_config={"amount_usd": st.column_config.NumberColumn(format="localized"),
+                                "amount_original": st.column_config.NumberColumn(format="localized")})
+    csv_download(ch.transactions, f"ipmd_changes_since_{ch.since.isoformat()}.csv", key="since_csv")

@@ -1,0 +1,390 @@
+"""The goal-coverage page's pieces: URL-bound sliders and toggles, the matrix heatmap, the need-versus-coverage
+scatter, and small label helpers. Figure builders return go.Figure; nothing here reads the database."""
+from __future__ import annotations
+
+import hashlib
+from typing import Callable, Sequence
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from components import theme
+from components.downloads import csv_download
+from components.provenance import source_label
+from components.state import lang, tr
+from ipmd import need
+from ipmd.coverage_report import MONEY, NEED_SOURCES
+from ipmd.i18n import DEFAULT_LANGUAGE, catalog, fmt_number, fmt_usd
+
+# need indicator -> short URL key of its weight (?w_emig=1.5)
+WEIGHT_KEYS: dict[str, str] = {
+    "emigrant_pct_pop": "w_emig",
+    "immigrant_pct_pop": "w_immig",
+    "remittances_pct_gdp": "w_remit",
+    "refugees_per_1000": "w_refug",
+    "remittance_cost_gap": "w_cost",
+    "female_share": "w_female",
+}
+QUADRANT_KEYS = {need.QUADRANT_GAP: "gap", need.QUADRANT_HIGH_COVERED: "high_covered",
+                 need.QUADRANT_LOW_COVERED: "low_covered", need.QUADRANT_LOW_UNCOVERED: "low_uncovered",
+                 need.QUADRANT_MISSING: "missing"}
+QUADRANT_COLOURS = {need.QUADRANT_GAP: theme.OKABE_ITO[3], need.QUADRANT_HIGH_COVERED: theme.OKABE_ITO[0],
+                    need.QUADRANT_LOW_COVERED: theme.OKABE_ITO[2], need.QUADRANT_LOW_UNCOVERED: "#999999"}
+
+
+# ------------------------------------------------------------------------------------------- labels
+def label(prefix: str, value) -> str:
+    """tr(f"{prefix}.{value}") when such a message exists, else the value itself (data the app does not know)."""
+    key = f"{prefix}.{value}"
+    return tr(key) if key in catalog(DEFAULT_LANGUAGE) else str(value)
+
+
+def goal_label(goal_id: str) -> str:
+    return f"{goal_id} · {label('coverage.goal', goal_id)}"
+
+
+def area_label(area_id: str) -> str:
+    return f"{area_id} · {label('coverage.area', area_id)}"
+
+
+def quadrant_label(quadrant: str) -> str:
+    return tr(f"coverage.quadrant.{QUADRANT_KEYS.get(quadrant, 'missing')}")
+
+
+def usd(value) -> str:
+    return fmt_usd(value, lang())
+
+
+# ------------------------------------------------------------------------------------------- URL-bound widgets
+# Same contract as components.state.url_selectbox: the URL value wins when it was not written by this widget,
+# a value that names nothing is returned as `rejected` (the page says so) and the default is used.
+def _from_url(key: str) -> str | None:
+    url_value = st.query_params.get(key)
+    if url_value is not None and (url_value != st.session_state.get(f"_url_{key}") or key not in st.session_state):
+        return url_value
+    return None
+
+
+def _write_url(key: str, text: str | None) -> None:
+    if text is None:
+        st.query_params.pop(key, None)
+    else:
+        st.query_params[key] = text
+    st.session_state[f"_url_{key}"] = text
+
+
+def url_slider(label_text: str, key: str, default: float, *, min_value: float, max_value: float, step: float,
+               container=None, **widget_args) -> tuple[float, str | None]:
+    """A float slider kept in the URL as ?key=1.5 (removed at its default). Returns (value, rejected)."""
+    container = container or st
+    rejected, url_value = None, _from_url(key)
+    if url_value is not None:
+        try:
+            number = float(url_value)
+            if not (min_value <= number <= max_value) or not np.isfinite(number):
+                raise ValueError(url_value)
+            st.session_state[key] = round(round(number / step) * step, 6)
+        except ValueError:
+            rejected = url_value
+            st.session_state[key] = float(default)
+    if key not in st.session_state:
+        st.session_state[key] = float(default)
+    value = container.slider(label_text, float(min_value), float(max_value), step=float(step), key=key,
+                             **widget_args)
+    _write_url(key, None if value == default else f"{value:g}")
+    return value, rejected
+
+
+def url_toggle(label_text: str, key: str, default: bool = False, *, container=None,
+               **widget_args) -> tuple[bool, str | None]:
+    """A toggle kept in the URL as ?key=1 or ?key=0 (removed at its default). Returns (value, rejected)."""
+    container = container or st
+    rejected, url_value = None, _from_url(key)
+    if url_value is not None:
+        if url_value in ("1", "0", "true", "false"):
+            st.session_state[key] = url_value in ("1", "true")
+        else:
+            rejected = url_value
+            st.session_state[key] = default
+    if key not in st.session_state:
+        st.session_state[key] = default
+    value = container.toggle(label_text, key=key, **widget_args)
+    _write_url(key, None if value == default else ("1" if value else "0"))
+    return value, rejected
+
+
+def url_choice(widget: Callable, label_text: str, options: Sequence[str], key: str, default: str | None,
+               **widget_args) -> tuple[str | None, str | None]:
+    """A single choice (st.segmented_control, st.pills, st.radio...) kept in the URL as ?key=<option>."""
+    rejected, url_value = None, _from_url(key)
+    if url_value is not None:
+        if url_value in options:
+            st.session_state[key] = url_value
+        else:
+            rejected = url_value
+            st.session_state[key] = default
+    if key not in st.session_state or st.session_state[key] not in (*options, None):
+        st.session_state[key] = default
+    value = widget(label_text, options, key=key, **widget_args)
+    _write_url(key, None if value is None or value == default else str(value))
+    return value, rejected
+
+
+def url_year_range(label_text: str, first: int, last: int, *, keys: tuple[str, str] = ("from", "to"),
+                   container=None, **widget_args) -> tuple[tuple[int, int], list[str]]:
+    """A year-range slider kept in the URL as ?from=2010&to=2012 (each removed at its end of the range)."""
+    container = container or st
+    key = "period"
+    rejected: list[str] = []
+    outside = {k: _from_url(k) for k in keys}
+    if any(v is not None for v in outside.values()) or key not in st.session_state:
+        current = st.session_state.get(key, (first, last))
+        chosen = list(current)
+        for i, k in enumerate(keys):
+            text = st.query_params.get(k)
+            if text is None:
+                continue
+            try:
+                year_value = int(text)
+                if not first <= year_value <= last:
+                    raise ValueError(text)
+                chosen[i] = year_value
+            except ValueError:
+                rejected.append(text)
+                chosen[i] = (first, last)[i]
+        if chosen[0] > chosen[1]:
+            rejected.append(f"{chosen[0]}>{chosen[1]}")
+            chosen = [first, last]
+        st.session_state[key] = tuple(chosen)
+    value = container.slider(label_text, first, last, key=key, step=1, **widget_args)
+    _write_url(keys[0], None if value[0] == first else str(value[0]))
+    _write_url(keys[1], None if value[1] == last else str(value[1]))
+    return (int(value[0]), int(value[1])), rejected
+
+
+# ------------------------------------------------------------------------------------------- figures
+def matrix_heatmap(cells: pd.DataFrame, goals: Sequence[str], areas: Sequence[str],
+                   counted_as: str) -> go.Figure:
+    """Goals (rows, first on top) x areas (columns): colour = money approved; each cell says projects,
+    approved and disbursed."""
+    grid = cells.set_index(["goal_id", "area_id"])
+    z, text = [], []
+    for g in goals:
+        row_z, row_t = [], []
+        for a in areas:
+            c = grid.loc[(g, a)]
+            row_z.append(float(c["approved"]))
+            row_t.append(tr("coverage.matrix.cell", approved=usd(c["approved"]), n=int(c["n_projects"]),
+                            disbursed=usd(c["disbursed"])))
+        z.append(row_z)
+        text.append(row_t)
+    fig = go.Figure(go.Heatmap(
+        z=z, x=[area_label(a) for a in areas], y=[goal_label(g) for g in goals], text=text,
+        texttemplate="%{text}", textfont=dict(size=14), colorscale=theme.SEQUENTIAL, zmin=0,
+        hovertemplate="<b>%{y}</b><br>%{x}<br>%{text}<extra></extra>", xgap=4, ygap=4,
+        colorbar=dict(title=dict(text=tr("coverage.matrix.colour", counted=counted_as), side="right"),
+                      thickness=12, tickformat="~s", tickprefix="US$")))
+    fig.update_layout(height=380, margin=dict(l=10, r=10, t=10, b=10),
+                      yaxis=dict(autorange="reversed", automargin=True, tickfont=dict(size=13)),
+                      xaxis=dict(side="top", automargin=True, tickfont=dict(size=13)))
+    return fig
+
+
+def _jitter(iso3: str, spread: float) -> float:
+    """A small, stable offset per country (the same every run), so the countries with nothing spread out."""
+    h = int(hashlib.sha1(iso3.encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
+    return (h - 0.5) * 2 * spread
+
+
+def need_scatter(table: pd.DataFrame, cutoff: float) -> go.Figure:
+    """Need score (y) against money approved (x, log scale; countries with nothing in a 'none' column on the left),
+    one colour per quadrant, the two thresholds as dashed lines and each quadrant named in its corner.
+    table: iso3, name, score, approved, n_projects, quadrant (scored countries only)."""
+    t = table.dropna(subset=["score"]).copy()
+    positive = t.loc[t["approved"] > 0, "approved"]
+    low = float(positive.min()) if len(positive) else 1e5
+    high = float(positive.max()) if len(positive) else 1e6
+    zero_x = low / 6
+    t["x"] = [a if a > 0 else zero_x * 10 ** _jitter(i, 0.18) for a, i in zip(t["approved"], t["iso3"])]
+    t["money"] = [usd(a) for a in t["approved"]]
+    t["score_text"] = [fmt_number(s, lang(), 2) for s in t["score"]]
+    fig = go.Figure()
+    for quadrant in (need.QUADRANT_GAP, need.QUADRANT_HIGH_COVERED, need.QUADRANT_LOW_UNCOVERED,
+                     need.QUADRANT_LOW_COVERED):
+        rows = t[t["quadrant"] == quadrant]
+        if rows.empty:
+            continue
+        fig.add_trace(go.Scatter(
+            x=rows["x"], y=rows["score"], mode="markers", name=quadrant_label(quadrant),
+            marker=dict(size=9 if quadrant == need.QUADRANT_GAP else 7, color=QUADRANT_COLOURS[quadrant],
+                        line=dict(color="white", width=0.6), opacity=0.9),
+            customdata=rows[["iso3", "name", "money", "score_text", "n_projects"]],
+            hovertemplate=tr("coverage.scatter.hover") + "<extra></extra>"))
+    split_x = np.sqrt(zero_x * low)
+    fig.add_vline(x=split_x, line=dict(color="#555555", dash="dash", width=1))
+    if np.isfinite(cutoff):
+        fig.add_hline(y=cutoff, line=dict(color="#555555", dash="dash", width=1))
+    left_mid, right_mid = np.sqrt(zero_x / 3 * split_x), np.sqrt(split_x * high * 3)
+    corners = ((left_mid, 1.04, "gap", "center"), (right_mid, 1.04, "high_covered", "center"),
+               (left_mid, -0.06, "low_uncovered", "center"), (right_mid, -0.06, "low_covered", "center"))
+    for x, y, key, align in corners:
+        fig.add_annotation(x=np.log10(x), y=y, text=f"<b>{tr(f'coverage.quadrant.{key}')}</b>", showarrow=False,
+                           xanchor=align, font=dict(size=12, color="#333333"), bgcolor="rgba(255,255,255,0.8)")
+    ticks = [v for v in (1e5, 3e5, 1e6, 3e6, 1e7, 3e7) if low / 2 <= v <= high * 2]
+    fig.update_layout(
+        height=480, legend=dict(orientation="h", y=-0.18, yanchor="top", x=0),
+        xaxis=dict(type="log", title=tr("coverage.scatter.x"), range=[np.log10(zero_x / 3), np.log10(high * 3)],
+                   tickvals=[zero_x, *ticks], ticktext=[tr("coverage.scatter.none"), *[usd(v) for v in ticks]],
+                   showgrid=False),
+        yaxis=dict(title=tr("coverage.scatter.y"), range=[-0.12, 1.1], zeroline=False))
+    return fig
+
+
+# ------------------------------------------------------------------------------------------- tables and sections
+def with_names(frame: pd.DataFrame, name_of: dict[str, str]) -> pd.DataFrame:
+    """frame + `name` (the country's name in the interface language), placed first."""
+    out = frame.copy()
+    out.insert(0, "name", [name_of.get(i, i) for i in out["iso3"]])
+    return out
+
+
+def columns() -> dict:
+    """Column headers and formats for every table of the page (in the interface language)."""
+    money = {c: st.column_config.NumberColumn(tr(f"coverage.col.{c}"), format="dollar")
+             for c in ("approved", "disbursed", "spent")}
+    pct = {c: st.column_config.NumberColumn(tr(f"coverage.col.{c}"), format="%.1f")
+           for c in ("emigrant_pct_pop", "immigrant_pct_pop", "remittances_pct_gdp", "refugees_per_1000",
+                     "remittance_cost_inbound_pct", "female_share")}
+    text = {c: st.column_config.TextColumn(tr(f"coverage.col.{c}"))
+            for c in ("name", "iso3", "region", "un_region", "income_group", "project_id", "title", "partner_id",
+                      "status", "gfmd_item_id", "goal_id", "area_id", "quadrant", "meeting", "item_type",
+                      "item_title", "follow_up")}
+    numbers = {
+        "n_projects": st.column_config.NumberColumn(tr("coverage.col.n_projects"), format="%d"),
+        "n_funded": st.column_config.NumberColumn(tr("coverage.col.n_funded"), format="%d"),
+        "n_countries_funded": st.column_config.NumberColumn(tr("coverage.col.n_countries_funded"), format="%d"),
+        "project_weight": st.column_config.NumberColumn(tr("coverage.col.project_weight"), format="%.1f"),
+        "weight": st.column_config.NumberColumn(tr("coverage.col.weight"), format="%.2f"),
+        "score": st.column_config.ProgressColumn(tr("coverage.col.score"), format="%.2f", min_value=0.0,
+                                                max_value=1.0),
+        "gap_rank": st.column_config.NumberColumn(tr("coverage.col.gap_rank"), format="%d"),
+        "rank": st.column_config.NumberColumn(tr("coverage.col.rank"), format="%d"),
+        "n_available": st.column_config.NumberColumn(tr("coverage.col.n_available"), format="%d"),
+        "year": st.column_config.NumberColumn(tr("coverage.col.year"), format="%d"),
+    }
+    return {**text, **numbers, **pct, **money}
+
+
+def show_region_totals(regions: pd.DataFrame, cov) -> None:
+    """Money approved per UN region beside the map, then the money with no country, then the total."""
+    rows = [(r.region, usd(r.approved), int(r.n_countries_funded)) for r in regions.itertuples()]
+    if cov.without_country["n_projects"]:
+        rows.append((tr("coverage.map.global"), usd(cov.without_country["approved"]), None))
+    rows.append((f"**{tr('coverage.map.total')}**", f"**{usd(cov.approved)}**", None))
+    header = f"| {tr('coverage.col.region')} | {tr('coverage.col.approved')} | {tr('coverage.col.n_countries_funded')} |"
+    lines = [header, "|:--|--:|--:|"] + [f"| {a} | {b} | {'' if c is None else c} |" for a, b, c in rows]
+    st.markdown("\n".join(lines))
+
+
+def need_controls() -> tuple[tuple[tuple[str, float], ...], bool, bool]:
+    """The gap finder's settings, every one in the URL: a weight per indicator, the gender lens, and whether
+    high-income countries are listed. Returns (weights as (indicator, weight) pairs, gender_lens, developing_only)."""
+    problems = []
+    with st.expander(tr("coverage.gap.settings"), icon=":material/tune:"):
+        st.caption(tr("coverage.gap.settings_help"))
+        cols = st.columns(3)
+        weights = []
+        for i, indicator in enumerate(need.ALL_INDICATORS):
+            value, bad = url_slider(tr(f"coverage.weight.{indicator}"), WEIGHT_KEYS[indicator],
+                                    need.DEFAULT_WEIGHTS[indicator], min_value=0.0, max_value=3.0, step=0.25,
+                                    container=cols[i % 3], help=tr(f"coverage.weight.{indicator}.help"))
+            weights.append((indicator, float(value)))
+            problems += [bad] if bad else []
+        lens, bad = url_toggle(tr("coverage.gap.lens"), "lens", False, help=tr("coverage.gap.lens_help"))
+        problems += [bad] if bad else []
+        everyone, bad = url_toggle(tr("coverage.gap.high_income"), "hic", False,
+                                   help=tr("coverage.gap.high_income_help"))
+        problems += [bad] if bad else []
+    for value in problems:
+        st.warning(tr("coverage.unknown", value=str(value)[:40]), icon=":material/help:")
+    return tuple(weights), bool(lens), not everyone
+
+
+INDICATOR_COLUMNS = ("emigrant_pct_pop", "immigrant_pct_pop", "remittances_pct_gdp", "refugees_per_1000",
+                     "remittance_cost_inbound_pct")
+
+
+def show_gap_table(rows: pd.DataFrame, gf, key: str, with_money: bool = False) -> None:
+    """The ranked countries with their score, how many indicators they had, and the raw values; CSV below."""
+    if rows.empty:
+        st.info(tr("coverage.gap.none"))
+        return
+    first = ["rank", "name"] if with_money else ["gap_rank", "name"]
+    shown = rows[[*first, "iso3", "un_region", "income_group", "score", "n_available", *INDICATOR_COLUMNS,
+                  *(["female_share"] if gf.gender_lens else []),
+                  *(["quadrant", "n_projects", "approved"] if with_money else [])]].copy()
+    if with_money:
+        shown["quadrant"] = [quadrant_label(q) for q in shown["quadrant"]]
+    shown["un_region"] = [label("coverage.region", r) for r in shown["un_region"]]
+    shown["income_group"] = [label("coverage.income", g) if pd.notna(g) else "–" for g in shown["income_group"]]
+    st.dataframe(shown, hide_index=True, key=key, column_config=columns(), height=min(420, 38 + 35 * len(shown)))
+    note = tr("coverage.gap.csv_note", year=gf.year, weights=", ".join(f"{k}={v:g}" for k, v in gf.weights.items()))
+    sources = "\n".join(dict.fromkeys(source_label(s) for k in gf.weights for s in NEED_SOURCES[k]))
+    csv_download(shown, f"ipmd_{key}.csv", key=f"{key}_csv", sources_note=f"{note}\n{sources}")
+
+
+def show_gfmd(gfmd) -> None:
+    """Every tracked GFMD item with its follow-up (items nobody follows up marked and highlighted), then the
+    projects behind each item."""
+    items = gfmd.items[["gfmd_item_id", "meeting", "item_type", "title", "n_funded", "approved", "disbursed",
+                        "follow_up"]].copy()
+    items["item_type"] = [label("coverage.gfmd.type", t) for t in items["item_type"]]
+    items["follow_up"] = [tr("coverage.gfmd.followed") if f == "funded" else tr("coverage.gfmd.not_followed")
+                          for f in gfmd.items["follow_up"]]
+    none = gfmd.items["follow_up"].ne("funded").to_numpy()
+    styled = items.style.apply(
+        lambda row: ["background-color: #fde0c5" if none[row.name] else "" for _ in row], axis=1).format(
+        {"approved": usd, "disbursed": usd})
+    config = {k: v for k, v in columns().items() if k not in MONEY}   # the Styler formats the money
+    config["title"] = st.column_config.TextColumn(tr("coverage.col.item_title"), width="large")
+    st.dataframe(styled, hide_index=True, key="coverage_gfmd_table", column_config=config)
+    csv_download(items, "ipmd_gfmd_followup.csv", key="coverage_gfmd_csv")
+    if len(gfmd.unfollowed):
+        st.error(tr("coverage.gfmd.unfollowed", items="; ".join(
+            f"{r.gfmd_item_id} ({label('coverage.gfmd.type', r.item_type)}) “{r.title}”"
+            for r in gfmd.unfollowed.itertuples())), icon=":material/report:")
+    with st.expander(tr("coverage.gfmd.projects_title", n=len(gfmd.projects))):
+        projects = gfmd.projects[["gfmd_item_id", "item_title", "project_id", "title", "partner_id", "status",
+                                  "approved", "disbursed", "spent"]].copy()
+        projects["status"] = [label("coverage.status", s) for s in projects["status"]]
+        st.dataframe(projects, hide_index=True, key="coverage_gfmd_projects", column_config=columns())
+        csv_download(projects, "ipmd_gfmd_projects.csv", key="coverage_gfmd_projects_csv")
+
+
+def show_answers(answers, gfmd, name_of: dict[str, str], counted: str, shown_max: int = 8) -> None:
+    """The three answers a committee member wants first, computed from the sections below."""
+    st.markdown(f"**{tr('coverage.answers.title')}**")
+    if answers.least_goal is None:
+        lines = [tr("coverage.answers.no_money")]
+    else:
+        g, a = answers.least_cell
+        lines = [tr("coverage.answers.least", goal=goal_label(answers.least_goal),
+                    goal_money=usd(answers.least_goal_approved), area=area_label(answers.least_area),
+                    area_money=usd(answers.least_area_approved), cell=f"{g} × {a}",
+                    cell_money=usd(answers.least_cell_approved), counted=counted)]
+    gaps = [name_of.get(i, i) for i in answers.gap_countries]
+    if gaps:
+        more = len(gaps) - shown_max
+        listed = ", ".join(gaps[:shown_max]) + (tr("coverage.answers.more", n=more) if more > 0 else "")
+        lines.append(tr("coverage.answers.gaps", n=len(gaps), n_high=answers.n_high_need, countries=listed))
+    else:
+        lines.append(tr("coverage.answers.no_gaps", n_high=answers.n_high_need))
+    if answers.unfollowed:
+        titles = dict(zip(gfmd.items["gfmd_item_id"], gfmd.items["title"]))
+        lines.append(tr("coverage.answers.unfollowed", n=len(answers.unfollowed), total=answers.n_items,
+                        items="; ".join(f"{i} “{titles.get(i, '')}”" for i in answers.unfollowed)))
+    else:
+        lines.append(tr("coverage.answers.all_followed", total=answers.n_items))
+    st.markdown("\n".join(f"- {line}" for line in lines))

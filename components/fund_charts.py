@@ -1,0 +1,224 @@
+"""Figure builders for the trust fund flows page: ladder, Sankey, donors, World Bank ceiling, over time.
+
+Each returns a go.Figure; nothing renders here. Words come in as arguments (already translated) and
+money as a formatter (`money(value) -> str`), so the builders know no language. Titles say
+"illustrative" when the page passes it in.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from components import theme
+from ipmd.funds import LADDER_DEFINITIONS, FundingLadder
+
+Formatter = Callable[[float], str]
+BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY = theme.OKABE_ITO[:6]
+GREY, DARK = "#9a9a9a", "#333333"
+STAGE_COLOURS = {"donor": BLUE, "fund": DARK, "balance": GREY, "goal": ORANGE, "area": ORANGE,
+                 "partner": GREEN, "region": VERMILLION, "country": VERMILLION}
+LADDER_COLOURS = {"pledged": SKY, "deposited": BLUE, "approved": ORANGE, "disbursed": GREEN, "spent": VERMILLION}
+STATUS_COLOURS = {"within": GREEN, "at risk": ORANGE, "breached": VERMILLION}
+AXIS_MONEY = dict(tickprefix="US$", tickformat="~s")
+
+
+def _rgba(hex_colour: str, alpha: float) -> str:
+    h = hex_colour.lstrip("#")
+    return f"rgba({int(h[0:2], 16)}, {int(h[2:4], 16)}, {int(h[4:6], 16)}, {alpha})"
+
+
+def _title(fig: go.Figure, title: str) -> go.Figure:
+    fig.update_layout(title=dict(text=title, x=0, xanchor="left", font=dict(size=15)))
+    return fig
+
+
+# ------------------------------------------------------------------------------------------ ladder
+
+def ladder(ladder: FundingLadder, names: dict[str, str], money: Formatter, title: str) -> go.Figure:
+    """The five numbers as five separate bars (never stacked: pledges are promises, not money received)."""
+    stages = [s for s in LADDER_DEFINITIONS if not pd.isna(getattr(ladder, s))]
+    values = [getattr(ladder, s) for s in stages]
+    fig = go.Figure(go.Bar(
+        x=[names[s] for s in stages], y=values, text=[money(v) for v in values], textposition="outside",
+        marker=dict(color=[LADDER_COLOURS[s] for s in stages],
+                    pattern=dict(shape=["/" if s == "pledged" else "" for s in stages], fillmode="overlay",
+                                 fgcolor="white")),
+        customdata=[[money(v)] for v in values], hovertemplate="<b>%{x}</b>: %{customdata[0]}<extra></extra>",
+        cliponaxis=False))
+    fig.update_layout(height=340, yaxis=dict(**AXIS_MONEY, rangemode="tozero"), showlegend=False,
+                      margin=dict(t=60))
+    return _title(fig, title)
+
+
+# ------------------------------------------------------------------------------------------- sankey
+
+def _node_table(links: pd.DataFrame) -> pd.DataFrame:
+    """One row per node: id, label, stage, column, throughput (the larger of in- and outflow), share of its stage.
+
+    Columns: donors (and a balance brought forward) 0, the fund 1, then one per stage; the "not yet
+    approved" balance sits beside the first stage, not at the far right where a sink would fall.
+    """
+    ends = pd.concat([
+        links[["source", "source_label", "source_stage", "value"]].set_axis(["id", "label", "stage", "value"], axis=1)
+        .assign(side="out"),
+        links[["target", "target_label", "target_stage", "value"]].set_axis(["id", "label", "stage", "value"], axis=1)
+        .assign(side="in")])
+    flows = ends.pivot_table(index=["id", "label", "stage"], columns="side", values="value", aggfunc="sum",
+                             fill_value=0.0).reindex(columns=["in", "out"], fill_value=0.0)
+    nodes = flows.reset_index().drop_duplicates("id")
+    nodes["throughput"] = np.maximum(nodes["in"], nodes["out"])
+    total = nodes.groupby("stage")["throughput"].transform("sum")
+    fund = nodes.loc[nodes["stage"] == "fund", "throughput"].sum()
+    nodes["share"] = np.where(nodes["stage"] == "balance", nodes["throughput"] / fund if fund else np.nan,
+                              nodes["throughput"] / total.replace(0, np.nan))
+    order = ["donor", "fund"] + list(dict.fromkeys(s for s in links["target_stage"] if s not in ("fund", "balance")))
+    column = {stage: i for i, stage in enumerate(order)}
+    nodes["column"] = [(0 if row["in"] == 0 else 2) if row["stage"] == "balance" else column.get(row["stage"], 0)
+                       for _, row in nodes.iterrows()]
+    # within a column: largest first; Other, Unspecified and balances last
+    nodes["_last"] = nodes["id"].str.endswith((":Other", ":Unspecified")) | (nodes["stage"] == "balance")
+    return nodes.sort_values(["column", "_last", "throughput"], ascending=[True, True, False], ignore_index=True)
+
+
+def _positions(nodes: pd.DataFrame, pad_fraction: float) -> tuple[list[float], list[float]]:
+    """Node centres (x, y in 0..1) by column, stacked by size as plotly scales them (x or y of 0 is ignored)."""
+    n_columns = int(nodes["column"].max()) + 1
+    sizes = nodes.groupby("column")["throughput"].agg(["sum", "size"])
+    room = (1 - pad_fraction * (sizes["size"] - 1)).clip(lower=0.05)
+    scale = float((room / sizes["sum"].replace(0, np.nan)).min())
+    scale = 0.0 if np.isnan(scale) else scale
+    xs, ys, tops = [], [], {}
+    for column, value in zip(nodes["column"], nodes["throughput"]):
+        height = value * scale
+        top = tops.get(column, 0.0)
+        xs.append(min(max(column / max(n_columns - 1, 1), 0.001), 0.999))
+        ys.append(min(max(top + height / 2, 0.001), 0.999))
+        tops[column] = top + height + pad_fraction
+    return xs, ys
+
+
+def sankey(links: pd.DataFrame, *, money: Formatter, share: Formatter, link_hover: str, node_hover: str,
+           title: str) -> go.Figure:
+    """Donors -> fund -> stages, from funds.flow_links rows.
+
+    link_hover / node_hover: hover templates in the interface language, using %{customdata[0..3]}
+    (link: source, target, amount, share of its leg) and %{customdata[0..1]} (node: amount, share of
+    its stage). Each link's customdata[4] is its leg ('donor>fund', 'fund>goal', ...), for checks.
+    Links leaving the fund take the colour of where they go; the others, of where they come from.
+    """
+    nodes = _node_table(links)
+    index = {node: i for i, node in enumerate(nodes["id"])}
+    node_colours = [GREY if last else STAGE_COLOURS.get(stage, GREY) for last, stage in zip(nodes["_last"], nodes["stage"])]
+    colour_of = dict(zip(nodes["id"], node_colours))
+    link_colours = [_rgba(colour_of[tgt] if a == "fund" else colour_of[src], 0.4)
+                    for src, tgt, a in zip(links["source"], links["target"], links["source_stage"])]
+    link_data = np.column_stack([links["source_label"], links["target_label"], [money(v) for v in links["value"]],
+                                 [share(v) for v in links["share"]], links["source_stage"] + ">" + links["target_stage"]])
+    node_data = np.column_stack([[money(v) for v in nodes["throughput"]], [share(v) for v in nodes["share"]]])
+    tallest = int(nodes.groupby("column").size().max())
+    height, pad, margin = max(480, min(2400, 22 * tallest + 120)), 12, dict(l=10, r=10, t=50, b=10)
+    xs, ys = _positions(nodes, pad / (height - margin["t"] - margin["b"]))
+    fig = go.Figure(go.Sankey(
+        arrangement="snap", valueformat=",.0f",
+        node=dict(label=nodes["label"].tolist(), color=node_colours, pad=pad, thickness=16, x=xs, y=ys,
+                  line=dict(color="white", width=0.5), customdata=node_data,
+                  hovertemplate="<b>%{label}</b><br>" + node_hover + "<extra></extra>"),
+        link=dict(source=[index[s] for s in links["source"]], target=[index[t] for t in links["target"]],
+                  value=links["value"].astype(float).tolist(), color=link_colours, customdata=link_data,
+                  hovertemplate=link_hover + "<extra></extra>")))
+    fig.update_layout(height=height, margin=margin, font=dict(size=12))
+    return _title(fig, title)
+
+
+# ------------------------------------------------------------------------------------------ donors
+
+def donor_bars(donors: pd.DataFrame, names: dict[str, str], money: Formatter, share: Formatter,
+               date: Formatter, hover: str, title: str) -> go.Figure:
+    """Pledged beside deposited, one row per donor, largest deposits on top.
+
+    donors: funds.donor_summary rows. hover: a template using %{customdata[0..5]} = name, pledged,
+    deposited, share of deposits, first deposit, last deposit.
+    """
+    rows = donors.sort_values(["deposited_usd", "pledged_usd"], ascending=True)
+    data = np.column_stack([rows["name"], [money(v) for v in rows["pledged_usd"]],
+                            [money(v) for v in rows["deposited_usd"]], [share(v) for v in rows["share_of_deposits"]],
+                            [date(v) for v in rows["first_deposit"]], [date(v) for v in rows["last_deposit"]]])
+    fig = go.Figure()
+    for column, colour, pattern in (("deposited_usd", BLUE, ""), ("pledged_usd", SKY, "/")):
+        fig.add_trace(go.Bar(y=rows["name"], x=rows[column], orientation="h", name=names[column],
+                             marker=dict(color=colour, pattern=dict(shape=pattern, fgcolor="white")),
+                             customdata=data, hovertemplate=hover + "<extra></extra>"))
+    fig.update_layout(barmode="group", height=max(320, 26 * len(rows) + 120), xaxis=AXIS_MONEY,
+                      yaxis=dict(automargin=True), margin=dict(t=70), bargap=0.25, bargroupgap=0.05,
+                      legend=dict(traceorder="reversed"))
+    return _title(fig, title)
+
+
+def donor_timing(timing: pd.DataFrame, order: list[str], money: Formatter, title: str) -> go.Figure:
+    """Deposits by donor (rows, in `order`, first on top) and year (columns): when the money came in."""
+    wide = timing.pivot_table(index="name", columns="year", values="deposited_usd", aggfunc="sum")
+    years = list(range(int(timing["year"].min()), int(timing["year"].max()) + 1))
+    wide = wide.reindex(index=[n for n in order if n in wide.index][::-1], columns=years)
+    text = [[money(v) if pd.notna(v) else "" for v in row] for row in wide.to_numpy()]
+    fig = go.Figure(go.Heatmap(
+        z=wide.to_numpy(), x=[str(y) for y in years], y=wide.index.tolist(), colorscale=theme.SEQUENTIAL,
+        customdata=text, hovertemplate="<b>%{y}</b>, %{x}: %{customdata}<extra></extra>", xgap=2, ygap=2,
+        colorbar=dict(thickness=10, tickprefix="US$", tickformat="~s"), hoverongaps=False))
+    fig.update_layout(height=max(300, 22 * len(wide) + 110), yaxis=dict(automargin=True), xaxis=dict(type="category"))
+    return _title(fig, title)
+
+
+def ceiling_bar(share: float, ceiling: float, warn_margin: float, status: str, *, labels: dict[str, str],
+                pct: Formatter, title: str) -> go.Figure:
+    """The World Bank's share of deposits as one bar against the ceiling, the at-risk band shaded."""
+    top = max(ceiling * 1.6, share * 1.15, 0.05)
+    fig = go.Figure(go.Bar(x=[share], y=[""], orientation="h", marker_color=STATUS_COLOURS.get(status, GREY),
+                           text=[pct(share)], textposition="outside", width=0.5,
+                           hovertemplate=f"{pct(share)}<extra></extra>", cliponaxis=False))
+    fig.add_vrect(x0=ceiling - warn_margin, x1=ceiling, fillcolor=ORANGE, opacity=0.18, line_width=0,
+                  annotation_text=labels["at_risk"], annotation_position="bottom left",
+                  annotation_font_size=11)
+    fig.add_vline(x=ceiling, line=dict(color=VERMILLION, width=2, dash="dash"),
+                  annotation_text=labels["ceiling"], annotation_position="top right", annotation_font_size=12)
+    fig.update_layout(height=190, showlegend=False, margin=dict(t=60, b=30),
+                      xaxis=dict(range=[0, top], tickformat=".0%"), yaxis=dict(visible=False))
+    return _title(fig, title)
+
+
+# --------------------------------------------------------------------------------------- over time
+
+def over_time(frame: pd.DataFrame, names: dict[str, str], money: Formatter, title: str) -> go.Figure:
+    """Deposits, approvals and disbursements as bars per period; the fund balance at each period's end as a line.
+
+    Series that are all NaN (deposits and the balance under a goal or partner filter) are left out.
+    """
+    fig = go.Figure()
+    x = frame["period"].astype(str)
+    for column, colour in (("deposits", BLUE), ("approvals", ORANGE), ("disbursements", GREEN)):
+        if frame[column].notna().any():
+            fig.add_trace(go.Bar(x=x, y=frame[column], name=names[column], marker_color=colour,
+                                 customdata=[[money(v)] for v in frame[column]],
+                                 hovertemplate="%{x}: %{customdata[0]}<extra>" + names[column] + "</extra>"))
+    if frame["fund_balance"].notna().any():
+        fig.add_trace(go.Scatter(x=x, y=frame["fund_balance"], name=names["fund_balance"], mode="lines+markers",
+                                 line=dict(color=DARK, width=2), marker=dict(size=5),
+                                 customdata=[[money(v)] for v in frame["fund_balance"]],
+                                 hovertemplate="%{x}: %{customdata[0]}<extra>" + names["fund_balance"] + "</extra>"))
+    fig.update_layout(barmode="group", height=380, yaxis=AXIS_MONEY, xaxis=dict(type="category"),
+                      hovermode="x unified", margin=dict(t=80))
+    return _title(fig, title)
+
+
+# --------------------------------------------------------------------------------------------- map
+
+def map_frame(countries: pd.DataFrame, money: Formatter, hover: str) -> pd.DataFrame:
+    """fund_report countries (iso3, amount_usd, n_projects) as maps.world_choropleth wants them (iso3, value, label).
+
+    hover: a str.format template with {value} and {n}.
+    """
+    return pd.DataFrame({"iso3": countries["iso3"], "value": countries["amount_usd"],
+                         "label": [hover.format(value=money(v), n=n)
+                                   for v, n in zip(countries["amount_usd"], countries["n_projects"])]})

@@ -1,0 +1,46 @@
+"""Values as people read them: formatted in the interface language, with year and source."""
+from __future__ import annotations
+
+import pandas as pd
+
+from components.data import load
+from components.provenance import source_label
+from components.state import lang, tr
+from ipmd import queries
+from ipmd.i18n import country_name, fmt_compact, fmt_pct, fmt_usd
+from ipmd.profile import Figure
+
+LEDGER_UNITS = {"project_funding_approved": "US$"}
+
+
+def unit_of(indicator: str) -> str:
+    if indicator in LEDGER_UNITS:
+        return LEDGER_UNITS[indicator]
+    catalogue = load(queries.indicators).set_index("indicator_id")
+    return catalogue.loc[indicator, "unit"] if indicator in catalogue.index else ""
+
+
+def format_value(value, unit: str) -> str:
+    if unit == "%":
+        return fmt_pct(value, lang())
+    if unit == "US$":
+        return fmt_usd(value, lang())
+    return fmt_compact(value, lang())
+
+
+def value_label(indicator: str, value, year, source_id: str) -> str:
+    """Hover text: the value, then its year and source."""
+    return f"{format_value(value, unit_of(indicator))}<br>{year} · {source_label(source_id, short=True)}"
+
+
+def figure_note(figure: Figure | None) -> str:
+    if figure is None:
+        return tr("common.no_data")
+    return f"{figure.year} · {source_label(figure.source_id, short=True)}"
+
+
+def country_frame(countries: pd.DataFrame, language: str) -> pd.DataFrame:
+    """The countries table with a `name` column in the interface language."""
+    frame = countries.copy()
+    frame["name"] = [country_name(row, language) for row in frame.to_dict("records")]
+    return frame

@@ -1,0 +1,188 @@
+"""The sections of a country profile: headline figures, charts with their summaries, the partnership."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from components import charts, maps, theme
+from components.downloads import csv_download
+from components.kpi import Kpi, kpi_row
+from components.labels import figure_note, format_value
+from components.provenance import caption_sources, illustrative_notice
+from components.state import lang, tr
+from components.text import caption, markdown
+from ipmd.i18n import fmt_compact, fmt_pct, fmt_usd
+from ipmd.profile import SDG_REMITTANCE_COST_TARGET, CountryProfile
+
+
+def _value(profile: CountryProfile, indicator: str, kind: str = "compact") -> str:
+    figure = profile.figure(indicator)
+    if figure is None:
+        return "–"
+    formats = {"compact": fmt_compact, "pct": fmt_pct, "usd": fmt_usd,
+               "usd_exact": lambda value, language: fmt_usd(value, language, compact=False)}
+    return formats[kind](figure.value, lang())
+
+
+def _note(profile: CountryProfile, indicator: str, extra: str = "") -> str:
+    note = figure_note(profile.figure(indicator))
+    return f"{extra} · {note}" if extra else note
+
+
+def classification(profile: CountryProfile) -> None:
+    """Region and income group, one line under the country name."""
+    c = profile.country
+    st.caption(tr("profile.classification", subregion=c.get("un_subregion") or "–", region=c.get("un_region") or "–",
+                  income=c.get("income_group") or "–", wb_region=c.get("wb_region") or "–"))
+
+
+def headline(profile: CountryProfile) -> None:
+    p = profile
+    kpi_row([
+        Kpi(tr("profile.immigrants"), _value(p, "immigrant_stock"),
+            _note(p, "immigrant_stock", tr("profile.pct_and_female", pct=_value(p, "immigrant_pct_pop", "pct"),
+                                           female=_value(p, "immigrant_female_share", "pct")))),
+        Kpi(tr("profile.emigrants"), _value(p, "emigrant_stock"),
+            _note(p, "emigrant_stock", tr("profile.pct_and_female", pct=_value(p, "emigrant_pct_pop", "pct"),
+                                          female=_value(p, "emigrant_female_share", "pct")))),
+        Kpi(tr("profile.net_balance"), _value(p, "net_migrant_balance"), _note(p, "net_migrant_balance"),
+            help=tr("profile.net_balance_help")),
+        Kpi(tr("profile.population"), _value(p, "population"), _note(p, "population")),
+    ])
+    cost = p.figure("remittance_cost_inbound_pct")
+    cost_note = tr("profile.cost_vs_target", target=fmt_pct(SDG_REMITTANCE_COST_TARGET, lang()),
+                   gap=fmt_pct(cost.value - SDG_REMITTANCE_COST_TARGET, lang())) if cost else ""
+    kpi_row([
+        Kpi(tr("profile.remittances_received"), _value(p, "remittances_received_usd", "usd"),
+            _note(p, "remittances_received_usd", tr("profile.pct_gdp", pct=_value(p, "remittances_received_pct_gdp", "pct")))),
+        Kpi(tr("profile.remittances_paid"), _value(p, "remittances_paid_usd", "usd"),
+            _note(p, "remittances_paid_usd", tr("profile.pct_gdp", pct=_value(p, "remittances_paid_pct_gdp", "pct")))),
+        Kpi(tr("profile.cost"), _value(p, "remittance_cost_inbound_pct", "pct"),
+            _note(p, "remittance_cost_inbound_pct", cost_note), help=tr("profile.cost_help")),
+    ])
+    kpi_row([
+        Kpi(tr("profile.refugees_hosted"), _value(p, "refugees_hosted"), _note(p, "refugees_hosted")),
+        Kpi(tr("profile.refugees_origin"), _value(p, "refugees_origin"), _note(p, "refugees_origin")),
+        Kpi(tr("profile.gdp_per_capita"), _value(p, "gdp_per_capita_usd", "usd_exact"),
+            _note(p, "gdp_per_capita_usd")),
+    ])
+
+
+def stock_chart(profile: CountryProfile, name: str) -> None:
+    stocks = profile.stocks
+    st.subheader(tr("profile.chart.stocks"))
+    if stocks.dropna(subset=["immigrants", "emigrants"], how="all").empty:
+        st.info(tr("common.no_data"))
+        return
+    fig = charts.stock_by_sex(stocks, (tr("profile.immigrants"), tr("profile.emigrants")),
+                              {"female": tr("sex.female"), "male": tr("sex.male")})
+    total = stocks[stocks["sex"] == "total"].sort_values("year")
+    first, last = total.iloc[0], total.iloc[-1]
+    summary = tr("profile.chart.stocks_summary", country=name, y0=int(first.year), y1=int(last.year),
+                 imm0=fmt_compact(first.immigrants, lang()), imm1=fmt_compact(last.immigrants, lang()),
+                 emi0=fmt_compact(first.emigrants, lang()), emi1=fmt_compact(last.emigrants, lang()))
+    st.plotly_chart(fig, key="profile_stocks", config=charts.CHART_CONFIG, alt=summary)
+    markdown(summary)
+    caption_sources("undesa_ims_2024_destination", "undesa_ims_2024_origin")
+    with st.expander(tr("common.data_table")):
+        st.dataframe(stocks.pivot_table(index="year", columns="sex", values=["immigrants", "emigrants"]),
+                     key="profile_stocks_table")
+
+
+def remittance_chart(profile: CountryProfile, name: str) -> None:
+    series = profile.remittances.dropna(subset=["received_usd", "paid_usd"], how="all")
+    st.subheader(tr("profile.chart.remittances"))
+    if series.empty:
+        st.info(tr("common.no_data"))
+        return
+    fig = charts.remittances(series, {"received_usd": tr("profile.remittances_received"),
+                                      "paid_usd": tr("profile.remittances_paid")})
+    received = series.dropna(subset=["received_usd"])
+    summary = tr("profile.chart.remittances_summary", country=name,
+                 year=int(received.iloc[-1].year) if len(received) else "–",
+                 value=fmt_usd(received.iloc[-1].received_usd if len(received) else None, lang()),
+                 peak_year=int(received.loc[received.received_usd.idxmax()].year) if len(received) else "–")
+    st.plotly_chart(fig, key="profile_remittances", config=charts.CHART_CONFIG, alt=summary)
+    markdown(summary)
+    caption_sources("wdi_remittances_received_usd", "wdi_remittances_paid_usd")
+    with st.expander(tr("common.data_table")):
+        st.dataframe(series, hide_index=True, key="profile_remittances_table")
+
+
+def corridors(profile: CountryProfile, names: pd.DataFrame, name: str, stock_year: int) -> None:
+    st.subheader(tr("profile.chart.corridors", year=stock_year))
+    me = names[names["iso3"] == profile.iso3].iloc[0]
+    tabs = st.tabs([tr("profile.corridors.destinations"), tr("profile.corridors.origins")])
+    for tab, frame, colour, key, summary_key in (
+        (tabs[0], profile.destinations, theme.OKABE_ITO[1], "destinations", "profile.corridors.destinations_summary"),
+        (tabs[1], profile.origins, theme.OKABE_ITO[2], "origins", "profile.corridors.origins_summary"),
+    ):
+        with tab:
+            if frame.empty:
+                st.info(tr("common.no_data"))
+                continue
+            rows = frame.merge(names[["iso3", "name", "label_lon", "label_lat"]], left_on="partner_iso3", right_on="iso3")
+            rows["label"] = [format_value(v, "persons") for v in rows["stock"]]
+            summary = tr(summary_key, country=name, year=stock_year,
+                         top=", ".join(f"{r.name} ({r.label})" for r in rows.head(3).itertuples()))
+            left, right = st.columns([2, 3])
+            with left:
+                st.plotly_chart(charts.ranked_bars(rows, "name", "stock", "label", colour), key=f"profile_{key}_bars",
+                                config=charts.CHART_CONFIG, alt=summary)
+            with right:
+                if pd.notna(me["label_lon"]):
+                    maps.show_map(maps.flows_map((me["label_lon"], me["label_lat"]), rows.dropna(subset=["label_lon"]),
+                                                 color=colour), key=f"profile_{key}_map", alt=summary)
+            markdown(summary)
+            caption_sources("undesa_ims_2024_bilateral", year=stock_year)
+            with st.expander(tr("common.data_table")):
+                st.dataframe(rows[["name", "partner_iso3", "stock"]], hide_index=True, key=f"profile_{key}_table")
+
+
+def peers(comparison: pd.DataFrame, indicator_label: str, name: str, source_id: str | None) -> None:
+    st.subheader(tr("profile.chart.peers", indicator=indicator_label))
+    if comparison.empty:
+        st.info(tr("common.no_data"))
+        return
+    lines = [tr("profile.peers.line", group=row.group, n=row.n, rank=row.rank,
+                median=format_value(row.median, "%"), value=format_value(row.value, "%"))
+             for row in comparison.itertuples()]
+    frame = pd.DataFrame({"label": [name] + [tr("profile.peers.median", group=g) for g in comparison["group"]],
+                          "value": [comparison.iloc[0]["value"], *comparison["median"]],
+                          "colour": [theme.OKABE_ITO[0]] + [theme.NO_DATA.replace("d9", "99")] * len(comparison)})
+    frame["text"] = [format_value(v, "%") for v in frame["value"]]
+    summary = " ".join(lines)
+    st.plotly_chart(charts.peers(frame, {"y": indicator_label}), key="profile_peers", config=charts.CHART_CONFIG, alt=summary)
+    markdown(summary)
+    if source_id:
+        caption_sources(source_id)
+
+
+def partnership(projects: pd.DataFrame, name: str, iso3: str) -> None:
+    st.subheader(tr("profile.partnership.title"))
+    if projects.empty:
+        st.info(tr("profile.partnership.none", country=name))
+    else:
+        illustrative_notice(bool(projects["is_illustrative"].any()))
+        markdown(tr("profile.partnership.summary", country=name, n=len(projects),
+                       approved=fmt_usd(projects["approved_here"].sum(), lang()),
+                       disbursed=fmt_usd(projects["disbursed_here"].sum(), lang())))
+        shown = projects.drop(columns=["is_illustrative"])
+        st.dataframe(shown, hide_index=True, key="profile_projects", column_config={
+            "approved_here": st.column_config.NumberColumn(tr("profile.partnership.approved_here"), format="dollar"),
+            "disbursed_here": st.column_config.NumberColumn(tr("profile.partnership.disbursed_here"), format="dollar"),
+            "share": st.column_config.NumberColumn(tr("profile.partnership.share"), format="percent"),
+        })
+    cols = st.columns(2)
+    cols[0].page_link("pages/coverage.py", label=tr("profile.partnership.to_coverage"), icon=":material/grid_view:",
+                      query_params={"lang": lang()})
+    cols[1].page_link("pages/fund_flows.py", label=tr("profile.partnership.to_funds"), icon=":material/account_balance:",
+                      query_params={"lang": lang()})
+
+
+def downloads(observations: pd.DataFrame, iso3: str, name: str) -> None:
+    """The profile's data as CSV: every indicator, year, sex and source, with the sources named."""
+    st.caption(tr("profile.downloads_help", country=name))
+    note = tr("profile.downloads_note", country=name) + "\n" + "\n".join(sorted(observations["source"].unique()))
+    csv_download(observations, f"ipmd_profile_{iso3}.csv", key="profile_csv", sources_note=note,
+                 label=tr("profile.download_csv"))

@@ -1,0 +1,35 @@
+"""The sidebar every page shares: language, year and the data edition."""
+from __future__ import annotations
+
+import streamlit as st
+
+from components.data import load, meta
+from components.state import tr, url_selectbox
+from ipmd.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES
+from ipmd.profile import stock_years
+
+
+def language_picker() -> str:
+    value, _ = url_selectbox("Language · Langue · Idioma", LANGUAGES, key="lang", default=DEFAULT_LANGUAGE,
+                             format_func=LANGUAGE_NAMES.get, container=st.sidebar)
+    return value
+
+
+def year_picker() -> int:
+    years = load(stock_years)
+    value, _ = url_selectbox(tr("sidebar.year"), years, key="year", default=years[-1], container=st.sidebar,
+                             help=tr("sidebar.year_help"))
+    return value
+
+
+def edition_note() -> None:
+    info = meta()
+    st.sidebar.caption(tr("sidebar.edition", edition=info.get("data_edition", "?"),
+                          built=info.get("built_at", "?")[:10]))
+    if info.get("ledger_kind", "illustrative") == "illustrative":
+        st.sidebar.caption(tr("sidebar.ledger_illustrative"))
+
+
+def year() -> int:
+    """The year chosen in the sidebar (the latest with data until someone picks another)."""
+    return st.session_state.get("year") or load(stock_years)[-1]

@@ -1,0 +1,460 @@
+"""Allocation review for the Oversight Committee: the pipeline, the envelope, a what-if round, the
+decision sheet and what changed since the last meeting. No Streamlit: functions take a connection
+(or frames) and primitives, so the page can cache them and a notebook can call them.
+
+    pipeline(con, lang)                 proposals submitted or under review, one row each, with labels
+    proposal(con, project_id, lang)     one proposal's full record (countries, goals, GFMD item ...)
+    envelope(con)                       money available to commit now, and pledges not yet deposited
+    effects(con, selection, year, mode) ipmd.whatif.what_if on the database (selection: primitives)
+    decision_sheet(...)                 the selection and its effects as frames; sheet_xlsx / sheet_csv
+    changes_since(con, since, lang)     transactions and proposal events dated after a day
+
+The figures are those of the fund page: the envelope is ipmd.funds.funding_ladder over every
+transaction (fund balance = deposited - approved; unpaid pledges per donor, never below 0) and the
+World Bank share is ipmd.funds.world_bank_share_status. Pledges are never counted as money available.
+
+Undecided proposals (submitted / under review) are confidential committee business: only the
+allocation review shows them (CONVENTIONS.md), and every export says so.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+
+import pandas as pd
+
+from ipmd import coverage_report, funds, need, queries
+from ipmd.coverage import PIPELINE_STATUSES, project_amounts
+from ipmd.i18n import country_name
+from ipmd.whatif import DEFAULT_CEILING, WhatIf, what_if
+
+TXN_TYPES = ("pledge", "deposit", "commitment", "disbursement", "expenditure")
+DECISIONS = {"approved": "approved", "active": "approved", "closed": "approved", "rejected": "rejected"}
+SHEET_NAMES = ("Selection", "Effects summary", "Coverage before-after", "Concentration", "Metadata")
+CONFIDENTIAL_NOTE = ("CONFIDENTIAL: Oversight Committee use only. Proposals not yet decided are confidential "
+                     "and must not be circulated outside the committee.")
+PIPELINE_COLUMNS = ["project_id", "title", "partner_id", "partner_name", "status", "countries", "country_names",
+                    "n_countries", "goals", "goal_ids", "primary_goal", "area_id", "area_name", "gfmd_item_id",
+                    "gfmd_title", "requested_usd", "duration_months", "submitted_date", "start_date", "end_date",
+                    "objectives", "expected_results", "is_illustrative"]
+SELECTION_COLUMNS = ["project_id", "title", "partner_id", "status", "countries", "goals", "area_id",
+                     "gfmd_item_id", "requested_usd", "amount_usd", "is_partial", "high_need_reached",
+                     "duration_months", "start_date", "end_date"]
+
+
+# ------------------------------------------------------------------------------------------ pipeline
+
+def _months(start: pd.Series, end: pd.Series) -> pd.Series:
+    """Whole months from start to end (2016-03-01 -> 2017-09-01 = 18); <NA> when a date is missing."""
+    s, e = pd.to_datetime(start), pd.to_datetime(end)
+    months = (e.dt.year - s.dt.year) * 12 + (e.dt.month - s.dt.month) - (e.dt.day < s.dt.day).astype(int)
+    return months.astype("Int64")
+
+
+def _goal_text(project_goals: pd.DataFrame) -> pd.DataFrame:
+    """project_id, goals ('G2 70%, G3 30%', primary first), goal_ids ('G2,G3'), primary_goal."""
+    g = project_goals.copy()
+    g["weight"] = pd.to_numeric(g["weight"]).astype(float)
+    g = g.sort_values(["project_id", "is_primary", "weight", "goal_id"], ascending=[True, False, False, True])
+    g["text"] = g["goal_id"] + " " + (g["weight"] * 100).round().astype(int).astype(str) + "%"
+    return g.groupby("project_id", sort=False).agg(
+        goals=("text", ", ".join), goal_ids=("goal_id", lambda s: ",".join(sorted(s))),
+        primary_goal=("goal_id", "first")).reset_index()
+
+
+def _country_text(project_countries: pd.DataFrame, countries: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """project_id, countries ('NPL, PHL', largest share first), country_names, n_countries."""
+    names = {row["iso3"]: country_name(row, lang) for row in countries.to_dict("records")}
+    pc = project_countries.sort_values(["project_id", "share", "iso3"], ascending=[True, False, True])
+    pc = pc.assign(name=pc["iso3"].map(lambda code: names.get(code, code)))
+    return pc.groupby("project_id", sort=False).agg(
+        countries=("iso3", ", ".join), country_names=("name", ", ".join),
+        n_countries=("iso3", "nunique")).reset_index()
+
+
+def _with_labels(projects: pd.DataFrame, book: dict[str, pd.DataFrame], countries: pd.DataFrame,
+                 lang: str) -> pd.DataFrame:
+    out = projects.merge(_goal_text(book["project_goals"]), on="project_id", how="left")
+    out = out.merge(_country_text(book["project_countries"], countries, lang), on="project_id", how="left")
+    out["partner_name"] = out["partner_id"].map(book["partners"].set_index("partner_id")["name"])
+    out["area_name"] = out["area_id"].map(book["areas_of_work"].set_index("area_id")["short_name"])
+    out["gfmd_title"] = out["gfmd_item_id"].map(book["gfmd_items"].set_index("gfmd_item_id")["title"])
+    out["duration_months"] = _months(out["start_date"], out["end_date"])
+    out["n_countries"] = out["n_countries"].fillna(0).astype(int)
+    for col in ("countries", "country_names", "goals", "goal_ids"):
+        out[col] = out[col].fillna("")
+    return out
+
+
+def pipeline_from(book: dict[str, pd.DataFrame], countries: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """The proposals submitted or under review (columns PIPELINE_COLUMNS), oldest submission first.
+
+    `book` is ipmd.queries.ledger output; `countries` the countries table (names in `lang`).
+    """
+    projects = book["projects"]
+    pending = projects.loc[projects["status"].isin(PIPELINE_STATUSES)]
+    out = _with_labels(pending, book, countries, lang)
+    return out.sort_values(["submitted_date", "project_id"], ignore_index=True)[PIPELINE_COLUMNS]
+
+
+def pipeline(con, lang: str = "en") -> pd.DataFrame:
+    """The pipeline from the database: see pipeline_from."""
+    return pipeline_from(queries.ledger(con), queries.countries(con), lang)
+
+
+def filter_pipeline(frame: pd.DataFrame, partners=(), goals=(), areas=(), statuses=()) -> pd.DataFrame:
+    """Rows of a pipeline frame matching every filter given (empty = all). A goal matches when the
+    proposal serves it at all (primary or not)."""
+    keep = pd.Series(True, index=frame.index)
+    if partners:
+        keep &= frame["partner_id"].isin(list(partners))
+    if areas:
+        keep &= frame["area_id"].isin(list(areas))
+    if statuses:
+        keep &= frame["status"].isin(list(statuses))
+    if goals:
+        wanted = set(goals)
+        keep &= frame["goal_ids"].map(lambda ids: bool(wanted & set(ids.split(",")))).astype(bool)
+    return frame.loc[keep].reset_index(drop=True)
+
+
+@dataclass(frozen=True, eq=False)
+class Proposal:
+    """One proposal's full record."""
+    record: dict                 # the pipeline row (PIPELINE_COLUMNS)
+    countries: pd.DataFrame      # iso3, name, share (largest first)
+    goals: pd.DataFrame          # goal_id, short_name, wording, weight, is_primary (primary first)
+    area_wording: str
+    gfmd: dict | None            # gfmd_item_id, meeting, year, item_type, title, summary, source_url
+
+
+def proposal(con, project_id: str, lang: str = "en") -> Proposal | None:
+    """The full record of a proposal in the pipeline (None when it is not a pipeline proposal)."""
+    book = queries.ledger(con)
+    countries = queries.countries(con)
+    rows = pipeline_from(book, countries, lang)
+    rows = rows.loc[rows["project_id"] == project_id]
+    if rows.empty:
+        return None
+    record = rows.iloc[0].to_dict()
+    names = {row["iso3"]: country_name(row, lang) for row in countries.to_dict("records")}
+    pc = book["project_countries"]
+    pc = pc.loc[pc["project_id"] == project_id, ["iso3", "share"]]
+    pc = pc.assign(name=pc["iso3"].map(lambda code: names.get(code, code)))
+    pc = pc.sort_values(["share", "iso3"], ascending=[False, True], ignore_index=True)[["iso3", "name", "share"]]
+    pg = book["project_goals"]
+    pg = pg.loc[pg["project_id"] == project_id, ["goal_id", "weight", "is_primary"]]
+    pg = pg.merge(book["goals"], on="goal_id", how="left")
+    pg = pg.sort_values(["is_primary", "weight", "goal_id"], ascending=[False, False, True], ignore_index=True)
+    areas = book["areas_of_work"].set_index("area_id")
+    area_wording = str(areas["wording"].get(record["area_id"], ""))
+    gfmd = None
+    if isinstance(record["gfmd_item_id"], str):
+        items = book["gfmd_items"]
+        item = items.loc[items["gfmd_item_id"] == record["gfmd_item_id"]]
+        if not item.empty:
+            gfmd = item.iloc[0].to_dict()
+    return Proposal(record=record, countries=pc,
+                    goals=pg[["goal_id", "short_name", "wording", "weight", "is_primary"]],
+                    area_wording=area_wording, gfmd=gfmd)
+
+
+# ------------------------------------------------------------------------------------------ envelope
+
+@dataclass(frozen=True)
+class Envelope:
+    """What the committee can commit now. Same figures as the fund page's ladder (all transactions)."""
+    pledged: float
+    deposited: float
+    approved: float
+    available: float            # deposited - approved: can be committed now
+    unpaid_pledges: float       # pledged but not yet deposited (per donor, never below 0): NOT available
+    disbursed: float
+    n_pipeline: int
+    pipeline_requested: float   # what the pipeline asks for in total
+    wb_share: float             # World Bank internal deposits / all deposits
+    wb_status: str              # 'within', 'at risk' or 'breached'
+    ceiling: float
+    as_of: date | None          # date of the latest transaction
+    is_illustrative: bool
+
+
+def envelope_from(book: dict[str, pd.DataFrame]) -> Envelope:
+    txns = book["transactions"]
+    ladder = funds.funding_ladder(txns)
+    wb = funds.world_bank_share_status(book, ceiling=DEFAULT_CEILING)
+    pending = book["projects"].loc[book["projects"]["status"].isin(PIPELINE_STATUSES)]
+    last = pd.to_datetime(txns["txn_date"]).max() if len(txns) else None
+    illustrative = bool(txns["is_illustrative"].any() or book["projects"]["is_illustrative"].any())
+    return Envelope(pledged=ladder.pledged, deposited=ladder.deposited, approved=ladder.approved,
+                    available=ladder.fund_balance, unpaid_pledges=ladder.unpaid_pledges,
+                    disbursed=ladder.disbursed, n_pipeline=int(len(pending)),
+                    pipeline_requested=float(pending["requested_usd"].astype(float).sum()),
+                    wb_share=wb.share, wb_status=wb.status, ceiling=wb.ceiling,
+                    as_of=None if last is None or pd.isna(last) else last.date(), is_illustrative=illustrative)
+
+
+def envelope(con) -> Envelope:
+    return envelope_from(queries.ledger(con))
+
+
+# ----------------------------------------------------------------------------------- what-if round
+
+Selection = tuple[tuple[str, float | None], ...]   # ((project_id, amount or None = full request), ...)
+
+
+def editor_frame(pipeline_frame: pd.DataFrame) -> pd.DataFrame:
+    """The what-if table the committee ticks: include (False), the proposal's labels, requested and an
+    editable amount (the full request to start with)."""
+    out = pipeline_frame[["project_id", "title", "partner_id", "primary_goal", "area_id", "countries",
+                          "requested_usd"]].copy()
+    out.insert(0, "include", False)
+    out["amount_usd"] = out["requested_usd"].astype(float)
+    return out.reset_index(drop=True)
+
+
+def selection_from(edited: pd.DataFrame) -> Selection:
+    """The ticked rows of an editor_frame as primitives: ((project_id, amount), ...). A blank amount
+    means the full request (None); a negative one is treated as 0."""
+    rows = edited.loc[edited["include"].fillna(False).astype(bool)]
+    out = []
+    for pid, amount in zip(rows["project_id"], rows["amount_usd"]):
+        out.append((str(pid), None if amount is None or pd.isna(amount) else max(float(amount), 0.0)))
+    return tuple(out)
+
+
+def selection_frame(selection: Selection) -> pd.DataFrame:
+    return pd.DataFrame({"project_id": [pid for pid, _ in selection],
+                         "amount": pd.Series([amount for _, amount in selection], dtype=float)})
+
+
+def effects_from(book: dict[str, pd.DataFrame], selection: Selection, high_need, mode: str = "primary") -> WhatIf:
+    return what_if(selection_frame(selection), book["projects"], book["project_goals"], book["project_countries"],
+                   book["transactions"], book["donors"], need_gaps=high_need, ceiling=DEFAULT_CEILING, mode=mode)
+
+
+def high_need_uncovered(con, year: int) -> tuple[str, ...]:
+    """The high-need countries with no approved money: the gap finder of the coverage page
+    (ipmd.coverage_report.gap_finder) at its defaults (default weights, no gender lens, every
+    country, every approval to date), need judged on the indicators up to `year`. Highest need first."""
+    return tuple(need.high_need_uncovered(coverage_report.gap_finder(con, int(year)).table))
+
+
+def effects(con, selection: Selection, year: int, mode: str = "primary") -> WhatIf:
+    """What approving `selection` now does (see ipmd.whatif), high need judged on `year`'s indicators."""
+    return effects_from(queries.ledger(con), tuple(selection), high_need_uncovered(con, year), mode)
+
+
+def reach_by_project(book: dict[str, pd.DataFrame], result: WhatIf) -> pd.Series:
+    """Per selected project (index project_id): the high-need uncovered countries it works in ('HTI, NPL')."""
+    pc = book["project_countries"]
+    pc = pc.loc[pc["project_id"].isin(result.selection["project_id"]) & pc["iso3"].isin(result.high_need)
+                & (pd.to_numeric(pc["share"]) > 0)]
+    reached = pc.sort_values("iso3").groupby("project_id")["iso3"].agg(", ".join)
+    return reached.reindex(result.selection["project_id"]).fillna("")
+
+
+# --------------------------------------------------------------------------------- decision sheet
+
+@dataclass(frozen=True, eq=False)
+class DecisionSheet:
+    selection: pd.DataFrame      # SELECTION_COLUMNS, one row per selected proposal
+    summary: pd.DataFrame        # figure, value: the effects
+    coverage: pd.DataFrame       # dimension, id, name, n_projects_before/after, approved_before/after/change, share_before/after
+    concentration: pd.DataFrame  # dimension, id, approved_before/after, share_before/after
+    metadata: pd.DataFrame       # item, value: date, data edition, the figures the sheet rests on
+
+    @property
+    def sheets(self) -> dict[str, pd.DataFrame]:
+        return dict(zip(SHEET_NAMES, (self.selection, self.summary, self.coverage, self.concentration,
+                                      self.metadata)))
+
+
+def decision_sheet_from(book: dict[str, pd.DataFrame], countries: pd.DataFrame, result: WhatIf,
+                        env: Envelope, meta: dict[str, str], made_at: str, year: int,
+                        lang: str = "en") -> DecisionSheet:
+    """The selection and its effects as five tables (see DecisionSheet), ready for XLSX or CSV."""
+    labels = _with_labels(book["projects"], book, countries, lang)[
+        ["project_id", "countries", "goals", "gfmd_item_id", "duration_months", "start_date", "end_date"]]
+    sel = result.selection.merge(labels, on="project_id", how="left")
+    sel["amount_usd"] = sel["amount"].astype(float)
+    sel["high_need_reached"] = sel["project_id"].map(reach_by_project(book, result)).fillna("")
+    selection = sel.reindex(columns=SELECTION_COLUMNS).reset_index(drop=True)
+
+    summary = result.summary()
+    summary = pd.concat([summary, pd.DataFrame({
+        "figure": ["Pledged but not yet deposited (US$, not available)", "Pipeline requested in total (US$)",
+                   "Proposals in the pipeline"],
+        "value": [env.unpaid_pledges, env.pipeline_requested, env.n_pipeline]})], ignore_index=True)
+
+    goal_names = book["goals"].set_index("goal_id")["short_name"]
+    area_names = book["areas_of_work"].set_index("area_id")["short_name"]
+    by_goal = result.coverage_by_goal.rename(columns={"goal_id": "id"}).assign(dimension="goal")
+    by_area = result.coverage_by_area.rename(columns={"area_id": "id"}).assign(dimension="area of work")
+    by_goal["name"] = by_goal["id"].map(goal_names)
+    by_area["name"] = by_area["id"].map(area_names)
+    cov_cols = ["dimension", "id", "name", "n_projects_before", "n_projects_after", "approved_before",
+                "approved_after", "approved_change", "share_before", "share_after"]
+    coverage = pd.concat([by_goal, by_area], ignore_index=True)[cov_cols]
+
+    conc_cols = ["dimension", "id", "approved_before", "approved_after", "share_before", "share_after"]
+    concentration = pd.concat([
+        result.partner_shares.rename(columns={"partner_id": "id"}).assign(dimension="partner"),
+        result.country_shares.rename(columns={"iso3": "id"}).assign(dimension="country"),
+    ], ignore_index=True)[conc_cols]
+
+    metadata = pd.DataFrame([
+        ("Document", "IPMD trust fund: Oversight Committee decision sheet (what-if selection)"),
+        ("Confidentiality", CONFIDENTIAL_NOTE),
+        ("Prepared at", made_at),
+        ("Status of the selection", "Proposed: nothing is approved until the committee decides"),
+        ("Proposals selected", int(len(selection))),
+        ("Selected total (US$)", result.selected_total),
+        ("Transactions up to", str(env.as_of) if env.as_of else ""),
+        ("Deposited to date (US$)", env.deposited),
+        ("Approved to date (US$)", env.approved),
+        ("Available to commit before the selection (US$) = deposited - approved", env.available),
+        ("Pledged to date (US$)", env.pledged),
+        ("Pledged but not yet deposited (US$), not available", env.unpaid_pledges),
+        ("World Bank internal share of deposits", env.wb_share),
+        ("World Bank internal ceiling", env.ceiling),
+        ("World Bank ceiling status", env.wb_status),
+        ("Coverage counting", f"{result.mode} goal (approved, active and closed projects; the selection "
+                              "added as approved)"),
+        ("High-need uncovered countries", ", ".join(result.high_need)),
+        ("High need judged on indicators up to", int(year)),
+        ("Concentration", "shares of approved money (approvals to date + the selection); HHI = sum of squared "
+                          "shares, 0-1"),
+        ("Ledger", "illustrative demonstration portfolio, not real data" if env.is_illustrative else "real"),
+        ("Data edition", meta.get("data_edition", "")),
+        ("Database built", meta.get("built_at", "")),
+        ("Database content hash", meta.get("content_hash", "")),
+    ], columns=["item", "value"])
+    return DecisionSheet(selection=selection, summary=summary, coverage=coverage,
+                         concentration=concentration, metadata=metadata)
+
+
+def decision_sheet(con, selection: Selection, year: int, mode: str = "primary", made_at: str | None = None,
+                   lang: str = "en") -> DecisionSheet:
+    """The decision sheet of `selection` from the database (made_at: ISO time; default now, UTC)."""
+    book = queries.ledger(con)
+    result = effects_from(book, tuple(selection), high_need_uncovered(con, year), mode)
+    return decision_sheet_from(book, queries.countries(con), result, envelope_from(book), queries.meta(con),
+                               made_at or now_text(), year, lang)
+
+
+def now_text() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def _excel_ready(frame: pd.DataFrame) -> pd.DataFrame:
+    """Dates as dates, nullable integers as plain objects, so every writer accepts them."""
+    out = frame.copy()
+    for col in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[col]):
+            out[col] = out[col].dt.date
+        elif isinstance(out[col].dtype, pd.Int64Dtype):
+            out[col] = out[col].astype(object).where(out[col].notna(), None)
+    return out
+
+
+def sheet_xlsx(sheet: DecisionSheet) -> bytes:
+    """The decision sheet as an XLSX workbook: one worksheet per table (SHEET_NAMES), US$ formatted."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="xlsxwriter") as writer:
+        book = writer.book
+        usd = book.add_format({"num_format": "#,##0"})
+        pct = book.add_format({"num_format": "0.0%"})
+        wrap = book.add_format({"text_wrap": True, "valign": "top"})
+        for name, frame in sheet.sheets.items():
+            _excel_ready(frame).to_excel(writer, sheet_name=name, index=False)
+            ws = writer.sheets[name]
+            ws.freeze_panes(1, 0)
+            for i, col in enumerate(frame.columns):
+                width = min(max(len(str(col)), *(len(str(v)) for v in frame[col].head(50)), 8) + 2, 60)
+                fmt = (usd if col.endswith("_usd") or col.startswith("approved") else
+                       pct if col.startswith("share") else wrap if width >= 60 else None)
+                ws.set_column(i, i, width, fmt)
+    return buffer.getvalue()
+
+
+def sheet_csv(sheet: DecisionSheet) -> bytes:
+    """The selection as CSV (UTF-8 with BOM), preceded by '#' lines: the confidentiality note, the
+    metadata (date, data edition, the figures it rests on) and the effects summary as 'figure: value'."""
+    lines = [f"# {CONFIDENTIAL_NOTE}"]
+    lines += [f"# {item}: {value}" for item, value in sheet.metadata.itertuples(index=False)
+              if item != "Confidentiality"]
+    lines += [f"# {figure}: {value}" for figure, value in sheet.summary.itertuples(index=False)]
+    text = "\n".join(line.replace("\n", " ") for line in lines) + "\n"
+    text += _excel_ready(sheet.selection).to_csv(index=False)
+    return ("\ufeff" + text).encode("utf-8")
+
+
+def read_sheet_csv(data: bytes) -> tuple[list[str], pd.DataFrame]:
+    """(the '#' lines without '# ', the selection table) of a sheet_csv file."""
+    text = data.decode("utf-8-sig")
+    notes = []
+    lines = text.splitlines(keepends=True)
+    while lines and lines[0].startswith("#"):
+        notes.append(lines.pop(0)[2:].rstrip("\n"))
+    return notes, pd.read_csv(io.StringIO("".join(lines)), dtype={"project_id": str})
+
+
+# ----------------------------------------------------------------------------- since the last meeting
+
+@dataclass(frozen=True, eq=False)
+class Changes:
+    since: date
+    transactions: pd.DataFrame   # txn_date, txn_type, iati_code, party, donor_id, project_id, amount_usd, currency, amount_original, txn_id
+    totals: pd.DataFrame         # txn_type, n, amount_usd: one row per type (TXN_TYPES), zeros included
+    added: pd.DataFrame          # proposals submitted after `since`: project_id, title, partner_id, status, requested_usd, submitted_date
+    decided: pd.DataFrame        # decided after `since`: project_id, title, partner_id, decision, status, requested_usd, approved_usd, decision_date
+
+
+def last_meeting(con) -> date | None:
+    """The latest Oversight Committee decision date in the ledger (None when nothing was decided)."""
+    decided = pd.to_datetime(queries.table(con, "projects")["decision_date"]).dropna()
+    return decided.max().date() if len(decided) else None
+
+
+def changes_since_from(book: dict[str, pd.DataFrame], since: date | str) -> Changes:
+    """Everything dated strictly after `since` (a day: what happened that day is not "since")."""
+    day = pd.Timestamp(since).normalize()
+    txns = book["transactions"].copy()
+    txns["txn_date"] = pd.to_datetime(txns["txn_date"])
+    after = txns.loc[txns["txn_date"] > day]
+    donors = book["donors"].set_index("donor_id")["name"]
+    titles = book["projects"].set_index("project_id")["title"]
+    party = after["donor_id"].map(donors).where(after["donor_id"].notna(), after["project_id"].map(titles))
+    order = {t: i for i, t in enumerate(TXN_TYPES)}
+    listed = after.assign(party=party.fillna(""), _order=after["txn_type"].map(order))
+    listed = listed.sort_values(["txn_date", "_order", "txn_id"], ignore_index=True)
+    listed = listed[["txn_date", "txn_type", "iati_code", "party", "donor_id", "project_id", "amount_usd",
+                     "currency", "amount_original", "txn_id"]]
+    totals = (after.groupby("txn_type")["amount_usd"].agg(["size", "sum"])
+              .reindex(list(TXN_TYPES) + sorted(set(after["txn_type"]) - set(TXN_TYPES)))
+              .fillna(0).rename(columns={"size": "n", "sum": "amount_usd"}))
+    totals["n"] = totals["n"].astype(int)
+    totals = totals.rename_axis("txn_type").reset_index()
+
+    projects = book["projects"].copy()
+    for col in ("submitted_date", "decision_date"):
+        projects[col] = pd.to_datetime(projects[col])
+    added = projects.loc[projects["submitted_date"] > day]
+    added = added.sort_values(["submitted_date", "project_id"], ignore_index=True)[
+        ["project_id", "title", "partner_id", "status", "requested_usd", "submitted_date"]]
+    decided = projects.loc[projects["decision_date"] > day].merge(
+        project_amounts(book["transactions"])[["project_id", "approved"]], on="project_id", how="left")
+    decided["approved_usd"] = decided["approved"].astype(float).fillna(0.0)
+    decided["decision"] = decided["status"].map(DECISIONS).fillna(decided["status"])
+    decided = decided.sort_values(["decision_date", "project_id"], ignore_index=True)[
+        ["project_id", "title", "partner_id", "decision", "status", "requested_usd", "approved_usd",
+         "decision_date"]]
+    return Changes(since=day.date(), transactions=listed, totals=totals, added=added, decided=decided)
+
+
+def changes_since(con, since: str) -> Changes:
+    """What changed after the day `since` ('YYYY-MM-DD'): see changes_since_from."""
+    return changes_since_from(queries.ledger(con), since)
+

@@ -1,0 +1,326 @@
+"""The trust fund flows page as one computation: filters in (primitives), a frozen report out.
+
+UI-free (no Streamlit). `fund_options(con)` lists what the page's filters can choose from;
+`fund_report(con, ...)` loads the ledger and calls `build_report(tables, countries, ...)`, the pure
+part, which the tests also run on small hand-made ledgers. All money rules live in ipmd/funds.py;
+this module picks them for the page's filters, labels the nodes in the interface language, checks
+that the flow diagram reconciles with the ladder, and writes the IATI-style transaction list.
+
+Only the funded portfolio is shown (projects approved, active or closed: FUNDED_STATUSES). Proposals
+not yet decided are committee business, never listed here; their rows, if any, are left out of
+every table before anything is computed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+import math
+
+import pandas as pd
+
+from ipmd import funds, queries
+from ipmd.coverage import FUNDED_STATUSES
+from ipmd.fund_summary import is_illustrative
+from ipmd.funds import FundFilters, FundingLadder, WorldBankShare
+from ipmd.i18n import DEFAULT_LANGUAGE, t
+
+MIDDLE_STAGES = ("goal", "area")
+END_STAGES = ("region", "country")
+MONEY_KINDS = ("approved", "disbursed")
+FREQUENCIES = ("Y", "Q")
+FUND_ACTIVITY_ID = "IPMD-TF"          # the fund's own account in the IATI-style export
+IATI_NAMES = {11: "Incoming Commitment", 1: "Incoming Funds", 2: "Outgoing Commitment", 3: "Disbursement",
+              4: "Expenditure"}
+IATI_COLUMNS = ["iati_activity_id", "transaction_ref", "transaction_type_code", "transaction_type",
+                "transaction_date", "provider_org_ref", "provider_org", "receiver_org_ref", "receiver_org",
+                "value", "currency", "value_date", "value_usd", "share_in_selection", "value_usd_in_selection",
+                "is_illustrative"]
+TOLERANCE_USD = 0.5                   # reconciliation is checked to half a dollar
+
+
+@dataclass(frozen=True)
+class FundOptions:
+    first_year: int | None             # None when the ledger holds no transaction
+    last_year: int | None
+    donor_types: tuple[str, ...]
+    goals: pd.DataFrame                # goal_id, label
+    partners: pd.DataFrame             # partner_id, name (partners with funded projects only)
+    is_illustrative: bool
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """How the flow diagram's legs add up, in words the page can state under the chart.
+
+    mode 'deposits': the donor leg is the period's deposits; deposited = approved + not_yet_approved
+    - brought_forward. mode 'approved' (goal or partner filters): the donor leg is the selected
+    approved money attributed to donors. Every leg after the fund sums to `approved`.
+    """
+    mode: str
+    deposited: float
+    approved: float
+    not_yet_approved: float
+    brought_forward: float
+    donor_leg: float
+    leg_totals: tuple[tuple[str, float], ...]
+    reconciles: bool
+
+
+@dataclass(frozen=True)
+class FundReport:
+    filters: FundFilters
+    ladder: FundingLadder
+    links: pd.DataFrame                # funds.LINK_COLUMNS, labels in the interface language
+    reconciliation: Reconciliation
+    money_kind: str
+    countries: pd.DataFrame            # iso3, name, amount_usd, n_projects
+    unplaced_usd: float                # money of the kind with no country row (not on the map)
+    donors: pd.DataFrame               # funds.donor_summary columns
+    donor_timing: pd.DataFrame         # donor_id, name, year, deposited_usd
+    world_bank: WorldBankShare
+    over_time: pd.DataFrame            # funds.flows_over_time columns (deposits, fund_balance NaN with project filters)
+    transactions: pd.DataFrame         # IATI_COLUMNS
+    is_illustrative: bool
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def has_money(self) -> bool:
+        """Any transaction at all under the filters (pledges included)."""
+        return not self.transactions.empty
+
+    @property
+    def has_flows(self) -> bool:
+        return not self.links.empty
+
+
+# ----------------------------------------------------------------------------------------- inputs
+
+def funded_ledger(ledger: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The ledger without projects that are not funded (undecided or rejected) and their rows."""
+    projects = ledger["projects"][ledger["projects"]["status"].isin(FUNDED_STATUSES)]
+    keep = set(projects["project_id"])
+    # object ids: with pandas' string dtype, funds.filtered_transactions fails on a period with no project
+    # transaction (an empty str factor times the amounts); reported to the owner of ipmd/funds.py
+    txns = ledger["transactions"].astype({"project_id": object, "donor_id": object})
+    out = dict(ledger)
+    out["projects"] = projects.reset_index(drop=True)
+    out["transactions"] = txns[txns["project_id"].isna() | txns["project_id"].isin(keep)].reset_index(drop=True)
+    for name in ("project_goals", "project_countries"):
+        out[name] = ledger[name][ledger[name]["project_id"].isin(keep)].reset_index(drop=True)
+    return out
+
+
+def _localised_countries(countries: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """countries with name_en replaced by the name in `lang` (funds.flow_links labels countries by name_en)."""
+    column = f"name_{lang}"
+    if column == "name_en" or column not in countries:
+        return countries
+    return countries.assign(name_en=countries[column].fillna(countries["name_en"]))
+
+
+def _period(start_year: int | None, end_year: int | None) -> tuple[str | None, str | None]:
+    return (None if start_year is None else f"{int(start_year):04d}-01-01",
+            None if end_year is None else f"{int(end_year):04d}-12-31")
+
+
+def fund_options(con) -> FundOptions:
+    tables = funded_ledger(queries.ledger(con))
+    return options_from(tables)
+
+
+def options_from(tables: dict[str, pd.DataFrame]) -> FundOptions:
+    dates = pd.to_datetime(tables["transactions"]["txn_date"])
+    goals = tables.get("goals", pd.DataFrame(columns=["goal_id", "short_name"]))
+    goals = pd.DataFrame({"goal_id": goals["goal_id"],
+                          "label": goals["goal_id"] + " " + goals["short_name"].fillna("")}).sort_values("goal_id")
+    used = set(tables["projects"]["partner_id"])
+    partners = tables.get("partners")
+    if partners is None or partners.empty:
+        partners = pd.DataFrame({"partner_id": sorted(used), "name": sorted(used)})
+    partners = partners[partners["partner_id"].isin(used)][["partner_id", "name"]].sort_values("partner_id")
+    return FundOptions(first_year=int(dates.dt.year.min()) if len(dates) else None,
+                       last_year=int(dates.dt.year.max()) if len(dates) else None,
+                       donor_types=tuple(sorted(tables["donors"]["donor_type"].dropna().unique())),
+                       goals=goals.reset_index(drop=True), partners=partners.reset_index(drop=True),
+                       is_illustrative=is_illustrative(tables))
+
+
+# ------------------------------------------------------------------------------------------ report
+
+def fund_report(con, start_year: int | None = None, end_year: int | None = None,
+                donor_types: tuple[str, ...] = (), goal_ids: tuple[str, ...] = (), partner_ids: tuple[str, ...] = (),
+                middle: str = "goal", end_stage: str = "region", other_pct: float = 0.0,
+                money: str = "approved", freq: str = "Y", lang: str = DEFAULT_LANGUAGE) -> FundReport:
+    """Everything the trust fund flows page shows, for its filters (all primitives, so the page can cache it)."""
+    return build_report(queries.ledger(con), queries.countries(con), start_year, end_year, donor_types, goal_ids,
+                        partner_ids, middle, end_stage, other_pct, money, freq, lang)
+
+
+def build_report(ledger: dict[str, pd.DataFrame], countries: pd.DataFrame, start_year: int | None = None,
+                 end_year: int | None = None, donor_types: tuple[str, ...] = (), goal_ids: tuple[str, ...] = (),
+                 partner_ids: tuple[str, ...] = (), middle: str = "goal", end_stage: str = "region",
+                 other_pct: float = 0.0, money: str = "approved", freq: str = "Y",
+                 lang: str = DEFAULT_LANGUAGE) -> FundReport:
+    if middle not in MIDDLE_STAGES:
+        raise ValueError(f"middle must be one of {MIDDLE_STAGES}, not {middle!r}")
+    if end_stage not in END_STAGES:
+        raise ValueError(f"end_stage must be one of {END_STAGES}, not {end_stage!r}")
+    if money not in MONEY_KINDS:
+        raise ValueError(f"money must be one of {MONEY_KINDS}, not {money!r}")
+    if start_year is not None and end_year is not None and start_year > end_year:
+        start_year, end_year = end_year, start_year
+    tables = funded_ledger(ledger)
+    start, end = _period(start_year, end_year)
+    filters = FundFilters(start, end, tuple(donor_types), tuple(goal_ids), tuple(partner_ids))
+    names = _localised_countries(countries, lang)
+    tables["countries"] = names          # regions and names for every stage and the map
+
+    ladder = funds.ladder_for(tables, filters)
+    links = funds.flow_links(tables, (middle, "partner", end_stage), filters,
+                             other_threshold_share=max(float(other_pct), 0.0) / 100.0, countries=names)
+    links = _translate_nodes(links, lang)
+
+    by_country = funds.amounts_by_country(tables, money, filters)
+    by_country = by_country.merge(names[["iso3", "name_en"]].rename(columns={"name_en": "name"}), on="iso3",
+                                  how="left")
+    by_country["name"] = by_country["name"].fillna(by_country["iso3"])
+    by_country = by_country[["iso3", "name", "amount_usd", "n_projects"]]
+    unplaced = getattr(ladder, money) - float(by_country["amount_usd"].sum())
+
+    return FundReport(
+        filters=filters, ladder=ladder, links=links, reconciliation=reconcile(ladder, links, filters),
+        money_kind=money, countries=by_country, unplaced_usd=unplaced if abs(unplaced) > TOLERANCE_USD else 0.0,
+        donors=funds.donor_summary(tables, filters), donor_timing=donor_timing(tables, filters),
+        world_bank=funds.world_bank_share_status(tables, end=end),
+        over_time=over_time(tables, filters, freq), transactions=iati_transactions(tables, filters),
+        is_illustrative=is_illustrative(ledger))
+
+
+def _translate_nodes(links: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The labels funds.flow_links gives its own nodes (fund, balances, Other, Unspecified) in `lang`."""
+    if links.empty:
+        return links
+    words = {funds.FUND_NODE: t("funds.node.fund", lang), funds.UNALLOCATED_NODE: t("funds.node.unallocated", lang),
+             funds.BROUGHT_FORWARD_NODE: t("funds.node.brought_forward", lang),
+             "donor:unattributed": t("funds.node.unattributed", lang)}
+
+    def label(node: str, current: str) -> str:
+        if node in words:
+            return words[node]
+        key = node.split(":", 1)[1] if ":" in node else node
+        if key == funds.OTHER:
+            return t("funds.node.other", lang)
+        if key == funds.UNSPECIFIED:
+            return t("funds.node.unspecified", lang)
+        return current
+
+    out = links.copy()
+    out["source_label"] = [label(n, c) for n, c in zip(out["source"], out["source_label"])]
+    out["target_label"] = [label(n, c) for n, c in zip(out["target"], out["target_label"])]
+    return out
+
+
+def reconcile(ladder: FundingLadder, links: pd.DataFrame, filters: FundFilters) -> Reconciliation:
+    """Check the flow diagram against the ladder: every leg after the fund sums to approved; the donor
+    leg sums to deposits (or to approved with goal or partner filters), balanced by the balance node."""
+    legs = funds.leg_totals(links)
+    donor_leg = float(legs.get("donor>fund", 0.0))
+    downstream = {leg: float(v) for leg, v in legs.items() if leg.startswith("fund>") and leg != "fund>balance"}
+    downstream.update({leg: float(v) for leg, v in legs.items()
+                       if not leg.startswith(("donor>", "fund>", "balance>"))})
+    approved = float(ladder.approved)
+    ok = all(abs(v - approved) <= TOLERANCE_USD for v in downstream.values())
+    if filters.selects_projects:
+        mode, deposited, not_yet, brought = "approved", math.nan, 0.0, 0.0
+        ok = ok and (links.empty or abs(donor_leg - approved) <= TOLERANCE_USD)
+    else:
+        mode, deposited = "deposits", float(ladder.deposited)
+        not_yet = float(legs.get("fund>balance", 0.0))
+        brought = float(legs.get("balance>fund", 0.0))
+        ok = ok and (links.empty or (abs(donor_leg - deposited) <= TOLERANCE_USD
+                                     and abs(deposited + brought - approved - not_yet) <= TOLERANCE_USD))
+    return Reconciliation(mode=mode, deposited=deposited, approved=approved, not_yet_approved=not_yet,
+                          brought_forward=brought, donor_leg=donor_leg,
+                          leg_totals=tuple((str(k), float(v)) for k, v in legs.items()), reconciles=bool(ok))
+
+
+def donor_timing(tables: dict[str, pd.DataFrame], filters: FundFilters) -> pd.DataFrame:
+    """Deposits per donor and year in the period (selected donor types): donor_id, name, year, deposited_usd."""
+    cols = ["donor_id", "name", "year", "deposited_usd"]
+    t = funds.filtered_transactions(tables, filters)
+    dep = t[t["txn_type"] == "deposit"]
+    if dep.empty:
+        return pd.DataFrame(columns=cols)
+    out = (dep.assign(year=pd.to_datetime(dep["txn_date"]).dt.year)
+           .groupby(["donor_id", "year"], as_index=False)["amount_usd"].sum()
+           .rename(columns={"amount_usd": "deposited_usd"}))
+    out["name"] = out["donor_id"].map(tables["donors"].set_index("donor_id")["name"]).fillna(out["donor_id"])
+    return out[cols].sort_values(["donor_id", "year"], ignore_index=True)
+
+
+def over_time(tables: dict[str, pd.DataFrame], filters: FundFilters, freq: str = "Y") -> pd.DataFrame:
+    """Deposits, approvals, disbursements and the fund balance per period, under the filters.
+
+    The fund balance carries everything before the period (all transactions up to its end). With goal
+    or partner filters, deposits and the fund balance do not apply (pooled money is not earmarked) and
+    are NaN, as in the ladder.
+    """
+    to_end = FundFilters(None, filters.end, filters.donor_types, filters.goal_ids, filters.partner_ids)
+    out = funds.flows_over_time(funds.filtered_transactions(tables, to_end), freq if freq in FREQUENCIES else "Y",
+                                filters.start, filters.end)
+    if filters.selects_projects and not out.empty:
+        out = out.assign(deposits=math.nan, fund_balance=math.nan)
+    return out
+
+
+def iati_transactions(tables: dict[str, pd.DataFrame], filters: FundFilters) -> pd.DataFrame:
+    """The transactions behind the page's figures, one row each, in IATI terms.
+
+    Pledges (11) and deposits (1) of the selected donor types: provider = the donor, receiver = the
+    fund. Commitments (2) and disbursements (3): provider = the fund, receiver = the partner;
+    expenditure (4): provider = the partner. `value` and `currency` are as recorded, `value_usd` the
+    US$ amount; `share_in_selection` is the part the filters count (goal weight x the donor types'
+    share of pooled money; 1 without filters) and `value_usd_in_selection` = value_usd x that share, so
+    summing it by type gives the ladder.
+    """
+    selected = funds.filtered_transactions(tables, filters)
+    if selected.empty:
+        return pd.DataFrame(columns=IATI_COLUMNS)
+    raw = tables["transactions"].set_index("txn_id")
+    rows = selected.copy()
+    original = pd.to_numeric(rows["txn_id"].map(raw["amount_usd"])).astype(float)
+    rows["share_in_selection"] = (rows["amount_usd"] / original.where(original != 0)).fillna(1.0)
+    rows["value_usd_in_selection"] = rows["amount_usd"]
+    rows["value_usd"] = original
+    donors = tables["donors"].set_index("donor_id")["name"]
+    projects = tables["projects"].set_index("project_id")
+    partner_names = (tables["partners"].set_index("partner_id")["name"] if "partners" in tables
+                     else pd.Series(dtype=object))
+    partner_id = rows["project_id"].map(projects["partner_id"])
+    partner = partner_id.map(partner_names).fillna(partner_id)
+    fund_name = "IPMD multi-donor trust fund"
+    incoming = rows["txn_type"].isin(["pledge", "deposit"])
+    outgoing = rows["txn_type"].isin(["commitment", "disbursement"])
+    spent = rows["txn_type"] == "expenditure"
+    rows["iati_activity_id"] = rows["project_id"].where(~incoming, FUND_ACTIVITY_ID)
+    rows["provider_org_ref"] = rows["donor_id"].where(incoming, FUND_ACTIVITY_ID).where(~spent, partner_id)
+    rows["provider_org"] = rows["donor_id"].map(donors).where(incoming, fund_name).where(~spent, partner)
+    rows["receiver_org_ref"] = partner_id.where(outgoing, None).where(~incoming, FUND_ACTIVITY_ID)
+    rows["receiver_org"] = partner.where(outgoing, None).where(~incoming, fund_name)
+    rows["transaction_ref"] = rows["txn_id"]
+    rows["transaction_type_code"] = rows["iati_code"].astype(int)
+    rows["transaction_type"] = rows["transaction_type_code"].map(IATI_NAMES)
+    rows["transaction_date"] = pd.to_datetime(rows["txn_date"]).dt.strftime("%Y-%m-%d")
+    rows["value_date"] = rows["transaction_date"]
+    rows["value"] = pd.to_numeric(rows["amount_original"]).astype(float)
+    order = {11: 0, 1: 1, 2: 2, 3: 3, 4: 4}
+    rows = rows.assign(_order=rows["transaction_type_code"].map(order))
+    rows = rows.sort_values(["transaction_date", "_order", "transaction_ref"], ignore_index=True)
+    return rows[IATI_COLUMNS]
+
+
+# -------------------------------------------------------------------------------------- for words
+
+def stage_totals(links: pd.DataFrame) -> dict[str, float]:
+    """Total value per target stage (donor leg under 'donor'): what the page can say each column holds."""
+    legs = funds.leg_totals(links)
+    return {leg.split(">")[1] if not leg.startswith("donor>") else "donor": float(v) for leg, v in legs.items()}

@@ -1,0 +1,86 @@
+"""Interface language: message files per language and area (ipmd/locales/<lang>/<area>.json), Babel formatting.
+
+Messages use str.format placeholders: t("profile.unknown", "fr", code="XYZ").
+"""
+from __future__ import annotations
+
+import json
+import math
+from functools import lru_cache
+from pathlib import Path
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+LANGUAGES = ("en", "fr", "es")
+LANGUAGE_NAMES = {"en": "English", "fr": "Français", "es": "Español"}
+DEFAULT_LANGUAGE = "en"
+LOCALES_DIR = Path(__file__).parent / "locales"
+
+
+@lru_cache(maxsize=None)
+def catalog(lang: str) -> dict[str, str]:
+    """All messages of one language; a key defined in two area files is an error."""
+    messages: dict[str, str] = {}
+    for path in sorted((LOCALES_DIR / lang).glob("*.json")):
+        part = json.loads(path.read_text(encoding="utf-8"))
+        clash = messages.keys() & part.keys()
+        if clash:
+            raise ValueError(f"{path}: keys defined twice: {sorted(clash)}")
+        messages.update(part)
+    return messages
+
+
+def t(key: str, lang: str = DEFAULT_LANGUAGE, **values) -> str:
+    """The message `key` in `lang`, falling back to English (a test makes sure no language lacks a key)."""
+    text = catalog(lang if lang in LANGUAGES else DEFAULT_LANGUAGE).get(key)
+    if text is None:
+        text = catalog(DEFAULT_LANGUAGE)[key]
+    return text.format(**values) if values else text
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def fmt_number(value, lang: str, digits: int = 0) -> str:
+    if _missing(value):
+        return "–"
+    return format_decimal(round(float(value), digits), format=f"#,##0{'.' + '0' * digits if digits else ''}", locale=lang)
+
+
+_SCALES = ((1e9, "unit.billion"), (1e6, "unit.million"))
+
+
+def fmt_compact(value, lang: str, digits: int = 1) -> str:
+    """304021813 -> '304.0 million' (en), '304,0 millions' (fr), '304,0 millones' (es); below a million, in full."""
+    if _missing(value):
+        return "–"
+    for size, key in _SCALES:
+        if abs(value) >= size:
+            return t(key, lang, value=fmt_number(value / size, lang, digits))
+    return fmt_number(value, lang)
+
+
+def fmt_usd(value, lang: str, digits: int = 1, compact: bool = True) -> str:
+    """US$1.2 billion (compact) or US$3,512 (exact)."""
+    if _missing(value):
+        return "–"
+    amount = fmt_compact(value, lang, digits) if compact else fmt_number(value, lang)
+    return t("unit.usd", lang, amount=amount)
+
+
+def fmt_pct(value, lang: str, digits: int = 1) -> str:
+    """A value already expressed in percent (48.03 -> '48.0%' / '48,0 %')."""
+    if _missing(value):
+        return "–"
+    return t("unit.pct", lang, value=fmt_number(value, lang, digits))
+
+
+def fmt_date(value, lang: str) -> str:
+    return format_date(value, format="long", locale=lang)
+
+
+def country_name(row, lang: str) -> str:
+    """The name of a countries row (dict or Series) in `lang`."""
+    return row.get(f"name_{lang}") or row["name_en"]

@@ -1,0 +1,1 @@
+"""The fund ledger: validation rules, import and export."""

@@ -1,0 +1,380 @@
+"""Reading a ledger file into raw tables, safely: size limit, type checked by extension and content.
+
+Accepted:
+- an XLSX workbook with one sheet per table (the template); formulas are read as their saved values,
+  never evaluated; a workbook with macros is refused;
+- CSV files named <table>.csv: a folder (command line), a .zip of them (the export's CSV form), or a
+  mapping {file name: bytes} (several files uploaded at once); UTF-8 text only;
+- IATI activity XML 2.03 (see ipmd.ledger.iati).
+
+Raw tables hold the cells as read (str, int, float, bool, date, None; object dtype) and are indexed
+by sheet row - 2, so index i is row i + 2 as a person sees it (the header is row 1). Rows that are
+entirely empty are skipped but keep their numbers. Nothing is typed or judged here beyond what is
+needed to read the file: that is ipmd.ledger.validate's job.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import warnings as _warnings
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from ipmd.ledger.problems import Problem
+from ipmd.ledger.template import (LEDGER_TABLES, MAX_UNCOMPRESSED_BYTES, MAX_UPLOAD_BYTES, SHEET_BY_NAME,
+                                  UPLOAD_EXTENSIONS)
+
+if TYPE_CHECKING:
+    from ipmd.ledger.validate import ReferenceData
+
+Source = bytes | str | os.PathLike | Mapping[str, bytes]
+
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"            # Excel 97-2003 .xls
+INSTRUCTION_SHEETS = {"instructions", "readme", "about"}
+REFERENCE_SHEETS = {"ref_partners", "ref_areas_of_work", "ref_goals", "ref_gfmd_items", "ref_countries",
+                    "ref_currencies"}
+
+
+@dataclass
+class RawLedger:
+    kind: str                                   # 'xlsx' | 'csv' | 'iati'
+    filename: str
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    table_files: dict[str, str] = field(default_factory=dict)            # table -> file shown in problems
+    sheet_labels: dict[str, str] = field(default_factory=dict)           # table -> sheet shown (IATI: element)
+    column_labels: dict[str, dict[str, str]] = field(default_factory=dict)  # table -> column -> label shown
+    reported: set[tuple[str, int, str]] = field(default_factory=set)     # cells the reader reported on
+    content_sha256: str | None = None
+
+    def problem(self, table: str, index: int | None, column: str | None, message: str) -> Problem:
+        return Problem(message, file=self.table_files.get(table, self.filename),
+                       sheet=self.sheet_labels.get(table, table),
+                       row=None if index is None else int(index) + 2,
+                       column=self.column_labels.get(table, {}).get(column, column) if column else None)
+
+    def relocate(self, p: Problem) -> Problem:
+        """A problem found on the typed tables (the invariants), named as this file names things."""
+        table = p.sheet
+        if table not in SHEET_BY_NAME:
+            return p if p.file else replace(p, file=self.filename)
+        column = self.column_labels.get(table, {}).get(p.column, p.column) if p.column else None
+        return replace(p, file=p.file or self.table_files.get(table, self.filename),
+                       sheet=self.sheet_labels.get(table, table), column=column)
+
+    @property
+    def row_word(self) -> str:
+        """What a row number means in this file: a sheet's row, or an XML file's line."""
+        return "line" if self.kind == "iati" else "row"
+
+    def where(self, table: str) -> str:
+        file = self.table_files.get(table, self.filename)
+        return file if self.kind == "csv" else f"{file}, sheet {self.sheet_labels.get(table, table)}"
+
+    def fail(self, message: str, file: str | None = None, **where) -> "RawLedger":
+        self.problems.append(Problem(message, file=file or self.filename, **where))
+        return self
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB"
+
+
+def _too_big(size: int, what: str) -> str | None:
+    if size > MAX_UPLOAD_BYTES:
+        return (f"{what} is {_mb(size)}, above the {_mb(MAX_UPLOAD_BYTES)} limit for a ledger upload; "
+                "a fund's ledger is far smaller: check that this is the right file.")
+    return None
+
+
+# ---------------------------------------------------------------------------------------------- entry
+
+def read_ledger(source: Source, filename: str | None = None,
+                reference: "ReferenceData | None" = None) -> RawLedger:
+    """Read any accepted form into raw tables; problems of size, type or damage are in the result."""
+    if isinstance(source, Mapping):
+        raw = _read_csv_files(source, filename or "uploaded CSV files")
+        raw.content_sha256 = _files_sha256(source)
+        return raw
+    if isinstance(source, (str, os.PathLike)):
+        path = Path(source)
+        name = filename or path.name
+        if path.is_dir():
+            return _read_csv_folder(path, name)
+        if not path.is_file():
+            return RawLedger("unknown", name).fail(f"There is no file at {path}.")
+        big = _too_big(path.stat().st_size, "The file")
+        if big:
+            return RawLedger(_kind_of(name) or "unknown", name).fail(big)
+        data = path.read_bytes()
+    else:
+        if filename is None:
+            raise TypeError("read_ledger(bytes) needs the file's name, to know its type")
+        data, name = bytes(source), filename
+    raw = _read_bytes(data, name, reference)
+    raw.content_sha256 = hashlib.sha256(data).hexdigest()
+    return raw
+
+
+def _read_bytes(data: bytes, name: str, reference: "ReferenceData | None") -> RawLedger:
+    kind = _kind_of(name)
+    if kind is None:
+        return RawLedger("unknown", name).fail(
+            f"{Path(name).suffix or 'A file without an extension'} is not an accepted type: give an .xlsx "
+            "workbook (the template), a .zip or folder of CSV files, or an IATI activity .xml file.")
+    raw = RawLedger(kind, name)
+    big = _too_big(len(data), "The file")
+    if big:
+        return raw.fail(big)
+    if not data.strip():
+        return raw.fail("The file is empty.")
+    if kind == "xlsx":
+        return _read_xlsx(data, raw)
+    if kind == "zip":
+        return _read_csv_zip(data, name)
+    if kind == "csv":
+        return raw.fail("A single CSV file holds one table, but a ledger has five: give the folder (or a "
+                        ".zip) with " + ", ".join(f"{t}.csv" for t in LEDGER_TABLES) + ".")
+    from ipmd.ledger.iati import read_iati     # here, not at the top: iati builds on this module
+    return read_iati(data, name, reference)
+
+
+def _kind_of(name: str) -> str | None:
+    suffix = Path(name).suffix.lower()
+    if suffix not in UPLOAD_EXTENSIONS:
+        return None
+    return {".xlsx": "xlsx", ".csv": "csv", ".zip": "zip", ".xml": "iati"}[suffix]
+
+
+# ----------------------------------------------------------------------------------------------- XLSX
+
+def _zip_problem(data: bytes, what: str) -> tuple[zipfile.ZipFile | None, str | None]:
+    if not data.startswith(ZIP_MAGIC):
+        if data.startswith(OLE_MAGIC):
+            return None, (f"This is an old Excel 97-2003 (.xls) file, not {what}: open it in Excel and save "
+                          "it as an .xlsx workbook.")
+        return None, f"The file is not {what}: its content does not start like a zip archive."
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as e:
+        return None, (f"The file is damaged or incomplete (it was perhaps cut short while copying): it cannot "
+                      f"be opened as {what} ({e}).")
+    expanded = sum(i.file_size for i in infos)
+    if expanded > MAX_UNCOMPRESSED_BYTES:
+        zf.close()
+        return None, (f"The file expands to {_mb(expanded)}, above the {_mb(MAX_UNCOMPRESSED_BYTES)} limit; "
+                      "a fund ledger is far smaller.")
+    return zf, None
+
+
+def _read_xlsx(data: bytes, raw: RawLedger) -> RawLedger:
+    zf, problem = _zip_problem(data, "an Excel workbook (.xlsx)")
+    if problem:
+        return raw.fail(problem)
+    names = set(zf.namelist())
+    zf.close()
+    if "xl/workbook.xml" not in names:
+        return raw.fail("The file is a zip archive but not an Excel workbook (.xlsx).")
+    if any(n.lower().endswith("vbaproject.bin") for n in names):
+        return raw.fail("The workbook contains macros; save it as a plain .xlsx workbook (macros are never run).")
+    from openpyxl import load_workbook           # heavy; only when a workbook is read
+    try:
+        with _warnings.catch_warnings():
+            _warnings.simplefilter("ignore")       # openpyxl's notes on unsupported extensions
+            wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)   # values, never formulas
+    except Exception as e:                         # a damaged workbook can fail in many ways inside openpyxl
+        return raw.fail(f"The workbook is damaged or incomplete and cannot be opened ({type(e).__name__}: {e}).")
+    try:
+        sheets = {str(n).strip().lower(): n for n in wb.sheetnames}
+        for table in LEDGER_TABLES:
+            if table not in sheets:
+                raw.problems.append(Problem(
+                    f"The sheet '{table}' is missing. The template has the sheets "
+                    f"{', '.join(LEDGER_TABLES)}: download it again or add this sheet with its header row.",
+                    file=raw.filename, sheet=table))
+                continue
+            try:
+                rows = list(wb[sheets[table]].iter_rows(values_only=True))
+            except Exception as e:
+                raw.problems.append(Problem(f"The sheet cannot be read: it is damaged ({type(e).__name__}: {e}).",
+                                            file=raw.filename, sheet=table))
+                continue
+            _table_from_rows(raw, table, rows, raw.filename)
+        other = [n for k, n in sheets.items()
+                 if k not in LEDGER_TABLES and k not in INSTRUCTION_SHEETS | REFERENCE_SHEETS]
+        if other:
+            raw.warnings.append(f"{raw.filename}: sheet(s) {', '.join(other)} are not part of the template "
+                                "and were ignored.")
+    finally:
+        wb.close()
+    return raw
+
+
+def _table_from_rows(raw: RawLedger, table: str, rows: list, file: str) -> None:
+    """Header in row 1, data below; store the frame under `table` or report why not."""
+    raw.table_files[table] = file
+    if not rows or all(_empty(v) for v in rows[0]):
+        raw.problems.append(Problem("The header row (row 1) is empty: the first row names the columns, "
+                                    f"e.g. {', '.join(SHEET_BY_NAME[table].column_names[:4])} …",
+                                    file=file, sheet=table, row=1))
+        return
+    header = [None if _empty(v) else str(v).strip().lower() for v in rows[0]]
+    seen: dict[str, int] = {}
+    for n, name in enumerate(header):
+        if name is None:
+            continue
+        if name in seen:
+            raw.problems.append(Problem(f"The column '{name}' appears twice in the header row.",
+                                        file=file, sheet=table, row=1, column=name))
+            header[n] = None
+        seen[name] = n
+    columns = [h for h in header if h is not None]
+    records, index = [], []
+    for r, values in enumerate(rows[1:], start=2):
+        if values is None or all(_empty(v) for v in values):
+            continue
+        records.append({h: (values[n] if n < len(values) else None) for n, h in enumerate(header) if h})
+        index.append(r - 2)
+    raw.tables[table] = pd.DataFrame(
+        {c: pd.Series([rec.get(c) for rec in records], index=index, dtype=object) for c in columns},
+        index=pd.Index(index, dtype="int64"), columns=columns)
+
+
+def _empty(v) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip())
+
+
+# ------------------------------------------------------------------------------------------------ CSV
+
+def _read_csv_folder(path: Path, name: str) -> RawLedger:
+    files = {p.name: p for p in sorted(path.iterdir()) if p.is_file() and p.suffix.lower() == ".csv"}
+    raw = RawLedger("csv", name)
+    big = _too_big(sum(p.stat().st_size for p in files.values()), f"The CSV files in {name}")
+    if big:
+        return raw.fail(big)
+    data = {n: p.read_bytes() for n, p in files.items()}
+    raw = _read_csv_files(data, name, raw)
+    raw.content_sha256 = _files_sha256(data)
+    return raw
+
+
+def _files_sha256(files: Mapping[str, bytes]) -> str:
+    h = hashlib.sha256()
+    for name in sorted(files):
+        h.update(str(name).encode() + b"\0" + hashlib.sha256(files[name]).digest())
+    return h.hexdigest()
+
+
+def _read_csv_zip(data: bytes, name: str) -> RawLedger:
+    raw = RawLedger("csv", name)
+    zf, problem = _zip_problem(data, "a zip archive of CSV files")
+    if problem:
+        return raw.fail(problem)
+    files: dict[str, bytes] = {}
+    with zf:
+        for info in zf.infolist():
+            member = PurePosixPath(info.filename)
+            if info.is_dir() or "__MACOSX" in member.parts or member.name.startswith("."):
+                continue
+            if member.suffix.lower() != ".csv":
+                raw.warnings.append(f"{name}: {info.filename} is not a CSV file and was ignored.")
+                continue
+            if member.name in files:
+                raw.problems.append(Problem(f"Two files in the archive are named {member.name}; keep one.",
+                                            file=f"{name}/{info.filename}"))
+                continue
+            try:
+                files[member.name] = zf.read(info)
+            except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
+                raw.problems.append(Problem(f"This file in the archive is damaged or incomplete ({e}).",
+                                            file=f"{name}/{info.filename}"))
+                files[member.name] = b""
+    return _read_csv_files(files, name, raw, prefix=f"{name}/")
+
+
+def _read_csv_files(files: Mapping[str, bytes], name: str, raw: RawLedger | None = None,
+                    prefix: str = "") -> RawLedger:
+    raw = raw or RawLedger("csv", name)
+    big = _too_big(sum(len(b) for b in files.values()), "The CSV files")
+    if big:
+        return raw.fail(big)
+    by_table: dict[str, tuple[str, bytes]] = {}
+    for file, data in files.items():
+        base = PurePosixPath(str(file).replace("\\", "/")).name
+        if not base.lower().endswith(".csv"):
+            raw.warnings.append(f"{base} is not a .csv file and was ignored.")
+            continue
+        table = base[:-4].strip().lower()
+        if table not in LEDGER_TABLES:
+            raw.warnings.append(f"{prefix}{base} is not one of the ledger's tables "
+                                f"({', '.join(LEDGER_TABLES)}) and was ignored.")
+            continue
+        by_table[table] = (prefix + base, data)
+    if not by_table and not raw.problems:
+        return raw.fail("No ledger CSV files were found: expected " +
+                        ", ".join(f"{t}.csv" for t in LEDGER_TABLES) + ".")
+    for table in LEDGER_TABLES:
+        if table not in by_table:
+            raw.problems.append(Problem(f"The file {table}.csv is missing; a ledger has the files "
+                                        f"{', '.join(t + '.csv' for t in LEDGER_TABLES)} (header row only if "
+                                        "a table has no rows).", file=f"{prefix}{table}.csv", sheet=table))
+            continue
+        file, data = by_table[table]
+        text = _utf8_text(raw, data, file, table)
+        if text is None:
+            continue
+        rows = _csv_rows(raw, text, file, table)
+        if rows is not None:
+            _table_from_rows(raw, table, rows, file)
+    return raw
+
+
+def _utf8_text(raw: RawLedger, data: bytes, file: str, table: str) -> str | None:
+    if not data.strip():
+        raw.problems.append(Problem("The file is empty: it needs at least its header row.", file=file,
+                                    sheet=table))
+        return None
+    if data.startswith(ZIP_MAGIC) or b"\x00" in data[:8192]:
+        raw.problems.append(Problem("This is not a CSV text file (it looks like a binary file, e.g. a "
+                                    "workbook renamed to .csv).", file=file, sheet=table))
+        return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data[:e.start].count(b"\n") + 1
+        raw.problems.append(Problem(
+            f"The file is not UTF-8 text: byte 0x{data[e.start]:02X} on line {line} cannot be read (the file was "
+            "probably saved as Windows-1252 or Latin-1). Save it again as 'CSV UTF-8'.",
+            file=file, sheet=table, row=line))
+        return None
+
+
+def _csv_rows(raw: RawLedger, text: str, file: str, table: str) -> list[list] | None:
+    first_line = text.split("\n", 1)[0]
+    delimiter = max([",", ";", "\t"], key=first_line.count)
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+    except csv.Error as e:
+        raw.problems.append(Problem(f"The file is not valid CSV ({e}); is a quotation mark left open?",
+                                    file=file, sheet=table))
+        return None
+    if not records:
+        return []
+    width = len(records[0])
+    for n, rec in enumerate(records[1:], start=2):
+        if rec and any(v.strip() for v in rec) and len(rec) != width:
+            raw.problems.append(Problem(
+                f"This row has {len(rec)} values but the header has {width} columns"
+                + (" (is the file cut short?)" if n == len(records) and len(rec) < width else "") + ".",
+                file=file, sheet=table, row=n))
+    return [[None if v == "" else v for v in rec] for rec in records]

@@ -1,0 +1,218 @@
+"""Importing a ledger: read, validate, and only when nothing is wrong, swap in a new database file.
+
+`import_ledger(...)` is the one entry point, for the command line and the admin page alike.
+
+How the database is replaced, so that a failed import changes nothing and readers never see half:
+1. the current file is only ever opened read-only (reference data) and copied;
+2. the copy, a temporary file in the same folder, gets the new ledger: the five ledger tables
+   emptied and refilled from the validated frames (bound through DataFrame registration, never
+   formatted into SQL), every row is_illustrative FALSE, the demonstration portfolio's source row
+   replaced by one for the imported file, meta updated (ledger_kind 'real', content_hash);
+3. the copy is checked (row counts), flushed to disk, the current file is copied to
+   data/backups/<name>-YYYYmmddTHHMMSS.duckdb (UTC), and os.replace() puts the copy in place:
+   one atomic rename on the same file system.
+Any failure before the rename deletes the temporary file; the database is then byte-for-byte as it was.
+Imports are serialised with a lock file in the backups folder.
+
+DuckDB refuses to delete parent and child rows of a foreign key within one transaction (its
+documented foreign-key limitation), so the emptying of step 2 is one statement per table, children
+first, and the refill is one transaction. Both happen on the private temporary copy: atomicity for
+everyone else comes from the rename, not from the transaction.
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from ipmd.db import db_path as default_db_path
+from ipmd.ledger.problems import Problem
+from ipmd.ledger.read import RawLedger, Source, read_ledger
+from ipmd.ledger.template import DELETE_ORDER, LEDGER_TABLES, SHEET_BY_NAME
+from ipmd.ledger.validate import ReferenceData, validate
+
+LEDGER_SOURCE_ID = "fund_ledger_import"
+SOURCE_REFERENCES = (("indicators", "default_source_id"), ("observations", "source_id"),
+                     ("aggregate_observations", "source_id"))
+
+
+@dataclass
+class ImportResult:
+    ok: bool
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)     # rows per ledger table (read, or written)
+    backup_path: Path | None = None                          # the previous database, when one was written
+    dry_run: bool = False
+    content_hash: str | None = None                          # of the new database, when one was written
+
+    def report_lines(self) -> list[str]:
+        """Problems one per line, then warnings, then what was (or would be) imported."""
+        lines = [str(p) for p in self.problems] + [f"warning: {w}" for w in self.warnings]
+        summary = ", ".join(f"{n} {t}" for t, n in self.counts.items())
+        if self.ok and self.dry_run:
+            lines.append(f"Valid: would import {summary} (dry run, nothing written).")
+        elif self.ok:
+            lines.append(f"Imported {summary}; previous database kept as {self.backup_path}.")
+        else:
+            lines.append(f"Not imported: {len(self.problems)} problem(s); the database was not changed.")
+        return lines
+
+
+def content_hash(con: duckdb.DuckDBPyConnection) -> str:
+    """sha256 over every table but meta: its name, column names and types, and its rows in a canonical
+    order (each row's text form, md5-sorted inside DuckDB), so equal content gives an equal hash."""
+    h = hashlib.sha256()
+    tables = [r[0] for r in con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
+        "AND table_type = 'BASE TABLE' AND table_name <> 'meta' ORDER BY table_name").fetchall()]
+    for table in tables:
+        columns = con.execute("SELECT column_name, data_type FROM information_schema.columns "
+                              "WHERE table_schema = 'main' AND table_name = ? ORDER BY ordinal_position",
+                              [table]).fetchall()
+        ident = '"' + table.replace('"', '""') + '"'          # a name from the catalogue, not user input
+        digest, n = con.execute(
+            f"SELECT md5(string_agg(h, '' ORDER BY h)), count(*) FROM "
+            f"(SELECT md5(CAST(t AS VARCHAR)) AS h FROM {ident} AS t)").fetchone()
+        h.update(f"{table}|{columns}|{n}|{digest or ''}\n".encode())
+    return h.hexdigest()
+
+
+# ------------------------------------------------------------------------------------------ the import
+
+def import_ledger(path_or_bytes: Source, filename: str | None = None, db_path: Path | str | None = None,
+                  dry_run: bool = False) -> ImportResult:
+    """Read and validate a ledger; when it has no problem (and this is not a dry run), make it the
+    database's ledger, replacing the demonstration portfolio. Never raises for a bad file."""
+    db = Path(db_path) if db_path is not None else default_db_path()
+    if not db.is_file():
+        return ImportResult(False, [Problem(f"There is no database at {db}; build it first "
+                                            "(python -m ipmd.build).")], dry_run=dry_run)
+    reference = ReferenceData.from_db(db)
+    raw = read_ledger(path_or_bytes, filename, reference)
+    checked = validate(raw, reference)
+    result = ImportResult(checked.ok, checked.problems, checked.warnings, checked.counts, dry_run=dry_run)
+    if not checked.ok or dry_run:
+        return result
+    try:
+        result.backup_path, result.content_hash = write_ledger(db, checked.tables, raw)
+    except Exception as e:      # nothing was replaced: report it as a problem, the database is as it was
+        result.ok = False
+        result.problems.append(Problem(f"The database could not be written ({type(e).__name__}: {e}); "
+                                       "it was not changed.", file=str(db)))
+    return result
+
+
+def write_ledger(db: Path, tables: dict[str, pd.DataFrame], raw: RawLedger) -> tuple[Path, str]:
+    """Swap in a copy of `db` whose ledger is `tables`; (the backup's path, the new content hash)."""
+    backups = db.parent / "backups"
+    backups.mkdir(exist_ok=True)
+    with _lock(backups / ".import.lock"):
+        fd, tmp_name = tempfile.mkstemp(dir=db.parent, prefix=f"{db.name}.tmp-import-")   # git-ignored name
+        os.close(fd)
+        tmp = Path(tmp_name)
+        try:
+            shutil.copyfile(db, tmp)
+            digest = _fill(tmp, tables, raw)
+            with open(tmp, "rb+") as f:
+                os.fsync(f.fileno())
+            backup = _backup_name(backups, db)
+            shutil.copy2(db, backup)
+            os.replace(tmp, db)
+            return backup, digest
+        finally:
+            for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+                with contextlib.suppress(FileNotFoundError):
+                    leftover.unlink()
+
+
+def _fill(path: Path, tables: dict[str, pd.DataFrame], raw: RawLedger) -> str:
+    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    con = duckdb.connect(str(path))
+    try:
+        con.execute("SET enable_progress_bar = false")      # the command line's stdout is the problem list
+        for table in DELETE_ORDER:                       # children first; see the module's note
+            con.execute(f"DELETE FROM {table}")           # fixed names from the template
+        con.execute("BEGIN TRANSACTION")
+        for table in reversed(DELETE_ORDER):             # parents first
+            columns = _insert_columns(con, table)
+            frame = tables[table].reset_index(drop=True).assign(is_illustrative=False)
+            con.register("incoming", frame[columns])
+            con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM incoming")
+            con.unregister("incoming")
+        _replace_sources_row(con, raw, tables, now)
+        con.execute("COMMIT")
+        for table in LEDGER_TABLES:
+            n = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            if n != len(tables[table]):
+                raise RuntimeError(f"{table}: {n} rows written, {len(tables[table])} expected")
+        digest = content_hash(con)
+        meta = {"ledger_kind": "real", "content_hash": digest, "ledger_imported_at": now.isoformat(),
+                "ledger_file": raw.filename}
+        con.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", list(meta.items()))
+        con.execute("CHECKPOINT")
+        return digest
+    finally:
+        con.close()
+
+
+def _insert_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    """The table's columns in the database: the template's, plus is_illustrative where the table has it."""
+    db_columns = [r[0] for r in con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = 'main' AND table_name = ? "
+        "ORDER BY ordinal_position", [table]).fetchall()]
+    template = SHEET_BY_NAME[table].column_names
+    missing = [c for c in template if c not in db_columns]
+    if missing:
+        raise RuntimeError(f"the database's {table} table has no column(s) {', '.join(missing)}: "
+                           "the template and ipmd/build/schema.sql disagree")
+    return [c for c in db_columns if c in template or c == "is_illustrative"]
+
+
+def _replace_sources_row(con: duckdb.DuckDBPyConnection, raw: RawLedger, tables: dict[str, pd.DataFrame],
+                         now: dt.datetime) -> None:
+    """The imported ledger's provenance row; illustrative source rows no data points to any more go."""
+    referenced = " AND ".join(f"source_id NOT IN (SELECT {col} FROM {table} WHERE {col} IS NOT NULL)"
+                              for table, col in SOURCE_REFERENCES)
+    con.execute(f"DELETE FROM sources WHERE is_illustrative AND {referenced}")
+    con.execute("DELETE FROM sources WHERE source_id = ?", [LEDGER_SOURCE_ID])
+    counts = ", ".join(f"{len(tables[t])} {t}" for t in LEDGER_TABLES)
+    con.execute(
+        "INSERT INTO sources (source_id, title, publisher, edition, licence, url, file_name, sha256, "
+        "is_illustrative, notes) VALUES (?, ?, ?, ?, ?, NULL, ?, ?, FALSE, ?)",
+        [LEDGER_SOURCE_ID, "The trust fund's ledger, as imported by the Secretariat", "IPMD Secretariat",
+         f"imported {now:%Y-%m-%d %H:%M} UTC", "as provided by the Secretariat", raw.filename,
+         raw.content_sha256, f"{counts}; format {raw.kind}; replaces the demonstration portfolio."])
+
+
+def _backup_name(folder: Path, db: Path) -> Path:
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S")
+    candidate = folder / f"{db.stem}-{stamp}.duckdb"
+    n = 2
+    while candidate.exists():
+        candidate = folder / f"{db.stem}-{stamp}-{n}.duckdb"
+        n += 1
+    return candidate
+
+
+@contextlib.contextmanager
+def _lock(path: Path):
+    with open(path, "a+") as f:
+        try:
+            import fcntl
+        except ImportError:          # not POSIX: imports are rare and made by one Secretariat officer
+            yield
+            return
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)

@@ -1,0 +1,142 @@
+"""The ledger template: which sheets and columns a ledger has, their types and rules.
+
+One declarative spec, read by the reader (which sheets and columns to expect), the validator
+(types, required values, allowed values, ranges, references, unique keys), the exporter (column
+order and cell formats) and the downloadable template (headers and an instructions sheet).
+
+The columns are those of ipmd/build/schema.sql, less `is_illustrative`: an imported ledger is the
+fund's real ledger by definition, so the importer sets that flag itself.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ipmd.ledger.invariants import IATI_CODES
+
+# ------------------------------------------------------------------------------------ fixed vocabularies
+
+TXN_TYPES = IATI_CODES       # txn_type -> IATI transaction type: pledge 11, deposit 1, commitment 2, ...
+INCOMING_TYPES = ("pledge", "deposit")                          # carry a donor_id
+OUTGOING_TYPES = ("commitment", "disbursement", "expenditure")  # carry a project_id
+DONOR_TYPES = ("government", "private", "multilateral")
+PROJECT_STATUSES = ("submitted", "under_review", "approved", "active", "closed", "rejected")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str                       # 'text' | 'integer' | 'number' | 'date' | 'boolean'
+    required: bool                  # a value must be given on every row
+    description: str
+    choices: tuple[str, ...] = ()   # allowed values (text columns)
+    minimum: float | None = None    # inclusive bounds (number columns)
+    maximum: float | None = None
+    refers_to: tuple[str, str] | None = None   # (table, column) the value must exist in
+    upper: bool = False             # codes: read case-insensitively, stored upper-case
+    example: object = None
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    description: str
+    key: tuple[str, ...]            # columns whose values must be unique together
+    columns: tuple[Column, ...]
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+SHEETS: tuple[Sheet, ...] = (
+    Sheet("donors", "One row per donor to the trust fund.", ("donor_id",), (
+        Column("donor_id", "text", True, "Your short, stable id for the donor, e.g. 'DEU-BMZ'.",
+               example="DEU-BMZ"),
+        Column("name", "text", True, "The donor's name.", example="Germany (BMZ)"),
+        Column("donor_type", "text", True, "government, private or multilateral.", choices=DONOR_TYPES,
+               example="government"),
+        Column("iso3", "text", False, "For governments: the ISO3 country code, e.g. DEU.",
+               refers_to=("countries", "iso3"), upper=True, example="DEU"),
+        Column("is_world_bank_internal", "boolean", False,
+               "TRUE for the World Bank's own resources (Development Grant Facility), which may be at "
+               "most 15% of all deposits; blank means FALSE.", example=False),
+    )),
+    Sheet("projects", "One row per proposal or project, whatever its status.", ("project_id",), (
+        Column("project_id", "text", True, "Your short, stable id for the project.", example="P-2009-01"),
+        Column("title", "text", True, "The project's title.", example="Remittance cost survey"),
+        Column("partner_id", "text", True, "The implementing partner's id, as in the partners table "
+               "(e.g. ILO, IOM, WB).", refers_to=("partners", "partner_id"), example="ILO"),
+        Column("area_id", "text", True, "The area of work (A or B).", refers_to=("areas_of_work", "area_id"),
+               upper=True, example="A"),
+        Column("gfmd_item_id", "text", False, "The GFMD roundtable or outcome followed up, e.g. GFMD2007-RT1.",
+               refers_to=("gfmd_items", "gfmd_item_id"), example=None),
+        Column("objectives", "text", True, "The project's objectives, in a sentence or two.",
+               example="Measure the cost of sending remittances."),
+        Column("expected_results", "text", True, "The results the project promises.",
+               example="A public price database."),
+        Column("status", "text", True, "submitted, under_review, approved, active, closed or rejected.",
+               choices=PROJECT_STATUSES, example="active"),
+        Column("requested_usd", "number", True, "The amount requested, in US dollars.", minimum=0,
+               example=250000.0),
+        Column("submitted_date", "date", True, "The day the proposal was submitted (YYYY-MM-DD).",
+               example="2009-01-15"),
+        Column("decision_date", "date", False, "The Oversight Committee's decision (approval or rejection).",
+               example="2009-03-01"),
+        Column("start_date", "date", False, "The day the project started.", example="2009-04-01"),
+        Column("end_date", "date", False, "The day the project ended or is planned to end.",
+               example="2010-12-31"),
+    )),
+    Sheet("project_countries", "The countries each project works in, with shares that add up to 1.",
+          ("project_id", "iso3"), (
+        Column("project_id", "text", True, "A project_id from the projects sheet.",
+               refers_to=("projects", "project_id"), example="P-2009-01"),
+        Column("iso3", "text", True, "The ISO3 country code, e.g. PHL.", refers_to=("countries", "iso3"),
+               upper=True, example="PHL"),
+        Column("share", "number", True, "The share of the project in this country, between 0 and 1; "
+               "the shares of one project add up to 1.", minimum=0, maximum=1, example=1.0),
+    )),
+    Sheet("project_goals", "The partnership goals each project serves, with weights that add up to 1 "
+          "and exactly one primary goal.", ("project_id", "goal_id"), (
+        Column("project_id", "text", True, "A project_id from the projects sheet.",
+               refers_to=("projects", "project_id"), example="P-2009-01"),
+        Column("goal_id", "text", True, "The goal (G1, G2 or G3).", refers_to=("goals", "goal_id"),
+               upper=True, example="G1"),
+        Column("weight", "number", True, "The weight of this goal, between 0 and 1; the weights of one "
+               "project add up to 1.", minimum=0, maximum=1, example=1.0),
+        Column("is_primary", "boolean", True, "TRUE for the project's one primary goal.", example=True),
+    )),
+    Sheet("transactions", "Every movement of money: pledges and deposits from donors, the Oversight "
+          "Committee's approvals (commitments), disbursements to partners and their expenditure.",
+          ("txn_id",), (
+        Column("txn_id", "text", True, "Your short, stable id for the transaction.", example="T-0001"),
+        Column("txn_type", "text", True, "pledge, deposit, commitment (an approval), disbursement or "
+               "expenditure.", choices=tuple(TXN_TYPES), example="deposit"),
+        Column("iati_code", "integer", False, "The IATI transaction type: 11 pledge, 1 deposit, "
+               "2 commitment, 3 disbursement, 4 expenditure. Blank: taken from txn_type.", example=1),
+        Column("txn_date", "date", True, "The value date (YYYY-MM-DD).", example="2009-02-01"),
+        Column("donor_id", "text", False, "For pledges and deposits: a donor_id from the donors sheet.",
+               refers_to=("donors", "donor_id"), example="DEU-BMZ"),
+        Column("project_id", "text", False, "For commitments, disbursements and expenditure: a project_id "
+               "from the projects sheet.", refers_to=("projects", "project_id"), example=None),
+        Column("amount_usd", "number", False, "The amount in US dollars. Blank: converted from "
+               "amount_original at the World Bank's annual average rate for the year of txn_date.",
+               minimum=0, example=1000000.0),
+        Column("currency", "text", False, "The ISO 4217 code of the original currency, e.g. EUR. "
+               "Blank means USD.", upper=True, example="USD"),
+        Column("amount_original", "number", False, "The amount in the original currency. Blank for US$ "
+               "amounts: taken from amount_usd.", minimum=0, example=1000000.0),
+    )),
+)
+
+SHEET_BY_NAME = {s.name: s for s in SHEETS}
+LEDGER_TABLES = tuple(s.name for s in SHEETS)
+# the order rows must be deleted in (children first) and inserted in (parents first)
+DELETE_ORDER = ("transactions", "project_goals", "project_countries", "projects", "donors")
+
+# upload limits (also used by the admin page)
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024          # one file, or all files of a CSV folder together
+MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024   # what a zip (XLSX or zipped CSVs) may expand to
+UPLOAD_EXTENSIONS = (".xlsx", ".csv", ".zip", ".xml")

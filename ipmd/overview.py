@@ -1,0 +1,49 @@
+"""The world at a glance: headline figures for a year and the values behind the world map."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ipmd import queries
+from ipmd.profile import Figure
+
+# Indicators the world map can show; 'project_funding_approved' comes from the fund ledger.
+MAP_INDICATORS = (
+    "immigrant_stock", "immigrant_pct_pop", "emigrant_stock",
+    "remittances_received_usd", "remittances_received_pct_gdp", "refugees_hosted",
+    "project_funding_approved",
+)
+LEDGER_INDICATOR = "project_funding_approved"
+
+
+@dataclass(frozen=True)
+class WorldKpis:
+    migrants: Figure | None
+    female_share: Figure | None
+    lmic_remittances: Figure | None
+
+
+def _aggregate_at(con, code: str, indicator: str, year: int, sex: str = "total") -> Figure | None:
+    rows = queries.aggregate_values(con, code, indicator)
+    rows = rows[(rows["sex"] == sex) & (rows["year"] <= year)]
+    if rows.empty:
+        return None
+    last = rows.iloc[-1]
+    return Figure(float(last["value"]), int(last["year"]), last["unit"], last["source_id"])
+
+
+def world_kpis(con, year: int) -> WorldKpis:
+    return WorldKpis(
+        migrants=_aggregate_at(con, "WLD", "immigrant_stock", year),
+        female_share=_aggregate_at(con, "WLD", "immigrant_female_share", year),
+        lmic_remittances=_aggregate_at(con, "LMY", "remittances_received_usd", year),
+    )
+
+
+def map_values(con, indicator: str, year: int) -> pd.DataFrame:
+    """iso3, value, year, source_id: each country's latest value at or before `year`."""
+    if indicator == LEDGER_INDICATOR:
+        from ipmd.fund_summary import approved_by_country
+        return approved_by_country(queries.ledger(con), year)
+    return queries.latest_values(con, indicator, year)

@@ -1,0 +1,134 @@
+"""A country's migration profile: headline figures with year and source, series, corridors and peers.
+
+Pure functions over frames, plus `load_profile` which asks the database for them. Used by the
+profile page and the printable briefs alike, so both show the same numbers.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ipmd import queries
+
+SDG_REMITTANCE_COST_TARGET = 3.0  # SDG 10.c.1: average cost of sending US$200 below 3% by 2030
+
+# Headline figures in the order the profile shows them.
+HEADLINE_INDICATORS = (
+    "immigrant_stock", "immigrant_pct_pop", "immigrant_female_share",
+    "emigrant_stock", "emigrant_pct_pop", "emigrant_female_share",
+    "remittances_received_usd", "remittances_received_pct_gdp",
+    "remittances_paid_usd", "remittances_paid_pct_gdp",
+    "remittance_cost_inbound_pct",
+    "refugees_hosted", "refugees_origin",
+    "population", "gdp_per_capita_usd",
+)
+
+
+@dataclass(frozen=True)
+class Figure:
+    value: float
+    year: int
+    unit: str
+    source_id: str
+
+
+@dataclass(frozen=True)
+class CountryProfile:
+    iso3: str
+    country: dict                       # the countries row: names, regions, income group
+    year: int                           # the year asked for; each figure carries its own year
+    figures: dict[str, Figure]          # headline figures that exist; a missing one is absent
+    stocks: pd.DataFrame                # year, sex, immigrants, emigrants
+    remittances: pd.DataFrame           # year, received_usd, paid_usd, received_pct_gdp
+    destinations: pd.DataFrame          # partner_iso3, stock (emigrants living there)
+    origins: pd.DataFrame               # partner_iso3, stock (immigrants from there)
+    sources: dict[str, dict] = field(default_factory=dict)  # source_id -> sources row
+
+    def figure(self, indicator: str) -> Figure | None:
+        return self.figures.get(indicator)
+
+
+def headline_figures(obs: pd.DataFrame, year: int) -> dict[str, Figure]:
+    """Latest default-source value at or before `year` for each headline indicator (sex total)."""
+    rows = obs[obs["is_default_source"] & (obs["sex"] == "total") & (obs["year"] <= year)]
+    latest = rows.sort_values("year").groupby("indicator_id").tail(1).set_index("indicator_id")
+    figures = {
+        ind: Figure(float(r.value), int(r.year), r.unit, r.source_id)
+        for ind, r in latest.iterrows() if ind in HEADLINE_INDICATORS
+    }
+    immigrants, emigrants = figures.get("immigrant_stock"), figures.get("emigrant_stock")
+    if immigrants and emigrants and immigrants.year == emigrants.year:
+        figures["net_migrant_balance"] = Figure(
+            immigrants.value - emigrants.value, immigrants.year, "persons", immigrants.source_id)
+    return figures
+
+
+def stock_by_sex(obs: pd.DataFrame) -> pd.DataFrame:
+    """Immigrant and emigrant stock per year and sex (UN DESA official totals)."""
+    rows = obs[obs["is_default_source"] & obs["indicator_id"].isin(["immigrant_stock", "emigrant_stock"])]
+    wide = rows.pivot_table(index=["year", "sex"], columns="indicator_id", values="value", aggfunc="first")
+    wide = wide.rename(columns={"immigrant_stock": "immigrants", "emigrant_stock": "emigrants"})
+    for col in ("immigrants", "emigrants"):
+        if col not in wide:
+            wide[col] = float("nan")
+    return wide.reset_index()[["year", "sex", "immigrants", "emigrants"]]
+
+
+def remittance_series(obs: pd.DataFrame) -> pd.DataFrame:
+    """Remittances received and paid over time (World Bank WDI, default source)."""
+    names = {"remittances_received_usd": "received_usd", "remittances_paid_usd": "paid_usd",
+             "remittances_received_pct_gdp": "received_pct_gdp"}
+    rows = obs[obs["is_default_source"] & obs["indicator_id"].isin(list(names)) & (obs["sex"] == "total")]
+    wide = rows.pivot_table(index="year", columns="indicator_id", values="value", aggfunc="first")
+    wide = wide.rename(columns=names)
+    for col in names.values():
+        if col not in wide:
+            wide[col] = float("nan")
+    return wide.reset_index()[["year", *names.values()]]
+
+
+def peer_comparison(latest: pd.DataFrame, countries: pd.DataFrame, iso3: str) -> pd.DataFrame:
+    """The country's value against its UN region and World Bank income group: median and rank (1 = highest).
+
+    `latest` holds one value per country (iso3, value). Rows: group kind, group name, median, rank, n.
+    """
+    data = latest.merge(countries[["iso3", "un_region", "income_group"]], on="iso3")
+    me = data[data["iso3"] == iso3]
+    out = []
+    for kind in ("un_region", "income_group"):
+        if me.empty or pd.isna(me.iloc[0][kind]):
+            continue
+        group = me.iloc[0][kind]
+        peers = data[data[kind] == group]
+        rank = int((peers["value"] > me.iloc[0]["value"]).sum()) + 1
+        out.append({"group_kind": kind, "group": group, "value": float(me.iloc[0]["value"]),
+                    "median": float(peers["value"].median()), "rank": rank, "n": len(peers)})
+    return pd.DataFrame(out, columns=["group_kind", "group", "value", "median", "rank", "n"])
+
+
+def load_profile(con, iso3: str, year: int) -> CountryProfile | None:
+    """Everything the profile and the brief show for one country, or None for an unknown code."""
+    all_countries = queries.countries(con)
+    match = all_countries[all_countries["iso3"] == iso3]
+    if match.empty:
+        return None
+    obs = queries.country_observations(con, iso3)
+    stock_year = max((y for y in stock_years(con) if y <= year), default=year)
+    sources = queries.sources(con).set_index("source_id").to_dict("index")
+    return CountryProfile(
+        iso3=iso3,
+        country=match.iloc[0].to_dict(),
+        year=year,
+        figures=headline_figures(obs, year),
+        stocks=stock_by_sex(obs),
+        remittances=remittance_series(obs),
+        destinations=queries.top_destinations(con, iso3, stock_year),
+        origins=queries.top_origins(con, iso3, stock_year),
+        sources=sources,
+    )
+
+
+def stock_years(con) -> list[int]:
+    """The years of the UN DESA stock estimates (1990, 1995, ... 2020, 2024)."""
+    return queries.indicator_years(con, "immigrant_stock")

@@ -1,0 +1,55 @@
+"""Country profile: any country's migration story, with sources, and the partnership's work there."""
+import streamlit as st
+
+from components import profile_view
+from components.data import countries, load
+from components.labels import country_frame
+from components.sidebar import year
+from components.state import lang, tr, url_selectbox
+from ipmd import fund_summary, profile, queries
+from ipmd.i18n import country_name
+
+chosen_year = year()
+names = country_frame(countries(), lang())
+options = names.sort_values("name")["iso3"].tolist()
+label_of = dict(zip(names["iso3"], names["name"]))
+
+st.title(tr("profile.title"))
+iso3, rejected = url_selectbox(tr("profile.pick"), options, key="country", default=None, always_in_url=True,
+                               format_func=lambda code: f"{label_of[code]} ({code})",
+                               placeholder=tr("profile.pick_placeholder"), index=None)
+if rejected:
+    st.warning(tr("profile.unknown", code=rejected[:12]), icon=":material/help:")
+if iso3 is None:
+    st.info(tr("profile.choose"))
+    st.stop()
+
+data = load(profile.load_profile, iso3, chosen_year)
+name = country_name(data.country, lang())
+stock_year = max(y for y in load(profile.stock_years) if y <= chosen_year)
+st.header(name)
+profile_view.classification(data)
+profile_view.headline(data)
+
+left, right = st.columns(2)
+with left:
+    profile_view.stock_chart(data, name)
+with right:
+    profile_view.remittance_chart(data, name)
+profile_view.corridors(data, names, name, stock_year)
+
+peer_indicator = st.selectbox(tr("profile.peers.pick"), ["immigrant_pct_pop", "emigrant_pct_pop",
+                                                         "remittances_received_pct_gdp"],
+                              format_func=lambda i: tr(f"indicator.{i}"), key="peer_indicator")
+latest = load(queries.latest_values, peer_indicator, chosen_year)
+profile_view.peers(profile.peer_comparison(latest, names, iso3), tr(f"indicator.{peer_indicator}"), name,
+                   latest["source_id"].iloc[0] if len(latest) else None)
+
+profile_view.partnership(load(fund_summary.country_projects, iso3), name, iso3)
+
+st.subheader(tr("profile.downloads"))
+observations = load(queries.country_observations, iso3)
+sources = load(queries.sources).set_index("source_id")
+observations["source"] = observations["source_id"].map(
+    lambda s: f"{sources.loc[s, 'publisher']}, {sources.loc[s, 'title']} ({sources.loc[s, 'edition']})")
+profile_view.downloads(observations, iso3, name)

@@ -1,0 +1,175 @@
+"""Goal coverage: how the partnership's projects cover its goals and areas of work, where the money goes,
+which high-need countries have none, and which GFMD 2007/2008 items nobody follows up."""
+import streamlit as st
+
+from components import charts, maps
+from components import coverage_charts as cc
+from components.data import countries, load
+from components.downloads import csv_download
+from components.labels import country_frame
+from components.provenance import caption_sources, illustrative_notice
+from components.sidebar import year
+from components.state import lang, tr, url_multiselect
+from ipmd import coverage_report as cr
+from ipmd import need
+from ipmd.i18n import fmt_number
+
+chosen_year = year()
+names = country_frame(countries(), lang())
+name_of = dict(zip(names["iso3"], names["name"]))
+options = load(cr.filter_options)
+st.title(tr("coverage.title"))
+st.caption(tr("coverage.intro"))
+answers_box = st.container(border=True)   # filled at the end, once every section has been computed
+problems: list[str] = []
+
+# ---------------------------------------------------------------------------------------- filters
+with st.container(border=True):
+    row1, row2 = st.columns(3), st.columns(3)
+    regions, bad = url_multiselect(tr("coverage.filter.region"), options.regions, key="region",
+                                   format_func=lambda r: cc.label("coverage.region", r),
+                                   placeholder=tr("coverage.filter.all"), container=row1[0])
+    problems += bad
+    incomes, bad = url_multiselect(tr("coverage.filter.income"), options.income_groups, key="income",
+                                   format_func=lambda g: cc.label("coverage.income", g),
+                                   placeholder=tr("coverage.filter.all"), container=row1[1])
+    problems += bad
+    partner_name = dict(zip(options.partners["partner_id"], options.partners["name"]))
+    partners, bad = url_multiselect(tr("coverage.filter.partner"), list(partner_name), key="partner",
+                                    format_func=lambda p: p, placeholder=tr("coverage.filter.all"),
+                                    help=tr("coverage.filter.partner_help"), container=row1[2])
+    problems += bad
+    statuses, bad = url_multiselect(tr("coverage.filter.status"), list(cr.PUBLIC_STATUSES), key="status",
+                                    format_func=lambda s: tr(f"coverage.status.{s}"),
+                                    placeholder=tr("coverage.filter.all"), help=tr("coverage.filter.status_help"),
+                                    container=row2[0])
+    problems += bad
+    (start, end), bad = cc.url_year_range(tr("coverage.filter.period"), options.first_year, options.last_year,
+                                          container=row2[1], help=tr("coverage.filter.period_help"))
+    problems += bad
+    with row2[2]:
+        goal, bad = cc.url_choice(st.segmented_control, tr("coverage.filter.goal"), ["all", *cr.coverage.GOALS],
+                                  key="goal", default="all", required=True, help=tr("coverage.filter.goal_help"),
+                                  format_func=lambda g: tr("coverage.filter.all_goals") if g == "all" else g)
+    problems += [bad] if bad else []
+for value in problems:
+    st.warning(tr("coverage.unknown", value=str(value)[:40]), icon=":material/help:")
+filters = dict(regions=tuple(regions), income_groups=tuple(incomes), partners=tuple(partners),
+               statuses=tuple(statuses), start_year=start, end_year=end)
+goal_id = None if goal in (None, "all") else goal
+
+# ---------------------------------------------------------------------------------------- 1. matrix
+st.subheader(tr("coverage.matrix.title"))
+mode, bad = cc.url_choice(st.segmented_control, tr("coverage.mode.label"), list(cr.coverage.MODES), key="mode",
+                          default="primary", required=True, format_func=lambda m: tr(f"coverage.mode.{m}"))
+if bad:
+    st.warning(tr("coverage.unknown", value=bad[:40]), icon=":material/help:")
+m = load(cr.matrix, mode=mode, **filters)
+illustrative_notice(m.is_illustrative)
+counted = tr(f"coverage.mode.{mode}.shown")
+st.caption(counted)
+if m.n_projects == 0:
+    st.info(tr("coverage.nothing_selected"), icon=":material/filter_alt_off:")
+else:
+    goals, areas = list(m.goal_totals["goal_id"]), list(m.area_totals["area_id"])
+    summary = tr("coverage.matrix.summary", n=m.n_projects, approved=cc.usd(m.approved),
+                 disbursed=cc.usd(m.disbursed), counted=tr(f"coverage.mode.{mode}.short"))
+    st.plotly_chart(cc.matrix_heatmap(m.cells, goals, areas, tr(f"coverage.mode.{mode}")), key="coverage_matrix",
+                    config=charts.CHART_CONFIG, alt=summary)
+    st.markdown(summary)
+    cell_options = [f"{g}-{a}" for g in goals for a in areas]
+    cell, bad = cc.url_choice(st.pills, tr("coverage.cell.pick"), cell_options, key="cell", default=None,
+                              format_func=lambda c: c.replace("-", " × "))
+    if bad:
+        st.warning(tr("coverage.unknown", value=bad[:40]), icon=":material/help:")
+    if cell:
+        g, a = cell.split("-")
+        listed = load(cr.cell_projects, g, a, mode=mode, **filters)
+        st.markdown(tr("coverage.cell.summary", goal=cc.goal_label(g), area=cc.area_label(a), n=len(listed),
+                       approved=cc.usd(listed["approved"].sum())))
+        shown = listed[["project_id", "title", "partner_id", "status", "gfmd_item_id", "weight", "approved",
+                        "disbursed", "spent"]]
+        st.dataframe(shown, hide_index=True, key="coverage_cell_table", column_config=cc.columns())
+        csv_download(shown, f"ipmd_coverage_{cell}.csv", key="coverage_cell_csv")
+    else:
+        st.caption(tr("coverage.cell.hint"))
+    with st.expander(tr("common.data_table")):
+        table = m.cells[["goal_id", "area_id", "n_projects", "project_weight", "approved", "disbursed", "spent"]]
+        st.dataframe(table, hide_index=True, key="coverage_matrix_table", column_config=cc.columns())
+        csv_download(table, f"ipmd_coverage_matrix_{mode}.csv", key="coverage_matrix_csv")
+
+# ---------------------------------------------------------------------------------------- 2. map
+st.subheader(tr("coverage.map.title", goal=cc.goal_label(goal_id) if goal_id else tr("coverage.filter.all_goals")))
+cov = load(cr.country_coverage, goal_id, mode, **filters)
+frame = cc.with_names(cov.by_country, name_of)
+frame["value"] = frame["approved"]
+frame["label"] = [tr("coverage.map.hover", approved=cc.usd(r.approved), n=r.n_projects) for r in frame.itertuples()]
+left, right = st.columns([3, 1])
+map_alt = tr("coverage.map.alt", n=len(frame), approved=cc.usd(frame["approved"].sum()))
+with left:
+    maps.show_map(maps.world_choropleth(frame, names, colorbar_title=tr("coverage.map.colour"), height=420),
+                  key="coverage_map", alt=map_alt)
+with right:
+    regions_frame = cov.by_region.assign(region=[cc.label("coverage.region", r) for r in cov.by_region["un_region"]])
+    st.markdown(f"**{tr('coverage.map.regions')}**")
+    cc.show_region_totals(regions_frame, cov)
+st.markdown(tr("coverage.map.summary", n=len(frame), approved=cc.usd(frame["approved"].sum()),
+               top=", ".join(f"{r.name} ({cc.usd(r.approved)})" for r in frame.head(3).itertuples()) or "–"))
+if filters["regions"] or filters["income_groups"]:
+    st.caption(tr("coverage.map.no_country_filtered"))
+else:
+    st.caption(tr("coverage.map.no_country", n=cov.without_country["n_projects"],
+                  approved=cc.usd(cov.without_country["approved"]), total=cc.usd(cov.approved)))
+st.caption(tr("coverage.map.hint"))
+with st.expander(tr("common.data_table")):
+    table = frame[["name", "iso3", "un_region", "income_group", "n_projects", "approved", "disbursed", "spent"]]
+    st.dataframe(table, hide_index=True, key="coverage_map_table", column_config=cc.columns())
+    csv_download(table, f"ipmd_coverage_countries_{goal}.csv", key="coverage_map_csv")
+    regions_table = regions_frame[["region", "n_countries_funded", "approved", "disbursed", "spent"]]
+    st.dataframe(regions_table, hide_index=True, key="coverage_regions_table", column_config=cc.columns())
+    csv_download(regions_table, f"ipmd_coverage_regions_{goal}.csv", key="coverage_regions_csv")
+
+# ---------------------------------------------------------------------------------------- 3. gap finder
+st.subheader(tr("coverage.gap.title"))
+st.caption(tr("coverage.gap.intro", year=chosen_year))
+weights, lens, developing = cc.need_controls()
+with st.expander(tr("coverage.gap.method_title")):
+    st.markdown(tr("coverage.method", min_ind=need.DEFAULT_MIN_INDICATORS))
+    st.markdown(tr("coverage.coverage_note"))
+    st.markdown(tr("coverage.gap.lens_note"))
+try:
+    gf = load(cr.gap_finder, chosen_year, weights, lens, goal_id, mode, developing_only=developing, **filters)
+except ValueError:
+    st.warning(tr("coverage.gap.no_weight"), icon=":material/tune:")
+    gf = load(cr.gap_finder, chosen_year, None, lens, goal_id, mode, developing_only=developing, **filters)
+table = cc.with_names(gf.table, name_of)
+gap_rows = table[table["quadrant"] == need.QUADRANT_GAP]
+st.markdown(tr("coverage.gap.summary", n_gap=len(gap_rows), n_high=int(table["high_need"].sum()),
+               n=gf.n_scored_all, cutoff=fmt_number(gf.cutoff, lang(), 2)))
+if gf.developing_only:
+    st.caption(tr("coverage.gap.developing_note"))
+cc.show_gap_table(gap_rows, gf, "coverage_gap_table")
+summary = tr("coverage.scatter.summary", n=gf.n_scored, n_gap=len(gap_rows),
+             top=", ".join(gap_rows["name"].head(5)) or "–")
+st.plotly_chart(cc.need_scatter(table, gf.cutoff), key="coverage_scatter", config=charts.CHART_CONFIG, alt=summary)
+st.markdown(summary)
+caption_sources(*[s for k in gf.weights for s in cr.NEED_SOURCES[k]], "illustrative_portfolio")
+missing = cc.with_names(gf.missing, name_of)
+st.markdown(tr("coverage.gap.missing", n=len(missing), min_ind=need.DEFAULT_MIN_INDICATORS))
+if len(missing):
+    with st.expander(tr("coverage.gap.missing_list", n=len(missing))):
+        st.write(", ".join(f"{r.name} ({r.n_available}/{r.n_used})" for r in missing.itertuples()))
+with st.expander(tr("coverage.gap.all_title")):
+    cc.show_gap_table(table, gf, "coverage_all_table", with_money=True)
+
+# ---------------------------------------------------------------------------------------- 4. GFMD follow-up
+st.subheader(tr("coverage.gfmd.title"))
+gfmd = load(cr.gfmd_tracker, **filters)
+illustrative_notice(m.is_illustrative)
+st.markdown(tr("coverage.gfmd.summary", n=len(gfmd.items), n_none=len(gfmd.unfollowed),
+               n_funded=len(gfmd.items) - len(gfmd.unfollowed)))
+cc.show_gfmd(gfmd)
+
+# ---------------------------------------------------------------------------------------- answers (top of page)
+with answers_box:
+    cc.show_answers(cr.answers(m, gf, gfmd), gfmd, name_of, tr(f"coverage.mode.{mode}.short"))

@@ -1,0 +1,39 @@
+"""Data and methods: every source, what each indicator means and its caveats, and what is illustrative."""
+import streamlit as st
+
+from components.data import load, meta
+from components.state import tr
+from components.text import caption, markdown
+from ipmd import REPO_ROOT, queries
+
+st.title(tr("methods.title"))
+st.markdown(tr("methods.intro"))
+
+info = meta()
+st.caption(tr("methods.build", built=info.get("built_at", "?"), edition=info.get("data_edition", "?"),
+              hash=info.get("content_hash", "?")[:12]))
+
+st.subheader(tr("methods.sources"))
+sources = load(queries.sources)
+st.dataframe(sources[["title", "publisher", "edition", "licence", "url", "file_name", "is_illustrative", "notes"]],
+             hide_index=True, key="methods_sources",
+             column_config={"url": st.column_config.LinkColumn(tr("methods.link")),
+                            "is_illustrative": st.column_config.CheckboxColumn(tr("methods.illustrative"))})
+
+st.subheader(tr("methods.indicators"))
+indicators = load(queries.indicators)
+for row in indicators.itertuples():
+    with st.expander(f"{tr('indicator.' + row.indicator_id) if row.indicator_id else row.name_en} · {row.unit}"):
+        markdown(row.description)
+        caption(tr("methods.default_source", source=f"{row.publisher}, {row.source_title} ({row.edition})"))
+        if row.caveats:
+            st.warning(row.caveats.replace("$", r"\$"), icon=":material/info:")
+
+st.subheader(tr("methods.illustrative_title"))
+st.markdown(tr("methods.illustrative_text"))
+
+st.subheader(tr("methods.dictionary"))
+dictionary = REPO_ROOT / "data" / "README.md"
+if dictionary.exists():
+    with st.expander(tr("methods.dictionary_open")):
+        st.markdown(dictionary.read_text(encoding="utf-8"))

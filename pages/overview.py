@@ -1,0 +1,67 @@
+"""Overview: the world's migrants, remittances and the partnership's reach, on one map."""
+import streamlit as st
+
+from components import maps
+from components.data import countries, load
+from components.downloads import csv_download
+from components.kpi import Kpi, kpi_row
+from components.labels import country_frame, figure_note, value_label
+from components.provenance import caption_sources, illustrative_notice, source_label
+from components.sidebar import year
+from components.state import lang, tr, url_selectbox
+from components.text import markdown
+from ipmd import fund_summary, overview
+from ipmd.i18n import fmt_compact, fmt_number, fmt_pct, fmt_usd
+
+chosen_year = year()
+st.title(tr("overview.title"))
+st.caption(tr("overview.intro"))
+
+kpis = load(overview.world_kpis, chosen_year)
+fund = load(fund_summary.fund_kpis, chosen_year)
+kpi_row([
+    Kpi(tr("overview.kpi.migrants"), fmt_compact(kpis.migrants and kpis.migrants.value, lang()),
+        figure_note(kpis.migrants)),
+    Kpi(tr("overview.kpi.female_share"), fmt_pct(kpis.female_share and kpis.female_share.value, lang()),
+        figure_note(kpis.female_share)),
+    Kpi(tr("overview.kpi.lmic_remittances"), fmt_usd(kpis.lmic_remittances and kpis.lmic_remittances.value, lang()),
+        figure_note(kpis.lmic_remittances)),
+])
+kpi_row([
+    Kpi(tr("overview.kpi.project_countries"), fmt_number(fund.countries, lang()),
+        tr("overview.kpi.fund_note", year=chosen_year), help=tr("overview.kpi.project_countries_help")),
+    Kpi(tr("overview.kpi.deposited"), fmt_usd(fund.deposited, lang()),
+        tr("overview.kpi.fund_note", year=chosen_year), help=tr("funds.def.deposited")),
+    Kpi(tr("overview.kpi.approved"), fmt_usd(fund.approved, lang()),
+        tr("overview.kpi.fund_note", year=chosen_year), help=tr("funds.def.approved")),
+])
+illustrative_notice(fund.is_illustrative)
+
+st.subheader(tr("overview.map.title"))
+indicator, _ = url_selectbox(tr("overview.map.indicator"), overview.MAP_INDICATORS, key="indicator",
+                             default=overview.MAP_INDICATORS[0], format_func=lambda i: tr(f"indicator.{i}"))
+values = load(overview.map_values, indicator, chosen_year)
+names = country_frame(countries(), lang())
+values = values.merge(names[["iso3", "name"]], on="iso3")
+values["label"] = [value_label(indicator, row.value, row.year, row.source_id) for row in values.itertuples()]
+log_scale = indicator in ("immigrant_stock", "emigrant_stock", "remittances_received_usd", "refugees_hosted",
+                          "project_funding_approved")
+fig = maps.world_choropleth(values, names, colorbar_title=tr(f"indicator.{indicator}.short"), log_scale=log_scale)
+event = maps.show_map(fig, key="overview_map", clickable=True,
+                      alt=tr("overview.map.alt", indicator=tr(f"indicator.{indicator}"), year=chosen_year))
+clicked = maps.clicked_iso3(event)
+if clicked:
+    st.switch_page("pages/country.py", query_params={"country": clicked, "lang": lang()})
+st.caption(tr("overview.map.click_hint"))
+if indicator == overview.LEDGER_INDICATOR:
+    illustrative_notice(True)
+if not values.empty:
+    top = values.nlargest(5, "value")
+    markdown(tr("overview.map.summary", indicator=tr(f"indicator.{indicator}"), year=chosen_year, n=len(values),
+                   top=", ".join(f"{r.name} ({r.label.split('<br>')[0]})" for r in top.itertuples())))
+    caption_sources(*values["source_id"].unique())
+with st.expander(tr("common.data_table")):
+    table = values.sort_values("value", ascending=False)[["name", "iso3", "value", "year", "source_id"]]
+    st.dataframe(table, hide_index=True, key="overview_table")
+    csv_download(table, f"ipmd_{indicator}_{chosen_year}.csv", key="overview_csv",
+                 sources_note="\n".join(source_label(s) for s in table["source_id"].unique()))

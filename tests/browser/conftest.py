@@ -1,0 +1,124 @@
+"""Browser test fixtures: the app on a free localhost port, Debian's chromium, no network.
+
+* `app_server` (session): `streamlit run app.py` with the repo's venv python; yields the base URL
+  (http://127.0.0.1:<port>) once /_stcore/health answers; kills the server afterwards.
+  IPMD_TEST_APP=/path/to/other_app.py points the suite at another script (harness development).
+* `browser` (session): chromium from /usr/bin/chromium (IPMD_CHROMIUM overrides).
+* `context` (per test): a context whose `route("**/*")` aborts every request that is not to
+  localhost/127.0.0.1 and records it in `context.watch.aborted`.
+* `page` (per test): a page whose console errors, uncaught JS errors and HTTP >= 400 responses are
+  collected in `page.watch` (the same Watch object as `context.watch`).
+* `open_page(page, path)`: navigates and waits until Streamlit finished the run, no element is
+  stale and every plotly chart has drawn; returns the page state (see browser_helpers).
+* `count_map_shapes(page)`, `sankey_link_count(page)`, `screenshot(page, name)` (saved under
+  tests/browser/screenshots/, git-ignored).
+"""
+from __future__ import annotations
+
+import os
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+import browser_helpers as bh  # noqa: E402
+
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+HERE = Path(__file__).parent.resolve()
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if HERE in Path(str(item.fspath)).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def app_server():
+    if not bh.app_path().exists():
+        pytest.fail(f"no app to test at {bh.app_path()}")
+    log = SCREENSHOTS / "streamlit-server.log"
+    srv = bh.start_server(bh.app_path(), cwd=bh.REPO if bh.app_path().parent == bh.REPO else None,
+                          log_path=log)
+    try:
+        yield srv.url
+    finally:
+        srv.stop()
+        # The server log is kept next to the screenshots; print where it is on failure.
+        print(f"\nstreamlit server log: {log}")
+
+
+@pytest.fixture(scope="session")
+def _playwright():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(_playwright):
+    if not bh.chromium_available():
+        pytest.fail(f"chromium not found at {bh.CHROMIUM}: apt-get install chromium (make setup)")
+    b = bh.launch_browser(_playwright)
+    yield b
+    b.close()
+
+
+@pytest.fixture
+def context(browser):
+    ctx = browser.new_context(viewport=bh.VIEWPORT, locale="en-GB", timezone_id="UTC")
+    ctx.watch = bh.Watch()
+    ctx.route("**/*", ctx.watch.route_handler)
+    ctx.add_init_script(bh.INIT_SCRIPT)
+    ctx.set_default_timeout(30_000)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def page(context):
+    pg = context.new_page()
+    context.watch.attach(pg)
+    pg.watch = context.watch
+    yield pg
+    pg.close()
+
+
+@pytest.fixture
+def base_url(app_server):
+    return app_server
+
+
+@pytest.fixture
+def open_page(app_server):
+    """open_page(page, path, timeout=60) -> state dict; asserts nothing, raises NotDrawn on timeout."""
+
+    def _open(page, path: str = "/", timeout: float = 60.0) -> dict:
+        url = app_server + (path if path.startswith("/") else "/" + path)
+        return bh.goto_and_wait(page, url, timeout=timeout)
+
+    return _open
+
+
+def count_map_shapes(page) -> int:
+    return bh.count_map_shapes(page)
+
+
+def sankey_link_count(page) -> int:
+    return bh.sankey_link_count(page)
+
+
+def screenshot(page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("_") or "root"
+    path = SCREENSHOTS / f"{safe}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+@pytest.fixture
+def shot():
+    return screenshot

@@ -1,0 +1,7 @@
+import plotly.express as px
+import streamlit as st
+
+frame = px.data.gapminder().query("year == 2007")
+st.title("Local topojson")
+st.plotly_chart(px.choropleth(frame, locations="iso_alpha", color="lifeExp"), key="map",
+                config={"topojsonURL": "app/static/"})

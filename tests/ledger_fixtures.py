@@ -1,0 +1,350 @@
+"""Generators for the ledger import tests: a small fixture database, a valid ledger, and files.
+
+Everything is made by seeded code at test time; no binary fixture is committed.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import random
+from pathlib import Path
+
+import duckdb
+import openpyxl
+import pandas as pd
+import xlsxwriter
+
+from ipmd import REPO_ROOT
+from ipmd.ledger.export import csv_files, plain_value, workbook_bytes, zip_bytes
+from ipmd.ledger.template import SHEETS, TXN_TYPES
+
+SCHEMA = REPO_ROOT / "ipmd" / "build" / "schema.sql"
+
+COUNTRIES = {"PHL": "Philippines", "MEX": "Mexico", "MAR": "Morocco", "FRA": "France", "DEU": "Germany",
+             "USA": "United States", "GBR": "United Kingdom", "IND": "India", "SEN": "Senegal",
+             "GTM": "Guatemala", "BEL": "Belgium", "ESP": "Spain", "MDA": "Moldova", "XKX": "Kosovo"}
+PARTNERS = [("ILO", "International Labour Organization", "UN agency", True),
+            ("IOM", "International Organization for Migration", "UN agency", True),
+            ("UNDP", "United Nations Development Programme", "UN agency", True),
+            ("UNHCR", "Office of the United Nations High Commissioner for Refugees", "UN agency", True),
+            ("WB", "World Bank", "World Bank", True)]
+# local currency units per US$ (rounded WDI values); EUR has no 2024 rate, as in the real file
+RATES = {"EUR": {2007: 0.7305, 2008: 0.6827, 2009: 0.7198, 2010: 0.7550, 2011: 0.7194, 2012: 0.7783,
+                 2013: 0.7532, 2014: 0.7537, 2015: 0.9015, 2022: 0.9496, 2023: 0.9248},
+         "GBP": {2008: 0.5440, 2009: 0.6419, 2010: 0.6472, 2011: 0.6241, 2012: 0.6330},
+         "MAD": {2008: 7.75, 2009: 8.06, 2010: 8.42}}
+EURO_DONORS = {"FRA", "DEU", "BEL", "ESP"}
+
+
+def make_fixture_db(path: Path) -> Path:
+    """schema.sql, a few countries, partners, the framework, rates, and a small illustrative ledger."""
+    con = duckdb.connect(str(path))
+    try:
+        con.execute(SCHEMA.read_text(encoding="utf-8"))
+        con.executemany("INSERT INTO countries (iso3, name_en, name_fr, name_es) VALUES (?, ?, ?, ?)",
+                        [(k, v, v, v) for k, v in COUNTRIES.items()])
+        con.executemany("INSERT INTO partners VALUES (?, ?, ?, ?)", PARTNERS)
+        con.executemany("INSERT INTO goals VALUES (?, ?, ?)",
+                        [("G1", "Data", "Better data"), ("G2", "Policy", "Policy coherence"),
+                         ("G3", "Capacity", "Capacity building")])
+        con.executemany("INSERT INTO areas_of_work VALUES (?, ?, ?)",
+                        [("A", "Research", "Research and data"), ("B", "Capacity", "Capacity and dialogue")])
+        con.executemany("INSERT INTO gfmd_items (gfmd_item_id, meeting, year, item_type, roundtable_no, title) "
+                        "VALUES (?, ?, ?, ?, ?, ?)",
+                        [("GFMD2007-RT1", "Brussels", 2007, "roundtable", "1", "Human capital"),
+                         ("GFMD2008-RT2", "Manila", 2008, "roundtable", "2", "Remittances")])
+        con.executemany("INSERT INTO exchange_rates VALUES (?, ?, ?, ?)",
+                        [(c, y, r, "EMU" if c == "EUR" else c[:2] + "X") for c, by in RATES.items()
+                         for y, r in by.items()])
+        con.executemany("INSERT INTO sources (source_id, title, publisher, edition, licence, is_illustrative) "
+                        "VALUES (?, ?, ?, ?, ?, ?)",
+                        [("wdi", "WDI", "World Bank", "2025", "CC BY 4.0", False),
+                         ("ledger_demo", "Demonstration portfolio", "IPMD", "seeded", "CC0", True)])
+        con.execute("INSERT INTO indicators VALUES ('pop', 'Population', 'persons', 'wdi', 'Population', NULL)")
+        con.execute("INSERT INTO observations VALUES ('PHL', 2020, 'pop', 'total', 1e8, 'persons', 'wdi')")
+        con.execute("INSERT INTO donors VALUES ('DEMO-D', 'Demo donor', 'government', 'FRA', FALSE, TRUE)")
+        con.execute("INSERT INTO projects VALUES ('DEMO-P', 'Demo', 'ILO', 'A', NULL, 'o', 'r', 'active', 10, "
+                    "'2009-01-01', '2009-02-01', NULL, NULL, TRUE)")
+        con.execute("INSERT INTO project_countries VALUES ('DEMO-P', 'PHL', 1)")
+        con.execute("INSERT INTO project_goals VALUES ('DEMO-P', 'G1', 1, TRUE)")
+        con.executemany("INSERT INTO transactions VALUES (?, ?, ?, ?, ?, ?, ?, 'USD', ?, TRUE)",
+                        [("DEMO-0", "pledge", 11, "2008-12-01", "DEMO-D", None, 10.0, 10.0),
+                         ("DEMO-1", "deposit", 1, "2009-01-01", "DEMO-D", None, 10.0, 10.0),
+                         ("DEMO-2", "commitment", 2, "2009-02-01", None, "DEMO-P", 5.0, 5.0)])
+        con.executemany("INSERT INTO meta VALUES (?, ?)",
+                        [("ledger_kind", "illustrative"), ("content_hash", "fixture"),
+                         ("built_at", "2025-01-01T00:00:00Z")])
+    finally:
+        con.close()
+    return path
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+# ----------------------------------------------------------------------------------------- valid ledger
+
+def _usd(amount: float, currency: str, year: int) -> float:
+    return amount if currency == "USD" else round(amount / RATES[currency][year], 2)
+
+
+def valid_ledger(seed: int = 7, n_projects: int = 10) -> dict[str, pd.DataFrame]:
+    """A ledger that keeps every rule: pledges paid in two halves, approvals within deposits,
+    disbursements within approvals, expenditure within disbursements, the World Bank under 15%."""
+    rng = random.Random(seed)
+    d = lambda y, m, day: dt.date(y, m, day)   # noqa: E731
+    donors, txns = [], []
+
+    def txn(kind, date, amount, currency="USD", donor=None, project=None):
+        txns.append({"txn_id": f"T{len(txns) + 1:04d}", "txn_type": kind, "iati_code": TXN_TYPES[kind],
+                     "txn_date": date, "donor_id": donor, "project_id": project,
+                     "amount_usd": _usd(amount, currency, date.year), "currency": currency,
+                     "amount_original": float(amount)})
+
+    for iso3 in ("FRA", "DEU", "USA", "GBR", "BEL", "ESP"):
+        donors.append({"donor_id": f"GOV-{iso3}", "name": f"Government of {COUNTRIES[iso3]}",
+                       "donor_type": "government", "iso3": iso3, "is_world_bank_internal": False})
+    donors.append({"donor_id": "FDN-1", "name": "A private foundation", "donor_type": "private", "iso3": None,
+                   "is_world_bank_internal": False})
+    donors.append({"donor_id": "WB-DGF", "name": "World Bank Development Grant Facility",
+                   "donor_type": "multilateral", "iso3": None, "is_world_bank_internal": True})
+    deposited = 0.0
+    for k, donor in enumerate(donors[:-1]):
+        currency = "EUR" if donor["iso3"] in EURO_DONORS else "GBP" if donor["iso3"] == "GBR" else "USD"
+        pledge = rng.randrange(400, 1600) * 1000.0
+        txn("pledge", d(2008, 1 + k, 10), pledge, currency, donor=donor["donor_id"])
+        txn("deposit", d(2008, 3 + k, 1), pledge / 2, currency, donor=donor["donor_id"])
+        txn("deposit", d(2009, 1 + k, 15), pledge / 2, currency, donor=donor["donor_id"])
+        deposited += txns[-1]["amount_usd"] + txns[-2]["amount_usd"]
+    wb = round(deposited * 0.08, -3)
+    txn("pledge", d(2008, 2, 1), wb, donor="WB-DGF")
+    txn("deposit", d(2008, 6, 1), wb, donor="WB-DGF")
+    deposited += wb
+
+    projects, countries, goals = [], [], []
+    statuses = ["closed", "active", "approved", "active", "closed", "active", "approved",
+                "submitted", "under_review", "rejected"]
+    available = deposited * 0.85
+    iso3s = ["PHL", "MEX", "MAR", "IND", "SEN", "GTM", "MDA", "XKX"]
+    for n in range(n_projects):
+        pid = f"P{n + 1:02d}"
+        status = statuses[n % len(statuses)]
+        submitted = d(2009, 1 + n % 6, 5 + n)
+        decided = status in ("approved", "active", "closed", "rejected")
+        decision = d(2009, 10, 1 + n) if decided else None
+        approved = round(min(available / 8, rng.randrange(100, 900) * 1000.0), 2) if decided and status != "rejected" else 0.0
+        projects.append({
+            "project_id": pid, "title": f"Project {n + 1}: migration and development", "partner_id":
+            PARTNERS[n % len(PARTNERS)][0], "area_id": "AB"[n % 2],
+            "gfmd_item_id": ["GFMD2007-RT1", "GFMD2008-RT2", None][n % 3],
+            "objectives": "Help policy makers with evidence.", "expected_results": "A report; a workshop.",
+            "status": status, "requested_usd": approved + 50000.0, "submitted_date": submitted,
+            "decision_date": decision, "start_date": d(2010, 1, 1) if approved else None,
+            "end_date": d(2011, 12, 31) if approved else None})
+        picks = rng.sample(iso3s, 1 + n % 2)
+        shares = [1.0] if len(picks) == 1 else [0.75, 0.25]
+        countries += [{"project_id": pid, "iso3": c, "share": s} for c, s in zip(picks, shares)]
+        gs = [("G1", 1.0, True)] if n % 3 == 0 else [("G2", 0.5, True), ("G3", 0.5, False)]
+        goals += [{"project_id": pid, "goal_id": g, "weight": w, "is_primary": p} for g, w, p in gs]
+        if approved:
+            txn("commitment", decision, approved, project=pid)
+            disbursed = round(approved * rng.choice([0.5, 0.8, 1.0]), 2)
+            txn("disbursement", d(2010, 2, 1 + n), disbursed, project=pid)
+            txn("expenditure", d(2011, 3, 1 + n), round(disbursed * rng.choice([0.4, 0.9]), 2), project=pid)
+    return typed({"donors": donors, "projects": projects, "project_countries": countries,
+                  "project_goals": goals, "transactions": txns})
+
+
+def typed(records: dict[str, list[dict]]) -> dict[str, pd.DataFrame]:
+    out = {}
+    for sheet in SHEETS:
+        out[sheet.name] = pd.DataFrame(records.get(sheet.name, []), columns=sheet.column_names).astype(object)
+    return out
+
+
+def rows(tables: dict[str, pd.DataFrame]) -> dict[str, list[tuple]]:
+    """Comparable content: per table, its template columns' values as plain Python, sorted."""
+    out = {}
+    for sheet in SHEETS:
+        frame = tables[sheet.name][sheet.column_names]
+        out[sheet.name] = sorted((tuple(_plain(v) for v in r) for r in frame.itertuples(index=False, name=None)),
+                                 key=repr)
+    return out
+
+
+def _plain(value):
+    value = plain_value(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    return value
+
+
+def totals(tables: dict[str, pd.DataFrame]) -> dict[str, float]:
+    t = tables["transactions"]
+    return {k: round(float(pd.to_numeric(t.loc[t["txn_type"] == k, "amount_usd"]).sum()), 2) for k in TXN_TYPES}
+
+
+# ---------------------------------------------------------------------------------------------- files
+
+def xlsx_bytes(tables: dict[str, pd.DataFrame], drop: tuple[str, ...] = ()) -> bytes:
+    """The filled template; without the sheets named in `drop`."""
+    data = workbook_bytes(tables)
+    if not drop:
+        return data
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    for name in drop:
+        del wb[name]
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def xlsx_with_formula(tables: dict[str, pd.DataFrame], sheet: str, pos: int, column: str, formula: str) -> bytes:
+    """The filled template with one cell holding `formula` and, as Excel saves it, its computed value."""
+    buffer = io.BytesIO()
+    wb = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    for name, frame in tables.items():
+        ws = wb.add_worksheet(name)
+        ws.write_row(0, 0, list(frame.columns))
+        for r, values in enumerate(frame.itertuples(index=False, name=None), start=1):
+            for c, value in enumerate(values):
+                value = plain_value(value)
+                if r - 1 == pos and name == sheet and frame.columns[c] == column:
+                    ws.write_formula(r, c, formula, None, value)
+                elif isinstance(value, dt.date):
+                    ws.write_string(r, c, value.isoformat())
+                elif value is not None:
+                    ws.write(r, c, value)
+    wb.close()
+    return buffer.getvalue()
+
+
+def csv_zip_bytes(tables: dict[str, pd.DataFrame]) -> bytes:
+    return zip_bytes(csv_files(tables))
+
+
+def write_csv_dir(tables: dict[str, pd.DataFrame], folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, data in csv_files(tables).items():
+        (folder / name).write_bytes(data)
+    return folder
+
+
+def copy_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    return {k: v.copy() for k, v in tables.items()}
+
+
+def row_of(tables: dict[str, pd.DataFrame], table: str, **match) -> int:
+    """The position (0-based) of the first row matching; its sheet row is this + 2."""
+    frame = tables[table]
+    mask = pd.Series(True, index=frame.index)
+    for col, value in match.items():
+        mask &= frame[col] == value
+    return int(mask.to_numpy().nonzero()[0][0])
+
+
+# ----------------------------------------------------------------------------------------------- IATI
+
+IATI_ACTIVITIES = """<?xml version="1.0" encoding="UTF-8"?>
+<iati-activities version="2.03" generated-datetime="2025-01-01T00:00:00Z">
+ <iati-activity default-currency="USD" xml:lang="en">
+  <iati-identifier>XI-IPMD-FUND</iati-identifier>
+  <reporting-org ref="XI-IPMD" type="40"><narrative>IPMD Trust Fund</narrative></reporting-org>
+  <title><narrative>IPMD multi-donor trust fund: contributions</narrative></title>
+  <activity-status code="2"/>
+  <participating-org role="1" ref="GB-GOV-1" type="10"><narrative>UK Government</narrative></participating-org>
+  <transaction ref="IN-1">
+   <transaction-type code="11"/><transaction-date iso-date="2008-02-01"/>
+   <value currency="GBP" value-date="2008-02-01">1000000</value>
+   <provider-org ref="GB-GOV-1" type="10"><narrative>UK Government</narrative></provider-org>
+  </transaction>
+  <transaction ref="IN-2">
+   <transaction-type code="1"/><transaction-date iso-date="2008-05-01"/>
+   <value currency="GBP" value-date="2008-05-01">1000000</value>
+   <provider-org ref="GB-GOV-1" type="10"><narrative>UK Government</narrative></provider-org>
+  </transaction>
+  <transaction ref="IN-3">
+   <transaction-type code="13"/><transaction-date iso-date="2008-03-01"/>
+   <value currency="EUR" value-date="2008-03-01">2000000</value>
+   <provider-org ref="FR-6" type="10"><narrative>France</narrative></provider-org>
+  </transaction>
+  <transaction ref="IN-4">
+   <transaction-type code="1"/><transaction-date iso-date="2008-06-01"/>
+   <value currency="EUR" value-date="2008-06-01">2000000</value>
+   <provider-org ref="FR-6" type="10"><narrative>France</narrative></provider-org>
+  </transaction>
+  <transaction ref="IN-5">
+   <transaction-type code="11"/><transaction-date iso-date="2008-06-01"/>
+   <value value-date="2008-06-01">{wb_amount}</value>
+   <provider-org ref="44000" type="40"><narrative>World Bank</narrative></provider-org>
+  </transaction>
+  <transaction ref="IN-6">
+   <transaction-type code="1"/><transaction-date iso-date="2008-07-01"/>
+   <value value-date="2008-07-01">{wb_amount}</value>
+   <provider-org ref="44000" type="40"><narrative>World Bank</narrative></provider-org>
+  </transaction>
+ </iati-activity>
+ <iati-activity default-currency="EUR" xml:lang="en">
+  <iati-identifier>XI-IPMD-P1</iati-identifier>
+  <title><narrative>Remittance costs in the Philippines and Mexico</narrative></title>
+  <description type="1"><narrative>Measure and publish remittance prices.</narrative></description>
+  <participating-org role="4" ref="XM-DAC-41302" type="40"><narrative>ILO</narrative></participating-org>
+  <activity-status code="2"/>
+  <activity-date type="1" iso-date="2008-09-01"/>
+  <activity-date type="2" iso-date="2008-10-01"/>
+  <activity-date type="3" iso-date="2010-12-31"/>
+  <recipient-country code="PH" percentage="60"/>
+  <recipient-country code="MX" percentage="40"/>
+  <sector vocabulary="1" code="24050" percentage="100"/>
+  <sector vocabulary="99" code="A"/>
+  <sector vocabulary="99" code="G2" percentage="70"/>
+  <sector vocabulary="99" code="G3" percentage="30"/>
+  <sector vocabulary="99" code="GFMD2008-RT2"/>
+  <budget type="1"><period-start iso-date="2008-10-01"/><period-end iso-date="2010-12-31"/>
+   <value currency="EUR" value-date="2008-09-01">1000000</value></budget>
+  <result type="1"><title><narrative>A public remittance price database</narrative></title></result>
+  <transaction ref="OUT-1">
+   <transaction-type code="2"/><transaction-date iso-date="2008-09-15"/>
+   <value value-date="2008-09-15">900000</value>
+  </transaction>
+  <transaction ref="OUT-2">
+   <transaction-type code="3"/><transaction-date iso-date="2009-01-15"/>
+   <value value-date="2009-01-15">600000</value>
+  </transaction>
+  <transaction ref="OUT-3">
+   <transaction-type code="4"/><transaction-date iso-date="2024-03-01"/>
+   <value value-date="2024-03-01">{spent}</value>
+  </transaction>
+  <transaction ref="OUT-4">
+   <transaction-type code="12"/><transaction-date iso-date="2009-01-15"/>
+   <value value-date="2009-01-15">5</value>
+  </transaction>
+ </iati-activity>
+ <iati-activity default-currency="USD">
+  <iati-identifier>XI-IPMD-P2</iati-identifier>
+  <title><narrative>Diaspora skills in Morocco</narrative></title>
+  <participating-org role="4" ref="{partner_ref}"><narrative>{partner_name}</narrative></participating-org>
+  <activity-status code="1"/>
+  <activity-date type="1" iso-date="2009-05-01"/>
+  <recipient-country code="MA"/>
+  <sector vocabulary="1" code="15190"/>
+ </iati-activity>
+</iati-activities>
+"""
+
+
+def iati_xml(wb_amount: float = 300000, spent: float = 400000, partner_ref: str = "IOM",
+             partner_name: str = "International Organization for Migration", doctype: str = "") -> bytes:
+    text = IATI_ACTIVITIES.format(wb_amount=wb_amount, spent=spent, partner_ref=partner_ref,
+                                  partner_name=partner_name)
+    if doctype:
+        text = text.replace("<iati-activities", doctype + "\n<iati-activities", 1)
+    return text.encode("utf-8")
+
+
+XXE_DOCTYPE = '<!DOCTYPE iati-activities [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+

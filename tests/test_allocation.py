@@ -1,0 +1,207 @@
+"""ipmd.allocation on the bundled database: pipeline, envelope, "since the last meeting", the decision sheet."""
+import io
+from datetime import date
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from ipmd import allocation, coverage_report, db, fund_report, need, queries
+from ipmd.coverage import PIPELINE_STATUSES
+
+
+@pytest.fixture(scope="module")
+def con():
+    return db.connect()
+
+
+@pytest.fixture(scope="module")
+def book(con):
+    return queries.ledger(con)
+
+
+@pytest.fixture(scope="module")
+def pipe(con):
+    return allocation.pipeline(con)
+
+
+def test_envelope_is_deposits_minus_approvals_and_pledges_apart(con, book):
+    tx = book["transactions"]
+    deposits = tx.loc[tx["txn_type"] == "deposit", "amount_usd"].sum()
+    approvals = tx.loc[tx["txn_type"] == "commitment", "amount_usd"].sum()
+    env = allocation.envelope(con)
+    assert env.deposited == pytest.approx(deposits)
+    assert env.approved == pytest.approx(approvals)
+    assert env.available == pytest.approx(deposits - approvals)
+    # pledged-but-not-deposited is shown apart and never added to what is available
+    by_donor = tx.loc[tx["txn_type"].isin(["pledge", "deposit"])].pivot_table(
+        index="donor_id", columns="txn_type", values="amount_usd", aggfunc="sum", fill_value=0.0)
+    assert env.unpaid_pledges == pytest.approx((by_donor["pledge"] - by_donor["deposit"]).clip(lower=0).sum())
+    assert env.unpaid_pledges > 0 and env.available < env.deposited
+    assert env.as_of == pd.to_datetime(tx["txn_date"]).max().date()
+
+
+def test_envelope_has_the_fund_page_numbers(con):
+    ladder = fund_report.fund_report(con).ladder
+    env = allocation.envelope(con)
+    assert env.available == pytest.approx(ladder.fund_balance)
+    assert env.unpaid_pledges == pytest.approx(ladder.unpaid_pledges)
+    assert env.pledged == pytest.approx(ladder.pledged)
+
+
+def test_pipeline_lists_only_submitted_and_under_review(book, pipe):
+    projects = book["projects"]
+    expected = set(projects.loc[projects["status"].isin(PIPELINE_STATUSES), "project_id"])
+    assert expected, "the bundled ledger has a pipeline"
+    assert set(pipe["project_id"]) == expected and len(pipe) == len(expected)
+    assert set(pipe["status"]) <= set(PIPELINE_STATUSES)
+    assert list(pipe.columns) == allocation.PIPELINE_COLUMNS
+    row = pipe.iloc[0]
+    assert row["partner_name"] and row["objectives"] and row["expected_results"] and row["goals"]
+    assert row["duration_months"] > 0
+    env = allocation.envelope_from(book)
+    assert env.n_pipeline == len(pipe)
+    assert env.pipeline_requested == pytest.approx(pipe["requested_usd"].sum())
+
+
+def test_pipeline_filters(pipe):
+    iom = allocation.filter_pipeline(pipe, partners=("IOM",))
+    assert len(iom) and set(iom["partner_id"]) == {"IOM"}
+    g1 = allocation.filter_pipeline(pipe, goals=("G1",))
+    assert len(g1) and all("G1" in ids.split(",") for ids in g1["goal_ids"])
+    both = allocation.filter_pipeline(pipe, areas=("A",), statuses=("submitted",))
+    assert set(both["area_id"]) <= {"A"} and set(both["status"]) <= {"submitted"}
+    assert len(allocation.filter_pipeline(pipe)) == len(pipe)
+
+
+def test_proposal_record_only_for_the_pipeline(con, book, pipe):
+    pid = pipe["project_id"].iloc[0]
+    p = allocation.proposal(con, pid)
+    assert p.record["project_id"] == pid
+    assert p.countries["share"].sum() == pytest.approx(1.0)
+    assert p.goals["weight"].sum() == pytest.approx(1.0) and p.goals["is_primary"].iloc[0]
+    funded = book["projects"].loc[book["projects"]["status"] == "active", "project_id"].iloc[0]
+    assert allocation.proposal(con, funded) is None       # decided projects are not "proposals"
+    assert allocation.proposal(con, "NOPE") is None
+
+
+@pytest.mark.parametrize("since", ["2015-10-15", "2014-06-30", "2008-01-01", "2016-01-01"])
+def test_since_lists_exactly_the_transactions_after_the_day(book, since):
+    changes = allocation.changes_since_from(book, since)
+    tx = book["transactions"]
+    after = tx.loc[pd.to_datetime(tx["txn_date"]) > pd.Timestamp(since)]
+    assert sorted(changes.transactions["txn_id"]) == sorted(after["txn_id"])
+    totals = changes.totals.set_index("txn_type")
+    for txn_type in allocation.TXN_TYPES:
+        rows = after.loc[after["txn_type"] == txn_type]
+        assert totals.loc[txn_type, "n"] == len(rows)
+        assert totals.loc[txn_type, "amount_usd"] == pytest.approx(rows["amount_usd"].sum())
+    projects = book["projects"]
+    assert set(changes.added["project_id"]) == set(
+        projects.loc[pd.to_datetime(projects["submitted_date"]) > pd.Timestamp(since), "project_id"])
+    assert set(changes.decided["project_id"]) == set(
+        projects.loc[pd.to_datetime(projects["decision_date"]) > pd.Timestamp(since), "project_id"])
+    assert set(changes.decided["decision"]) <= {"approved", "rejected"}
+
+
+def test_since_the_day_itself_is_not_included(book):
+    tx = book["transactions"]
+    day = pd.to_datetime(tx["txn_date"]).max()
+    assert allocation.changes_since_from(book, day.date()).transactions.empty
+    the_day_before = allocation.changes_since_from(book, (day - pd.Timedelta(days=1)).date())
+    assert len(the_day_before.transactions) == int((pd.to_datetime(tx["txn_date"]) == day).sum())
+
+
+def test_last_meeting_is_the_latest_decision(con, book):
+    assert allocation.last_meeting(con) == pd.to_datetime(book["projects"]["decision_date"]).max().date()
+
+
+def test_high_need_countries_are_the_gap_finders(con):
+    expected = need.high_need_uncovered(coverage_report.gap_finder(con, 2024).table)
+    assert list(allocation.high_need_uncovered(con, 2024)) == expected
+
+
+def test_selection_from_the_editor():
+    edited = pd.DataFrame({"include": [True, False, True, True], "project_id": ["A", "B", "C", "D"],
+                           "amount_usd": [100.0, 50.0, None, -5.0]})
+    assert allocation.selection_from(edited) == (("A", 100.0), ("C", None), ("D", 0.0))
+    assert allocation.selection_from(edited.assign(include=False)) == ()
+
+
+def test_selecting_the_whole_pipeline_over_commits(con, pipe):
+    everything = tuple((pid, None) for pid in pipe["project_id"])
+    result = allocation.effects(con, everything, 2024)
+    env = allocation.envelope(con)
+    assert result.available_before == pytest.approx(env.available)
+    assert result.selected_total == pytest.approx(pipe["requested_usd"].sum())
+    assert result.over_committed and result.shortfall == pytest.approx(result.selected_total - env.available)
+
+
+def sample_selection(pipe):
+    ids = list(pipe["project_id"])
+    return ((ids[0], None), (ids[3], 400_000.0), (ids[-1], None))
+
+
+def test_decision_sheet_xlsx_reopens_with_the_selection(con, pipe):
+    selection = sample_selection(pipe)
+    result = allocation.effects(con, selection, 2024)
+    sheet = allocation.decision_sheet(con, selection, 2024, made_at="2016-03-01T10:00:00+00:00")
+    data = allocation.sheet_xlsx(sheet)
+
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    assert wb.sheetnames == list(allocation.SHEET_NAMES)
+    sheets = pd.read_excel(io.BytesIO(data), sheet_name=None)
+    rows = sheets["Selection"]
+    assert rows["project_id"].tolist() == [pid for pid, _ in selection]
+    requested = pipe.set_index("project_id")["requested_usd"]
+    expected = [requested[pid] if amount is None else amount for pid, amount in selection]
+    assert rows["amount_usd"].tolist() == pytest.approx(expected)
+    assert rows["amount_usd"].sum() == pytest.approx(result.selected_total)
+    assert rows["is_partial"].tolist() == [False, True, False]
+    summary = sheets["Effects summary"].set_index("figure")["value"]
+    assert float(summary["Selected (US$)"]) == pytest.approx(result.selected_total)
+    assert float(summary["Remaining after the selection (US$)"]) == pytest.approx(result.remaining)
+    coverage = sheets["Coverage before-after"]
+    goals = coverage.loc[coverage["dimension"] == "goal"]
+    assert goals["approved_change"].sum() == pytest.approx(result.selected_total)
+    assert set(goals["id"]) == {"G1", "G2", "G3"}
+    meta = sheets["Metadata"].set_index("item")["value"]
+    assert meta["Prepared at"] == "2016-03-01T10:00:00+00:00"
+    assert meta["Data edition"] == queries.meta(con)["data_edition"]
+    assert float(meta["Available to commit before the selection (US$) = deposited - approved"]) == pytest.approx(
+        result.available_before)
+    assert "CONFIDENTIAL" in meta["Confidentiality"]
+
+
+def test_decision_sheet_csv_reopens_with_the_selection(con, pipe):
+    selection = sample_selection(pipe)
+    result = allocation.effects(con, selection, 2024)
+    sheet = allocation.decision_sheet(con, selection, 2024, made_at="2016-03-01T10:00:00+00:00")
+    notes, rows = allocation.read_sheet_csv(allocation.sheet_csv(sheet))
+    assert rows["project_id"].tolist() == [pid for pid, _ in selection]
+    assert rows["amount_usd"].sum() == pytest.approx(result.selected_total)
+    assert list(rows.columns) == allocation.SELECTION_COLUMNS
+    assert notes[0].startswith("CONFIDENTIAL")
+    assert f"Selected (US$): {result.selected_total}" in notes
+    assert f"Data edition: {queries.meta(con)['data_edition']}" in notes
+    assert "Prepared at: 2016-03-01T10:00:00+00:00" in notes
+
+
+def test_empty_selection_sheet_is_the_before_state(con):
+    sheet = allocation.decision_sheet(con, (), 2024, made_at="2016-03-01")
+    assert sheet.selection.empty and list(sheet.selection.columns) == allocation.SELECTION_COLUMNS
+    summary = sheet.summary.set_index("figure")["value"]
+    assert summary["Selected (US$)"] == 0
+    assert summary["Remaining after the selection (US$)"] == pytest.approx(allocation.envelope(con).available)
+    sheets = pd.read_excel(io.BytesIO(allocation.sheet_xlsx(sheet)), sheet_name=None)
+    assert sheets["Selection"].empty
+    notes, rows = allocation.read_sheet_csv(allocation.sheet_csv(sheet))
+    assert rows.empty and list(rows.columns) == allocation.SELECTION_COLUMNS
+
+
+def test_high_need_reach_per_project_adds_up(con, book, pipe):
+    everything = tuple((pid, None) for pid in pipe["project_id"])
+    sheet = allocation.decision_sheet(con, everything, 2024, made_at="x")
+    result = allocation.effects(con, everything, 2024)
+    per_project = {c for cell in sheet.selection["high_need_reached"] if cell for c in cell.split(", ")}
+    assert per_project == set(result.high_need_reached)

@@ -1,0 +1,71 @@
+"""AppTest: every page runs, the profile shows the database's figures, bad links get a clear message."""
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ipmd import REPO_ROOT, db, queries
+from ipmd.i18n import fmt_compact, fmt_pct
+
+PAGES = ["pages/overview.py", "pages/country.py", "pages/coverage.py", "pages/fund_flows.py",
+         "pages/allocation.py", "pages/methods.py"]
+
+
+def open_page(page: str, **params) -> AppTest:
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=60)
+    at.switch_page(page)
+    at.query_params.update(params)
+    return at.run()
+
+
+def texts(at: AppTest) -> str:
+    parts = [e.value for kind in ("markdown", "caption", "title", "header", "subheader", "warning", "info")
+             for e in getattr(at, kind)]
+    parts += [f"{m.label} {m.value}" for m in at.metric]
+    return "\n".join(str(p) for p in parts)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_without_exception(page):
+    at = open_page(page)
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.title, f"{page} shows no title"
+
+
+def test_philippines_profile_shows_official_2024_figures():
+    con = db.connect()
+    obs = queries.country_observations(con, "PHL")
+    official = obs[(obs.indicator_id == "emigrant_stock") & (obs.year == 2024) & (obs.sex == "total")
+                   & obs.is_default_source].value.iloc[0]
+    immigrants = obs[(obs.indicator_id == "immigrant_stock") & (obs.year == 2024) & (obs.sex == "total")
+                     & obs.is_default_source].value.iloc[0]
+    at = open_page("pages/country.py", country="PHL")
+    assert not at.exception
+    shown = texts(at)
+    assert "Philippines" in shown
+    assert fmt_compact(official, "en") in shown
+    assert fmt_compact(immigrants, "en") in shown
+    assert "UN DESA" in shown and "2024" in shown
+
+
+def test_unknown_country_code_gives_a_clear_message_and_the_picker():
+    at = open_page("pages/country.py", country="XYZ")
+    assert not at.exception
+    assert any("XYZ" in w.value and "not a country" in w.value for w in at.warning)
+    assert at.selectbox(key="country").value is None
+
+
+def test_maps_use_the_local_topojson():
+    at = open_page("pages/overview.py")
+    charts = at.get("plotly_chart")
+    maps = [c for c in charts if '"geo"' in c.proto.spec]
+    assert maps, "the overview shows no map"
+    for chart in maps:
+        assert json.loads(chart.proto.config)["topojsonURL"] == "app/static/"
+
+
+def test_world_kpis_match_un_desa():
+    at = open_page("pages/overview.py")
+    shown = texts(at)
+    assert fmt_compact(304_021_813, "en") in shown      # 304.0 million
+    assert fmt_pct(48.03, "en") in shown                # 48.0%

@@ -1,0 +1,137 @@
+"""Every message exists in English, French and Spanish with the same placeholders; numbers, dates and
+country names follow the language."""
+from __future__ import annotations
+
+import json
+import string
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from ipmd import db
+from ipmd.i18n import LANGUAGES, LOCALES_DIR, catalog, country_name, fmt_compact, fmt_date, fmt_number, fmt_pct, fmt_usd, t
+
+TRANSLATIONS = [lang for lang in LANGUAGES if lang != "en"]
+AREAS = sorted(path.stem for path in (LOCALES_DIR / "en").glob("*.json"))
+
+
+def area(lang: str, name: str) -> dict[str, str]:
+    path = LOCALES_DIR / lang / f"{name}.json"
+    assert path.exists(), f"{path.relative_to(LOCALES_DIR.parent.parent)} is missing: translate {name}.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def placeholders(text: str) -> set[str]:
+    return {field for _, field, _, _ in string.Formatter().parse(text) if field is not None}
+
+
+@pytest.mark.parametrize("lang", TRANSLATIONS)
+@pytest.mark.parametrize("name", AREAS)
+def test_every_english_key_is_translated_and_nothing_more(lang, name):
+    english, other = area("en", name), area(lang, name)
+    assert sorted(english.keys() - other.keys()) == [], f"{lang}/{name}.json lacks these keys"
+    assert sorted(other.keys() - english.keys()) == [], f"{lang}/{name}.json has keys English does not"
+
+
+@pytest.mark.parametrize("lang", TRANSLATIONS)
+def test_no_language_has_an_area_english_lacks(lang):
+    extra = {p.stem for p in (LOCALES_DIR / lang).glob("*.json")} - set(AREAS)
+    assert not extra, f"{lang} has area files with no English original: {sorted(extra)}"
+
+
+@pytest.mark.parametrize("lang", TRANSLATIONS)
+@pytest.mark.parametrize("name", AREAS)
+def test_placeholders_are_the_same_in_every_language(lang, name):
+    english, other = area("en", name), area(lang, name)
+    wrong = {key: (sorted(placeholders(english[key])), sorted(placeholders(other[key])))
+             for key in english.keys() & other.keys() if placeholders(english[key]) != placeholders(other[key])}
+    assert not wrong, f"{lang}/{name}.json: placeholders differ (en, {lang}): {wrong}"
+
+
+class Anything(str):
+    """A stand-in value: indexable and with any attribute, as in plotly's '%{customdata[1]}'."""
+
+    def __getitem__(self, key):
+        return self
+
+    def __getattr__(self, name):
+        return self
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_message_formats(lang):
+    messages = catalog(lang)            # also fails when an area defines a key another already has
+    for key, text in messages.items():
+        assert text.strip(), f"{lang}: {key} is empty"
+        names = {field.split("[")[0].split(".")[0] for field in placeholders(text)}
+        text.format(**{name: Anything("x") for name in names})
+
+
+@pytest.mark.parametrize("lang", TRANSLATIONS)
+def test_translations_are_not_english_copies(lang):
+    english, other = catalog("en"), catalog(lang)
+    same = [key for key in english if other.get(key) == english[key] and any(c.isalpha() for c in english[key])]
+    # names such as 'Population', 'Sources' or 'IATI' may rightly stay the same; whole screens may not
+    assert len(same) <= 0.08 * len(english), f"{lang}: {len(same)} messages identical to English, e.g. {same[:15]}"
+
+
+def test_french_labels():
+    assert t("profile.title", "fr") == "Profil de pays"
+    assert t("nav.overview", "fr") == "Vue d'ensemble"
+    assert t("sex.female", "es") == "Mujeres"
+
+
+def test_french_and_spanish_numbers():
+    assert fmt_compact(304021813, "en") == "304.0 million"
+    assert fmt_compact(304021813, "fr") == "304,0 millions"
+    assert fmt_compact(304021813, "es") == "304,0 millones"
+    assert fmt_compact(2.5e9, "fr") == "2,5 milliards"
+    assert fmt_compact(2.5e9, "es") == "2,5 mil millones"
+    assert fmt_number(111069, "fr") == "111\u202f069"          # narrow no-break space between thousands
+    assert fmt_pct(48.03, "fr") == "48,0\u202f%"
+    assert fmt_pct(48.03, "es") == "48,0\u00a0%"
+    assert fmt_usd(1.234e9, "en") == "US$1.2 billion"
+    assert fmt_usd(3512.4, "fr", compact=False) == "3\u202f512\u00a0$\u00a0US"
+    assert fmt_compact(None, "fr") == "–"
+
+
+@pytest.mark.xfail(reason="needs ipmd.i18n.fmt_compact to use unit.million.one / unit.billion.one below 2 "
+                          "(French singular: 1,5 million); the messages exist, the lead owns i18n.py", strict=False)
+def test_french_singular_below_two_millions():
+    assert fmt_compact(1_234_567, "fr") == "1,2 million"
+    assert fmt_compact(1.5e9, "fr") == "1,5 milliard"
+    assert fmt_compact(1_234_567, "es") == "1,2 millones"
+    assert fmt_compact(2_345_678, "fr") == "2,3 millions"
+
+
+def test_dates_follow_the_language():
+    day = date(2026, 3, 5)
+    assert fmt_date(day, "en") == "March 5, 2026"
+    assert fmt_date(day, "fr") == "5 mars 2026"
+    assert fmt_date(day, "es") == "5 de marzo de 2026"
+
+
+def test_country_names_are_translated():
+    path = db.db_path()
+    if not path.exists():
+        pytest.skip(f"{path} is not built")
+    con = db.connect(path)
+    rows = {r[0]: dict(zip(("iso3", "name_en", "name_fr", "name_es"), r))
+            for r in con.execute("SELECT iso3, name_en, name_fr, name_es FROM countries "
+                                 "WHERE iso3 IN ('DEU', 'MAR', 'MEX', 'CIV')").fetchall()}
+    con.close()
+    assert country_name(rows["DEU"], "fr") == "Allemagne"
+    assert country_name(rows["DEU"], "es") == "Alemania"
+    assert country_name(rows["MAR"], "fr") == "Maroc"
+    assert country_name(rows["MEX"], "es") == "México"
+    assert country_name(rows["MAR"], "en") == "Morocco"
+
+
+def test_check_tool_agrees():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("i18n_check", Path(__file__).parent.parent / "tools" / "i18n_check.py")
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    assert tool.problems() == []

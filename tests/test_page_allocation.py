@@ -1,0 +1,164 @@
+"""AppTest of the allocation review: the what-if round moves the balance and the coverage, the decision
+sheet downloads the same rows and totals, an empty round is the "before" state, links open views."""
+import io
+import json
+
+import pandas as pd
+import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
+from streamlit.testing.v1 import AppTest
+
+from ipmd import allocation, db
+from ipmd.i18n import fmt_usd, t
+
+PAGE = "pages/allocation.py"
+
+
+@pytest.fixture(scope="module")
+def con():
+    return db.connect()
+
+
+@pytest.fixture(scope="module")
+def pipe(con):
+    return allocation.pipeline(con)
+
+
+def open_page(**params) -> AppTest:
+    at = AppTest.from_file("../app.py", default_timeout=120)
+    at.switch_page(PAGE)
+    at.query_params.update(params)
+    return at.run()
+
+
+def tick(at: AppTest, rows: dict[int, float | None]) -> AppTest:
+    """Tick editor rows (index -> partial amount, or None for the full request) and rerun."""
+    edits = {i: ({"include": True} if amount is None else {"include": True, "amount_usd": amount})
+             for i, amount in rows.items()}
+    at.session_state["round_editor"] = {"edited_rows": edits, "added_rows": [], "deleted_rows": []}
+    return at.run()
+
+
+def metric(at: AppTest, label_key: str) -> str:
+    label = t(label_key)
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def coverage_traces(at: AppTest) -> dict[str, list]:
+    chart = next(c for c in at.get("plotly_chart") if c.proto.id and "allocation_coverage" in c.proto.id)
+    data = json.loads(chart.proto.spec)["data"]
+    goal_traces = [tr for tr in data if tr.get("xaxis", "x") == "x"]
+    return {tr["name"]: tr["y"] for tr in goal_traces}
+
+
+def y_values(y) -> list[float]:
+    if isinstance(y, dict):   # plotly 6+ may send typed arrays
+        import base64
+        import numpy as np
+        return np.frombuffer(base64.b64decode(y["bdata"]), dtype=y["dtype"]).tolist()
+    return list(y)
+
+
+def test_empty_round_shows_the_before_state(con):
+    at = open_page()
+    assert not at.exception, [e.message for e in at.exception]
+    env = allocation.envelope(con)
+    assert any(i.value == t("allocation.round.empty") for i in at.info)
+    assert metric(at, "allocation.round.remaining") == fmt_usd(env.available, "en")
+    assert metric(at, "allocation.round.selected") == fmt_usd(0, "en")
+    assert not at.error
+    traces = coverage_traces(at)
+    assert y_values(traces[t("allocation.cov.before")]) == y_values(traces[t("allocation.cov.after")])
+    # the notices: committee use, demo mode, illustrative data
+    assert any(w.value == t("allocation.notice.confidential") for w in at.warning)
+    assert any(i.value == t("allocation.notice.demo_mode") for i in at.info)
+
+
+def test_ticking_proposals_changes_the_balance_and_the_coverage(con, pipe):
+    at = open_page()
+    before = coverage_traces(at)
+    at = tick(at, {0: None, 2: 300_000.0})
+    assert not at.exception, [e.message for e in at.exception]
+    selection = ((pipe["project_id"].iloc[0], None), (pipe["project_id"].iloc[2], 300_000.0))
+    result = allocation.effects(con, selection, 2024)
+    assert result.selected_total == pytest.approx(pipe["requested_usd"].iloc[0] + 300_000.0)
+    assert metric(at, "allocation.round.selected") == fmt_usd(result.selected_total, "en")
+    assert metric(at, "allocation.round.remaining") == fmt_usd(result.remaining, "en")
+    assert not any(i.value == t("allocation.round.empty") for i in at.info)
+    after = coverage_traces(at)
+    shown_after = y_values(after[t("allocation.cov.after")])
+    assert shown_after == pytest.approx(result.coverage_by_goal["approved_after"].tolist())
+    assert shown_after != y_values(before[t("allocation.cov.after")])
+    assert sum(shown_after) - sum(y_values(after[t("allocation.cov.before")])) == pytest.approx(result.selected_total)
+
+
+def test_over_committing_shows_an_error(con, pipe):
+    at = tick(open_page(), {i: None for i in range(len(pipe))})
+    env = allocation.envelope(con)
+    shortfall = pipe["requested_usd"].sum() - env.available
+    assert shortfall > 0
+    errors = [e.value for e in at.error]
+    assert any(fmt_usd(shortfall, "en", compact=False) in e for e in errors), errors
+
+
+def test_decision_sheet_download_has_the_rows_and_totals_shown(monkeypatch, con, pipe):
+    built = {}
+    original = MediaFileManager.add_deferred
+
+    def capture(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        built[file_name] = data_callable
+        return original(self, data_callable, mimetype, coordinates, file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", capture)
+    at = tick(open_page(), {1: None, 4: 250_000.0, 7: None})
+    assert not at.exception
+    labels = {b.label for b in at.get("download_button")}
+    assert {t("allocation.sheet.xlsx"), t("allocation.sheet.csv")} <= labels
+    xlsx = next(fn for name, fn in built.items() if name.startswith("ipmd_decision_sheet") and name.endswith(".xlsx"))
+    csv = next(fn for name, fn in built.items() if name.startswith("ipmd_decision_sheet") and name.endswith(".csv"))
+
+    ids = [pipe["project_id"].iloc[i] for i in (1, 4, 7)]
+    expected_total = pipe["requested_usd"].iloc[1] + 250_000.0 + pipe["requested_usd"].iloc[7]
+    shown_selected = metric(at, "allocation.round.selected")
+    assert shown_selected == fmt_usd(expected_total, "en")
+
+    sheets = pd.read_excel(io.BytesIO(xlsx()), sheet_name=None)
+    assert sheets["Selection"]["project_id"].tolist() == ids
+    assert sheets["Selection"]["amount_usd"].sum() == pytest.approx(expected_total)
+    summary = sheets["Effects summary"].set_index("figure")["value"]
+    assert float(summary["Selected (US$)"]) == pytest.approx(expected_total)
+
+    notes, rows = allocation.read_sheet_csv(csv())
+    assert rows["project_id"].tolist() == ids
+    assert rows["amount_usd"].sum() == pytest.approx(expected_total)
+    assert any(n.startswith("Data edition: ") for n in notes)
+
+
+def test_filters_live_in_the_url(pipe):
+    at = open_page(partner="IOM")
+    assert not at.exception
+    table = at.dataframe(key="pipeline_table").value
+    assert len(table) == (pipe["partner_id"] == "IOM").sum() and set(table["partner_id"]) == {"IOM"}
+    at = open_page(partner="NOBODY")
+    assert any("NOBODY" in w.value for w in at.warning)
+    assert len(at.dataframe(key="pipeline_table").value) == len(pipe)
+
+
+def test_a_link_opens_a_proposal_record(pipe):
+    pid, title = pipe["project_id"].iloc[0], pipe["title"].iloc[0]
+    at = open_page(proposal=pid)
+    assert not at.exception
+    assert any(s.value == title for s in at.subheader)
+    at = open_page(proposal="IPMD-0000-000")
+    assert any("IPMD-0000-000" in w.value for w in at.warning)
+
+
+def test_since_a_date_lists_the_changes(con):
+    at = open_page(since="2015-06-30")
+    assert not at.exception
+    changes = allocation.changes_since(con, "2015-06-30")
+    shown = next(d.value for d in at.dataframe if "txn_id" in d.value.columns)   # read-only tables carry no key
+    assert len(shown) == len(changes.transactions) > 0
+    at = open_page(since="not-a-date")
+    assert not at.exception
+    assert any("not-a-date" in w.value for w in at.warning)

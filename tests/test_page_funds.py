@@ -1,0 +1,204 @@
+"""AppTest: the trust fund flows page runs with every filter (URL or widget), says "no flows" for an
+empty selection, draws a Sankey whose links add up to the ladder and a map with the local topojson."""
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ipmd import REPO_ROOT, db, fund_report, queries
+from ipmd.i18n import fmt_usd
+
+PAGE = "pages/fund_flows.py"
+TOL = 1.0          # US$
+
+
+def open_page(**params) -> AppTest:
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=180)
+    at.switch_page(PAGE)
+    at.query_params.update(params)
+    return at.run()
+
+
+def ok(at: AppTest) -> None:
+    assert not at.exception, [e.message for e in at.exception]
+
+
+def sankey_legs(at: AppTest) -> dict[str, float]:
+    """Total link value per leg (customdata[4] of every link) of the page's Sankey."""
+    spec = next(json.loads(e.proto.spec) for e in at.get("plotly_chart")
+                if json.loads(e.proto.spec)["data"][0]["type"] == "sankey")
+    link = spec["data"][0]["link"]
+    legs: dict[str, float] = {}
+    for value, data in zip(link["value"], link["customdata"]):
+        legs[data[4]] = legs.get(data[4], 0.0) + value
+    return legs
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+@pytest.fixture(scope="module")
+def con():
+    connection = db.connect()
+    yield connection
+    connection.close()
+
+
+@pytest.fixture(scope="module")
+def default_page():
+    return open_page()
+
+
+# ------------------------------------------------------------------------------------- default view
+
+def test_page_runs_with_every_section(default_page):
+    at = default_page
+    ok(at)
+    assert at.title[0].value == "Trust fund flows"
+    assert any("Illustrative data" in w.value for w in at.warning)
+    kinds = [json.loads(e.proto.spec)["data"][0]["type"] for e in at.get("plotly_chart")]
+    assert kinds.count("sankey") == 1
+    assert {"bar", "choropleth", "heatmap"} <= set(kinds)
+    labels = [m.label for m in at.metric]
+    for label in ("Pledged", "Deposited", "Approved", "Disbursed", "Spent", "Fund balance", "Partner balance",
+                  "Unpaid pledges", "Status"):
+        assert label in labels
+    assert metric(at, "Status") == "Within the ceiling"
+
+
+def test_kpis_are_the_ledger_and_carry_their_definitions(default_page, con):
+    at = default_page
+    ladder = fund_report.fund_report(con).ladder
+    assert metric(at, "Deposited") == fmt_usd(ladder.deposited, "en")
+    assert metric(at, "Approved") == fmt_usd(ladder.approved, "en")
+    assert metric(at, "Fund balance") == fmt_usd(ladder.deposited - ladder.approved, "en")
+    helps = {m.label: m.help for m in at.metric}
+    assert "incoming funds" in helps["Deposited"].lower() and "pledges not yet paid" in helps["Deposited"].lower()
+    assert "never added to deposits" in helps["Pledged"]
+
+
+def test_sankey_links_sum_to_the_ladder(default_page, con):
+    at = default_page
+    ladder = fund_report.fund_report(con).ladder
+    legs = sankey_legs(at)
+    assert legs["donor>fund"] == pytest.approx(ladder.deposited, abs=TOL)
+    assert legs["fund>balance"] == pytest.approx(ladder.deposited - ladder.approved, abs=TOL)
+    for leg in ("fund>goal", "goal>partner", "partner>region"):
+        assert legs[leg] == pytest.approx(ladder.approved, abs=TOL), leg
+    captions = " ".join(c.value for c in at.caption)
+    assert (f"deposits {fmt_usd(ladder.deposited, 'en')} = approved {fmt_usd(ladder.approved, 'en')} "
+            f"+ not yet approved {fmt_usd(ladder.fund_balance, 'en')}") in captions
+
+
+def test_every_chart_says_illustrative(default_page):
+    for element in default_page.get("plotly_chart"):
+        spec = json.loads(element.proto.spec)
+        title = spec["layout"].get("title", {}).get("text", "")
+        colorbar = json.dumps(spec["layout"].get("coloraxis", {}))
+        assert "illustrative" in title.lower() or "illustrative" in colorbar.lower(), title
+
+
+def test_the_map_uses_the_local_topojson(default_page):
+    maps = [e for e in default_page.get("plotly_chart")
+            if {t["type"] for t in json.loads(e.proto.spec)["data"]} & {"choropleth", "scattergeo"}]
+    assert len(maps) == 1
+    assert json.loads(maps[0].proto.config)["topojsonURL"] == "app/static/"
+
+
+def test_undecided_proposals_are_not_listed(default_page, con):
+    projects = queries.ledger(con)["projects"]
+    pipeline = projects.loc[projects.status.isin(["submitted", "under_review"]), "project_id"]
+    page_text = json.dumps([json.loads(e.proto.spec) for e in default_page.get("plotly_chart")])
+    page_text += " ".join(str(d.value) for d in default_page.dataframe)
+    assert not any(p in page_text for p in pipeline)
+
+
+# ------------------------------------------------------------------------------------ filters by URL
+
+@pytest.mark.parametrize("params", [
+    {"from": "2012", "to": "2013"},
+    {"donor_type": "government"},
+    {"goal": "G2"},
+    {"partner": "IOM,ILO"},
+    {"middle": "area", "end_stage": "country", "other": "5"},
+    {"money": "disbursed", "freq": "Q"},
+    {"from": "2014", "to": "2014"},
+])
+def test_page_runs_with_each_filter_in_the_url(params, con):
+    at = open_page(**params)
+    ok(at)
+    assert not [w.value for w in at.warning if "Illustrative" not in w.value]
+    for key, value in params.items():
+        assert at.query_params[key] == [value] or at.query_params[key] == value, key
+    legs = sankey_legs(at)
+    start = int(params.get("from", 2008)), int(params.get("to", 2015))
+    report = fund_report.fund_report(con, *start, tuple(params.get("donor_type", "").split(",")) if "donor_type" in params else (),
+                                     tuple(params["goal"].split(",")) if "goal" in params else (),
+                                     tuple(params["partner"].split(",")) if "partner" in params else ())
+    downstream = [v for k, v in legs.items() if not k.startswith(("donor>", "balance>")) and k != "fund>balance"]
+    assert downstream and all(v == pytest.approx(report.ladder.approved, abs=TOL) for v in downstream)
+    if "goal" in params or "partner" in params:
+        assert legs["donor>fund"] == pytest.approx(report.ladder.approved, abs=TOL)
+        assert metric(at, "Deposited") == "–"
+    else:
+        assert legs["donor>fund"] == pytest.approx(report.ladder.deposited, abs=TOL)
+
+
+def test_other_threshold_groups_small_flows(con):
+    at = open_page(end_stage="country", other="5")
+    ok(at)
+    assert at.select_slider(key="other").value == 5
+    spec = next(json.loads(e.proto.spec) for e in at.get("plotly_chart")
+                if json.loads(e.proto.spec)["data"][0]["type"] == "sankey")
+    assert "Other" in spec["data"][0]["node"]["label"]
+
+
+# --------------------------------------------------------------------------------- filters by widget
+
+def test_filters_set_with_the_widgets_go_to_the_url(con):
+    at = open_page()
+    at.selectbox(key="from").set_value(2011)
+    at.selectbox(key="to").set_value(2013)
+    at.multiselect(key="donor_type").set_value(["government"])
+    at.run()
+    ok(at)
+    assert at.query_params["from"] in ("2011", ["2011"]) and at.query_params["to"] in ("2013", ["2013"])
+    assert at.query_params["donor_type"] in ("government", ["government"])
+    report = fund_report.fund_report(con, 2011, 2013, ("government",))
+    assert metric(at, "Deposited") == fmt_usd(report.ladder.deposited, "en")
+    assert sankey_legs(at)["donor>fund"] == pytest.approx(report.ladder.deposited, abs=TOL)
+
+    at.multiselect(key="goal").set_value(["G1"])
+    at.multiselect(key="partner").set_value(["IOM"])
+    at.run()
+    ok(at)
+    report = fund_report.fund_report(con, 2011, 2013, ("government",), ("G1",), ("IOM",))
+    assert metric(at, "Approved") == fmt_usd(report.ladder.approved, "en")
+    assert sankey_legs(at)["fund>goal"] == pytest.approx(report.ladder.approved, abs=TOL)
+    assert any("goal or partner" in i.value for i in at.info)
+
+
+# ------------------------------------------------------------------------------------ empty and bad
+
+def test_a_period_with_no_transactions_says_no_flows():
+    at = open_page(**{"from": "1990", "to": "1991"})
+    ok(at)
+    assert any("No flows" in i.value for i in at.info)
+    assert not at.get("plotly_chart")
+
+
+def test_bad_url_values_give_a_warning_and_the_default_view():
+    at = open_page(**{"from": "abc", "goal": "G9", "middle": "planet", "other": "77"})
+    ok(at)
+    warnings = " ".join(w.value for w in at.warning)
+    assert "abc" in warnings and "G9" in warnings and "planet" in warnings and "77" in warnings
+    assert at.selectbox(key="from").value == 2008
+    assert sankey_legs(at)["fund>goal"] > 0
+
+
+def test_a_backwards_period_is_turned_round(con):
+    at = open_page(**{"from": "2013", "to": "2011"})
+    ok(at)
+    assert any("backwards" in w.value for w in at.warning)
+    assert metric(at, "Approved") == fmt_usd(fund_report.fund_report(con, 2011, 2013).ladder.approved, "en")
