@@ -2,6 +2,7 @@
 the decision sheet and the changes since the last meeting. Figures come from ipmd.allocation."""
 from __future__ import annotations
 
+import textwrap
 from datetime import date
 
 import pandas as pd
@@ -236,7 +237,7 @@ def coverage_figure(result: WhatIf, goal_names: dict, area_names: dict) -> go.Fi
                         column_widths=[0.6, 0.4], horizontal_spacing=0.08)
     for col, (frame, key, names) in enumerate(((result.coverage_by_goal, "goal_id", goal_names),
                                                (result.coverage_by_area, "area_id", area_names)), start=1):
-        labels = [f"{k} {names.get(k, '')}" for k in frame[key]]
+        labels = [f"{k}<br>" + "<br>".join(textwrap.wrap(names.get(k, ""), 22)) for k in frame[key]]
         for when, colour in (("before", theme.OKABE_ITO[5]), ("after", theme.OKABE_ITO[0])):
             name = tr(f"allocation.cov.{when}")
             fig.add_trace(go.Bar(x=labels, y=frame[f"approved_{when}"], name=name, marker_color=colour,
@@ -246,8 +247,9 @@ def coverage_figure(result: WhatIf, goal_names: dict, area_names: dict) -> go.Fi
                                                + tr("allocation.cov.projects") + " · %{customdata[1]:.1%}"
                                                + f"<extra>{name}</extra>"),
                           row=1, col=col)
-    fig.update_layout(barmode="group", height=360, yaxis=dict(tickprefix="US$", tickformat="~s"),
-                      yaxis2=dict(tickprefix="US$", tickformat="~s"))
+    fig.update_layout(barmode="group", height=380, margin=dict(t=90), legend=dict(y=1.18),
+                      yaxis=dict(tickprefix="US$", tickformat="~s"), yaxis2=dict(tickprefix="US$", tickformat="~s"))
+    fig.update_xaxes(tickangle=0)
     return fig
 
 
@@ -275,15 +277,17 @@ def coverage(result: WhatIf) -> None:
 def high_need(result: WhatIf) -> None:
     names = {row["iso3"]: country_name(row, lang()) for row in load(queries.countries).to_dict("records")}
     st.markdown(f"**{tr('allocation.need.title')}**")
-    st.metric(tr("allocation.need.reached"), tr("allocation.need.n_of", n=result.n_high_need_reached,
-                                                total=len(result.high_need)), border=True,
-              help=tr("allocation.need.help"))
-    if result.high_need_reached:
-        st.markdown(tr("allocation.need.which", countries=", ".join(
-            f"{names.get(c, c)} ({c})" for c in result.high_need_reached)))
-    missed = [c for c in result.high_need if c not in result.high_need_reached]
-    if missed:
-        st.caption(tr("allocation.need.missed", countries=", ".join(f"{names.get(c, c)} ({c})" for c in missed)))
+    left, right = st.columns([1, 2], vertical_alignment="center")
+    left.metric(tr("allocation.need.reached"), tr("allocation.need.n_of", n=result.n_high_need_reached,
+                                                  total=len(result.high_need)), border=True,
+                help=tr("allocation.need.help"))
+    with right:
+        if result.high_need_reached:
+            st.markdown(tr("allocation.need.which", countries=", ".join(
+                f"{names.get(c, c)} ({c})" for c in result.high_need_reached)))
+        missed = [c for c in result.high_need if c not in result.high_need_reached]
+        if missed:
+            st.caption(tr("allocation.need.missed", countries=", ".join(f"{names.get(c, c)} ({c})" for c in missed)))
 
 
 def _hhi(value) -> str:
@@ -292,22 +296,28 @@ def _hhi(value) -> str:
 
 def concentration(result: WhatIf) -> None:
     st.markdown(f"**{tr('allocation.conc.title')}**")
+    changed = result.selected_total > 0
     cols = st.columns(2)
+    names = {row["iso3"]: country_name(row, lang()) for row in load(queries.countries).to_dict("records")}
+
+    def label(key):
+        return "–" if key is None else names.get(key, key)
+
     for col, kind, before, after in ((cols[0], "partner", result.partner_before, result.partner_after),
                                      (cols[1], "country", result.country_before, result.country_after)):
         with col:
-            delta = None
-            if not pd.isna(after.largest_share) and not pd.isna(before.largest_share):
+            delta = hhi_delta = None
+            if changed and not pd.isna(after.largest_share) and not pd.isna(before.largest_share):
                 delta = tr("allocation.conc.points", value=fmt_number((after.largest_share - before.largest_share)
                                                                      * 100, lang(), 1))
-            st.metric(tr(f"allocation.conc.largest_{kind}", name=after.largest or "–"), share(after.largest_share),
+            if changed and not pd.isna(after.hhi) and not pd.isna(before.hhi):
+                hhi_delta = fmt_number(after.hhi - before.hhi, lang(), 3)
+            st.metric(tr(f"allocation.conc.largest_{kind}", name=label(after.largest)), share(after.largest_share),
                       delta=delta, delta_color="inverse", border=True,
                       help=tr("allocation.conc.largest_help"))
-            hhi_delta = None if pd.isna(after.hhi) or pd.isna(before.hhi) else fmt_number(after.hhi - before.hhi,
-                                                                                          lang(), 3)
             st.metric(tr(f"allocation.conc.hhi_{kind}"), _hhi(after.hhi), delta=hhi_delta, delta_color="inverse",
                       border=True, help=tr("allocation.conc.hhi_help"))
-            st.caption(tr("allocation.conc.before", share=share(before.largest_share), name=before.largest or "–",
+            st.caption(tr("allocation.conc.before", share=share(before.largest_share), name=label(before.largest),
                           hhi=_hhi(before.hhi), n=after.n))
     with st.expander(tr("allocation.conc.table")):
         st.dataframe(result.partner_shares, hide_index=True, key="allocation_partner_shares")

@@ -3,6 +3,7 @@ scatter, and small label helpers. Figure builders return go.Figure; nothing here
 from __future__ import annotations
 
 import hashlib
+import textwrap
 from typing import Callable, Sequence
 
 import numpy as np
@@ -181,7 +182,8 @@ def matrix_heatmap(cells: pd.DataFrame, goals: Sequence[str], areas: Sequence[st
         z.append(row_z)
         text.append(row_t)
     fig = go.Figure(go.Heatmap(
-        z=z, x=[area_label(a) for a in areas], y=[goal_label(g) for g in goals], text=text,
+        z=z, x=["<br>".join(textwrap.wrap(area_label(a), 34)) for a in areas], y=[goal_label(g) for g in goals],
+        text=text,
         texttemplate="%{text}", textfont=dict(size=14), colorscale=theme.SEQUENTIAL, zmin=0,
         hovertemplate="<b>%{y}</b><br>%{x}<br>%{text}<extra></extra>", xgap=4, ygap=4,
         colorbar=dict(title=dict(text=tr("coverage.matrix.colour", counted=counted_as), side="right"),

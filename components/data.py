@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import threading
 
 import streamlit as st
 
@@ -19,23 +20,40 @@ def _stamp() -> tuple[str, int, int]:
     return str(path), info.st_mtime_ns, info.st_size
 
 
-@st.cache_resource(show_spinner=False, max_entries=2)
-def _connection(path: str, mtime_ns: int, size: int):
-    return db.connect(path)
+class _Database:
+    """The open database file. When the file is replaced (an import), the old connection is closed
+    first: DuckDB hands back the already-open instance for a path while any connection to it lives."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._stamp = None
+        self._con = None
+        self._version = ""
+
+    def current(self):
+        stamp = _stamp()
+        with self._lock:
+            if stamp != self._stamp:
+                if self._con is not None:
+                    self._con.close()
+                self._con = db.connect(stamp[0])
+                self._version = queries.meta(self._con).get("content_hash", f"{stamp[1]}-{stamp[2]}")
+                self._stamp = stamp
+            return self._con, self._version
+
+
+@st.cache_resource(show_spinner=False)
+def _database() -> _Database:
+    return _Database()
 
 
 def connection():
-    return _connection(*_stamp())
-
-
-@st.cache_resource(show_spinner=False, max_entries=2)
-def _version(path: str, mtime_ns: int, size: int) -> str:
-    return queries.meta(_connection(path, mtime_ns, size)).get("content_hash", f"{mtime_ns}-{size}")
+    return _database().current()[0]
 
 
 def version() -> str:
     """The content hash of the database now in place."""
-    return _version(*_stamp())
+    return _database().current()[1]
 
 
 @st.cache_data(show_spinner=False, max_entries=2000)

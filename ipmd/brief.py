@@ -6,8 +6,9 @@
 The figures are those of the country profile (ipmd.profile.load_profile) and the partnership's projects
 (ipmd.fund_summary.country_projects), formatted with ipmd.i18n in the chosen language. Charts are drawn
 with matplotlib's object API on the Agg canvas (no pyplot, so no global state shared between the
-Streamlit server's threads) and embedded as PNG. Text uses DejaVu Sans, shipped with matplotlib, so
-accents and the narrow no-break space of French numbers print everywhere.
+Streamlit server's threads) and embedded as images (PNG in the slides). Text uses DejaVu Sans, shipped with
+matplotlib and embedded in the PDF, so accents and the narrow no-break space of French numbers print
+everywhere. One brief costs about 2 s of CPU (the three charts are half of it).
 
 ipmd.slides builds the slide version from the same `BriefData` and charts.
 """
@@ -16,8 +17,8 @@ from __future__ import annotations
 import io
 import math
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date, datetime
+from functools import cached_property
 from pathlib import Path
 
 import matplotlib
@@ -47,7 +48,7 @@ INK, MUTED, RULE = "#1f2430", "#5a6070", "#c8ccd4"
 MAX_PROJECTS = 6          # rows of the projects table; the rest are counted in one line
 MAX_CORRIDORS = 8         # bars per corridor panel
 FIRST_CHART_YEAR = 1990   # remittance series start here, like the migrant stocks
-MAX_PACK_COUNTRIES = 40   # a roundtable, not the world
+MAX_PACK_COUNTRIES = 30   # a roundtable, not the world (about 2 s per country)
 
 STOCK_SOURCES = ("undesa_ims_2024_destination", "undesa_ims_2024_origin")
 CORRIDOR_SOURCES = ("undesa_ims_2024_bilateral",)
@@ -154,14 +155,12 @@ def brief_data(con, iso3: str, year: int, lang: str, today: date | None = None) 
     countries = queries.countries(con)
     names = {row["iso3"]: country_name(row, lang) for row in countries.to_dict("records")}
     years = [y for y in stock_years(con) if y <= int(year)]
-    data = BriefData(
+    return BriefData(
         iso3=code, lang=lang, year=int(year), stock_year=max(years) if years else int(year),
         name=country_name(profile.country, lang), profile=profile, names=names,
         projects=fund_summary.country_projects(con, code), meta=queries.meta(con),
-        today=today or date.today(),
+        today=today or date.today(), rows=headline_rows(profile, lang),
     )
-    data.rows.extend(headline_rows(profile, lang))
-    return data
 
 
 def _fmt(profile: CountryProfile, indicator: str, kind: str, lang: str) -> str:
@@ -247,8 +246,8 @@ def headline_rows(profile: CountryProfile, lang: str) -> list[HeadlineRow]:
         row("refugees_origin", "profile.refugees_origin"),
         row("population", "profile.population"),
         row("gdp_per_capita_usd", "profile.gdp_per_capita"),
-        HeadlineRow("region", t("profile.region", lang), region_text, t("brief.region_detail", lang), "–"),
-        HeadlineRow("income_group", t("profile.income_group", lang),
+        HeadlineRow("region", t("brief.region", lang), region_text, t("brief.region_detail", lang), "–"),
+        HeadlineRow("income_group", t("brief.income_group", lang),
                     income_group_name(income_group, lang),
                     t("brief.wb_region", lang, region=place_name(wb_region, lang)) if wb_region else "", "–"),
     ]
@@ -314,7 +313,7 @@ def _style(ax, size: float = 7.0) -> None:
     ax.set_axisbelow(True)
 
 
-CHART_DPI = 180
+CHART_DPI = 160
 
 
 def _render(fig: MplFigure, dpi: int = CHART_DPI) -> Image.Image:
@@ -421,7 +420,7 @@ def remittance_chart(data: BriefData, width_mm: float = 180, height_mm: float = 
         return None
     lang = data.lang
     scale = font / 7.0
-    fig = _figure(width_mm, height_mm, left=15 * scale, top=2 * scale, bottom=5.5 * scale)
+    fig = _figure(width_mm, height_mm, left=13 * scale, top=2 * scale, bottom=5.5 * scale)
     ax = fig.subplots()
     _style(ax, font)
     for column, colour, key in (("received_usd", BLUE, "profile.remittances_received"),
@@ -433,9 +432,10 @@ def remittance_chart(data: BriefData, width_mm: float = 180, height_mm: float = 
     ax.yaxis.set_major_formatter(_compact_axis(lang))
     ax.yaxis.set_major_locator(MaxNLocator(4))
     ax.xaxis.set_major_locator(MaxNLocator(8, integer=True))
-    ax.set_ylabel(t("brief.chart.usd_axis", lang), fontsize=font, color=MUTED)
     ax.set_ylim(bottom=0)
-    ax.legend(fontsize=font, frameon=False, loc="upper left")
+    legend = ax.legend(fontsize=font, frameon=False, loc="best", alignment="left",
+                       title=t("brief.chart.usd_axis", lang), title_fontsize=font)   # the unit, as legend title
+    legend.get_title().set_color(MUTED)
     return _render(fig)
 
 

@@ -143,9 +143,11 @@ def country_brief_pptx(con, iso3: str, year: int, lang: str) -> bytes:
     # 2. headline figures
     slide = _titled(prs, t("brief.slide.headline", lang))
     rows = [[t("brief.col.indicator", lang), t("brief.col.value", lang), t("brief.col.detail", lang),
-             t("brief.col.year", lang)]]
-    rows += [[r.label, r.value, r.detail, r.year] for r in data.rows]
-    _table(slide, rows, Inches(1.3), [3.3, 2.7, 5.2, 0.9], size=11, height=Inches(5.1), bold_column=1)
+             t("brief.col.year", lang), t("brief.col.source", lang)]]
+    special = {"region": t("brief.source.m49", lang), "income_group": t("brief.source.wb_classification", lang)}
+    rows += [[r.label, r.value, r.detail, r.year, special.get(r.indicator) or data.ref(r.source_ids)]
+             for r in data.rows]
+    _table(slide, rows, Inches(1.3), [3.1, 2.6, 4.6, 0.8, 1.0], size=11, height=Inches(5.1), bold_column=1)
     _footer(slide, data, t("brief.latest_note", lang, year=data.year))
     _notes(slide, "\n".join(f"{r.label}: {r.value} ({r.year}) {r.detail}" for r in data.rows))
 

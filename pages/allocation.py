@@ -43,12 +43,9 @@ with tab_round:
         st.info(tr("allocation.round.empty"))
     view.balance(result)
     view.coverage(result)
-    left, right = st.columns(2)
-    with left:
-        view.high_need(result)
-    with right:
-        view.world_bank(result, env)
+    view.high_need(result)
     view.concentration(result)
+    view.world_bank(result, env)
     view.decision_downloads(selection, chosen_year, mode)
 
 with tab_since:

@@ -9,6 +9,7 @@ from components.kpi import Kpi, kpi_row
 from components.labels import country_frame
 from components.provenance import illustrative_notice
 from components.state import keep_in_url, lang, tr, url_multiselect, url_selectbox
+from components.text import caption, literal, markdown
 from ipmd import fund_report
 from ipmd.i18n import fmt_date, fmt_pct, fmt_usd
 
@@ -64,7 +65,7 @@ OTHER_STEPS = [0, 1, 2, 3, 5, 10, 15, 20]      # the "Other" threshold, % of a s
 
 # --------------------------------------------------------------------------------------------- filters
 st.title(tr("funds.title"))
-st.caption(tr("funds.intro"))
+caption(tr("funds.intro"))
 options = load(fund_report.fund_options)
 illustrative_notice(options.is_illustrative)
 if options.first_year is None:
@@ -154,7 +155,7 @@ project_view = report.filters.selects_projects
 # --------------------------------------------------------------------------------------------- 1. ladder
 with boxes["ladder"]:
     st.subheader(tr("funds.ladder.title"))
-    st.caption(tr("funds.ladder.intro"))
+    caption(tr("funds.ladder.intro"))
     note = tr("funds.ladder.note", period=period)
     na = tr("funds.ladder.not_applicable")
     kpi_row([Kpi(names[s], money(getattr(ladder, s)), na if pd.isna(getattr(ladder, s)) else note,
@@ -167,7 +168,7 @@ with boxes["ladder"]:
     if project_view:
         st.info(tr("funds.ladder.project_filters"), icon=":material/info:")
     elif donor_types:
-        st.caption(tr("funds.ladder.donor_filter", end=end,
+        caption(tr("funds.ladder.donor_filter", end=end,
                       share=share(report.donors["share_of_deposits"].sum() if len(report.donors) else 0)))
     summary = (tr("funds.ladder.summary_projects", period=period, approved=money(ladder.approved),
                   disbursed=money(ladder.disbursed), spent=money(ladder.spent),
@@ -175,7 +176,7 @@ with boxes["ladder"]:
                tr("funds.ladder.summary", period=period, **{s: money(getattr(ladder, s)) for s in names}))
     st.plotly_chart(fund_charts.ladder(ladder, names, money, tr("funds.ladder.chart_title", period=period)),
                     key="funds_ladder", config=charts.CHART_CONFIG, alt=summary)
-    st.markdown(summary)
+    markdown(summary)
     table_and_csv(pd.DataFrame({"stage": list(names.values()), "amount_usd": [getattr(ladder, s) for s in names],
                                 "definition": list(definitions.values())}),
                   f"ipmd_fund_ladder_{start}_{end}.csv", "funds_ladder")
@@ -215,12 +216,12 @@ with boxes["flows"]:
                      top_partner_value=money(partners_leg.max() if len(partners_leg) else None))
         st.plotly_chart(fig, key="funds_sankey", config=charts.CHART_CONFIG, alt=summary)
         if rec.reconciles:
-            st.caption(reconciliation)
+            caption(reconciliation)
         else:
             st.error(tr("funds.sankey.reconcile_failed"), icon=":material/error:")
-        st.markdown(summary)
+        markdown(summary)
         with st.expander(tr("common.data_table")):
-            st.caption(tr("funds.sankey.table_caption"))
+            caption(tr("funds.sankey.table_caption"))
             st.dataframe(links[["source_stage", "source_label", "target_stage", "target_label", "value", "share"]],
                          hide_index=True, key="funds_links_table", column_config={
                              "value": st.column_config.NumberColumn(format="dollar"),
@@ -242,10 +243,10 @@ with boxes["map"]:
                      money=money_words, n=len(report.countries),
                      top=", ".join(f"{r.name} ({money(r.amount_usd)})" for r in top.itertuples()))
         maps.show_map(fig, key="funds_map", alt=tr("funds.map.alt", money=money_words, period=period))
-        st.caption(tr("funds.map.caption"))
-        st.markdown(summary)
+        caption(tr("funds.map.caption"))
+        markdown(summary)
         if report.unplaced_usd:
-            st.caption(tr("funds.map.unplaced", value=money(report.unplaced_usd), money=money_words,
+            caption(tr("funds.map.unplaced", value=money(report.unplaced_usd), money=money_words,
                           placed=money(report.countries["amount_usd"].sum()),
                           total=money(getattr(ladder, money_kind))))
         table_and_csv(report.countries, f"ipmd_fund_{money_kind}_by_country_{start}_{end}.csv", "funds_map",
@@ -279,8 +280,8 @@ with boxes["donors"]:
                 st.plotly_chart(fund_charts.donor_timing(timing, donors["name"].tolist(), money,
                                                          tr("funds.donors.timing_title")),
                                 key="funds_donor_timing", config=charts.CHART_CONFIG, alt=timing_summary)
-                st.caption(timing_summary)
-        st.markdown(summary)
+                caption(timing_summary)
+        markdown(summary)
         table_and_csv(donors.drop(columns=["donor_id"]), f"ipmd_fund_donors_{start}_{end}.csv", "funds_donors", {
             "name": tr("funds.donors.col.name"), "donor_type": tr("funds.donors.col.type"),
             "is_world_bank_internal": st.column_config.CheckboxColumn(tr("funds.donors.col.world_bank")),
@@ -291,9 +292,9 @@ with boxes["donors"]:
             "first_deposit": st.column_config.DateColumn(tr("funds.donors.col.first")),
             "last_deposit": st.column_config.DateColumn(tr("funds.donors.col.last"))})
 
-    st.markdown(f"**{tr('funds.wb.title')}**")
+    markdown(f"**{tr('funds.wb.title')}**")
     ceiling, warn = share(wb.ceiling), share(wb.ceiling - wb.warn_margin)
-    st.caption(tr("funds.wb.intro", ceiling=ceiling, end=end))
+    caption(tr("funds.wb.intro", ceiling=ceiling, end=end))
     status_text = tr(f"funds.wb.status.{wb.status}")
     figures = tr("funds.wb.figures", wb=money(wb.wb_deposits), total=money(wb.total_deposits), share=share(wb.share),
                  ceiling=ceiling)
@@ -310,7 +311,7 @@ with boxes["donors"]:
     headroom = (tr("funds.wb.headroom", value=money(wb.headroom_usd)) if wb.headroom_usd >= 0
                 else tr("funds.wb.over", value=money(-wb.headroom_usd)))
     (st.error if wb.status == "breached" else st.warning if wb.status == "at risk" else st.success)(
-        f"**{status_text}.** {figures} {headroom}")
+        literal(f"**{status_text}.** {figures} {headroom}"))
 
 # ------------------------------------------------------------------------------------------ 5. over time
 with boxes["time"]:
@@ -329,15 +330,15 @@ with boxes["time"]:
                                              ("deposits", "approvals", "disbursements", "fund_balance")},
                                     money, tr("funds.time.chart_title", freq=freq_word, period=period))
         st.plotly_chart(fig, key="funds_time", config=charts.CHART_CONFIG, alt=summary)
-        st.caption(tr("funds.time.balance_note"))
-        st.markdown(summary)
+        caption(tr("funds.time.balance_note"))
+        markdown(summary)
         table_and_csv(series.drop(columns=["period_start", "period_end"]),
                       f"ipmd_fund_over_time_{freq}_{start}_{end}.csv", "funds_time")
 
 # ------------------------------------------------------------------------------------------ 6. downloads
 with boxes["downloads"]:
     st.subheader(tr("funds.downloads.title"))
-    st.caption(tr("funds.downloads.intro") + " " + tr("funds.downloads.count", n=len(report.transactions),
+    caption(tr("funds.downloads.intro") + " " + tr("funds.downloads.count", n=len(report.transactions),
                                                        links=len(links)))
     chosen = [", ".join(tr(f"funds.donor_type.{d}") for d in donor_types), ", ".join(goals), ", ".join(partners)]
     note = tr("funds.downloads.note", period=period,
@@ -349,4 +350,4 @@ with boxes["downloads"]:
     with cols[1]:
         csv_download(report.transactions, f"ipmd_fund_transactions_iati_{start}_{end}.csv", key="funds_iati_csv",
                      sources_note=note, label=tr("funds.downloads.iati"))
-    st.caption(tr("funds.downloads.iati_help"))
+    caption(tr("funds.downloads.iati_help"))

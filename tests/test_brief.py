@@ -105,7 +105,7 @@ def check_brief(con, iso3: str, lang: str) -> str:
         assert plain(shown) in text, f"{iso3} {lang}: {indicator} should read {shown!r}"
         assert str(profile.figure(indicator).year) in text
     for key in ("brief.section.headline", "brief.section.sources", "profile.immigrants", "profile.remittances_received",
-                "profile.cost", "profile.region", "profile.income_group"):
+                "profile.cost", "brief.region", "brief.income_group"):
         assert plain(t(key, lang)) in text, f"{iso3} {lang}: missing label {key}"
     meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
     assert plain(meta["data_edition"]) in text
