@@ -17,11 +17,14 @@ from components.kpi import Kpi, kpi_row
 from components.state import keep_in_url, lang, tr, url_multiselect, url_selectbox
 from ipmd import allocation, queries
 from ipmd.coverage import AREAS, GOALS, MODES, PIPELINE_STATUSES
-from ipmd.i18n import country_name, fmt_date, fmt_number, fmt_pct, fmt_usd
+from ipmd.i18n import country_name, fmt_date, fmt_number, fmt_pct, fmt_usd, t
 from ipmd.whatif import WhatIf
 
 
 def usd(value, exact: bool = False) -> str:
+    """US$ in the interface language; a negative amount as '−US$1.4 million', not 'US$-1.4 million'."""
+    if value is not None and not pd.isna(value) and value < -0.005:
+        return "−" + fmt_usd(-value, lang(), compact=not exact)
     return fmt_usd(value, lang(), compact=not exact)
 
 
@@ -36,6 +39,12 @@ def day(value) -> str:
 
 def status_label(status: str) -> str:
     return tr(f"allocation.status.{status}")
+
+
+def labeller(prefix: str):
+    """A widget format_func bound to the language of this run (AppTest calls it outside the run)."""
+    language = lang()
+    return lambda value: t(f"{prefix}.{value}", language)
 
 
 # ----------------------------------------------------------------------------------------- notices
@@ -75,7 +84,7 @@ def pipeline_filters(pipe: pd.DataFrame) -> dict[str, list[str]]:
     specs = [("partner", sorted(pipe["partner_id"].unique()), str),
              ("goal", list(GOALS), lambda g: f"{g} {goal_names.get(g, '')}"),
              ("area", list(AREAS), lambda a: f"{a} {area_names.get(a, '')}"),
-             ("status", list(PIPELINE_STATUSES), status_label)]
+             ("status", list(PIPELINE_STATUSES), labeller("allocation.status"))]
     for col, (key, options, label) in zip(cols, specs):
         chosen[key], bad = url_multiselect(tr(f"allocation.filter.{key}"), options, key=key, format_func=label,
                                            container=col, placeholder=tr("allocation.filter.all"))
@@ -144,7 +153,8 @@ def proposal_record(p: allocation.Proposal) -> None:
             Kpi(tr("allocation.col.duration"),
                 tr("allocation.record.months", n="–" if pd.isna(r["duration_months"]) else int(r["duration_months"])),
                 tr("allocation.record.period", start=day(r["start_date"]), end=day(r["end_date"]))),
-            Kpi(tr("allocation.col.area"), f"{r['area_id']} · {r['area_name']}", p.area_wording),
+            Kpi(tr("allocation.col.area"), tr("allocation.record.area", id=r["area_id"]), r["area_name"],
+                help=p.area_wording),
         ])
         left, right = st.columns(2)
         with left:
@@ -177,7 +187,7 @@ def counting_mode() -> str:
     if st.session_state.get("count") not in MODES:
         st.session_state["count"] = MODES[0]
     mode = st.radio(tr("allocation.round.mode"), MODES, key="count", horizontal=True,
-                    format_func=lambda m: tr(f"allocation.mode.{m}"), help=tr("allocation.round.mode_help"))
+                    format_func=labeller("allocation.mode"), help=tr("allocation.round.mode_help"))
     mode = mode if mode in MODES else MODES[0]
     keep_in_url("count", mode, MODES[0])
     st.session_state["_url_count"] = None if mode == MODES[0] else mode
@@ -247,7 +257,7 @@ def coverage_figure(result: WhatIf, goal_names: dict, area_names: dict) -> go.Fi
                                                + tr("allocation.cov.projects") + " · %{customdata[1]:.1%}"
                                                + f"<extra>{name}</extra>"),
                           row=1, col=col)
-    fig.update_layout(barmode="group", height=380, margin=dict(t=90), legend=dict(y=1.18),
+    fig.update_layout(barmode="group", height=380, margin=dict(t=70), legend=dict(y=1.14),
                       yaxis=dict(tickprefix="US$", tickformat="~s"), yaxis2=dict(tickprefix="US$", tickformat="~s"))
     fig.update_xaxes(tickangle=0)
     return fig
@@ -274,7 +284,7 @@ def coverage(result: WhatIf) -> None:
         csv_download(table, "ipmd_allocation_coverage.csv", key="allocation_coverage_csv")
 
 
-def high_need(result: WhatIf) -> None:
+def high_need(result: WhatIf, year: int) -> None:
     names = {row["iso3"]: country_name(row, lang()) for row in load(queries.countries).to_dict("records")}
     st.markdown(f"**{tr('allocation.need.title')}**")
     left, right = st.columns([1, 2], vertical_alignment="center")
@@ -288,10 +298,11 @@ def high_need(result: WhatIf) -> None:
         missed = [c for c in result.high_need if c not in result.high_need_reached]
         if missed:
             st.caption(tr("allocation.need.missed", countries=", ".join(f"{names.get(c, c)} ({c})" for c in missed)))
+        st.caption(tr("allocation.need.year", year=year))
 
 
 def _hhi(value) -> str:
-    return "–" if value is None or pd.isna(value) else fmt_number(value, lang(), 3)
+    return "–" if value is None or pd.isna(value) else fmt_number(value, lang(), 4)
 
 
 def concentration(result: WhatIf) -> None:
@@ -311,7 +322,7 @@ def concentration(result: WhatIf) -> None:
                 delta = tr("allocation.conc.points", value=fmt_number((after.largest_share - before.largest_share)
                                                                      * 100, lang(), 1))
             if changed and not pd.isna(after.hhi) and not pd.isna(before.hhi):
-                hhi_delta = fmt_number(after.hhi - before.hhi, lang(), 3)
+                hhi_delta = fmt_number(after.hhi - before.hhi, lang(), 4)
             st.metric(tr(f"allocation.conc.largest_{kind}", name=label(after.largest)), share(after.largest_share),
                       delta=delta, delta_color="inverse", border=True,
                       help=tr("allocation.conc.largest_help"))
@@ -372,8 +383,8 @@ def since_picker(default: date | None, first: date | None, last: date | None) ->
             st.warning(tr("allocation.since.bad_date", value=url_value[:20]))
     if "since" not in st.session_state:
         st.session_state["since"] = default or last or date.today()
-    picked = st.date_input(tr("allocation.since.pick"), key="since", min_value=first, max_value=None,
-                           help=tr("allocation.since.help"), format="YYYY-MM-DD")
+    picked = st.columns(3)[0].date_input(tr("allocation.since.pick"), key="since", min_value=first,
+                                         help=tr("allocation.since.help"), format="YYYY-MM-DD")
     keep_in_url("since", picked.isoformat(), (default or date.today()).isoformat())
     st.session_state["_url_since"] = None if default and picked == default else picked.isoformat()
     return picked
@@ -382,30 +393,46 @@ def since_picker(default: date | None, first: date | None, last: date | None) ->
 def changes(ch: allocation.Changes) -> None:
     totals = ch.totals.set_index("txn_type")
     kpi_row([Kpi(tr(f"allocation.txn.{t}"), usd(totals.loc[t, "amount_usd"]),
-                 tr("allocation.since.n", n=int(totals.loc[t, "n"]))) for t in allocation.TXN_TYPES])
+                 tr("allocation.since.n", n=int(totals.loc[t, "n"]))) for t in allocation.TXN_TYPES], columns=3)
     if ch.transactions.empty and ch.added.empty and ch.decided.empty:
         st.info(tr("allocation.since.nothing", date=day(ch.since)))
         return
+    cc = st.column_config
+    labels = {"project_id": tr("allocation.col.project_id"), "title": cc.TextColumn(tr("allocation.col.title"),
+                                                                                    width="large"),
+              "partner_id": tr("allocation.col.partner"), "status": tr("allocation.col.status"),
+              "requested_usd": cc.NumberColumn(tr("allocation.col.requested"), format="localized"),
+              "submitted_date": tr("allocation.col.submitted"), "decision": tr("allocation.since.decision"),
+              "approved_usd": cc.NumberColumn(tr("allocation.since.approved"), format="localized"),
+              "decision_date": tr("allocation.since.decision_date")}
     left, right = st.columns(2)
     with left:
         st.markdown(f"**{tr('allocation.since.added', n=len(ch.added))}**")
         if len(ch.added):
             st.dataframe(ch.added.assign(status=ch.added["status"].map(status_label),
                                          submitted_date=ch.added["submitted_date"].dt.date),
-                         hide_index=True, key="since_added",
-                         column_config={"requested_usd": st.column_config.NumberColumn(format="localized")})
+                         hide_index=True, key="since_added", column_config=labels)
+        else:
+            st.caption(tr("allocation.since.none"))
     with right:
         st.markdown(f"**{tr('allocation.since.decided', n=len(ch.decided))}**")
         if len(ch.decided):
             st.dataframe(ch.decided.assign(decision=ch.decided["decision"].map(
                 lambda d: tr(f"allocation.decision.{d}")), decision_date=ch.decided["decision_date"].dt.date)
-                .drop(columns="status"), hide_index=True, key="since_decided",
-                column_config={c: st.column_config.NumberColumn(format="localized")
-                               for c in ("requested_usd", "approved_usd")})
+                .drop(columns="status"), hide_index=True, key="since_decided", column_config=labels)
+        else:
+            st.caption(tr("allocation.since.none"))
     st.markdown(f"**{tr('allocation.since.transactions', n=len(ch.transactions), date=day(ch.since))}**")
     listed = ch.transactions.assign(txn_date=ch.transactions["txn_date"].dt.date,
                                     txn_type=ch.transactions["txn_type"].map(lambda t: tr(f"allocation.txn.{t}")))
-    st.dataframe(listed, hide_index=True, key="since_transactions",
-                 column_config={"amount_usd": st.column_config.NumberColumn(format="localized"),
-                                "amount_original": st.column_config.NumberColumn(format="localized")})
+    st.dataframe(listed, hide_index=True, key="since_transactions", column_order=[
+        "txn_date", "txn_type", "party", "amount_usd", "currency", "amount_original", "donor_id", "project_id",
+        "txn_id"], column_config={
+        "txn_date": cc.DateColumn(tr("allocation.since.date")), "txn_type": tr("allocation.since.type"),
+        "party": cc.TextColumn(tr("allocation.since.party"), width="large"),
+        "amount_usd": cc.NumberColumn(tr("allocation.since.amount"), format="localized"),
+        "currency": tr("allocation.since.currency"),
+        "amount_original": cc.NumberColumn(tr("allocation.since.amount_original"), format="localized"),
+        "donor_id": tr("allocation.since.donor"), "project_id": tr("allocation.since.project"),
+        "txn_id": tr("allocation.since.txn_id")})
     csv_download(ch.transactions, f"ipmd_changes_since_{ch.since.isoformat()}.csv", key="since_csv")

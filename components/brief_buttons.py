@@ -32,11 +32,14 @@ def _meeting_pack(codes: tuple[str, ...], year: int, lang: str) -> bytes:
     return load(brief.meeting_pack_pdf, tuple(codes), int(year), lang)
 
 
-def brief_downloads(iso3: str, year: int, lang: str) -> None:
-    """Two buttons: the country brief as PDF and as slides, in `lang`, for figures up to `year`."""
+def brief_downloads(iso3: str, year: int, lang: str, *, heading: bool = True) -> None:
+    """Two buttons: the country brief as PDF and as slides, in `lang`, for figures up to `year`.
+
+    `heading=False` leaves out the 'Briefing documents' subheader (to sit under one of the page's own)."""
     names = country_frame(countries(), lang).set_index("iso3")["name"]
     name = names.get(iso3, iso3)
-    st.subheader(tr("brief.download.title"))
+    if heading:
+        st.subheader(tr("brief.download.title"))
     st.caption(tr("brief.download.help", country=name))
     stem = f"ipmd_brief_{iso3}_{int(year)}_{lang}"
     left, right = st.columns(2)

@@ -254,7 +254,8 @@ def with_names(frame: pd.DataFrame, name_of: dict[str, str]) -> pd.DataFrame:
 
 def columns() -> dict:
     """Column headers and formats for every table of the page (in the interface language)."""
-    money = {c: st.column_config.NumberColumn(tr(f"coverage.col.{c}"), format="dollar")
+    money = {c: st.column_config.NumberColumn(tr(f"coverage.col.{c}"), format="compact",
+                                              help=tr("coverage.col.money_help"))
              for c in ("approved", "disbursed", "spent")}
     pct = {c: st.column_config.NumberColumn(tr(f"coverage.col.{c}"), format="%.1f")
            for c in ("emigrant_pct_pop", "immigrant_pct_pop", "remittances_pct_gdp", "refugees_per_1000",
@@ -281,13 +282,15 @@ def columns() -> dict:
 
 def show_region_totals(regions: pd.DataFrame, cov) -> None:
     """Money approved per UN region beside the map, then the money with no country, then the total."""
-    rows = [(r.region, usd(r.approved), int(r.n_countries_funded)) for r in regions.itertuples()]
+    rows = regions[["region", "approved", "n_countries_funded"]].copy()
+    extra = []
     if cov.without_country["n_projects"]:
-        rows.append((tr("coverage.map.global"), usd(cov.without_country["approved"]), None))
-    rows.append((f"**{tr('coverage.map.total')}**", f"**{usd(cov.approved)}**", None))
-    header = f"| {tr('coverage.col.region')} | {tr('coverage.col.approved')} | {tr('coverage.col.n_countries_funded')} |"
-    lines = [header, "|:--|--:|--:|"] + [f"| {a} | {b} | {'' if c is None else c} |" for a, b, c in rows]
-    st.markdown("\n".join(lines))
+        extra.append({"region": tr("coverage.map.global"), "approved": cov.without_country["approved"]})
+    extra.append({"region": tr("coverage.map.total"), "approved": cov.approved})
+    rows = pd.concat([rows, pd.DataFrame(extra)], ignore_index=True)
+    rows["n_countries_funded"] = rows["n_countries_funded"].astype("Int64")
+    config = columns()
+    st.dataframe(rows, hide_index=True, key="coverage_regions", column_config=config)
 
 
 def need_controls() -> tuple[tuple[tuple[str, float], ...], bool, bool]:
@@ -296,19 +299,20 @@ def need_controls() -> tuple[tuple[tuple[str, float], ...], bool, bool]:
     problems = []
     with st.expander(tr("coverage.gap.settings"), icon=":material/tune:"):
         st.caption(tr("coverage.gap.settings_help"))
-        cols = st.columns(3)
-        weights = []
-        for i, indicator in enumerate(need.ALL_INDICATORS):
-            value, bad = url_slider(tr(f"coverage.weight.{indicator}"), WEIGHT_KEYS[indicator],
-                                    need.DEFAULT_WEIGHTS[indicator], min_value=0.0, max_value=3.0, step=0.25,
-                                    container=cols[i % 3], help=tr(f"coverage.weight.{indicator}.help"))
-            weights.append((indicator, float(value)))
-            problems += [bad] if bad else []
         lens, bad = url_toggle(tr("coverage.gap.lens"), "lens", False, help=tr("coverage.gap.lens_help"))
         problems += [bad] if bad else []
         everyone, bad = url_toggle(tr("coverage.gap.high_income"), "hic", False,
                                    help=tr("coverage.gap.high_income_help"))
         problems += [bad] if bad else []
+        cols = st.columns(3)
+        weights = []
+        for i, indicator in enumerate(need.ALL_INDICATORS):
+            value, bad = url_slider(tr(f"coverage.weight.{indicator}"), WEIGHT_KEYS[indicator],
+                                    need.DEFAULT_WEIGHTS[indicator], min_value=0.0, max_value=3.0, step=0.25,
+                                    container=cols[i % 3], help=tr(f"coverage.weight.{indicator}.help"),
+                                    disabled=indicator == need.GENDER_INDICATOR and not lens)
+            weights.append((indicator, float(value)))
+            problems += [bad] if bad else []
     for value in problems:
         st.warning(tr("coverage.unknown", value=str(value)[:40]), icon=":material/help:")
     return tuple(weights), bool(lens), not everyone
@@ -337,6 +341,14 @@ def show_gap_table(rows: pd.DataFrame, gf, key: str, with_money: bool = False) -
     csv_download(shown, f"ipmd_{key}.csv", key=f"{key}_csv", sources_note=f"{note}\n{sources}")
 
 
+def show_projects(projects: pd.DataFrame, key: str, file_name: str) -> None:
+    """A list of projects (statuses in the interface language) with its CSV (exact amounts, status codes)."""
+    shown = projects.copy()
+    shown["status"] = [label("coverage.status", s) for s in shown["status"]]
+    st.dataframe(shown, hide_index=True, key=key, column_config=columns())
+    csv_download(projects, file_name, key=f"{key}_csv")
+
+
 def show_gfmd(gfmd) -> None:
     """Every tracked GFMD item with its follow-up (items nobody follows up marked and highlighted), then the
     projects behind each item."""
@@ -349,20 +361,20 @@ def show_gfmd(gfmd) -> None:
     styled = items.style.apply(
         lambda row: ["background-color: #fde0c5" if none[row.name] else "" for _ in row], axis=1).format(
         {"approved": usd, "disbursed": usd})
-    config = {k: v for k, v in columns().items() if k not in MONEY}   # the Styler formats the money
-    config["title"] = st.column_config.TextColumn(tr("coverage.col.item_title"), width="large")
-    st.dataframe(styled, hide_index=True, key="coverage_gfmd_table", column_config=config)
+    config = columns()
+    for m in ("approved", "disbursed"):     # the Styler formats the money: only the header here
+        config[m] = st.column_config.Column(tr(f"coverage.col.{m}"))
+    st.dataframe(styled, hide_index=True, key="coverage_gfmd_table", column_config=config,
+                 height=38 + 35 * len(items))
     csv_download(items, "ipmd_gfmd_followup.csv", key="coverage_gfmd_csv")
     if len(gfmd.unfollowed):
         st.error(tr("coverage.gfmd.unfollowed", items="; ".join(
             f"{r.gfmd_item_id} ({label('coverage.gfmd.type', r.item_type)}) “{r.title}”"
             for r in gfmd.unfollowed.itertuples())), icon=":material/report:")
     with st.expander(tr("coverage.gfmd.projects_title", n=len(gfmd.projects))):
-        projects = gfmd.projects[["gfmd_item_id", "item_title", "project_id", "title", "partner_id", "status",
-                                  "approved", "disbursed", "spent"]].copy()
-        projects["status"] = [label("coverage.status", s) for s in projects["status"]]
-        st.dataframe(projects, hide_index=True, key="coverage_gfmd_projects", column_config=columns())
-        csv_download(projects, "ipmd_gfmd_projects.csv", key="coverage_gfmd_projects_csv")
+        show_projects(gfmd.projects[["gfmd_item_id", "item_title", "project_id", "title", "partner_id", "status",
+                                     "approved", "disbursed", "spent"]], "coverage_gfmd_projects",
+                      "ipmd_gfmd_projects.csv")
 
 
 def show_answers(answers, gfmd, name_of: dict[str, str], counted: str, shown_max: int = 8) -> None:

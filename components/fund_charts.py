@@ -18,6 +18,7 @@ from ipmd.funds import LADDER_DEFINITIONS, FundingLadder
 Formatter = Callable[[float], str]
 BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY = theme.OKABE_ITO[:6]
 GREY, DARK = "#9a9a9a", "#333333"
+MIDDLE_COLOURS = [ORANGE, PURPLE, SKY, "#F0E442"]
 STAGE_COLOURS = {"donor": BLUE, "fund": DARK, "balance": GREY, "goal": ORANGE, "area": ORANGE,
                  "partner": GREEN, "region": VERMILLION, "country": VERMILLION}
 LADDER_COLOURS = {"pledged": SKY, "deposited": BLUE, "approved": ORANGE, "disbursed": GREEN, "spent": VERMILLION}
@@ -111,7 +112,9 @@ def sankey(links: pd.DataFrame, *, money: Formatter, share: Formatter, link_hove
     """
     nodes = _node_table(links)
     index = {node: i for i, node in enumerate(nodes["id"])}
-    node_colours = [GREY if last else STAGE_COLOURS.get(stage, GREY) for last, stage in zip(nodes["_last"], nodes["stage"])]
+    middle = iter(MIDDLE_COLOURS * len(nodes))     # goals or areas each get their own colour, to follow them right
+    node_colours = [GREY if last else next(middle) if col == 2 else STAGE_COLOURS.get(stage, GREY)
+                    for last, stage, col in zip(nodes["_last"], nodes["stage"], nodes["column"])]
     colour_of = dict(zip(nodes["id"], node_colours))
     link_colours = [_rgba(colour_of[tgt] if a == "fund" else colour_of[src], 0.4)
                     for src, tgt, a in zip(links["source"], links["target"], links["source_stage"])]
@@ -152,7 +155,7 @@ def donor_bars(donors: pd.DataFrame, names: dict[str, str], money: Formatter, sh
                              marker=dict(color=colour, pattern=dict(shape=pattern, fgcolor="white")),
                              customdata=data, hovertemplate=hover + "<extra></extra>"))
     fig.update_layout(barmode="group", height=max(320, 26 * len(rows) + 120), xaxis=AXIS_MONEY,
-                      yaxis=dict(automargin=True), margin=dict(t=70), bargap=0.25, bargroupgap=0.05,
+                      yaxis=dict(automargin=True), margin=dict(t=95), bargap=0.25, bargroupgap=0.05,
                       legend=dict(traceorder="reversed"))
     return _title(fig, title)
 

@@ -183,6 +183,8 @@ def partnership(projects: pd.DataFrame, name: str, iso3: str) -> None:
 def downloads(observations: pd.DataFrame, iso3: str, name: str) -> None:
     """The profile's data as CSV: every indicator, year, sex and source, with the sources named."""
     st.caption(tr("profile.downloads_help", country=name))
-    note = tr("profile.downloads_note", country=name) + "\n" + "\n".join(sorted(observations["source"].unique()))
+    sources = observations[["publisher", "source_title", "edition"]].drop_duplicates()
+    note = tr("profile.downloads_note", country=name) + "\n" + "\n".join(
+        f"{r.publisher}, {r.source_title} ({r.edition})" for r in sources.itertuples())
     csv_download(observations, f"ipmd_profile_{iso3}.csv", key="profile_csv", sources_note=note,
                  label=tr("profile.download_csv"))

@@ -118,7 +118,8 @@ def _select(con, f: Filters) -> Selected:
         share = share[share > 0]
         projects = projects.loc[projects["project_id"].isin(share.index)]
     txns = txns.loc[txns["project_id"].isin(projects["project_id"])]
-    scaled = txns.assign(amount_usd=txns["amount_usd"] * txns["project_id"].map(share).fillna(0.0))
+    factor = pd.to_numeric(txns["project_id"].map(share.to_dict()), errors="coerce").astype(float).fillna(0.0)
+    scaled = txns.assign(amount_usd=txns["amount_usd"].astype(float) * factor)
     keep = projects["project_id"]
     return Selected(
         projects=projects.reset_index(drop=True),

@@ -66,11 +66,22 @@ class Reconciliation:
 
 
 @dataclass(frozen=True)
+class FlowCounts:
+    """What the flow diagram holds before small flows are grouped into "Other" (for its one-line summary)."""
+    n_donors: int
+    n_partners: int
+    n_end: int                         # regions or countries reached (Unspecified not counted)
+    top_partner: str | None
+    top_partner_usd: float
+
+
+@dataclass(frozen=True)
 class FundReport:
     filters: FundFilters
     ladder: FundingLadder
     links: pd.DataFrame                # funds.LINK_COLUMNS, labels in the interface language
     reconciliation: Reconciliation
+    flow_counts: FlowCounts
     money_kind: str
     countries: pd.DataFrame            # iso3, name, amount_usd, n_projects
     unplaced_usd: float                # money of the kind with no country row (not on the map)
@@ -175,8 +186,10 @@ def build_report(ledger: dict[str, pd.DataFrame], countries: pd.DataFrame, start
     tables["countries"] = names          # regions and names for every stage and the map
 
     ladder = funds.ladder_for(tables, filters)
-    links = funds.flow_links(tables, (middle, "partner", end_stage), filters,
-                             other_threshold_share=max(float(other_pct), 0.0) / 100.0, countries=names)
+    stages = (middle, "partner", end_stage)
+    links = funds.flow_links(tables, stages, filters, other_threshold_share=max(float(other_pct), 0.0) / 100.0,
+                             countries=names)
+    ungrouped = links if other_pct <= 0 else funds.flow_links(tables, stages, filters, countries=names)
     links = _translate_nodes(links, lang)
 
     by_country = funds.amounts_by_country(tables, money, filters)
@@ -188,6 +201,7 @@ def build_report(ledger: dict[str, pd.DataFrame], countries: pd.DataFrame, start
 
     return FundReport(
         filters=filters, ladder=ladder, links=links, reconciliation=reconcile(ladder, links, filters),
+        flow_counts=flow_counts(ungrouped, end_stage),
         money_kind=money, countries=by_country, unplaced_usd=unplaced if abs(unplaced) > TOLERANCE_USD else 0.0,
         donors=funds.donor_summary(tables, filters), donor_timing=donor_timing(tables, filters),
         world_bank=funds.world_bank_share_status(tables, end=end),
@@ -241,6 +255,17 @@ def reconcile(ladder: FundingLadder, links: pd.DataFrame, filters: FundFilters) 
     return Reconciliation(mode=mode, deposited=deposited, approved=approved, not_yet_approved=not_yet,
                           brought_forward=brought, donor_leg=donor_leg,
                           leg_totals=tuple((str(k), float(v)) for k, v in legs.items()), reconciles=bool(ok))
+
+
+def flow_counts(links: pd.DataFrame, end_stage: str) -> FlowCounts:
+    """Donors, partners and regions or countries in ungrouped flow links, and the partner receiving most."""
+    def keys(stage: str) -> set[str]:
+        nodes = set(links.loc[links["source_stage"] == stage, "source"]) | set(links.loc[links["target_stage"] == stage, "target"])
+        return {n for n in nodes if n.split(":", 1)[1] not in (funds.UNSPECIFIED, funds.OTHER, "unattributed")}
+    partners = links[links["target_stage"] == "partner"].groupby("target_label")["value"].sum()
+    return FlowCounts(n_donors=len(keys("donor")), n_partners=len(keys("partner")), n_end=len(keys(end_stage)),
+                      top_partner=str(partners.idxmax()) if len(partners) else None,
+                      top_partner_usd=float(partners.max()) if len(partners) else 0.0)
 
 
 def donor_timing(tables: dict[str, pd.DataFrame], filters: FundFilters) -> pd.DataFrame:
@@ -316,11 +341,3 @@ def iati_transactions(tables: dict[str, pd.DataFrame], filters: FundFilters) -> 
     rows = rows.assign(_order=rows["transaction_type_code"].map(order))
     rows = rows.sort_values(["transaction_date", "_order", "transaction_ref"], ignore_index=True)
     return rows[IATI_COLUMNS]
-
-
-# -------------------------------------------------------------------------------------- for words
-
-def stage_totals(links: pd.DataFrame) -> dict[str, float]:
-    """Total value per target stage (donor leg under 'donor'): what the page can say each column holds."""
-    legs = funds.leg_totals(links)
-    return {leg.split(">")[1] if not leg.startswith("donor>") else "donor": float(v) for leg, v in legs.items()}

@@ -63,11 +63,11 @@ def fmt_compact(value, lang: str, digits: int = 1) -> str:
 
 
 def fmt_usd(value, lang: str, digits: int = 1, compact: bool = True) -> str:
-    """US$1.2 billion (compact) or US$3,512 (exact)."""
+    """US$1.2 billion (compact) or US$3,512 (exact); a negative amount reads −US$1.4 million."""
     if _missing(value):
         return "–"
-    amount = fmt_compact(value, lang, digits) if compact else fmt_number(value, lang)
-    return t("unit.usd", lang, amount=amount)
+    amount = fmt_compact(abs(value), lang, digits) if compact else fmt_number(abs(value), lang)
+    return ("−" if value < 0 else "") + t("unit.usd", lang, amount=amount)
 
 
 def fmt_pct(value, lang: str, digits: int = 1) -> str:

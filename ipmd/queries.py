@@ -38,6 +38,10 @@ def country_observations(con, iso3: str) -> pd.DataFrame:
     return query(con, "country_observations", {"iso3": iso3})
 
 
+def country_download(con, iso3: str) -> pd.DataFrame:
+    return query(con, "country_download", {"iso3": iso3})
+
+
 def top_destinations(con, iso3: str, year: int, limit: int = 10) -> pd.DataFrame:
     return query(con, "top_destinations", {"iso3": iso3, "year": int(year), "limit": int(limit)})
 

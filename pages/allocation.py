@@ -1,12 +1,15 @@
 """Allocation review: the Oversight Committee weighs the pipeline against the money and the gaps."""
 import streamlit as st
 
+from components.shell import require_app
 from components import allocation_view as view
 from components.data import load
 from components.provenance import illustrative_notice
 from components.sidebar import year
 from components.state import lang, tr
 from ipmd import allocation
+
+require_app()
 
 chosen_year = year()
 st.title(tr("allocation.title"))
@@ -43,7 +46,7 @@ with tab_round:
         st.info(tr("allocation.round.empty"))
     view.balance(result)
     view.coverage(result)
-    view.high_need(result)
+    view.high_need(result, chosen_year)
     view.concentration(result)
     view.world_bank(result, env)
     view.decision_downloads(selection, chosen_year, mode)

@@ -1,13 +1,17 @@
 """Country profile: any country's migration story, with sources, and the partnership's work there."""
 import streamlit as st
 
+from components.shell import require_app
 from components import profile_view
+from components.brief_buttons import brief_downloads, meeting_pack_picker
 from components.data import countries, load
 from components.labels import country_frame
 from components.sidebar import year
 from components.state import lang, tr, url_selectbox
 from ipmd import fund_summary, profile, queries
 from ipmd.i18n import country_name
+
+require_app()
 
 chosen_year = year()
 names = country_frame(countries(), lang())
@@ -48,8 +52,7 @@ profile_view.peers(profile.peer_comparison(latest, names, iso3), tr(f"indicator.
 profile_view.partnership(load(fund_summary.country_projects, iso3), name, iso3)
 
 st.subheader(tr("profile.downloads"))
-observations = load(queries.country_observations, iso3)
-sources = load(queries.sources).set_index("source_id")
-observations["source"] = observations["source_id"].map(
-    lambda s: f"{sources.loc[s, 'publisher']}, {sources.loc[s, 'title']} ({sources.loc[s, 'edition']})")
-profile_view.downloads(observations, iso3, name)
+profile_view.downloads(load(queries.country_download, iso3), iso3, name)
+brief_downloads(iso3, chosen_year, lang())
+with st.expander(tr("profile.meeting_pack")):
+    meeting_pack_picker(chosen_year, lang())

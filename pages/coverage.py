@@ -1,7 +1,9 @@
 """Goal coverage: how the partnership's projects cover its goals and areas of work, where the money goes,
 which high-need countries have none, and which GFMD 2007/2008 items nobody follows up."""
+import pandas as pd
 import streamlit as st
 
+from components.shell import require_app
 from components import charts, maps
 from components import coverage_charts as cc
 from components.data import countries, load
@@ -13,6 +15,8 @@ from components.state import lang, tr, url_multiselect
 from ipmd import coverage_report as cr
 from ipmd import need
 from ipmd.i18n import fmt_number
+
+require_app()
 
 chosen_year = year()
 names = country_frame(countries(), lang())
@@ -87,10 +91,8 @@ else:
         listed = load(cr.cell_projects, g, a, mode=mode, **filters)
         st.markdown(tr("coverage.cell.summary", goal=cc.goal_label(g), area=cc.area_label(a), n=len(listed),
                        approved=cc.usd(listed["approved"].sum())))
-        shown = listed[["project_id", "title", "partner_id", "status", "gfmd_item_id", "weight", "approved",
-                        "disbursed", "spent"]]
-        st.dataframe(shown, hide_index=True, key="coverage_cell_table", column_config=cc.columns())
-        csv_download(shown, f"ipmd_coverage_{cell}.csv", key="coverage_cell_csv")
+        cc.show_projects(listed[["project_id", "title", "partner_id", "status", "gfmd_item_id", "weight",
+                                 "approved", "disbursed", "spent"]], "coverage_cell", f"ipmd_coverage_{cell}.csv")
     else:
         st.caption(tr("coverage.cell.hint"))
     with st.expander(tr("common.data_table")):
@@ -103,8 +105,10 @@ st.subheader(tr("coverage.map.title", goal=cc.goal_label(goal_id) if goal_id els
 cov = load(cr.country_coverage, goal_id, mode, **filters)
 frame = cc.with_names(cov.by_country, name_of)
 frame["value"] = frame["approved"]
-frame["label"] = [tr("coverage.map.hover", approved=cc.usd(r.approved), n=r.n_projects) for r in frame.itertuples()]
-left, right = st.columns([3, 1])
+frame["label"] = pd.Series([tr("coverage.map.hover", approved=cc.usd(r.approved), n=r.n_projects)
+                            for r in frame.itertuples()], index=frame.index, dtype=object)
+illustrative_notice(cov.is_illustrative)
+left, right = st.columns([2, 1])
 map_alt = tr("coverage.map.alt", n=len(frame), approved=cc.usd(frame["approved"].sum()))
 with left:
     maps.show_map(maps.world_choropleth(frame, names, colorbar_title=tr("coverage.map.colour"), height=420),

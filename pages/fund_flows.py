@@ -2,6 +2,7 @@
 import pandas as pd
 import streamlit as st
 
+from components.shell import require_app
 from components import charts, fund_charts, maps
 from components.data import countries, load
 from components.downloads import csv_download
@@ -12,6 +13,8 @@ from components.state import keep_in_url, lang, tr, url_multiselect, url_selectb
 from components.text import caption, literal, markdown
 from ipmd import fund_report
 from ipmd.i18n import fmt_date, fmt_pct, fmt_usd
+
+require_app()
 
 
 def money(value) -> str:
@@ -128,13 +131,12 @@ with boxes["time"]:
     st.subheader(tr("funds.time.title"))
     freq, bad_freq = url_control(st.segmented_control, tr("funds.time.freq"), fund_report.FREQUENCIES, "freq", "Y",
                                  required=True, format_func=lambda f: tr(f"funds.time.freq.{f}"))
-for bad, what in ((bad_middle, "funds.sankey.middle"), (bad_end, "funds.sankey.end"), (bad_other, "funds.sankey.other"),
-                  (bad_money, "funds.map.money"), (bad_freq, "funds.time.freq")):
+for bad, key in ((bad_middle, "middle"), (bad_end, "end_stage"), (bad_other, "other"), (bad_money, "money"),
+                 (bad_freq, "freq")):
     if bad:
-        problems.append(tr("funds.filter.bad_value", value=bad[:12], what=tr(what)))
-with notice_slot.container():
-    for problem in problems:
-        st.warning(problem, icon=":material/help:")
+        problems.append(tr("funds.filter.bad_value", value=bad[:12], what=f"?{key}="))
+if problems:
+    notice_slot.warning(literal("\n".join(f"- {problem}" for problem in problems)), icon=":material/help:")
 
 report = load(fund_report.fund_report, start, end, tuple(donor_types), tuple(goals), tuple(partners), middle,
               end_stage, float(other), money_kind, freq, lang())
@@ -206,14 +208,11 @@ with boxes["flows"]:
         else:
             reconciliation = tr("funds.sankey.reconcile_equal", deposited=money(rec.deposited),
                                 approved=money(rec.approved))
-        partners_leg = links[links["target_stage"] == "partner"].groupby("target_label")["value"].sum()
-        top_partner = partners_leg.idxmax() if len(partners_leg) else "–"
-        summary = tr("funds.sankey.summary", period=period,
-                     n_donors=links.loc[links["source_stage"] == "donor", "source"].nunique(),
-                     approved=money(rec.approved), n_partners=len(partners_leg),
-                     n_end=links.loc[links["target_stage"] == end_stage, "target"].nunique(),
-                     end_words=tr(f"funds.sankey.end_words.{end_stage}"), top_partner=top_partner,
-                     top_partner_value=money(partners_leg.max() if len(partners_leg) else None))
+        counts = report.flow_counts
+        summary = tr("funds.sankey.summary", period=period, n_donors=counts.n_donors, approved=money(rec.approved),
+                     n_partners=counts.n_partners, n_end=counts.n_end,
+                     end_words=tr(f"funds.sankey.end_words.{end_stage}"), top_partner=counts.top_partner or "–",
+                     top_partner_value=money(counts.top_partner_usd))
         st.plotly_chart(fig, key="funds_sankey", config=charts.CHART_CONFIG, alt=summary)
         if rec.reconciles:
             caption(reconciliation)

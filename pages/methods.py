@@ -1,10 +1,13 @@
 """Data and methods: every source, what each indicator means and its caveats, and what is illustrative."""
 import streamlit as st
 
+from components.shell import require_app
 from components.data import load, meta
 from components.state import tr
 from components.text import caption, markdown
 from ipmd import REPO_ROOT, queries
+
+require_app()
 
 st.title(tr("methods.title"))
 st.markdown(tr("methods.intro"))
@@ -26,7 +29,7 @@ for row in indicators.itertuples():
     with st.expander(f"{tr('indicator.' + row.indicator_id) if row.indicator_id else row.name_en} · {row.unit}"):
         markdown(row.description)
         caption(tr("methods.default_source", source=f"{row.publisher}, {row.source_title} ({row.edition})"))
-        if row.caveats:
+        if isinstance(row.caveats, str) and row.caveats:
             st.warning(row.caveats.replace("$", r"\$"), icon=":material/info:")
 
 st.subheader(tr("methods.illustrative_title"))

@@ -1,6 +1,7 @@
 """Overview: the world's migrants, remittances and the partnership's reach, on one map."""
 import streamlit as st
 
+from components.shell import require_app
 from components import maps
 from components.data import countries, load
 from components.downloads import csv_download
@@ -12,6 +13,8 @@ from components.state import lang, tr, url_selectbox
 from components.text import markdown
 from ipmd import fund_summary, overview
 from ipmd.i18n import fmt_compact, fmt_number, fmt_pct, fmt_usd
+
+require_app()
 
 chosen_year = year()
 st.title(tr("overview.title"))

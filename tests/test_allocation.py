@@ -1,6 +1,5 @@
 """ipmd.allocation on the bundled database: pipeline, envelope, "since the last meeting", the decision sheet."""
 import io
-from datetime import date
 
 import openpyxl
 import pandas as pd
@@ -205,3 +204,12 @@ def test_high_need_reach_per_project_adds_up(con, book, pipe):
     result = allocation.effects(con, everything, 2024)
     per_project = {c for cell in sheet.selection["high_need_reached"] if cell for c in cell.split(", ")}
     assert per_project == set(result.high_need_reached)
+
+
+def test_an_empty_pipeline_still_works(con, book):
+    decided = {**book, "projects": book["projects"].loc[~book["projects"]["status"].isin(PIPELINE_STATUSES)]}
+    empty = allocation.pipeline_from(decided, queries.countries(con))
+    assert empty.empty and list(empty.columns) == allocation.PIPELINE_COLUMNS
+    assert allocation.editor_frame(empty).empty
+    assert allocation.envelope_from(decided).n_pipeline == 0
+    assert allocation.filter_pipeline(empty, goals=("G1",)).empty

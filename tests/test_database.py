@@ -110,6 +110,7 @@ def test_indicators_are_exactly_the_documented_list(con):
                     "WHERE o.indicator_id = i.indicator_id AND o.source_id = i.default_source_id)")[0] == 0
     assert one(con, "SELECT count(*) FROM observations o JOIN indicators i USING (indicator_id) "
                     "WHERE o.unit <> i.unit")[0] == 0
+    assert one(con, "SELECT count(*) FROM indicators WHERE caveats IS NULL OR description IS NULL")[0] == 0
 
 
 # ------------------------------------------------------------------------- boundaries

@@ -256,3 +256,12 @@ def test_bad_stage_names_are_refused(ledger, countries):
         report(ledger, countries, middle="country")
     with pytest.raises(ValueError):
         report(ledger, countries, money="pledged")
+
+
+def test_flow_counts_do_not_count_other(ledger, countries):
+    plain = report(ledger, countries, end_stage="country")
+    grouped = report(ledger, countries, end_stage="country", other_pct=5.0)
+    assert grouped.flow_counts == plain.flow_counts
+    assert plain.flow_counts.n_end == len(plain.countries)
+    assert plain.flow_counts.n_donors == (plain.donors["deposited_usd"] > 0).sum()
+    assert plain.flow_counts.n_partners == len(fund_report.options_from(fund_report.funded_ledger(ledger)).partners)

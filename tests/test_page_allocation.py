@@ -1,14 +1,16 @@
 """AppTest of the allocation review: the what-if round moves the balance and the coverage, the decision
 sheet downloads the same rows and totals, an empty round is the "before" state, links open views."""
+import base64
 import io
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-from ipmd import allocation, db
+from ipmd import REPO_ROOT, allocation, db
 from ipmd.i18n import fmt_usd, t
 
 PAGE = "pages/allocation.py"
@@ -25,7 +27,7 @@ def pipe(con):
 
 
 def open_page(**params) -> AppTest:
-    at = AppTest.from_file("../app.py", default_timeout=120)
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=120)
     at.switch_page(PAGE)
     at.query_params.update(params)
     return at.run()
@@ -53,8 +55,6 @@ def coverage_traces(at: AppTest) -> dict[str, list]:
 
 def y_values(y) -> list[float]:
     if isinstance(y, dict):   # plotly 6+ may send typed arrays
-        import base64
-        import numpy as np
         return np.frombuffer(base64.b64decode(y["bdata"]), dtype=y["dtype"]).tolist()
     return list(y)
 
@@ -162,3 +162,13 @@ def test_since_a_date_lists_the_changes(con):
     at = open_page(since="not-a-date")
     assert not at.exception
     assert any("not-a-date" in w.value for w in at.warning)
+
+
+def test_the_counting_mode_lives_in_the_url(con, pipe):
+    at = tick(open_page(count="weighted"), {0: None})
+    assert not at.exception
+    assert at.radio(key="count").value == "weighted"
+    result = allocation.effects(con, ((pipe["project_id"].iloc[0], None),), 2024, "weighted")
+    after = y_values(coverage_traces(at)[t("allocation.cov.after")])
+    assert after == pytest.approx(result.coverage_by_goal["approved_after"].tolist())
+    assert open_page(count="nonsense").radio(key="count").value == "primary"

@@ -21,6 +21,7 @@ def open_page(**params) -> AppTest:
 
 def ok(at: AppTest) -> None:
     assert not at.exception, [e.message for e in at.exception]
+    assert at.title and at.title[0].value == "Trust fund flows"
 
 
 def sankey_legs(at: AppTest) -> dict[str, float]:
@@ -36,6 +37,13 @@ def sankey_legs(at: AppTest) -> dict[str, float]:
 
 def metric(at: AppTest, label: str) -> str:
     return next(m.value for m in at.metric if m.label == label)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def warm_up():
+    """The first AppTest run of a process lands on the main page whatever switch_page asked (st.navigation
+    registers the pages during that first run); run the app once so every test opens the page it names."""
+    AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=180).run()
 
 
 @pytest.fixture(scope="module")

@@ -37,20 +37,24 @@ INDICATORS: tuple[Indicator, ...] = (
               "UN DESA estimates; includes refugees. The 2020 edition differs from the 2024 revision for the "
               "same years."),
     Indicator("immigrant_pct_pop", "International migrants as % of population", "%", DESA24,
-              "Migrant stock as a percentage of the total population, by sex (IMS 2024 Table 3)."),
+              "Migrant stock as a percentage of the total population, by sex (IMS 2024 Table 3).",
+              "The denominator is UN DESA's population, which differs slightly from WDI's."),
     Indicator("immigrant_female_share", "Female share of international migrants", "%", DESA24,
-              "Female migrants as a percentage of the migrant stock (IMS 2024 Table 4)."),
+              "Female migrants as a percentage of the migrant stock (IMS 2024 Table 4).",
+              "A share of the migrants, not of the population."),
     Indicator("emigrant_stock", "Emigrants (migrant stock by country of origin)", "persons", DESA24_ORIGIN,
               "Persons born in (or citizens of) a country living abroad, mid-year, by sex (IMS 2024 origin "
               "Table 1).", "Counts only migrants whose destination reports their origin."),
     Indicator("emigrant_female_share", "Female share of emigrants", "%", DESA24_ORIGIN,
-              "Female emigrants as a percentage of all emigrants (IMS 2024 origin Table 2)."),
+              "Female emigrants as a percentage of all emigrants (IMS 2024 origin Table 2).",
+              "Counts only emigrants whose destination reports their origin."),
     Indicator("emigrant_pct_pop", "Emigrants as % of population", "%", "derived_emigrant_pct_pop",
               "Emigrant stock divided by the resident population of the country of origin (UN DESA), x 100.",
               "Derived by the build; the denominator excludes the emigrants themselves."),
     Indicator("population", "Population, total", "persons", "wdi_population",
               "Mid-year resident population. Default WDI SP.POP.TOTL; second source UN DESA (IMS 2024 Table 2, "
-              "thousands x 1000, also by sex)."),
+              "thousands x 1000, also by sex).",
+              "The two sources differ slightly (different revisions of UN population estimates)."),
     Indicator("gdp_usd", "GDP (current US$)", "US$", "wdi_gdp", "WDI NY.GDP.MKTP.CD.", "Ends in 2023."),
     Indicator("gdp_per_capita_usd", "GDP per capita (current US$)", "US$", "derived_gdp_per_capita",
               "WDI GDP divided by WDI population.", "Derived by the build; may differ slightly from the "

@@ -185,7 +185,7 @@ def build(sources_dir: Path, out: Path, log: Callable[[str], None] = _print) -> 
     tables, extra = assemble(src, step, report)
 
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.building-{os.getpid()}")
+    tmp = out.with_name(f"{out.name}.tmp-{os.getpid()}")   # matches .gitignore's *.duckdb.tmp*
     _remove(tmp)
     con = None
     try:

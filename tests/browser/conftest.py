@@ -111,12 +111,32 @@ def sankey_link_count(page) -> int:
     return bh.sankey_link_count(page)
 
 
-def screenshot(page, name: str) -> Path:
+def screenshot(page, name: str) -> Path | None:
+    """Save the whole page (Streamlit scrolls inside <main>, so the viewport is stretched to its
+    content for the shot) under tests/browser/screenshots/<name>.png. Never raises: a failed
+    screenshot must not hide the failure being reported."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("_") or "root"
     path = SCREENSHOTS / f"{safe}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path
+    size = page.viewport_size or bh.VIEWPORT
+    try:
+        height = page.evaluate("""() => { const m = document.querySelector('[data-testid="stMain"]');
+            return m ? m.scrollHeight : document.documentElement.scrollHeight; }""")
+        height = max(size["height"], min(int(height or 0), 12000))
+        if height > size["height"]:
+            page.set_viewport_size({"width": size["width"], "height": height})
+            page.wait_for_timeout(300)
+        page.screenshot(path=str(path), timeout=90_000, animations="disabled")
+        return path
+    except Exception as exc:  # noqa: BLE001
+        print(f"screenshot {name} failed: {exc}")
+        return None
+    finally:
+        try:
+            if page.viewport_size != size:
+                page.set_viewport_size(size)
+        except Exception:  # noqa: BLE001
+            pass
 
 
 @pytest.fixture

@@ -1,0 +1,162 @@
+"""Ledger administration (Secretariat): template and ledger downloads; upload -> dry run -> confirmed import.
+
+The import itself is ipmd.ledger.store.import_ledger, the same code as `python -m ipmd.ledger import`:
+it validates everything before writing, swaps in a new database file atomically, keeps a dated backup,
+and changes nothing when anything is wrong. Uploaded files are only read as data by that core
+(never executed, never passed to SQL except as bound values). Sessions pick up the new database by
+themselves (components/data.py notices the file changed), so no cache needs clearing here.
+"""
+import datetime as dt
+import hashlib
+from pathlib import PurePath
+
+import pandas as pd
+import streamlit as st
+
+from components.shell import require_app
+from components.access import require_role
+from components.data import load, meta
+from components.downloads import csv_bytes
+from components.state import lang, tr
+from components.text import caption, literal
+from ipmd import db, queries
+from ipmd.i18n import fmt_number
+from ipmd.ledger.export import export_ledger, template_bytes
+from ipmd.ledger.store import import_ledger
+from ipmd.ledger.template import LEDGER_TABLES, MAX_UPLOAD_BYTES, UPLOAD_EXTENSIONS
+
+require_app()
+
+user = require_role("secretariat")
+
+LIMIT_MB = MAX_UPLOAD_BYTES // (1024 * 1024)
+PROBLEM_COLUMNS = ("file", "sheet", "row", "column", "message")
+
+st.title(tr("admin.title"))
+st.caption(tr("admin.intro"))
+
+
+def counts_frame(counts: dict) -> pd.DataFrame:
+    return pd.DataFrame({tr("admin.col.table"): list(counts),
+                         tr("admin.col.rows"): [fmt_number(n, lang()) for n in counts.values()]})
+
+
+def problems_frame(problems) -> pd.DataFrame:
+    frame = pd.DataFrame([{c: getattr(p, c) for c in PROBLEM_COLUMNS} for p in problems],
+                         columns=list(PROBLEM_COLUMNS))
+    frame["row"] = frame["row"].astype("Int64")
+    return frame
+
+
+def show_problems(problems, key: str) -> None:
+    frame = problems_frame(problems)
+    st.dataframe(frame, hide_index=True, key=key, width="stretch",
+                 column_config={c: tr(f"admin.col.{c}") for c in PROBLEM_COLUMNS})
+    st.download_button(tr("admin.check.problems_csv"), data=csv_bytes(frame), file_name="ledger-problems.csv",
+                       mime="text/csv", key=f"{key}_csv", icon=":material/download:", on_click="ignore")
+
+
+# ---------------------------------------------------------------------------- the ledger now in use
+st.subheader(tr("admin.current.header"))
+info = meta()
+if info.get("ledger_kind") == "real":
+    imported = info.get("ledger_imported_at", "?")[:16].replace("T", " ") + " UTC"
+    caption(tr("admin.current.real", imported=imported, file=info.get("ledger_file", "?")))
+else:
+    st.caption(tr("admin.current.illustrative"))
+ledger = load(queries.ledger)
+st.dataframe(counts_frame({name: len(ledger[name]) for name in LEDGER_TABLES}), hide_index=True,
+             key="admin_current_counts", width="content")
+st.caption(tr("admin.current.hash", hash=info.get("content_hash", "?")[:12]))
+
+last = st.session_state.get("admin_last_import")
+if last is not None and last["ok"]:
+    st.success(literal(tr("admin.import.done", file=last["file"], backup=last["backup"])),
+               icon=":material/check_circle:")
+
+# ------------------------------------------------------------------------------------------ downloads
+st.subheader(tr("admin.download.header"))
+st.caption(tr("admin.download.intro"))
+today = dt.date.today().isoformat()
+left, middle, right = st.columns(3)
+left.download_button(tr("admin.download.template"), data=lambda: template_bytes(db.db_path()),
+                     file_name="ipmd-ledger-template.xlsx", key="admin_template", icon=":material/download:",
+                     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                     help=tr("admin.download.template_help"), on_click="ignore")
+middle.download_button(tr("admin.download.xlsx"), data=lambda: export_ledger(db.db_path(), "xlsx"),
+                       file_name=f"ipmd-ledger-{today}.xlsx", key="admin_export_xlsx", icon=":material/download:",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
+right.download_button(tr("admin.download.csv"), data=lambda: export_ledger(db.db_path(), "csv"),
+                      file_name=f"ipmd-ledger-{today}-csv.zip", key="admin_export_csv", icon=":material/download:",
+                      mime="application/zip", on_click="ignore")
+
+# ----------------------------------------------------------------------------------------- the upload
+st.subheader(tr("admin.upload.header"))
+generation = st.session_state.get("admin_upload_generation", 0)      # bumped after an import: clears the box
+files = st.file_uploader(tr("admin.upload.label"), type=[e.lstrip(".") for e in UPLOAD_EXTENSIONS],
+                         accept_multiple_files=True, max_upload_size=LIMIT_MB,
+                         key=f"admin_upload_{generation}", help=tr("admin.upload.help", limit=LIMIT_MB))
+
+
+def upload_source(files) -> tuple[object, str | None, str] | None:
+    """(source for import_ledger, file name, digest) of the upload, or None after saying what is wrong."""
+    names = [f.name for f in files]
+    wrong = [n for n in names if PurePath(n).suffix.lower() not in UPLOAD_EXTENSIONS]
+    if wrong:
+        st.error(tr("admin.upload.wrong_type", file=", ".join(wrong)))
+        return None
+    contents = {f.name: f.getvalue() for f in files}
+    size = sum(len(b) for b in contents.values())
+    if size > MAX_UPLOAD_BYTES:
+        st.error(tr("admin.upload.too_big", size=f"{size / 1024 / 1024:.1f} MB", limit=f"{LIMIT_MB} MB"))
+        return None
+    digest = hashlib.sha256()
+    for name in sorted(contents):
+        digest.update(name.encode() + b"\0" + hashlib.sha256(contents[name]).digest())
+    if all(PurePath(n).suffix.lower() == ".csv" for n in names):
+        return contents, None, digest.hexdigest()        # the CSV files of one ledger, read together
+    if len(files) > 1:
+        st.error(tr("admin.upload.mixed", files=", ".join(names)))
+        return None
+    return contents[names[0]], names[0], digest.hexdigest()
+
+
+if not files:
+    st.caption(tr("admin.upload.hint"))
+    st.stop()
+prepared = upload_source(files)
+if prepared is None:
+    st.stop()
+source, filename, digest = prepared
+
+checked = st.session_state.get("admin_dry_run")
+if checked is None or checked[0] != digest:
+    st.session_state.pop("admin_last_import", None)          # a new file: the last import's news is old
+    with st.spinner(tr("admin.check.running")):
+        checked = (digest, import_ledger(source, filename, dry_run=True))
+    st.session_state["admin_dry_run"] = checked
+result = checked[1]
+
+if result.warnings:
+    with st.expander(tr("admin.check.warnings"), expanded=not result.problems):
+        for warning in result.warnings:
+            caption(f"• {warning}")
+if not result.ok:
+    st.error(tr("admin.check.problems", n=len(result.problems)), icon=":material/error:")
+    show_problems(result.problems, key="admin_problems")
+    st.stop()
+
+st.success(tr("admin.check.valid"), icon=":material/task_alt:")
+st.dataframe(counts_frame(result.counts), hide_index=True, key="admin_incoming_counts", width="content")
+if st.button(tr("admin.confirm.button"), type="primary", icon=":material/upload:", key="admin_confirm"):
+    with st.spinner(tr("admin.import.running")):
+        done = import_ledger(source, filename, dry_run=False)     # validates again against the db in place now
+    st.session_state["admin_last_import"] = {
+        "ok": done.ok, "file": filename or ", ".join(sorted(source)), "backup": str(done.backup_path),
+        "counts": done.counts, "hash": done.content_hash}
+    if done.ok:
+        st.session_state.pop("admin_dry_run", None)
+        st.session_state["admin_upload_generation"] = generation + 1
+        st.rerun()                     # the page, the sidebar and every cache now read the new database
+    st.error(tr("admin.import.failed", n=len(done.problems)), icon=":material/error:")
+    show_problems(done.problems, key="admin_import_problems")

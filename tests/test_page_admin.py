@@ -1,0 +1,177 @@
+"""AppTest of the admin page (ledger administration): demo mode says so; a broken upload lists its problems
+by file, sheet, row and column and leaves the database byte-for-byte as it was; a valid upload is only a
+dry run until the Secretariat confirms, then the page shows the real ledger now in use.
+
+Every test works on a temporary copy of the database (IPMD_DB), so backups land in the temporary folder.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import shutil
+
+import duckdb
+import openpyxl
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ipmd import DEFAULT_DB, REPO_ROOT
+from ipmd.i18n import t
+from ipmd.ledger.export import export_ledger
+
+PAGE = "pages/admin.py"
+
+
+def sha256(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def db_copy(tmp_path, monkeypatch):
+    path = tmp_path / "ipmd.duckdb"
+    shutil.copyfile(DEFAULT_DB, path)
+    monkeypatch.setenv("IPMD_DB", str(path))
+    return path
+
+
+def open_admin(secrets: dict | None = None, user: dict | None = None) -> AppTest:
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=120)
+    # Always give secrets: they replace any .streamlit/secrets.toml on the developer's machine (demo mode).
+    for key, value in (secrets or {"ipmd_roles": {}}).items():
+        at.secrets[key] = value
+    if user is not None:
+        at.user = user
+    at.switch_page(PAGE)
+    return at.run()
+
+
+def upload(at: AppTest, *files: tuple[str, bytes]) -> AppTest:
+    at.file_uploader[0].set_value([(name, data, "application/octet-stream") for name, data in files])
+    return at.run()
+
+
+def problem_rows(at: AppTest) -> list[dict]:
+    frames = [d.value for d in at.dataframe if "message" in d.value.columns]
+    assert frames, "no problems table on the page"
+    return frames[0].to_dict("records")
+
+
+def broken_workbook(db_path) -> bytes:
+    """The ledger in use with one negative amount and one unknown country code."""
+    wb = openpyxl.load_workbook(io.BytesIO(export_ledger(db_path, "xlsx")))
+    txn = wb["transactions"]
+    header = [c.value for c in txn[1]]
+    txn.cell(row=2, column=header.index("amount_usd") + 1, value=-500)
+    countries = wb["project_countries"]
+    header = [c.value for c in countries[1]]
+    countries.cell(row=3, column=header.index("iso3") + 1, value="XYZ")
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def test_admin_page_runs_in_demo_mode_and_says_so(db_copy):
+    at = open_admin()
+    assert not at.exception, [e.message for e in at.exception]
+    assert t("access.demo_mode") in [w.value for w in at.warning]
+    assert at.title[0].value == t("admin.title")
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == [t("admin.download.template"), t("admin.download.xlsx"), t("admin.download.csv")]
+    uploader = at.file_uploader[0]
+    assert uploader.accept_multiple_files
+    assert set(uploader.allowed_type) == {".xlsx", ".xml", ".zip", ".csv"}
+    assert uploader.proto.max_upload_size_mb == 20
+    assert t("admin.current.illustrative") in [c.value for c in at.caption]
+
+
+def test_broken_upload_lists_problems_and_leaves_the_database_unchanged(db_copy):
+    before = sha256(db_copy)
+    at = upload(open_admin(), ("ledger.xlsx", broken_workbook(db_copy)))
+    assert not at.exception, [e.message for e in at.exception]
+    rows = problem_rows(at)
+    assert at.error[0].value == t("admin.check.problems", n=len(rows))
+    negative = [r for r in rows if r["sheet"] == "transactions" and r["row"] == 2 and r["column"] == "amount_usd"]
+    unknown = [r for r in rows if r["sheet"] == "project_countries" and r["row"] == 3 and r["column"] == "iso3"]
+    assert negative and unknown, rows
+    assert all(r["file"] == "ledger.xlsx" for r in negative + unknown)
+    assert "XYZ" in unknown[0]["message"]
+    assert not [b for b in at.button if b.label == t("admin.confirm.button")]
+    assert sha256(db_copy) == before
+    assert not list((db_copy.parent / "backups").glob("*.duckdb"))
+
+
+@pytest.mark.parametrize("files, message", [
+    ([("ledger.xlsx", b"PK\x03\x04 not really a workbook")], None),           # damaged: a problem row
+    ([("empty.xml", b"")], None),
+    ([("ledger.xlsx", b"x"), ("donors.csv", b"a,b\n")], "admin.upload.mixed"),
+])
+def test_bad_uploads_are_refused_and_change_nothing(db_copy, files, message):
+    before = sha256(db_copy)
+    at = upload(open_admin(), *files)
+    assert not at.exception, [e.message for e in at.exception]
+    if message is None:
+        assert problem_rows(at)
+    else:
+        names = ", ".join(name for name, _ in files)
+        assert at.error[0].value == t(message, files=names, file=names)
+    assert not [b for b in at.button if b.label == t("admin.confirm.button")]
+    assert sha256(db_copy) == before
+
+
+def test_a_file_of_another_type_never_reaches_the_importer(db_copy):
+    """Streamlit itself refuses an extension the uploader does not list (the page checks again)."""
+    before = sha256(db_copy)
+    at = upload(open_admin(), ("run_me.py", b"import os; os.remove('x')"))
+    assert at.exception and "Invalid file extension" in at.exception[0].message
+    assert not [d for d in at.dataframe if "message" in d.value.columns]
+    assert sha256(db_copy) == before
+
+
+def test_valid_upload_is_a_dry_run_until_confirmed_then_the_real_ledger_is_in_use(db_copy):
+    before = sha256(db_copy)
+    at = upload(open_admin(), ("fund-ledger.xlsx", export_ledger(db_copy, "xlsx")))
+    assert not at.exception, [e.message for e in at.exception]
+    assert t("admin.check.valid") in [s.value for s in at.success]
+    assert sha256(db_copy) == before                                # the check wrote nothing
+    confirm = at.button(key="admin_confirm")
+    assert confirm.label == t("admin.confirm.button")
+
+    at = confirm.click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    backups = list((db_copy.parent / "backups").glob("*.duckdb"))
+    assert len(backups) == 1 and sha256(backups[0]) == before         # the previous file, kept whole
+    assert sha256(db_copy) != before
+    con = duckdb.connect(str(db_copy), read_only=True)
+    try:
+        kind = con.execute("SELECT value FROM meta WHERE key = 'ledger_kind'").fetchone()[0]
+        n_txn = con.execute("SELECT count(*) FROM transactions").fetchone()[0]
+    finally:
+        con.close()
+    assert kind == "real"
+    done = [s.value for s in at.success]
+    assert done and str(backups[0]) in done[0] and "fund-ledger.xlsx" in done[0]
+    # the page now reads the new database: real ledger, same row counts as the file
+    assert any(c.value.startswith(t("admin.current.real", imported="", file="")[:20]) for c in at.caption)
+    counts = at.dataframe[0].value                                  # the first table: the ledger now in use
+    assert dict(zip(counts.iloc[:, 0], counts.iloc[:, 1]))["transactions"] == f"{n_txn:,}"
+    assert not [b for b in at.button if b.label == t("admin.confirm.button")]     # the upload box is cleared
+    assert not at.file_uploader[0].value
+
+
+def test_with_sign_in_configured_an_anonymous_visitor_sees_no_admin_tools(db_copy):
+    secrets = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "0123456789abcdef",
+                        "client_id": "ipmd", "client_secret": "x",
+                        "server_metadata_url": "http://localhost:9/.well-known/openid-configuration"},
+               "ipmd_roles": {"secretariat": ["sam@example.org"], "committee": ["alice@example.org"]}}
+    at = open_admin(secrets, user={"is_logged_in": False})
+    assert not at.exception
+    assert at.info[0].value == t("access.sign_in_needed.secretariat")
+    assert not at.file_uploader and not at.get("download_button") and not at.title
+
+    at = open_admin(secrets, user={"is_logged_in": True, "email": "alice@example.org"})
+    assert at.error[0].value == t("access.denied.secretariat", who="alice@example.org")
+    assert not at.file_uploader
+
+    at = open_admin(secrets, user={"is_logged_in": True, "email": "sam@example.org"})
+    assert not at.exception and at.file_uploader and at.title[0].value == t("admin.title")
+    assert not [w for w in at.warning if w.value == t("access.demo_mode")]

@@ -1,0 +1,190 @@
+"""AppTest: the goal-coverage page runs, its answers come from the core, a weight changes the ranking,
+every filter lives in the URL, bad links give a warning and the default view, an empty selection says so,
+and undecided proposals never appear."""
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ipmd import REPO_ROOT, db
+from ipmd import coverage_report as cr
+from ipmd.i18n import fmt_usd
+
+PAGE = "pages/coverage.py"
+
+
+def open_page(**params) -> AppTest:
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=180)
+    at.switch_page(PAGE)
+    at.query_params.update(params)
+    return at.run()
+
+
+def ok(at: AppTest) -> None:
+    assert not at.exception, [e.message for e in at.exception]
+
+
+def table_with(at: AppTest, first_column: str):
+    """The page's dataframe whose first column is `first_column`."""
+    return next(d.value for d in at.dataframe if list(d.value.columns)[0] == first_column)
+
+
+def gap_table(at: AppTest):
+    return table_with(at, "gap_rank")
+
+
+def texts(at: AppTest) -> str:
+    return "\n".join(str(e.value) for kind in ("markdown", "caption", "warning", "info", "error")
+                     for e in getattr(at, kind))
+
+
+def warnings(at: AppTest) -> list[str]:
+    return [w.value for w in at.warning]
+
+
+@pytest.fixture(scope="module")
+def con():
+    connection = db.connect()
+    yield connection
+    connection.close()
+
+
+@pytest.fixture(scope="module")
+def default_page():
+    return open_page()
+
+
+# ------------------------------------------------------------------------------------------ default view
+def test_page_runs_with_every_section(default_page):
+    at = default_page
+    ok(at)
+    assert at.title[0].value == "Goal coverage and gaps"
+    assert [s.value for s in at.subheader][:4] == ["Coverage matrix: goals × areas of work",
+                                                  "Where the money goes: All goals",
+                                                  "Gap finder: high need, low coverage", "GFMD follow-up tracker"]
+    assert any("Illustrative data" in w for w in warnings(at))
+    kinds = [json.loads(c.proto.spec)["data"][0]["type"] for c in at.get("plotly_chart")]
+    assert kinds == ["heatmap", "choropleth", "scatter"]
+    assert len(at.get("download_button")) >= 5
+    assert "How the need score is built" in texts(at)
+    assert "Source:" in texts(at) and "UNHCR" in texts(at)
+
+
+def test_map_uses_the_local_topojson(default_page):
+    maps = [c for c in default_page.get("plotly_chart")
+            if json.loads(c.proto.spec)["data"][0]["type"] in ("choropleth", "scattergeo")]
+    assert maps and all(json.loads(c.proto.config)["topojsonURL"] == "app/static/" for c in maps)
+
+
+def test_answers_at_the_top_are_computed(default_page, con):
+    at = default_page
+    answers = cr.answers(cr.matrix(con), cr.gap_finder(con, 2024), cr.gfmd_tracker(con))
+    top = at.markdown[1].value       # the box above the filters: title, then the three answers
+    assert f"goal {answers.least_goal} ·" in top and fmt_usd(answers.least_goal_approved, "en") in top
+    assert f"area {answers.least_area} ·" in top
+    assert f"{len(answers.gap_countries)} of the {answers.n_high_need} high-need" in top
+    for item in answers.unfollowed:
+        assert item in top
+
+
+def test_matrix_heatmap_carries_the_core_totals(default_page, con):
+    heatmap = json.loads(default_page.get("plotly_chart")[0].proto.spec)["data"][0]
+    m = cr.matrix(con)
+    assert sum(sum(row) for row in heatmap["z"]) == pytest.approx(m.approved)
+    assert fmt_usd(m.approved, "en") in texts(default_page)
+
+
+# ------------------------------------------------------------------------------------------ weights
+def test_changing_a_weight_changes_the_ranking():
+    at = open_page()
+    before = list(gap_table(at)["iso3"].head(5))
+    at.slider(key="w_remit").set_value(3.0).run()
+    ok(at)
+    after = list(gap_table(at)["iso3"].head(5))
+    assert before != after
+    assert at.query_params["w_remit"] == "3"
+
+
+def test_weights_and_the_gender_lens_come_from_the_url():
+    at = open_page(w_emig="2", lens="1")
+    ok(at)
+    assert at.slider(key="w_emig").value == 2.0
+    assert at.toggle(key="lens").value is True
+    assert "female_share" in gap_table(at).columns
+
+
+def test_every_weight_at_zero_falls_back_to_the_defaults_with_a_warning():
+    at = open_page(w_emig="0", w_immig="0", w_remit="0", w_refug="0", w_cost="0")
+    ok(at)
+    assert any("Every weight is 0" in w for w in warnings(at))
+    assert len(gap_table(at)) > 0
+
+
+# ------------------------------------------------------------------------------------------ URL state
+def test_url_carries_the_filters():
+    at = open_page()
+    at.multiselect(key="region").set_value(["Africa"]).run()
+    ok(at)
+    assert at.query_params["region"] == "Africa"
+    at.multiselect(key="partner").set_value(["IOM", "ILO"]).run()
+    at.multiselect(key="status").set_value(["active"]).run()
+    at.slider(key="period").set_value((2010, 2013)).run()
+    at.button_group(key="goal").set_value("G3").run()
+    at.button_group(key="mode").set_value("weighted").run()
+    ok(at)
+    params = dict(at.query_params)
+    assert params["region"] == "Africa" and params["partner"] == "IOM,ILO" and params["status"] == "active"
+    assert (params["from"], params["to"]) == ("2010", "2013")
+    assert params["goal"] == "G3" and params["mode"] == "weighted"
+    countries = table_with(at, "name")
+    assert set(countries["un_region"]) <= {"Africa"}
+
+
+def test_a_shared_link_opens_the_same_view(con):
+    at = open_page(region="Asia", income="Lower middle income", mode="weighted", cell="G3-A", **{"from": "2011"})
+    ok(at)
+    assert at.multiselect(key="region").value == ["Asia"]
+    assert at.multiselect(key="income").value == ["Lower middle income"]
+    assert at.button_group(key="mode").value == "weighted"
+    assert at.slider(key="period").value == (2011, 2015)
+    listed = table_with(at, "project_id")
+    expected = cr.cell_projects(con, "G3", "A", mode="weighted", regions=("Asia",),
+                                income_groups=("Lower middle income",), start_year=2011, end_year=2015)
+    assert sorted(listed["project_id"]) == sorted(expected["project_id"])
+    assert len(expected) > 0
+
+
+@pytest.mark.parametrize("params,bad", [({"goal": "G9"}, "G9"), ({"region": "Atlantis"}, "Atlantis"),
+                                        ({"w_emig": "lots"}, "lots"), ({"from": "1850"}, "1850"),
+                                        ({"cell": "G7-Z"}, "G7-Z"), ({"mode": "everything"}, "everything")])
+def test_an_unknown_url_value_gives_a_warning_and_the_default_view(params, bad):
+    at = open_page(**params)
+    ok(at)
+    assert any(bad in w and "names nothing" in w for w in warnings(at))
+    assert at.button_group(key="goal").value == "all"
+    assert at.multiselect(key="region").value == []
+    assert at.slider(key="w_emig").value == 1.0
+    assert at.slider(key="period").value == (2009, 2015)
+    assert len(at.get("plotly_chart")) == 3
+
+
+def test_a_filter_that_selects_nothing_says_so():
+    at = open_page(region="Northern America")
+    ok(at)
+    assert any("No approved project matches these filters" in i.value for i in at.info)
+    assert "no approved project matches the filters" in at.markdown[1].value
+    assert at.title[0].value == "Goal coverage and gaps"
+
+
+# ------------------------------------------------------------------------------------------ confidentiality
+def test_undecided_proposals_never_appear(default_page, con):
+    pipeline = set(db.query(con, "SELECT project_id FROM projects WHERE status IN ('submitted', 'under_review')")
+                   ["project_id"])
+    assert pipeline
+    at = open_page(cell="G1-A")
+    shown = set()
+    for frame in [d.value for d in at.dataframe] + [d.value for d in default_page.dataframe]:
+        if "project_id" in frame.columns:
+            shown |= set(frame["project_id"])
+    assert shown and not shown & pipeline
+    assert [o for o in at.multiselect(key="status").options] == ["Approved", "Active", "Closed"]
