@@ -16,7 +16,7 @@ from components.downloads import csv_download
 from components.provenance import source_label
 from components.state import lang, tr
 from ipmd import need
-from ipmd.coverage_report import MONEY, NEED_SOURCES
+from ipmd.coverage_report import NEED_SOURCES
 from ipmd.i18n import DEFAULT_LANGUAGE, catalog, fmt_number, fmt_usd
 
 # need indicator -> short URL key of its weight (?w_emig=1.5)
@@ -139,8 +139,9 @@ def url_year_range(label_text: str, first: int, last: int, *, keys: tuple[str, s
     container = container or st
     key = "period"
     rejected: list[str] = []
-    outside = {k: _from_url(k) for k in keys}
-    if any(v is not None for v in outside.values()) or key not in st.session_state:
+    # the URL wins when it holds something this slider did not write, or when the slider has no state yet
+    foreign = [st.query_params.get(k) != st.session_state.get(f"_url_{k}") for k in keys]
+    if any(foreign) or key not in st.session_state:
         current = st.session_state.get(key, (first, last))
         chosen = list(current)
         for i, k in enumerate(keys):
@@ -352,8 +353,8 @@ def show_projects(projects: pd.DataFrame, key: str, file_name: str) -> None:
 def show_gfmd(gfmd) -> None:
     """Every tracked GFMD item with its follow-up (items nobody follows up marked and highlighted), then the
     projects behind each item."""
-    items = gfmd.items[["gfmd_item_id", "meeting", "item_type", "title", "n_funded", "approved", "disbursed",
-                        "follow_up"]].copy()
+    items = gfmd.items[["gfmd_item_id", "item_type", "title", "follow_up", "n_funded", "approved",
+                        "disbursed"]].copy()
     items["item_type"] = [label("coverage.gfmd.type", t) for t in items["item_type"]]
     items["follow_up"] = [tr("coverage.gfmd.followed") if f == "funded" else tr("coverage.gfmd.not_followed")
                           for f in gfmd.items["follow_up"]]

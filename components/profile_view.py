@@ -12,6 +12,7 @@ from components.provenance import caption_sources, illustrative_notice
 from components.state import lang, tr
 from components.text import caption, markdown
 from ipmd.i18n import fmt_compact, fmt_pct, fmt_usd
+from ipmd.brief import income_group_name, place_name
 from ipmd.profile import SDG_REMITTANCE_COST_TARGET, CountryProfile
 
 
@@ -31,9 +32,11 @@ def _note(profile: CountryProfile, indicator: str, extra: str = "") -> str:
 
 def classification(profile: CountryProfile) -> None:
     """Region and income group, one line under the country name."""
-    c = profile.country
-    st.caption(tr("profile.classification", subregion=c.get("un_subregion") or "–", region=c.get("un_region") or "–",
-                  income=c.get("income_group") or "–", wb_region=c.get("wb_region") or "–"))
+    c, language = profile.country, lang()
+    st.caption(tr("profile.classification", subregion=place_name(c.get("un_subregion"), language),
+                  region=place_name(c.get("un_region"), language),
+                  income=income_group_name(c.get("income_group"), language),
+                  wb_region=place_name(c.get("wb_region"), language)))
 
 
 def headline(profile: CountryProfile) -> None:
@@ -50,8 +53,12 @@ def headline(profile: CountryProfile) -> None:
         Kpi(tr("profile.population"), _value(p, "population"), _note(p, "population")),
     ])
     cost = p.figure("remittance_cost_inbound_pct")
-    cost_note = tr("profile.cost_vs_target", target=fmt_pct(SDG_REMITTANCE_COST_TARGET, lang()),
-                   gap=fmt_pct(cost.value - SDG_REMITTANCE_COST_TARGET, lang())) if cost else ""
+    cost_note = ""
+    if cost and cost.value > SDG_REMITTANCE_COST_TARGET:
+        cost_note = tr("profile.cost_vs_target", target=fmt_pct(SDG_REMITTANCE_COST_TARGET, lang()),
+                       gap=fmt_pct(cost.value - SDG_REMITTANCE_COST_TARGET, lang()))
+    elif cost:
+        cost_note = tr("profile.cost_within_target", target=fmt_pct(SDG_REMITTANCE_COST_TARGET, lang()))
     kpi_row([
         Kpi(tr("profile.remittances_received"), _value(p, "remittances_received_usd", "usd"),
             _note(p, "remittances_received_usd", tr("profile.pct_gdp", pct=_value(p, "remittances_received_pct_gdp", "pct")))),

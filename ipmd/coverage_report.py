@@ -210,9 +210,11 @@ def cell_projects(con, goal_id: str | None, area_id: str | None, mode: str = "pr
 # --------------------------------------------------------------------------------------------- map
 @dataclass(frozen=True)
 class CountryCoverage:
-    by_country: pd.DataFrame      # selected countries with money: iso3, n_projects, approved, disbursed, spent, un_region, income_group
+    by_country: pd.DataFrame      # selected countries with money: iso3, n_projects, approved, disbursed, spent,
+                                  # un_region, income_group
     by_region: pd.DataFrame       # un_region, n_countries_funded, approved, disbursed, spent
-    without_country: dict         # n_projects, approved, disbursed, spent of projects with no country (0 under a region filter)
+    without_country: dict         # n_projects, approved, disbursed, spent of projects with no country
+                                  # (zeros under a region or income filter)
     approved: float               # by_country + without_country = the matrix's total (all goals)
     goal: str | None
     mode: str

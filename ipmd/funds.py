@@ -225,7 +225,8 @@ def filtered_transactions(tables: dict[str, pd.DataFrame], filters: FundFilters 
     if selected is not None:
         donor_rows = donor_rows[donor_rows["donor_id"].isin(selected)]
     project_rows = t[t["txn_type"].isin(PROJECT_TYPES)].copy()
-    factor = project_rows["project_id"].map(_project_factor(tables, f)).fillna(0.0 if f.selects_projects else 1.0)
+    factor = (project_rows["project_id"].map(_project_factor(tables, f))
+              .fillna(0.0 if f.selects_projects else 1.0).astype(float))  # stays float when no row matches
     project_rows["amount_usd"] = project_rows["amount_usd"] * factor * _donor_factor(tables, f)
     project_rows = project_rows[project_rows["amount_usd"] != 0]
     return pd.concat([donor_rows, project_rows]).sort_index()

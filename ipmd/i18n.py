@@ -58,6 +58,8 @@ def fmt_compact(value, lang: str, digits: int = 1) -> str:
         return "–"
     for size, key in _SCALES:
         if abs(value) >= size:
+            if abs(round(value / size, digits)) < 2 and f"{key}.one" in catalog(lang):
+                key = f"{key}.one"  # French: 1,5 million, but 2,0 millions
             return t(key, lang, value=fmt_number(value / size, lang, digits))
     return fmt_number(value, lang)
 

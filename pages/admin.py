@@ -15,6 +15,7 @@ import streamlit as st
 
 from components.shell import require_app
 from components.access import require_role
+from components.shell import require_app
 from components.data import load, meta
 from components.downloads import csv_bytes
 from components.state import lang, tr
@@ -27,10 +28,12 @@ from ipmd.ledger.template import LEDGER_TABLES, MAX_UPLOAD_BYTES, UPLOAD_EXTENSI
 
 require_app()
 
-user = require_role("secretariat")
+require_app()                          # a cold deep link to /admin still goes through app.py (components/shell.py)
+user = require_role("secretariat")     # stops here, before any data is read, unless the visitor may see this
 
 LIMIT_MB = MAX_UPLOAD_BYTES // (1024 * 1024)
 PROBLEM_COLUMNS = ("file", "sheet", "row", "column", "message")
+TABLE_ROWS = 50                   # up to this many problems: a plain table that wraps long messages
 
 st.title(tr("admin.title"))
 st.caption(tr("admin.intro"))
@@ -49,9 +52,15 @@ def problems_frame(problems) -> pd.DataFrame:
 
 
 def show_problems(problems, key: str) -> None:
+    """The problems as a table (wrapped text, so every message can be read; a scrolling grid when long)
+    and as a CSV to work through."""
     frame = problems_frame(problems)
-    st.dataframe(frame, hide_index=True, key=key, width="stretch",
-                 column_config={c: tr(f"admin.col.{c}") for c in PROBLEM_COLUMNS})
+    shown = frame.astype(object).where(frame.notna(), "").rename(
+        columns={c: tr(f"admin.col.{c}") for c in PROBLEM_COLUMNS})
+    if len(frame) <= TABLE_ROWS:
+        st.table(shown, hide_index=True)
+    else:
+        st.dataframe(shown, hide_index=True, key=key, width="stretch", height=600)
     st.download_button(tr("admin.check.problems_csv"), data=csv_bytes(frame), file_name="ledger-problems.csv",
                        mime="text/csv", key=f"{key}_csv", icon=":material/download:", on_click="ignore")
 

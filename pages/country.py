@@ -53,6 +53,6 @@ profile_view.partnership(load(fund_summary.country_projects, iso3), name, iso3)
 
 st.subheader(tr("profile.downloads"))
 profile_view.downloads(load(queries.country_download, iso3), iso3, name)
-brief_downloads(iso3, chosen_year, lang())
+brief_downloads(iso3, chosen_year, lang(), heading=False)
 with st.expander(tr("profile.meeting_pack")):
     meeting_pack_picker(chosen_year, lang())

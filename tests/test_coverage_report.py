@@ -280,3 +280,10 @@ def test_filter_options_hold_public_partners_and_the_ledger_years(con, book):
     years = pd.to_datetime(book["transactions"]["txn_date"]).dt.year
     assert o.first_year >= years.min() and o.last_year <= years.max()
     assert "Africa" in o.regions and o.income_groups[0] == "Low income"
+
+
+def test_the_page_explains_the_method_need_uses():
+    """The method text shown on the page (and translated) is need.METHOD word for word in English."""
+    from ipmd.i18n import t
+    assert t("coverage.method", "en", min_ind=3) == need.method_text(3)
+    assert t("coverage.coverage_note", "en") == need.COVERAGE_NOTE

@@ -96,8 +96,6 @@ def test_french_and_spanish_numbers():
     assert fmt_compact(None, "fr") == "–"
 
 
-@pytest.mark.xfail(reason="needs ipmd.i18n.fmt_compact to use unit.million.one / unit.billion.one below 2 "
-                          "(French singular: 1,5 million); the messages exist, the lead owns i18n.py", strict=False)
 def test_french_singular_below_two_millions():
     assert fmt_compact(1_234_567, "fr") == "1,2 million"
     assert fmt_compact(1.5e9, "fr") == "1,5 milliard"

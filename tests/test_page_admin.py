@@ -50,10 +50,19 @@ def upload(at: AppTest, *files: tuple[str, bytes]) -> AppTest:
     return at.run()
 
 
+COLUMN_LABELS = {t(f"admin.col.{c}"): c for c in ("file", "sheet", "row", "column", "message")}
+
+
+def problem_tables(at: AppTest) -> list:
+    return [e.value for e in [*at.table, *at.dataframe] if t("admin.col.message") in e.value.columns]
+
+
 def problem_rows(at: AppTest) -> list[dict]:
-    frames = [d.value for d in at.dataframe if "message" in d.value.columns]
+    """The problems table's rows, keyed file, sheet, row (int or None), column, message."""
+    frames = problem_tables(at)
     assert frames, "no problems table on the page"
-    return frames[0].to_dict("records")
+    rows = frames[0].rename(columns=COLUMN_LABELS).to_dict("records")
+    return [{**r, "row": int(r["row"]) if str(r["row"]).strip() not in ("", "None", "<NA>") else None} for r in rows]
 
 
 def broken_workbook(db_path) -> bytes:
@@ -123,7 +132,7 @@ def test_a_file_of_another_type_never_reaches_the_importer(db_copy):
     before = sha256(db_copy)
     at = upload(open_admin(), ("run_me.py", b"import os; os.remove('x')"))
     assert at.exception and "Invalid file extension" in at.exception[0].message
-    assert not [d for d in at.dataframe if "message" in d.value.columns]
+    assert not problem_tables(at)
     assert sha256(db_copy) == before
 
 

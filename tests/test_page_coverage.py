@@ -138,6 +138,15 @@ def test_url_carries_the_filters():
     assert params["goal"] == "G3" and params["mode"] == "weighted"
     countries = table_with(at, "name")
     assert set(countries["un_region"]) <= {"Africa"}
+    # a second move of each control is kept too (the URL written by the page does not pull it back)
+    at.slider(key="period").set_value((2011, 2012)).run()
+    at.slider(key="w_cost").set_value(1.5).run()
+    at.slider(key="w_cost").set_value(2.0).run()
+    at.button_group(key="goal").set_value("G1").run()
+    assert at.slider(key="period").value == (2011, 2012)
+    assert (at.query_params["from"], at.query_params["to"]) == ("2011", "2012")
+    assert at.slider(key="w_cost").value == 2.0 and at.query_params["w_cost"] == "2"
+    assert at.button_group(key="goal").value == "G1" and at.query_params["goal"] == "G1"
 
 
 def test_a_shared_link_opens_the_same_view(con):
