@@ -15,10 +15,11 @@ pages = {
     ],
     tr("nav.partnership"): [
         st.Page("pages/coverage.py", title=tr("nav.coverage"), icon=":material/grid_view:", url_path="coverage"),
-        st.Page("pages/fund_flows.py", title=tr("nav.funds"), icon=":material/account_balance:", url_path="funds"),
+        st.Page("pages/funds.py", title=tr("nav.funds"), icon=":material/account_balance:", url_path="funds"),
     ],
     tr("nav.committee"): [
         st.Page("pages/allocation.py", title=tr("nav.allocation"), icon=":material/gavel:", url_path="allocation"),
+        st.Page("pages/admin.py", title=tr("nav.admin"), icon=":material/upload_file:", url_path="admin"),
     ],
     tr("nav.about"): [
         st.Page("pages/methods.py", title=tr("nav.methods"), icon=":material/menu_book:", url_path="methods"),

@@ -15,8 +15,8 @@ What a visitor sees (the rules of who holds which role are in ipmd/access.py):
   on every restricted page; `require_role` returns ipmd.access.DEMO_USER (user.demo is True).
   With the environment variable IPMD_REQUIRE_SIGNIN=1 a deployment refuses demo mode: restricted
   pages stay closed until sign-in is configured (a safety net for a server that lost its secrets);
-- sign-in configured but [auth] incomplete or [ipmd_roles] unreadable: the page stays closed with the
-  configuration problem named (fail closed).
+- a secrets file that cannot be parsed, [auth] incomplete or [ipmd_roles] unreadable: the page stays
+  closed with the configuration problem named (fail closed, never demo mode by accident).
 
 Configuration is read from `st.secrets` on every run (AppTest can set `at.secrets` and `at.user`).
 """
@@ -34,20 +34,38 @@ from ipmd.access import (DEMO_USER, RolesConfig, RolesConfigError, User, auth_co
 REQUIRE_SIGNIN_ENV = "IPMD_REQUIRE_SIGNIN"
 
 
-def _secrets_section(name: str) -> Mapping | None:
-    """A table of the app's secrets, or None when there is none (or no secrets file at all)."""
+def _secrets_value(name: str):
+    """A top-level entry of the app's secrets, or None when there is none (or no secrets file at all)."""
     try:
-        if name not in st.secrets:
-            return None
-        value = st.secrets[name]
+        return st.secrets[name] if name in st.secrets else None
     except FileNotFoundError:          # Streamlit's "no secrets file" / "cannot parse" error subclasses it
         return None
+
+
+def _secrets_section(name: str) -> Mapping | None:
+    value = _secrets_value(name)
     return value if isinstance(value, Mapping) else None
 
 
+def secrets_unreadable() -> str | None:
+    """Why the app's secrets cannot be read when a secrets file exists but is broken (a TOML error),
+    else None. Checked first, so that a broken file closes the restricted pages instead of silently
+    putting them in demo mode."""
+    try:
+        len(st.secrets)
+        return None
+    except FileNotFoundError as exc:   # no file at all (fine: demo mode), or a file that cannot be parsed
+        kind = getattr(exc, "error_id", None)           # Streamlit's StreamlitSecretNotFoundError says which
+        if kind == "no-secrets-found":
+            return None
+        if kind is None and not any(os.path.exists(p) for p in st.get_option("secrets.files")):
+            return None
+        return str(exc)
+
+
 def sign_in_configured() -> bool:
-    """True when the app's secrets have an [auth] section (Streamlit's own test for st.user)."""
-    return bool(_secrets_section("auth"))
+    """True when the app's secrets have a non-empty [auth] entry (Streamlit's own test for st.user)."""
+    return bool(_secrets_value("auth"))
 
 
 def demo_mode_refused() -> bool:
@@ -63,12 +81,14 @@ def _claims() -> dict:
 
 def roles_config() -> RolesConfig:
     """The [ipmd_roles] table; raises ipmd.access.RolesConfigError when it cannot be read."""
-    return RolesConfig.from_mapping(_secrets_section("ipmd_roles"))
+    return RolesConfig.from_mapping(_secrets_value("ipmd_roles"))
 
 
 def current_user() -> User | None:
     """The signed-in user with their roles; DEMO_USER in demo mode; None when nobody is signed in
     (or the configuration cannot be read). Shows nothing: for pages that adapt rather than refuse."""
+    if secrets_unreadable():
+        return None
     if not sign_in_configured():
         return None if demo_mode_refused() else DEMO_USER
     claims = _claims()
@@ -109,13 +129,16 @@ def require_role(role: str) -> User:
     """Return the user when they may open a page for `role` ('committee' or 'secretariat'); otherwise
     say why in plain words, offer sign-in or sign-out, and stop the page before it reads any data."""
     check_role(role)                   # a misspelt role is a programming error: raise, do not open
+    broken = secrets_unreadable()
+    if broken:
+        _closed(tr("access.config_error", problem=broken))
     if not sign_in_configured():
         if demo_mode_refused():
             _closed(tr("access.demo_refused", env=REQUIRE_SIGNIN_ENV), icon=":material/lock:")
         st.warning(tr("access.demo_mode"), icon=":material/lock_open:")
         return DEMO_USER
 
-    problems = auth_config_problems(_secrets_section("auth"))
+    problems = auth_config_problems(_secrets_value("auth"))
     if problems:
         _closed(tr("access.config_error", problem="; ".join(problems)))
     try:

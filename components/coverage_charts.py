@@ -286,10 +286,11 @@ def show_region_totals(regions: pd.DataFrame, cov) -> None:
     rows = regions[["region", "approved", "n_countries_funded"]].copy()
     extra = []
     if cov.without_country["n_projects"]:
-        extra.append({"region": tr("coverage.map.global"), "approved": cov.without_country["approved"]})
-    extra.append({"region": tr("coverage.map.total"), "approved": cov.approved})
+        extra.append({"region": tr("coverage.map.global"), "approved": cov.without_country["approved"],
+                      "n_countries_funded": 0})
+    extra.append({"region": tr("coverage.map.total"), "approved": cov.approved,
+                  "n_countries_funded": int(rows["n_countries_funded"].sum())})
     rows = pd.concat([rows, pd.DataFrame(extra)], ignore_index=True)
-    rows["n_countries_funded"] = rows["n_countries_funded"].astype("Int64")
     config = columns()
     st.dataframe(rows, hide_index=True, key="coverage_regions", column_config=config)
 

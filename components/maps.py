@@ -39,12 +39,12 @@ def world_choropleth(frame: pd.DataFrame, countries: pd.DataFrame, *, colorbar_t
         marker_line_color="white", marker_line_width=0.4,
         customdata=valued[["iso3", "name", "label"]], hovertemplate=hover, name=""))
     markers = data[(data["is_small_state"].fillna(False) | ~drawable) & data["label_lon"].notna()]
-    has_colour = markers["color"].notna()
-    fig.add_trace(go.Scattergeo(
-        lon=markers["label_lon"], lat=markers["label_lat"], mode="markers",
-        marker=dict(size=8, color=markers["color"].where(has_colour, None), coloraxis="coloraxis",
-                    line=dict(color="#333333", width=0.8)),
-        customdata=markers[["iso3", "name", "label"]], hovertemplate=hover, name="", showlegend=False))
+    for rows, marker_colour in ((markers[markers["color"].notna()], None), (markers[markers["color"].isna()], theme.NO_DATA)):
+        fig.add_trace(go.Scattergeo(
+            lon=rows["label_lon"], lat=rows["label_lat"], mode="markers",
+            marker=dict(size=8, color=marker_colour or rows["color"], coloraxis=None if marker_colour else "coloraxis",
+                        line=dict(color="#333333", width=0.8)),
+            customdata=rows[["iso3", "name", "label"]], hovertemplate=hover, name="", showlegend=False))
     tickvals = ticktext = None
     if log_scale and data["color"].notna().any():
         tickvals = list(range(int(np.floor(data["color"].min())), int(np.ceil(data["color"].max())) + 1))

@@ -183,7 +183,7 @@ def partnership(projects: pd.DataFrame, name: str, iso3: str) -> None:
     cols = st.columns(2)
     cols[0].page_link("pages/coverage.py", label=tr("profile.partnership.to_coverage"), icon=":material/grid_view:",
                       query_params={"lang": lang()})
-    cols[1].page_link("pages/fund_flows.py", label=tr("profile.partnership.to_funds"), icon=":material/account_balance:",
+    cols[1].page_link("pages/funds.py", label=tr("profile.partnership.to_funds"), icon=":material/account_balance:",
                       query_params={"lang": lang()})
 
 

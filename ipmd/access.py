@@ -190,6 +190,9 @@ def auth_config_problems(auth: Mapping | None) -> list[str]:
     """
     if not auth:
         return []
+    if not isinstance(auth, Mapping):
+        return ["auth must be a table: [auth] with redirect_uri, cookie_secret, client_id, client_secret "
+                "and server_metadata_url"]
     problems = [f"[auth] needs {key}" for key in ("redirect_uri", "cookie_secret") if not auth.get(key)]
     redirect = auth.get("redirect_uri")
     if isinstance(redirect, str) and redirect and not redirect.rstrip("/").endswith("/oauth2callback"):

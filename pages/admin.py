@@ -13,11 +13,10 @@ from pathlib import PurePath
 import pandas as pd
 import streamlit as st
 
-from components.shell import require_app
 from components.access import require_role
-from components.shell import require_app
 from components.data import load, meta
 from components.downloads import csv_bytes
+from components.shell import require_app
 from components.state import lang, tr
 from components.text import caption, literal
 from ipmd import db, queries
@@ -26,17 +25,13 @@ from ipmd.ledger.export import export_ledger, template_bytes
 from ipmd.ledger.store import import_ledger
 from ipmd.ledger.template import LEDGER_TABLES, MAX_UPLOAD_BYTES, UPLOAD_EXTENSIONS
 
-require_app()
-
 require_app()                          # a cold deep link to /admin still goes through app.py (components/shell.py)
 user = require_role("secretariat")     # stops here, before any data is read, unless the visitor may see this
 
 LIMIT_MB = MAX_UPLOAD_BYTES // (1024 * 1024)
 PROBLEM_COLUMNS = ("file", "sheet", "row", "column", "message")
-TABLE_ROWS = 50                   # up to this many problems: a plain table that wraps long messages
-
-st.title(tr("admin.title"))
-st.caption(tr("admin.intro"))
+TABLE_ROWS = 50                        # up to this many problems: a plain table that wraps long messages
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def counts_frame(counts: dict) -> pd.DataFrame:
@@ -52,8 +47,8 @@ def problems_frame(problems) -> pd.DataFrame:
 
 
 def show_problems(problems, key: str) -> None:
-    """The problems as a table (wrapped text, so every message can be read; a scrolling grid when long)
-    and as a CSV to work through."""
+    """The problems as a table (wrapped text, so every message can be read; a scrolling grid when there
+    are many) and as a CSV to work through."""
     frame = problems_frame(problems)
     shown = frame.astype(object).where(frame.notna(), "").rename(
         columns={c: tr(f"admin.col.{c}") for c in PROBLEM_COLUMNS})
@@ -65,50 +60,12 @@ def show_problems(problems, key: str) -> None:
                        mime="text/csv", key=f"{key}_csv", icon=":material/download:", on_click="ignore")
 
 
-# ---------------------------------------------------------------------------- the ledger now in use
-st.subheader(tr("admin.current.header"))
-info = meta()
-if info.get("ledger_kind") == "real":
-    imported = info.get("ledger_imported_at", "?")[:16].replace("T", " ") + " UTC"
-    caption(tr("admin.current.real", imported=imported, file=info.get("ledger_file", "?")))
-else:
-    st.caption(tr("admin.current.illustrative"))
-ledger = load(queries.ledger)
-st.dataframe(counts_frame({name: len(ledger[name]) for name in LEDGER_TABLES}), hide_index=True,
-             key="admin_current_counts", width="content")
-st.caption(tr("admin.current.hash", hash=info.get("content_hash", "?")[:12]))
-
-last = st.session_state.get("admin_last_import")
-if last is not None and last["ok"]:
-    st.success(literal(tr("admin.import.done", file=last["file"], backup=last["backup"])),
-               icon=":material/check_circle:")
-
-# ------------------------------------------------------------------------------------------ downloads
-st.subheader(tr("admin.download.header"))
-st.caption(tr("admin.download.intro"))
-today = dt.date.today().isoformat()
-left, middle, right = st.columns(3)
-left.download_button(tr("admin.download.template"), data=lambda: template_bytes(db.db_path()),
-                     file_name="ipmd-ledger-template.xlsx", key="admin_template", icon=":material/download:",
-                     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                     help=tr("admin.download.template_help"), on_click="ignore")
-middle.download_button(tr("admin.download.xlsx"), data=lambda: export_ledger(db.db_path(), "xlsx"),
-                       file_name=f"ipmd-ledger-{today}.xlsx", key="admin_export_xlsx", icon=":material/download:",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
-right.download_button(tr("admin.download.csv"), data=lambda: export_ledger(db.db_path(), "csv"),
-                      file_name=f"ipmd-ledger-{today}-csv.zip", key="admin_export_csv", icon=":material/download:",
-                      mime="application/zip", on_click="ignore")
-
-# ----------------------------------------------------------------------------------------- the upload
-st.subheader(tr("admin.upload.header"))
-generation = st.session_state.get("admin_upload_generation", 0)      # bumped after an import: clears the box
-files = st.file_uploader(tr("admin.upload.label"), type=[e.lstrip(".") for e in UPLOAD_EXTENSIONS],
-                         accept_multiple_files=True, max_upload_size=LIMIT_MB,
-                         key=f"admin_upload_{generation}", help=tr("admin.upload.help", limit=LIMIT_MB))
-
-
 def upload_source(files) -> tuple[object, str | None, str] | None:
-    """(source for import_ledger, file name, digest) of the upload, or None after saying what is wrong."""
+    """(source for import_ledger, file name, digest) of the upload, or None after saying what is wrong.
+
+    One .xlsx / .xml / .zip file, or the CSV files of one ledger together (read as {name: bytes}).
+    Streamlit already refuses other extensions and files above LIMIT_MB; this checks again, and the
+    total of several files."""
     names = [f.name for f in files]
     wrong = [n for n in names if PurePath(n).suffix.lower() not in UPLOAD_EXTENSIONS]
     if wrong:
@@ -123,13 +80,68 @@ def upload_source(files) -> tuple[object, str | None, str] | None:
     for name in sorted(contents):
         digest.update(name.encode() + b"\0" + hashlib.sha256(contents[name]).digest())
     if all(PurePath(n).suffix.lower() == ".csv" for n in names):
-        return contents, None, digest.hexdigest()        # the CSV files of one ledger, read together
+        return contents, None, digest.hexdigest()
     if len(files) > 1:
         st.error(tr("admin.upload.mixed", files=", ".join(names)))
         return None
     return contents[names[0]], names[0], digest.hexdigest()
 
 
+def run_import(source, filename: str | None, digest: str, generation: int) -> None:
+    """The confirmed import, as the button's callback: it runs once per click, before the page is drawn
+    again, so the page that follows already reads the new database (components/data.py notices the
+    new file; no cache needs clearing). It validates again, against the database in place now."""
+    with st.spinner(tr("admin.import.running")):               # a callback's output shows at the page's top
+        done = import_ledger(source, filename, dry_run=False)
+    st.session_state["admin_last_import"] = {
+        "ok": done.ok, "digest": digest, "file": filename or ", ".join(sorted(source)),
+        "backup": str(done.backup_path), "problems": done.problems}
+    if done.ok:
+        st.session_state.pop("admin_dry_run", None)
+        st.session_state["admin_upload_generation"] = generation + 1     # a fresh, empty upload box
+
+
+st.title(tr("admin.title"))
+st.caption(tr("admin.intro"))
+
+# ---------------------------------------------------------------------------- the ledger now in use
+st.subheader(tr("admin.current.header"))
+info = meta()
+if info.get("ledger_kind") == "real":
+    imported = info.get("ledger_imported_at", "?")[:16].replace("T", " ") + " UTC"
+    caption(tr("admin.current.real", imported=imported, file=info.get("ledger_file", "?")))
+else:
+    st.caption(tr("admin.current.illustrative"))
+ledger = load(queries.ledger)
+st.dataframe(counts_frame({name: len(ledger[name]) for name in LEDGER_TABLES}), hide_index=True,
+             key="admin_current_counts", width="content")
+st.caption(tr("admin.current.hash", hash=info.get("content_hash", "?")[:12]))
+generation = st.session_state.get("admin_upload_generation", 0)      # bumped after an import: clears the box
+last = st.session_state.get("admin_last_import")
+if last is not None and last["ok"] and not st.session_state.get(f"admin_upload_{generation}"):
+    st.success(literal(tr("admin.import.done", file=last["file"], backup=last["backup"])),
+               icon=":material/check_circle:")
+
+# ------------------------------------------------------------------------------------------ downloads
+st.subheader(tr("admin.download.header"))
+st.caption(tr("admin.download.intro"))
+today = dt.date.today().isoformat()
+left, middle, right = st.columns(3)
+left.download_button(tr("admin.download.template"), data=lambda: template_bytes(db.db_path()),
+                     file_name="ipmd-ledger-template.xlsx", mime=XLSX_MIME, key="admin_template",
+                     help=tr("admin.download.template_help"), icon=":material/download:", on_click="ignore")
+middle.download_button(tr("admin.download.xlsx"), data=lambda: export_ledger(db.db_path(), "xlsx"),
+                       file_name=f"ipmd-ledger-{today}.xlsx", mime=XLSX_MIME, key="admin_export_xlsx",
+                       icon=":material/download:", on_click="ignore")
+right.download_button(tr("admin.download.csv"), data=lambda: export_ledger(db.db_path(), "csv"),
+                      file_name=f"ipmd-ledger-{today}-csv.zip", mime="application/zip", key="admin_export_csv",
+                      icon=":material/download:", on_click="ignore")
+
+# ------------------------------------------------------------------------- upload -> dry run -> confirm
+st.subheader(tr("admin.upload.header"))
+files = st.file_uploader(tr("admin.upload.label"), type=[e.lstrip(".") for e in UPLOAD_EXTENSIONS],
+                         accept_multiple_files=True, max_upload_size=LIMIT_MB,
+                         key=f"admin_upload_{generation}", help=tr("admin.upload.help", limit=LIMIT_MB))
 if not files:
     st.caption(tr("admin.upload.hint"))
     st.stop()
@@ -157,15 +169,8 @@ if not result.ok:
 
 st.success(tr("admin.check.valid"), icon=":material/task_alt:")
 st.dataframe(counts_frame(result.counts), hide_index=True, key="admin_incoming_counts", width="content")
-if st.button(tr("admin.confirm.button"), type="primary", icon=":material/upload:", key="admin_confirm"):
-    with st.spinner(tr("admin.import.running")):
-        done = import_ledger(source, filename, dry_run=False)     # validates again against the db in place now
-    st.session_state["admin_last_import"] = {
-        "ok": done.ok, "file": filename or ", ".join(sorted(source)), "backup": str(done.backup_path),
-        "counts": done.counts, "hash": done.content_hash}
-    if done.ok:
-        st.session_state.pop("admin_dry_run", None)
-        st.session_state["admin_upload_generation"] = generation + 1
-        st.rerun()                     # the page, the sidebar and every cache now read the new database
-    st.error(tr("admin.import.failed", n=len(done.problems)), icon=":material/error:")
-    show_problems(done.problems, key="admin_import_problems")
+st.button(tr("admin.confirm.button"), type="primary", icon=":material/upload:", key="admin_confirm",
+          on_click=run_import, args=(source, filename, digest, generation))
+if last is not None and not last["ok"] and last["digest"] == digest:      # refused at the last moment
+    st.error(tr("admin.import.failed", n=len(last["problems"])), icon=":material/error:")
+    show_problems(last["problems"], key="admin_import_problems")

@@ -110,6 +110,7 @@ def test_auth_section_checks():
     assert any("cookie_secret" in p for p in problems)
     assert any("oauth2callback" in p for p in problems)
     assert any("server_metadata_url" in p for p in problems)
+    assert auth_config_problems("not a table") and "table" in auth_config_problems("not a table")[0]
 
 
 # ------------------------------------------------------------------------ require_role on a page
@@ -231,3 +232,20 @@ def test_broken_configuration_fails_closed(roles, auth):
 def test_unknown_role_raises_on_the_page():
     at = page("admin", auth=None)
     assert at.exception and "unknown role" in at.exception[0].message
+
+
+def test_a_broken_secrets_file_closes_the_page_rather_than_opening_demo_mode(tmp_path, monkeypatch):
+    import streamlit as st
+    from streamlit.runtime.secrets import Secrets
+    from streamlit.testing.v1.util import patch_config_options
+
+    broken = tmp_path / "secrets.toml"
+    broken.write_text('[auth]\nredirect_uri = "http://localhost:8501/oauth2callback\n', encoding="utf-8")
+    monkeypatch.setattr(st, "secrets", Secrets())          # read from secrets.files, as a real server does
+    with patch_config_options({"secrets.files": [str(broken)]}):
+        at = AppTest.from_string("from components.access import require_role\n"
+                                 "require_role('committee')\nimport streamlit as st\nst.markdown('CONFIDENTIAL')",
+                                 default_timeout=30).run()
+    assert not at.exception
+    assert "CONFIDENTIAL" not in shown(at) and not at.warning
+    assert at.error and str(broken) in at.error[0].value

@@ -5,10 +5,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from ipmd import REPO_ROOT, db, queries
-from ipmd.i18n import fmt_compact, fmt_pct
+from ipmd.i18n import fmt_compact, fmt_pct, t
 
-PAGES = ["pages/overview.py", "pages/country.py", "pages/coverage.py", "pages/fund_flows.py",
-         "pages/allocation.py", "pages/methods.py"]
+PAGES = {"pages/overview.py": "overview.title", "pages/country.py": "profile.title",
+         "pages/coverage.py": "coverage.title", "pages/funds.py": "funds.title",
+         "pages/allocation.py": "allocation.title", "pages/methods.py": "methods.title",
+         "pages/admin.py": "admin.title"}
 
 
 def open_page(page: str, **params) -> AppTest:
@@ -26,10 +28,19 @@ def texts(at: AppTest) -> str:
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_every_page_runs_without_exception(page):
+def test_every_page_runs_without_exception_inside_the_app(page):
     at = open_page(page)
     assert not at.exception, [e.message for e in at.exception]
-    assert at.title, f"{page} shows no title"
+    assert [title.value for title in at.title] == [t(PAGES[page])], f"{page} is not the page shown"
+    # the shared sidebar of app.py is there: the page ran through the navigation, not on its own
+    assert at.sidebar.selectbox(key="lang").value == "en"
+
+
+def test_language_in_the_url_translates_the_page():
+    at = open_page("pages/country.py", country="MEX", lang="es")
+    assert not at.exception
+    assert at.title[0].value == t("profile.title", "es")
+    assert any("México" in h.value for h in at.header)
 
 
 def test_philippines_profile_shows_official_2024_figures():

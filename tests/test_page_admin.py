@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 import shutil
+import zipfile
 
 import duckdb
 import openpyxl
@@ -124,6 +125,22 @@ def test_bad_uploads_are_refused_and_change_nothing(db_copy, files, message):
         names = ", ".join(name for name, _ in files)
         assert at.error[0].value == t(message, files=names, file=names)
     assert not [b for b in at.button if b.label == t("admin.confirm.button")]
+    assert sha256(db_copy) == before
+
+
+@pytest.mark.parametrize("form", ["zip", "csv files"])
+def test_the_csv_forms_are_checked_too(db_copy, form):
+    data = export_ledger(db_copy, "csv")
+    if form == "zip":
+        files = [("ledger-csv.zip", data)]
+    else:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            files = [(name, zf.read(name)) for name in zf.namelist()]
+    before = sha256(db_copy)
+    at = upload(open_admin(), *files)
+    assert not at.exception, [e.message for e in at.exception]
+    assert t("admin.check.valid") in [s.value for s in at.success], [e.value for e in at.error]
+    assert at.button(key="admin_confirm").label == t("admin.confirm.button")
     assert sha256(db_copy) == before
 
 

@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 from ipmd import REPO_ROOT, db, fund_report, queries
 from ipmd.i18n import fmt_usd
 
-PAGE = "pages/fund_flows.py"
+PAGE = "pages/funds.py"
 TOL = 1.0          # US$
 
 
@@ -16,7 +16,15 @@ def open_page(**params) -> AppTest:
     at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=180)
     at.switch_page(PAGE)
     at.query_params.update(params)
-    return at.run()
+    at.run()
+    if not at.title or at.title[0].value != "Trust fund flows":
+        # The first run of a fresh app is in Streamlit's legacy pages-directory mode; components.shell.require_app
+        # reruns it through app.py, and that rerun lands on the main page for a page whose url_path ("funds")
+        # differs from its file name (the same "Page not found" a cold deep link /funds shows in a browser).
+        # Until that is fixed in app.py/shell.py, switch again now that st.navigation is in place.
+        at.switch_page(PAGE)
+        at.run()
+    return at
 
 
 def ok(at: AppTest) -> None:
@@ -37,13 +45,6 @@ def sankey_legs(at: AppTest) -> dict[str, float]:
 
 def metric(at: AppTest, label: str) -> str:
     return next(m.value for m in at.metric if m.label == label)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def warm_up():
-    """The first AppTest run of a process lands on the main page whatever switch_page asked (st.navigation
-    registers the pages during that first run); run the app once so every test opens the page it names."""
-    AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=180).run()
 
 
 @pytest.fixture(scope="module")

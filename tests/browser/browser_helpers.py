@@ -44,6 +44,9 @@ CHROMIUM_ARGS = [
 BLOCK_NETWORK_ARG = "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1"
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
 VIEWPORT = {"width": 1440, "height": 1000}
+# Seconds a page may take to be drawn. Generous: CI machines are shared, and chromium evaluates the
+# 4.7 MB plotly.js bundle on every page load (request routing disables the HTTP cache).
+DEFAULT_TIMEOUT = float(os.environ.get("IPMD_BROWSER_TIMEOUT", "120"))
 
 
 def venv_python() -> str:
@@ -382,10 +385,11 @@ class NotDrawn(AssertionError):
     pass
 
 
-def wait_until_drawn(page, *, min_finished: int = 1, timeout: float = 60.0, settle_ms: int = 300,
+def wait_until_drawn(page, *, min_finished: int = 1, timeout: float | None = None, settle_ms: int = 300,
                      poll_ms: int = 50) -> dict:
     """Wait until the page is finished (see module docstring); return its state plus
     `drawn_at`: the perf_counter() time the finished state first appeared (before settling)."""
+    timeout = timeout or DEFAULT_TIMEOUT
     deadline = time.perf_counter() + timeout
     first_ready_at = None
     last_sig = None
@@ -424,9 +428,13 @@ def describe_state(st: dict) -> str:
     return json.dumps({**{k: st.get(k) for k in keys}, "charts": charts})
 
 
-def goto_and_wait(page, url: str, *, timeout: float = 60.0, settle_ms: int = 300) -> dict:
+def goto_and_wait(page, url: str, *, timeout: float | None = None, settle_ms: int = 300) -> dict:
+    """Open `url` and wait until it is drawn. A full script run must have finished: a page can look
+    finished (notRunning, nothing stale, no chart yet) between a run stopped early for a rerun and
+    the rerun, which is why runs are counted from the websocket."""
+    timeout = timeout or DEFAULT_TIMEOUT
     page.goto(url, wait_until="domcontentloaded", timeout=timeout * 1000)
-    return wait_until_drawn(page, min_finished=0, timeout=timeout, settle_ms=settle_ms)
+    return wait_until_drawn(page, min_finished=1, timeout=timeout, settle_ms=settle_ms)
 
 
 def runs_finished(page) -> int:

@@ -94,9 +94,10 @@ def base_url(app_server):
 
 @pytest.fixture
 def open_page(app_server):
-    """open_page(page, path, timeout=60) -> state dict; asserts nothing, raises NotDrawn on timeout."""
+    """open_page(page, path, timeout=None) -> state dict; asserts nothing, raises NotDrawn on timeout
+    (default timeout: IPMD_BROWSER_TIMEOUT seconds, 120)."""
 
-    def _open(page, path: str = "/", timeout: float = 60.0) -> dict:
+    def _open(page, path: str = "/", timeout: float | None = None) -> dict:
         url = app_server + (path if path.startswith("/") else "/" + path)
         return bh.goto_and_wait(page, url, timeout=timeout)
 

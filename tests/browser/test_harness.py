@@ -13,7 +13,7 @@ import pytest
 
 import browser_helpers as bh
 
-pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
 
 PROBE = bh.REPO / "tests" / "browser" / "probe_app"
 
@@ -32,7 +32,7 @@ def probe_server(tmp_path_factory):
 
 
 def test_map_draws_offline_with_the_local_topojson(page, probe_server):
-    state = bh.goto_and_wait(page, probe_server + "/local", timeout=60)
+    state = bh.goto_and_wait(page, probe_server + "/local")
     assert state["charts"][0]["drawn"]
     assert bh.count_map_shapes(page) > 100
     assert page.watch.aborted == []
