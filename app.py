@@ -28,7 +28,7 @@ pages = {
 page = st.navigation(pages)
 year_picker()
 edition_note()
-try:
-    page.run()
-finally:  # also after a page stops early, so every view can be shared
-    share_link()
+link = st.sidebar.empty()
+share_link(link)  # the view as it arrived: stays when a page stops early (e.g. a restricted page)
+page.run()
+share_link(link)  # the view after the page has written its state to the URL

@@ -50,12 +50,8 @@ def labeller(prefix: str):
 # ----------------------------------------------------------------------------------------- notices
 
 def committee_notice() -> None:
+    """Who may read this page; sign-in, roles and the demo-mode notice come from components.access."""
     st.warning(tr("allocation.notice.confidential"), icon=":material/lock:")
-    user = getattr(st, "user", None)
-    if user is not None and getattr(user, "is_logged_in", False):
-        st.caption(tr("allocation.notice.signed_in", who=user.get("email") or user.get("name") or "?"))
-    else:
-        st.info(tr("allocation.notice.demo_mode"), icon=":material/lock_open:")
 
 
 # ---------------------------------------------------------------------------------------- envelope

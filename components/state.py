@@ -86,13 +86,13 @@ def keep_in_url(key: str, value, default=None) -> None:
         st.query_params[key] = str(value)
 
 
-def share_link() -> None:
-    """'Copy link' in the sidebar: the address of this exact view (page, country, year, filters, language)."""
+def share_link(slot) -> None:
+    """'Copy link' in `slot`: the address of this exact view (page, country, year, filters, language)."""
     from urllib.parse import urlencode
 
     base = (st.context.url or "").split("?")[0]
     params = st.query_params.to_dict()
     link = f"{base}?{urlencode(params)}" if params else base
-    with st.sidebar.popover(tr("share.button"), icon=":material/link:"):
+    with slot.popover(tr("share.button"), icon=":material/link:"):
         st.caption(tr("share.help"))
         st.code(link, language=None, wrap_lines=True)

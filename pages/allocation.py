@@ -3,6 +3,7 @@ import streamlit as st
 
 from components.shell import require_app
 from components import allocation_view as view
+from components.access import require_role
 from components.data import load
 from components.provenance import illustrative_notice
 from components.sidebar import year
@@ -10,6 +11,7 @@ from components.state import lang, tr
 from ipmd import allocation
 
 require_app()
+user = require_role("committee")
 
 chosen_year = year()
 st.title(tr("allocation.title"))

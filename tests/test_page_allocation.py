@@ -71,7 +71,7 @@ def test_empty_round_shows_the_before_state(con):
     assert y_values(traces[t("allocation.cov.before")]) == y_values(traces[t("allocation.cov.after")])
     # the notices: committee use, demo mode, illustrative data
     assert any(w.value == t("allocation.notice.confidential") for w in at.warning)
-    assert any(i.value == t("allocation.notice.demo_mode") for i in at.info)
+    assert any(w.value == t("access.demo_mode") for w in at.warning)
 
 
 def test_ticking_proposals_changes_the_balance_and_the_coverage(con, pipe):

@@ -144,6 +144,7 @@ PAGES = [
     ("/funds", "funds", "funds.title", check_funds),
     ("/allocation", "allocation", "allocation.title", None),
     ("/methods", "methods", "methods.title", None),
+    ("/admin", "admin", "admin.title", None),
 ]
 PAGE_PATHS = {urlsplit(p).path for p, *_ in PAGES}
 
