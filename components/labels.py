@@ -28,9 +28,15 @@ def format_value(value, unit: str) -> str:
     return fmt_compact(value, lang())
 
 
-def value_label(indicator: str, value, year, source_id: str) -> str:
-    """Hover text: the value, then its year and source."""
-    return f"{format_value(value, unit_of(indicator))}<br>{year} · {source_label(source_id, short=True)}"
+def value_labels(indicator: str, frame: pd.DataFrame) -> list[str]:
+    """Hover texts for a frame of (value, year, source_id): the value, then its year and source.
+
+    The unit and the source names are looked up once, not once per country.
+    """
+    unit = unit_of(indicator)
+    names = {source_id: source_label(source_id, short=True) for source_id in frame["source_id"].unique()}
+    return [f"{format_value(value, unit)}<br>{year} · {names[source_id]}"
+            for value, year, source_id in zip(frame["value"], frame["year"], frame["source_id"])]
 
 
 def figure_note(figure: Figure | None) -> str:

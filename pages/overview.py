@@ -6,7 +6,7 @@ from components import maps
 from components.data import countries, load
 from components.downloads import csv_download
 from components.kpi import Kpi, kpi_row
-from components.labels import country_frame, figure_note, value_label
+from components.labels import country_frame, figure_note, value_labels
 from components.provenance import caption_sources, illustrative_notice, source_label
 from components.sidebar import year
 from components.state import lang, tr, url_selectbox
@@ -46,7 +46,7 @@ indicator, _ = url_selectbox(tr("overview.map.indicator"), overview.MAP_INDICATO
 values = load(overview.map_values, indicator, chosen_year)
 names = country_frame(countries(), lang())
 values = values.merge(names[["iso3", "name"]], on="iso3")
-values["label"] = [value_label(indicator, row.value, row.year, row.source_id) for row in values.itertuples()]
+values["label"] = value_labels(indicator, values)
 log_scale = indicator in ("immigrant_stock", "emigrant_stock", "remittances_received_usd", "refugees_hosted",
                           "project_funding_approved")
 fig = maps.world_choropleth(values, names, colorbar_title=tr(f"indicator.{indicator}.short"), log_scale=log_scale)
