@@ -310,14 +310,14 @@ def session_worker(base: str, paths: list[str], results: list, idx: int, barrier
             watch.attach(page)
             barrier.wait(timeout=120)
             t0 = time.perf_counter()
-            state = bh.goto_and_wait(page, base + "/", timeout=120)
+            state = bh.goto_and_wait(page, base + "/", timeout=300)
             rec["times"].append(state["drawn_at"] - t0)
             for path in paths[1:]:
                 try:
-                    rec["times"].append(spa_nav(page, path, timeout=120))
+                    rec["times"].append(spa_nav(page, path, timeout=300))
                     if path in DEEP_LINKS:
                         rec["times"].append(pick_country(page, SWITCH_COUNTRIES[idx % len(SWITCH_COUNTRIES)],
-                                                         timeout=120))
+                                                         timeout=300))
                 except Exception as exc:  # noqa: BLE001
                     rec["errors"].append(f"{path}: {str(exc)[:300]}")
             rec["errors"] += page_errors(page, watch)
