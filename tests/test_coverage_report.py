@@ -13,13 +13,6 @@ TOL = 0.01   # US$
 
 
 @pytest.fixture(scope="module")
-def con():
-    connection = db.connect()
-    yield connection
-    connection.close()
-
-
-@pytest.fixture(scope="module")
 def book(con):
     return queries.ledger(con)
 

@@ -10,17 +10,10 @@ import math
 import pandas as pd
 import pytest
 
-from ipmd import db, fund_report, funds, queries
+from ipmd import fund_report, funds, queries
 from ipmd.coverage import FUNDED_STATUSES, PIPELINE_STATUSES
 
 TOL = 0.5          # US$
-
-
-@pytest.fixture(scope="module")
-def con():
-    connection = db.connect()
-    yield connection
-    connection.close()
 
 
 @pytest.fixture(scope="module")

@@ -43,13 +43,6 @@ def warnings(at: AppTest) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def con():
-    connection = db.connect()
-    yield connection
-    connection.close()
-
-
-@pytest.fixture(scope="module")
 def default_page():
     return open_page()
 

@@ -5,7 +5,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ipmd import REPO_ROOT, db, fund_report, queries
+from ipmd import REPO_ROOT, fund_report, queries
 from ipmd.i18n import fmt_usd
 
 PAGE = "pages/funds.py"
@@ -45,13 +45,6 @@ def sankey_legs(at: AppTest) -> dict[str, float]:
 
 def metric(at: AppTest, label: str) -> str:
     return next(m.value for m in at.metric if m.label == label)
-
-
-@pytest.fixture(scope="module")
-def con():
-    connection = db.connect()
-    yield connection
-    connection.close()
 
 
 @pytest.fixture(scope="module")

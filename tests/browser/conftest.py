@@ -35,6 +35,15 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fresh_screenshots():
+    """Screenshots are of this run only: a stale FAILED_*.png must not mislead a reviewer."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for old in SCREENSHOTS.glob("*.png"):
+        old.unlink(missing_ok=True)
+    yield
+
+
 @pytest.fixture(scope="session")
 def app_server():
     if not bh.app_path().exists():
