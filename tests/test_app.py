@@ -4,7 +4,8 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ipmd import REPO_ROOT, db, queries
+import apptest_pages
+from ipmd import db, queries
 from ipmd.i18n import fmt_compact, fmt_pct, t
 
 PAGES = {"pages/overview.py": "overview.title", "pages/country.py": "profile.title",
@@ -14,10 +15,7 @@ PAGES = {"pages/overview.py": "overview.title", "pages/country.py": "profile.tit
 
 
 def open_page(page: str, **params) -> AppTest:
-    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=60)
-    at.switch_page(page)
-    at.query_params.update(params)
-    return at.run()
+    return apptest_pages.open_page(page, timeout=60, **params)
 
 
 def texts(at: AppTest) -> str:

@@ -16,7 +16,8 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ipmd import DEFAULT_DB, REPO_ROOT
+from apptest_pages import app_test
+from ipmd import DEFAULT_DB
 from ipmd.i18n import t
 from ipmd.ledger.export import export_ledger
 
@@ -36,13 +37,12 @@ def db_copy(tmp_path, monkeypatch):
 
 
 def open_admin(secrets: dict | None = None, user: dict | None = None) -> AppTest:
-    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=120)
+    at = app_test(PAGE, timeout=120)
     # Always give secrets: they replace any .streamlit/secrets.toml on the developer's machine (demo mode).
     for key, value in (secrets or {"ipmd_roles": {}}).items():
         at.secrets[key] = value
     if user is not None:
         at.user = user
-    at.switch_page(PAGE)
     return at.run()
 
 

@@ -10,7 +10,8 @@ import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-from ipmd import REPO_ROOT, allocation, db
+import apptest_pages
+from ipmd import allocation, db
 from ipmd.i18n import fmt_usd, t
 
 PAGE = "pages/allocation.py"
@@ -27,10 +28,7 @@ def pipe(con):
 
 
 def open_page(**params) -> AppTest:
-    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=120)
-    at.switch_page(PAGE)
-    at.query_params.update(params)
-    return at.run()
+    return apptest_pages.open_page(PAGE, timeout=120, **params)
 
 
 def tick(at: AppTest, rows: dict[int, float | None]) -> AppTest:

@@ -6,7 +6,8 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ipmd import REPO_ROOT, db
+import apptest_pages
+from ipmd import db
 from ipmd import coverage_report as cr
 from ipmd.i18n import fmt_usd
 
@@ -14,10 +15,7 @@ PAGE = "pages/coverage.py"
 
 
 def open_page(**params) -> AppTest:
-    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=180)
-    at.switch_page(PAGE)
-    at.query_params.update(params)
-    return at.run()
+    return apptest_pages.open_page(PAGE, **params)
 
 
 def ok(at: AppTest) -> None:

@@ -5,7 +5,8 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ipmd import REPO_ROOT, fund_report, queries
+import apptest_pages
+from ipmd import fund_report, queries
 from ipmd.i18n import fmt_usd
 
 PAGE = "pages/funds.py"
@@ -13,18 +14,7 @@ TOL = 1.0          # US$
 
 
 def open_page(**params) -> AppTest:
-    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=180)
-    at.switch_page(PAGE)
-    at.query_params.update(params)
-    at.run()
-    if not at.title or at.title[0].value != "Trust fund flows":
-        # The first run of a fresh app is in Streamlit's legacy pages-directory mode; components.shell.require_app
-        # reruns it through app.py, and that rerun lands on the main page for a page whose url_path ("funds")
-        # differs from its file name (the same "Page not found" a cold deep link /funds shows in a browser).
-        # Until that is fixed in app.py/shell.py, switch again now that st.navigation is in place.
-        at.switch_page(PAGE)
-        at.run()
-    return at
+    return apptest_pages.open_page(PAGE, **params)
 
 
 def ok(at: AppTest) -> None:
