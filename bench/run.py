@@ -8,9 +8,11 @@ for a real user; the browser tests use request routing instead, which turns the 
   * cold start: `streamlit run` started -> the overview fully drawn in a fresh browser;
   * per page, warm (after one visit): opening the page's URL in a new tab -> every chart drawn
     (median of N), the same by in-app navigation from the overview (median), the server's script
-    time per run (bench/serve.py times Streamlit's exec of app.py), bytes received over the
-    websocket per page view, and the ratio of the page's time to a baseline page with one chart;
-  * country switch on the profile: picking another country -> every chart redrawn (median);
+    time per rerun on that navigation (bench/serve.py times Streamlit's exec of app.py; the first
+    run of a new tab's session is reported beside it), bytes received over the websocket per page
+    view, and the ratio of the page's time to a baseline page with one chart;
+  * country switch on the profile: picking a country not shown before -> every chart redrawn
+    (median), and the script time of those runs;
   * server resident memory (the streamlit process and its children) after visiting every page, and
     peak/after 10 concurrent browser sessions that each visit every page (p95 page time, errors).
 
@@ -245,6 +247,9 @@ def measure_server(browser, script: Path, label: str, reps: int, tmp: Path, *, c
             "url": DEEP_LINKS.get(path, path),
             "load_s": median([v["s"] for v in views]),
             "load_s_all": [round(v["s"], 3) for v in views],
+            # a new tab: the session's first run, while the browser boots Streamlit's frontend beside it
+            "script_new_ms": median(script),
+            # replaced by the in-app navigation's reruns below, when the server has more than one page
             "script_ms": median(script),
             "script_ms_max": max(script) if script else float("nan"),
             "runs_per_view": len(script) / len(views) if views else 0,
@@ -253,45 +258,56 @@ def measure_server(browser, script: Path, label: str, reps: int, tmp: Path, *, c
             "errors": sorted({e for v in views for e in v["errors"]}),
         }
         out["pages"][path] = res
-        log(f"[{label}] {res['url']:<28} load {res['load_s']:.2f} s  script {res['script_ms']:.0f} ms  "
+        log(f"[{label}] {res['url']:<28} load {res['load_s']:.2f} s  script {res['script_new_ms']:.0f} ms  "
             f"ws {res['ws_bytes'] / 1024:.0f} KiB  charts {res['charts']}  errors {len(res['errors'])}")
 
-    # in-app navigation: same session, from page to page via the navigation links
+    # in-app navigation: same session, from page to page via the navigation links; these script runs
+    # are the warm reruns the script-time budget is about
     if len(paths) > 1:
         page = ctx.new_page()
         bh.goto_and_wait(page, srv.url + "/", timeout=60)
         navs = {p: [] for p in paths}
+        reruns = {p: [] for p in paths}
         for _ in range(reps):
             for path in paths[1:] + paths[:1]:
+                wall0 = time.time()
                 try:
                     navs[path].append(spa_nav(page, path))
                 except Exception as exc:  # noqa: BLE001
                     out["pages"][path]["errors"].append(f"navigation: {str(exc)[:300]}")
+                page.wait_for_timeout(100)
+                reruns[path] += [r["ms"] for r in timings.between(wall0, time.time())]
         for path in paths:
             out["pages"][path]["nav_s"] = median(navs[path])
+            out["pages"][path]["script_ms"] = median(reruns[path])
+            out["pages"][path]["script_ms_max"] = max(reruns[path], default=float("nan"))
         page.close()
     ctx.close()
     out["ctx_closed"] = True
     return out, srv, timings
 
 
-def measure_switch(browser, srv, reps: int, log) -> dict:
+def measure_switch(browser, srv, timings: Timings, reps: int, log) -> dict:
     ctx = new_context(browser)
     page = ctx.new_page()
     watch = bh.Watch()
     watch.attach(page)
     bh.goto_and_wait(page, srv.url + DEEP_LINKS["/country"], timeout=60)
-    times, errors = [], []
+    times, script, errors = [], [], []
     pick_country(page, SWITCH_COUNTRIES[0])  # warm-up
     for i in range(reps):
         name = SWITCH_COUNTRIES[1 + i % (len(SWITCH_COUNTRIES) - 1)]
+        wall0 = time.time()
         try:
-            times.append(pick_country(page, name))
+            times.append(pick_country(page, name))   # a country not shown before: its queries and figures too
         except Exception as exc:  # noqa: BLE001
             errors.append(f"switch to {name}: {str(exc)[:300]}")
+        page.wait_for_timeout(100)
+        script += [r["ms"] for r in timings.between(wall0, time.time())]
     errors += page_errors(page, watch)
     ctx.close()
-    res = {"switch_s": median(times), "switch_s_all": [round(x, 3) for x in times], "errors": errors}
+    res = {"switch_s": median(times), "switch_s_all": [round(x, 3) for x in times], "script_ms": median(script),
+           "script_ms_max": max(script, default=float("nan")), "errors": errors}
     log(f"country switch: median {res['switch_s']:.2f} s {res['switch_s_all']}  errors {len(errors)}")
     return res
 
@@ -381,6 +397,8 @@ def check(results: dict, quick: bool) -> list[dict]:
         add(f"websocket per view {p['url']}", p["ws_bytes"], BUDGETS["ws_bytes"], "B")
     if "switch" in results:
         add("country switch", results["switch"]["switch_s"], BUDGETS["country_switch_s"], "s")
+        add("script per run, country switch (first view of the country)", results["switch"]["script_ms"],
+            BUDGETS["script_ms"], "ms")
     add("RSS after all pages", results["rss_all_pages_mb"], BUDGETS["rss_all_pages_mb"], "MB")
     if "concurrent" in results:
         add(f"RSS with {results['concurrent']['sessions']} sessions (peak)", results["concurrent"]["rss_peak_mb"],
@@ -425,11 +443,14 @@ def report(results: dict, rows: list[dict], quick: bool) -> str:
                  "caches; this is what the budget checks; a page that needs a query, such as the profile, is "
                  "reached without it: its drawing with data is the country switch below). Opened = the page's "
                  "URL, with its query, opened in a new tab (new session: Streamlit's frontend and plotly.js "
-                 "loaded from the browser cache and evaluated).")
+                 "loaded from the browser cache and evaluated). Script per rerun = the server's script time on "
+                 "the in-app navigation runs (what the budget checks); script, new tab = a new session's first "
+                 "run, which shares the two cores with the browser booting Streamlit's frontend.")
     lines.append("")
     lines.append("| page | drawn (median) | x baseline | opened in new tab (median) | x baseline "
-                 "| script per run (median / max) | runs per view | websocket per view | charts | errors |")
-    lines.append("|---|---|---|---|---|---|---|---|---|---|")
+                 "| script per rerun (median / max) | script, new tab | runs per view | websocket per view "
+                 "| charts | errors |")
+    lines.append("|---|---|---|---|---|---|---|---|---|---|---|")
     bp = base["/"]
     rows_out = [("baseline (one chart)", bp)] + [(p["url"], p) for p in results["app"]["pages"].values()]
     for name, p in rows_out:
@@ -437,12 +458,14 @@ def report(results: dict, rows: list[dict], quick: bool) -> str:
         picker = " (picker only)" if urlsplit(name).path in DEEP_LINKS else ""
         lines.append(f"| {name} | {fmt(nav, 's')}{picker} | {_ratio(nav, bp.get('nav_s'))} | {fmt(p['load_s'], 's')} | "
                      f"{_ratio(p['load_s'], bp['load_s'])} | {fmt(p['script_ms'], 'ms')} / "
-                     f"{fmt(p['script_ms_max'], 'ms')} | {p['runs_per_view']:.1f} | "
+                     f"{fmt(p['script_ms_max'], 'ms')} | {fmt(p['script_new_ms'], 'ms')} | {p['runs_per_view']:.1f} | "
                      f"{p['ws_bytes'] / 1024:.0f} KiB | {p['charts']} | {len(p['errors'])} |")
     lines.append("")
     if "switch" in results:
-        lines.append(f"Country switch on the profile (pick -> all charts redrawn): median "
-                     f"{fmt(results['switch']['switch_s'], 's')} over {len(results['switch']['switch_s_all'])}")
+        sw = results["switch"]
+        lines.append(f"Country switch on the profile (pick a country not shown before -> all charts redrawn): "
+                     f"median {fmt(sw['switch_s'], 's')} over {len(sw['switch_s_all'])}; script per run median "
+                     f"{fmt(sw['script_ms'], 'ms')}, max {fmt(sw['script_ms_max'], 'ms')}")
     lines.append(f"Server memory (RSS, streamlit and children): {fmt(results['rss_all_pages_mb'], 'MB')} after "
                  f"every page")
     if "concurrent" in results:
@@ -511,11 +534,11 @@ def main(argv=None) -> int:
                                                    tmp, cwd=REPO, paths=["/", "/blank"], log=log)
                 base_srv.stop()
                 results["baseline"] = base
-                app_res, srv, _ = measure_server(browser, app, "app", reps, tmp, cwd=app.parent,
+                app_res, srv, timings = measure_server(browser, app, "app", reps, tmp, cwd=app.parent,
                                                  paths=args.pages, log=log)
                 results["app"] = app_res
                 if "/country" in app_res["pages"]:
-                    results["switch"] = measure_switch(browser, srv, max(reps, 3), log)
+                    results["switch"] = measure_switch(browser, srv, timings, max(reps, 3), log)
                 results["rss_all_pages_mb"] = rss_mb(srv.pid)
                 log(f"server RSS after every page: {results['rss_all_pages_mb']:.0f} MB")
                 browser.close()

@@ -8,16 +8,17 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
-from plotly.subplots import make_subplots
 
 from components import charts, theme
 from components.data import connection, load
 from components.downloads import csv_download
+from components.figure_cache import cached_figure
 from components.kpi import Kpi, kpi_row
-from components.state import keep_in_url, lang, tr, url_multiselect, url_selectbox
+from components.labels import country_frame
+from components.state import keep_in_url, lang, tr, url_choice, url_multiselect, url_selectbox
 from ipmd import allocation, queries
 from ipmd.coverage import AREAS, GOALS, MODES, PIPELINE_STATUSES
-from ipmd.i18n import country_name, fmt_date, fmt_number, fmt_pct, fmt_usd, t
+from ipmd.i18n import fmt_date, fmt_number, fmt_pct, fmt_usd, t
 from ipmd.whatif import WhatIf
 
 
@@ -176,17 +177,9 @@ def proposal_record(p: allocation.Proposal) -> None:
 # ------------------------------------------------------------------------------------------- round
 
 def counting_mode() -> str:
-    """Primary goal only, or every goal by its weight; kept in the URL as ?count=weighted."""
-    url_value = st.query_params.get("count")
-    if url_value is not None and (url_value != st.session_state.get("_url_count") or "count" not in st.session_state):
-        st.session_state["count"] = url_value if url_value in MODES else MODES[0]
-    if st.session_state.get("count") not in MODES:
-        st.session_state["count"] = MODES[0]
-    mode = st.radio(tr("allocation.round.mode"), MODES, key="count", horizontal=True,
-                    format_func=labeller("allocation.mode"), help=tr("allocation.round.mode_help"))
-    mode = mode if mode in MODES else MODES[0]
-    keep_in_url("count", mode, MODES[0])
-    st.session_state["_url_count"] = None if mode == MODES[0] else mode
+    """Primary goal only, or every goal by its weight; kept in the URL as ?count=weighted (anything else: primary)."""
+    mode, _ = url_choice(st.radio, tr("allocation.round.mode"), MODES, "count", MODES[0], horizontal=True,
+                         format_func=labeller("allocation.mode"), help=tr("allocation.round.mode_help"))
     return mode
 
 
@@ -239,27 +232,27 @@ def balance(result: WhatIf) -> None:
 
 def coverage_figure(result: WhatIf, goal_names: dict, area_names: dict) -> go.Figure:
     """Approved US$ by goal and by area of work, before and after the selection."""
-    fig = make_subplots(rows=1, cols=2, subplot_titles=(tr("allocation.cov.by_goal"), tr("allocation.cov.by_area")),
-                        column_widths=[0.6, 0.4], horizontal_spacing=0.08)
-    for col, (frame, key, names) in enumerate(((result.coverage_by_goal, "goal_id", goal_names),
-                                               (result.coverage_by_area, "area_id", area_names)), start=1):
+    fig = charts.side_by_side((tr("allocation.cov.by_goal"), tr("allocation.cov.by_area")), left_width=0.6,
+                              spacing=0.08)
+    for axes, (frame, key, names) in (("", (result.coverage_by_goal, "goal_id", goal_names)),
+                                      ("2", (result.coverage_by_area, "area_id", area_names))):
         labels = [f"{k}<br>" + "<br>".join(textwrap.wrap(names.get(k, ""), 22)) for k in frame[key]]
         for when, colour in (("before", theme.OKABE_ITO[5]), ("after", theme.OKABE_ITO[0])):
             name = tr(f"allocation.cov.{when}")
             fig.add_trace(go.Bar(x=labels, y=frame[f"approved_{when}"], name=name, marker_color=colour,
-                                 legendgroup=when, showlegend=col == 1,
+                                 legendgroup=when, showlegend=not axes, xaxis=f"x{axes}", yaxis=f"y{axes}",
                                  customdata=frame[[f"n_projects_{when}", f"share_{when}"]],
                                  hovertemplate="%{x}: US$%{y:,.0f} · %{customdata[0]} "
                                                + tr("allocation.cov.projects") + " · %{customdata[1]:.1%}"
-                                               + f"<extra>{name}</extra>"),
-                          row=1, col=col)
+                                               + f"<extra>{name}</extra>"))
     fig.update_layout(barmode="group", height=380, margin=dict(t=70), legend=dict(y=1.14),
                       yaxis=dict(tickprefix="US$", tickformat="~s"), yaxis2=dict(tickprefix="US$", tickformat="~s"))
     fig.update_xaxes(tickangle=0)
     return fig
 
 
-def coverage(result: WhatIf) -> None:
+def coverage(result: WhatIf, inputs: tuple) -> None:
+    """inputs: what `result` was computed from (selection, year, counting mode), for the figure cache."""
     goals = load(queries.table, "goals").set_index("goal_id")["short_name"].to_dict()
     areas = load(queries.table, "areas_of_work").set_index("area_id")["short_name"].to_dict()
     st.markdown(f"**{tr('allocation.cov.title')}**")
@@ -270,8 +263,8 @@ def coverage(result: WhatIf) -> None:
     least = result.coverage_by_goal.sort_values(["approved_after", "goal_id"]).iloc[0]
     summary = tr("allocation.cov.summary", changes="; ".join(changes) or tr("allocation.cov.no_change"),
                  least=f"{least.goal_id} {goals.get(least.goal_id, '')}", least_share=share(least.share_after))
-    st.plotly_chart(coverage_figure(result, goals, areas), key="allocation_coverage", config=charts.CHART_CONFIG,
-                    alt=summary)
+    fig = cached_figure("allocation.coverage", (*inputs, lang()), lambda: coverage_figure(result, goals, areas))
+    st.plotly_chart(fig, key="allocation_coverage", config=charts.CHART_CONFIG, alt=summary)
     st.markdown(summary)
     with st.expander(tr("common.data_table")):
         table = pd.concat([result.coverage_by_goal.rename(columns={"goal_id": "id"}),
@@ -281,7 +274,7 @@ def coverage(result: WhatIf) -> None:
 
 
 def high_need(result: WhatIf, year: int) -> None:
-    names = {row["iso3"]: country_name(row, lang()) for row in load(queries.countries).to_dict("records")}
+    names = _country_names()
     st.markdown(f"**{tr('allocation.need.title')}**")
     left, right = st.columns([1, 2], vertical_alignment="center")
     left.metric(tr("allocation.need.reached"), tr("allocation.need.n_of", n=result.n_high_need_reached,
@@ -297,6 +290,11 @@ def high_need(result: WhatIf, year: int) -> None:
         st.caption(tr("allocation.need.year", year=year))
 
 
+def _country_names() -> dict[str, str]:
+    frame = country_frame(lang())
+    return dict(zip(frame["iso3"], frame["name"]))
+
+
 def _hhi(value) -> str:
     return "–" if value is None or pd.isna(value) else fmt_number(value, lang(), 4)
 
@@ -305,7 +303,7 @@ def concentration(result: WhatIf) -> None:
     st.markdown(f"**{tr('allocation.conc.title')}**")
     changed = result.selected_total > 0
     cols = st.columns(2)
-    names = {row["iso3"]: country_name(row, lang()) for row in load(queries.countries).to_dict("records")}
+    names = _country_names()
 
     def label(key):
         return "–" if key is None else names.get(key, key)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.data import countries, load
+from components.data import load
 from components.labels import country_frame
 from components.state import tr, url_multiselect
 from ipmd import brief, slides
@@ -36,7 +36,7 @@ def brief_downloads(iso3: str, year: int, lang: str, *, heading: bool = True) ->
     """Two buttons: the country brief as PDF and as slides, in `lang`, for figures up to `year`.
 
     `heading=False` leaves out the 'Briefing documents' subheader (to sit under one of the page's own)."""
-    names = country_frame(countries(), lang).set_index("iso3")["name"]
+    names = country_frame(lang).set_index("iso3")["name"]
     name = names.get(iso3, iso3)
     if heading:
         st.subheader(tr("brief.download.title"))
@@ -54,7 +54,7 @@ def brief_downloads(iso3: str, year: int, lang: str, *, heading: bool = True) ->
 def meeting_pack_picker(year: int, lang: str) -> list[str]:
     """Pick countries (kept in the URL as ?pack=MAR,PHL) and download one PDF: a comparison table, then a
     brief per country in the order picked. Returns the codes picked."""
-    frame = country_frame(countries(), lang).sort_values("name")
+    frame = country_frame(lang).sort_values("name")
     label_of = dict(zip(frame["iso3"], frame["name"]))
     chosen, rejected = url_multiselect(tr("brief.pack.pick"), frame["iso3"].tolist(), key="pack",
                                        format_func=lambda code: label_of.get(code, code),

@@ -3,23 +3,38 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from components import theme
 
 CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 
 
+def side_by_side(titles: tuple[str, str], left_width: float = 0.5, spacing: float = 0.04,
+                 shared_y: bool = False) -> go.Figure:
+    """An empty figure with two panels: traces go on axes x/y (left) and x2/y2 (right).
+
+    What plotly.subplots.make_subplots(rows=1, cols=2) lays out, without its cost (~50 ms a figure).
+    """
+    split = left_width * (1 - spacing)
+    fig = go.Figure(layout=dict(
+        xaxis=dict(domain=[0, split]), xaxis2=dict(domain=[split + spacing, 1], anchor="y2"),
+        yaxis2=dict(anchor="x2", matches="y", showticklabels=False) if shared_y else dict(anchor="x2"),
+        annotations=[dict(text=title, x=x, y=1, xref="paper", yref="paper", xanchor="center", yanchor="bottom",
+                          showarrow=False, font=dict(size=16))
+                     for title, x in zip(titles, (split / 2, (split + spacing + 1) / 2))]))
+    return fig
+
+
 def stock_by_sex(stocks: pd.DataFrame, titles: tuple[str, str], sex_names: dict[str, str]) -> go.Figure:
     """Two panels (immigrants, emigrants), each with women and men stacked by year."""
-    fig = make_subplots(rows=1, cols=2, subplot_titles=titles, shared_yaxes=True, horizontal_spacing=0.04)
-    for col, measure in enumerate(("immigrants", "emigrants"), start=1):
+    fig = side_by_side(titles, shared_y=True)
+    for axes, measure in (("", "immigrants"), ("2", "emigrants")):
         for sex, colour in (("female", theme.FEMALE), ("male", theme.MALE)):
             rows = stocks[stocks["sex"] == sex]
             fig.add_trace(go.Bar(x=rows["year"].astype(str), y=rows[measure], name=sex_names[sex],
-                                 marker_color=colour, legendgroup=sex, showlegend=col == 1,
-                                 hovertemplate="%{x}: %{y:,.0f}<extra>" + sex_names[sex] + "</extra>"),
-                          row=1, col=col)
+                                 marker_color=colour, legendgroup=sex, showlegend=not axes,
+                                 xaxis=f"x{axes}", yaxis=f"y{axes}",
+                                 hovertemplate="%{x}: %{y:,.0f}<extra>" + sex_names[sex] + "</extra>"))
     fig.update_layout(barmode="stack", height=380, legend=dict(orientation="h", y=-0.15, yanchor="top", x=0))
     return fig
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import textwrap
-from typing import Callable, Sequence
+from typing import Sequence
 
 import numpy as np
 import pandas as pd
@@ -14,7 +14,7 @@ import streamlit as st
 from components import theme
 from components.downloads import csv_download
 from components.provenance import source_label
-from components.state import lang, tr
+from components.state import lang, tr, url_slider, url_toggle
 from ipmd import need
 from ipmd.coverage_report import NEED_SOURCES
 from ipmd.i18n import DEFAULT_LANGUAGE, catalog, fmt_number, fmt_usd
@@ -56,114 +56,6 @@ def quadrant_label(quadrant: str) -> str:
 
 def usd(value) -> str:
     return fmt_usd(value, lang())
-
-
-# ------------------------------------------------------------------------------------------- URL-bound widgets
-# Same contract as components.state.url_selectbox: the URL value wins when it was not written by this widget,
-# a value that names nothing is returned as `rejected` (the page says so) and the default is used.
-def _from_url(key: str) -> str | None:
-    url_value = st.query_params.get(key)
-    if url_value is not None and (url_value != st.session_state.get(f"_url_{key}") or key not in st.session_state):
-        return url_value
-    return None
-
-
-def _write_url(key: str, text: str | None) -> None:
-    if text is None:
-        st.query_params.pop(key, None)
-    else:
-        st.query_params[key] = text
-    st.session_state[f"_url_{key}"] = text
-
-
-def url_slider(label_text: str, key: str, default: float, *, min_value: float, max_value: float, step: float,
-               container=None, **widget_args) -> tuple[float, str | None]:
-    """A float slider kept in the URL as ?key=1.5 (removed at its default). Returns (value, rejected)."""
-    container = container or st
-    rejected, url_value = None, _from_url(key)
-    if url_value is not None:
-        try:
-            number = float(url_value)
-            if not (min_value <= number <= max_value) or not np.isfinite(number):
-                raise ValueError(url_value)
-            st.session_state[key] = round(round(number / step) * step, 6)
-        except ValueError:
-            rejected = url_value
-            st.session_state[key] = float(default)
-    if key not in st.session_state:
-        st.session_state[key] = float(default)
-    value = container.slider(label_text, float(min_value), float(max_value), step=float(step), key=key,
-                             **widget_args)
-    _write_url(key, None if value == default else f"{value:g}")
-    return value, rejected
-
-
-def url_toggle(label_text: str, key: str, default: bool = False, *, container=None,
-               **widget_args) -> tuple[bool, str | None]:
-    """A toggle kept in the URL as ?key=1 or ?key=0 (removed at its default). Returns (value, rejected)."""
-    container = container or st
-    rejected, url_value = None, _from_url(key)
-    if url_value is not None:
-        if url_value in ("1", "0", "true", "false"):
-            st.session_state[key] = url_value in ("1", "true")
-        else:
-            rejected = url_value
-            st.session_state[key] = default
-    if key not in st.session_state:
-        st.session_state[key] = default
-    value = container.toggle(label_text, key=key, **widget_args)
-    _write_url(key, None if value == default else ("1" if value else "0"))
-    return value, rejected
-
-
-def url_choice(widget: Callable, label_text: str, options: Sequence[str], key: str, default: str | None,
-               **widget_args) -> tuple[str | None, str | None]:
-    """A single choice (st.segmented_control, st.pills, st.radio...) kept in the URL as ?key=<option>."""
-    rejected, url_value = None, _from_url(key)
-    if url_value is not None:
-        if url_value in options:
-            st.session_state[key] = url_value
-        else:
-            rejected = url_value
-            st.session_state[key] = default
-    if key not in st.session_state or st.session_state[key] not in (*options, None):
-        st.session_state[key] = default
-    value = widget(label_text, options, key=key, **widget_args)
-    _write_url(key, None if value is None or value == default else str(value))
-    return value, rejected
-
-
-def url_year_range(label_text: str, first: int, last: int, *, keys: tuple[str, str] = ("from", "to"),
-                   container=None, **widget_args) -> tuple[tuple[int, int], list[str]]:
-    """A year-range slider kept in the URL as ?from=2010&to=2012 (each removed at its end of the range)."""
-    container = container or st
-    key = "period"
-    rejected: list[str] = []
-    # the URL wins when it holds something this slider did not write, or when the slider has no state yet
-    foreign = [st.query_params.get(k) != st.session_state.get(f"_url_{k}") for k in keys]
-    if any(foreign) or key not in st.session_state:
-        current = st.session_state.get(key, (first, last))
-        chosen = list(current)
-        for i, k in enumerate(keys):
-            text = st.query_params.get(k)
-            if text is None:
-                continue
-            try:
-                year_value = int(text)
-                if not first <= year_value <= last:
-                    raise ValueError(text)
-                chosen[i] = year_value
-            except ValueError:
-                rejected.append(text)
-                chosen[i] = (first, last)[i]
-        if chosen[0] > chosen[1]:
-            rejected.append(f"{chosen[0]}>{chosen[1]}")
-            chosen = [first, last]
-        st.session_state[key] = tuple(chosen)
-    value = container.slider(label_text, first, last, key=key, step=1, **widget_args)
-    _write_url(keys[0], None if value[0] == first else str(value[0]))
-    _write_url(keys[1], None if value[1] == last else str(value[1]))
-    return (int(value[0]), int(value[1])), rejected
 
 
 # ------------------------------------------------------------------------------------------- figures
@@ -316,7 +208,7 @@ def need_controls() -> tuple[tuple[tuple[str, float], ...], bool, bool]:
             weights.append((indicator, float(value)))
             problems += [bad] if bad else []
     for value in problems:
-        st.warning(tr("coverage.unknown", value=str(value)[:40]), icon=":material/help:")
+        st.warning(tr("common.unknown_link_value", value=str(value)[:40]), icon=":material/help:")
     return tuple(weights), bool(lens), not everyone
 
 

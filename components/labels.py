@@ -7,7 +7,7 @@ from components.data import load
 from components.provenance import source_label
 from components.state import lang, tr
 from ipmd import queries
-from ipmd.i18n import country_name, fmt_compact, fmt_pct, fmt_usd
+from ipmd.i18n import fmt_compact, fmt_pct, fmt_usd
 from ipmd.profile import Figure
 
 LEDGER_UNITS = {"project_funding_approved": "US$"}
@@ -45,8 +45,6 @@ def figure_note(figure: Figure | None) -> str:
     return f"{figure.year} · {source_label(figure.source_id, short=True)}"
 
 
-def country_frame(countries: pd.DataFrame, language: str) -> pd.DataFrame:
-    """The countries table with a `name` column in the interface language."""
-    frame = countries.copy()
-    frame["name"] = [country_name(row, language) for row in frame.to_dict("records")]
-    return frame
+def country_frame(language: str) -> pd.DataFrame:
+    """The countries table with a `name` column in `language`."""
+    return load(queries.named_countries, language)

@@ -14,7 +14,7 @@ MAP_CONFIG = {"topojsonURL": "app/static/", "displaylogo": False, "scrollZoom": 
 
 
 def _geo_layout(fig: go.Figure, height: int) -> go.Figure:
-    fig.update_geos(projection_type="natural earth", resolution=50, showframe=False, showcoastlines=False,
+    fig.update_geos(projection_type="natural earth", resolution=110, showframe=False, showcoastlines=False,
                     showocean=True, oceancolor="#f4f8fb", lataxis_range=[-57, 84], bgcolor="rgba(0,0,0,0)")
     fig.update_layout(height=height, margin=dict(l=0, r=0, t=10, b=0), dragmode=False)
     return fig
@@ -29,7 +29,7 @@ def world_choropleth(frame: pd.DataFrame, countries: pd.DataFrame, *, colorbar_t
     """
     data = countries[["iso3", "name", "is_small_state", "label_lon", "label_lat"]].merge(
         frame[["iso3", "value", "label"]], on="iso3", how="left")
-    data["label"] = data["label"].fillna("")
+    data["label"] = [label if isinstance(label, str) else "" for label in data["label"]]
     data["color"] = np.log10(data["value"].where(data["value"] > 0)) if log_scale else data["value"]
     drawable = data["iso3"].isin(topojson_ids())
     valued = data[drawable & data["color"].notna()]

@@ -6,11 +6,12 @@ import streamlit as st
 
 from components import charts, maps, theme
 from components.downloads import csv_download
+from components.figure_cache import cached_figure
 from components.kpi import Kpi, kpi_row
 from components.labels import figure_note, format_value
 from components.provenance import caption_sources, illustrative_notice
-from components.state import lang, tr
-from components.text import caption, markdown
+from components.state import lang, tr, url_choice
+from components.text import markdown
 from ipmd.i18n import fmt_compact, fmt_pct, fmt_usd
 from ipmd.brief import income_group_name, place_name
 from ipmd.profile import SDG_REMITTANCE_COST_TARGET, CountryProfile
@@ -23,6 +24,11 @@ def _value(profile: CountryProfile, indicator: str, kind: str = "compact") -> st
     formats = {"compact": fmt_compact, "pct": fmt_pct, "usd": fmt_usd,
                "usd_exact": lambda value, language: fmt_usd(value, language, compact=False)}
     return formats[kind](figure.value, lang())
+
+
+def _inputs(profile: CountryProfile, *more) -> tuple:
+    """What a profile figure depends on, for the figure cache."""
+    return (profile.iso3, profile.year, lang(), *more)
 
 
 def _note(profile: CountryProfile, indicator: str, extra: str = "") -> str:
@@ -81,8 +87,8 @@ def stock_chart(profile: CountryProfile, name: str) -> None:
     if stocks.dropna(subset=["immigrants", "emigrants"], how="all").empty:
         st.info(tr("common.no_data"))
         return
-    fig = charts.stock_by_sex(stocks, (tr("profile.immigrants"), tr("profile.emigrants")),
-                              {"female": tr("sex.female"), "male": tr("sex.male")})
+    fig = cached_figure("profile.stocks", _inputs(profile), lambda: charts.stock_by_sex(
+        stocks, (tr("profile.immigrants"), tr("profile.emigrants")), {"female": tr("sex.female"), "male": tr("sex.male")}))
     total = stocks[stocks["sex"] == "total"].sort_values("year")
     first, last = total.iloc[0], total.iloc[-1]
     summary = tr("profile.chart.stocks_summary", country=name, y0=int(first.year), y1=int(last.year),
@@ -102,8 +108,8 @@ def remittance_chart(profile: CountryProfile, name: str) -> None:
     if series.empty:
         st.info(tr("common.no_data"))
         return
-    fig = charts.remittances(series, {"received_usd": tr("profile.remittances_received"),
-                                      "paid_usd": tr("profile.remittances_paid")})
+    fig = cached_figure("profile.remittances", _inputs(profile), lambda: charts.remittances(
+        series, {"received_usd": tr("profile.remittances_received"), "paid_usd": tr("profile.remittances_paid")}))
     received = series.dropna(subset=["received_usd"])
     summary = tr("profile.chart.remittances_summary", country=name,
                  year=int(received.iloc[-1].year) if len(received) else "–",
@@ -116,34 +122,42 @@ def remittance_chart(profile: CountryProfile, name: str) -> None:
         st.dataframe(series, hide_index=True, key="profile_remittances_table")
 
 
+CORRIDORS = {"destinations": (theme.OKABE_ITO[1], "profile.corridors.destinations_summary"),
+             "origins": (theme.OKABE_ITO[2], "profile.corridors.origins_summary")}
+
+
 def corridors(profile: CountryProfile, names: pd.DataFrame, name: str, stock_year: int) -> None:
-    st.subheader(tr("profile.chart.corridors", year=stock_year))
+    """Where emigrants live or where immigrants come from (one at a time, ?corridors=origins): bars and a flows map."""
+    title = tr("profile.chart.corridors", year=stock_year)
+    st.subheader(title)
+    kind, bad = url_choice(st.segmented_control, title, list(CORRIDORS), "corridors", "destinations", required=True,
+                           label_visibility="collapsed", format_func=lambda k: tr(f"profile.corridors.{k}"))
+    if bad:
+        st.warning(tr("common.unknown_link_value", value=bad[:40]), icon=":material/help:")
+    frame = profile.destinations if kind == "destinations" else profile.origins
+    colour, summary_key = CORRIDORS[kind]
+    if frame.empty:
+        st.info(tr("common.no_data"))
+        return
     me = names[names["iso3"] == profile.iso3].iloc[0]
-    tabs = st.tabs([tr("profile.corridors.destinations"), tr("profile.corridors.origins")])
-    for tab, frame, colour, key, summary_key in (
-        (tabs[0], profile.destinations, theme.OKABE_ITO[1], "destinations", "profile.corridors.destinations_summary"),
-        (tabs[1], profile.origins, theme.OKABE_ITO[2], "origins", "profile.corridors.origins_summary"),
-    ):
-        with tab:
-            if frame.empty:
-                st.info(tr("common.no_data"))
-                continue
-            rows = frame.merge(names[["iso3", "name", "label_lon", "label_lat"]], left_on="partner_iso3", right_on="iso3")
-            rows["label"] = [format_value(v, "persons") for v in rows["stock"]]
-            summary = tr(summary_key, country=name, year=stock_year,
-                         top=", ".join(f"{r.name} ({r.label})" for r in rows.head(3).itertuples()))
-            left, right = st.columns([2, 3])
-            with left:
-                st.plotly_chart(charts.ranked_bars(rows, "name", "stock", "label", colour), key=f"profile_{key}_bars",
-                                config=charts.CHART_CONFIG, alt=summary)
-            with right:
-                if pd.notna(me["label_lon"]):
-                    maps.show_map(maps.flows_map((me["label_lon"], me["label_lat"]), rows.dropna(subset=["label_lon"]),
-                                                 color=colour), key=f"profile_{key}_map", alt=summary)
-            markdown(summary)
-            caption_sources("undesa_ims_2024_bilateral", year=stock_year)
-            with st.expander(tr("common.data_table")):
-                st.dataframe(rows[["name", "partner_iso3", "stock"]], hide_index=True, key=f"profile_{key}_table")
+    rows = frame.merge(names[["iso3", "name", "label_lon", "label_lat"]], left_on="partner_iso3", right_on="iso3")
+    rows["label"] = [format_value(v, "persons") for v in rows["stock"]]
+    summary = tr(summary_key, country=name, year=stock_year,
+                 top=", ".join(f"{r.name} ({r.label})" for r in rows.head(3).itertuples()))
+    left, right = st.columns([2, 3])
+    with left:
+        bars = cached_figure("profile.corridor_bars", _inputs(profile, kind),
+                             lambda: charts.ranked_bars(rows, "name", "stock", "label", colour))
+        st.plotly_chart(bars, key="profile_corridor_bars", config=charts.CHART_CONFIG, alt=summary)
+    with right:
+        if pd.notna(me["label_lon"]):
+            flows = cached_figure("profile.corridor_map", _inputs(profile, kind), lambda: maps.flows_map(
+                (me["label_lon"], me["label_lat"]), rows.dropna(subset=["label_lon"]), color=colour))
+            maps.show_map(flows, key="profile_corridor_map", alt=summary)
+    markdown(summary)
+    caption_sources("undesa_ims_2024_bilateral", year=stock_year)
+    with st.expander(tr("common.data_table")):
+        st.dataframe(rows[["name", "partner_iso3", "stock"]], hide_index=True, key="profile_corridor_table")
 
 
 def peers(comparison: pd.DataFrame, indicator_label: str, name: str, source_id: str | None) -> None:

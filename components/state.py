@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Callable, Sequence
 
+import numpy as np
 import streamlit as st
 
 from ipmd.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
@@ -96,3 +97,113 @@ def share_link(slot) -> None:
     with slot.popover(tr("share.button"), icon=":material/link:"):
         st.caption(tr("share.help"))
         st.code(link, language=None, wrap_lines=True)
+
+
+# ------------------------------------------------------------------------------------------- other widgets
+# Same contract as url_selectbox: the URL value wins when it was not written by this widget, a value that
+# names nothing is returned as `rejected` (the page says so) and the default is used.
+def _from_url(key: str) -> str | None:
+    url_value = st.query_params.get(key)
+    if url_value is not None and (url_value != st.session_state.get(f"_url_{key}") or key not in st.session_state):
+        return url_value
+    return None
+
+
+def _write_url(key: str, text: str | None) -> None:
+    if text is None:
+        st.query_params.pop(key, None)
+    else:
+        st.query_params[key] = text
+    st.session_state[f"_url_{key}"] = text
+
+
+def url_slider(label_text: str, key: str, default: float, *, min_value: float, max_value: float, step: float,
+               container=None, **widget_args) -> tuple[float, str | None]:
+    """A float slider kept in the URL as ?key=1.5 (removed at its default). Returns (value, rejected)."""
+    container = container or st
+    rejected, url_value = None, _from_url(key)
+    if url_value is not None:
+        try:
+            number = float(url_value)
+            if not (min_value <= number <= max_value) or not np.isfinite(number):
+                raise ValueError(url_value)
+            st.session_state[key] = round(round(number / step) * step, 6)
+        except ValueError:
+            rejected = url_value
+            st.session_state[key] = float(default)
+    if key not in st.session_state:
+        st.session_state[key] = float(default)
+    value = container.slider(label_text, float(min_value), float(max_value), step=float(step), key=key,
+                             **widget_args)
+    _write_url(key, None if value == default else f"{value:g}")
+    return value, rejected
+
+
+def url_toggle(label_text: str, key: str, default: bool = False, *, container=None,
+               **widget_args) -> tuple[bool, str | None]:
+    """A toggle kept in the URL as ?key=1 or ?key=0 (removed at its default). Returns (value, rejected)."""
+    container = container or st
+    rejected, url_value = None, _from_url(key)
+    if url_value is not None:
+        if url_value in ("1", "0", "true", "false"):
+            st.session_state[key] = url_value in ("1", "true")
+        else:
+            rejected = url_value
+            st.session_state[key] = default
+    if key not in st.session_state:
+        st.session_state[key] = default
+    value = container.toggle(label_text, key=key, **widget_args)
+    _write_url(key, None if value == default else ("1" if value else "0"))
+    return value, rejected
+
+
+def url_choice(widget: Callable, label_text: str, options: Sequence, key: str, default, **widget_args):
+    """A single choice (st.segmented_control, st.pills, st.radio, st.select_slider...) kept in the URL as
+    ?key=<option>. Returns (value, rejected); a widget left empty gives the default."""
+    by_text = {str(option): option for option in options}
+    rejected, url_value = None, _from_url(key)
+    if url_value is not None:
+        if url_value in by_text:
+            st.session_state[key] = by_text[url_value]
+        else:
+            rejected = url_value
+            st.session_state[key] = default
+    if key not in st.session_state or st.session_state[key] not in (*options, None):
+        st.session_state[key] = default
+    value = widget(label_text, options, key=key, **widget_args)
+    value = default if value is None else value
+    _write_url(key, None if value is None or value == default else str(value))
+    return value, rejected
+
+
+def url_year_range(label_text: str, first: int, last: int, *, keys: tuple[str, str] = ("from", "to"),
+                   container=None, **widget_args) -> tuple[tuple[int, int], list[str]]:
+    """A year-range slider kept in the URL as ?from=2010&to=2012 (each removed at its end of the range)."""
+    container = container or st
+    key = "period"
+    rejected: list[str] = []
+    # the URL wins when it holds something this slider did not write, or when the slider has no state yet
+    foreign = [st.query_params.get(k) != st.session_state.get(f"_url_{k}") for k in keys]
+    if any(foreign) or key not in st.session_state:
+        current = st.session_state.get(key, (first, last))
+        chosen = list(current)
+        for i, k in enumerate(keys):
+            text = st.query_params.get(k)
+            if text is None:
+                continue
+            try:
+                year_value = int(text)
+                if not first <= year_value <= last:
+                    raise ValueError(text)
+                chosen[i] = year_value
+            except ValueError:
+                rejected.append(text)
+                chosen[i] = (first, last)[i]
+        if chosen[0] > chosen[1]:
+            rejected.append(f"{chosen[0]}>{chosen[1]}")
+            chosen = [first, last]
+        st.session_state[key] = tuple(chosen)
+    value = container.slider(label_text, first, last, key=key, step=1, **widget_args)
+    _write_url(keys[0], None if value[0] == first else str(value[0]))
+    _write_url(keys[1], None if value[1] == last else str(value[1]))
+    return (int(value[0]), int(value[1])), rejected

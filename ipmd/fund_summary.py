@@ -52,15 +52,15 @@ def fund_kpis(con, year: int) -> FundKpis:
                     countries=int(countries["iso3"].nunique()), is_illustrative=is_illustrative(ledger))
 
 
-def country_projects(con, iso3: str) -> pd.DataFrame:
-    """The partnership's funded projects in one country: title, partner, goals, status, and the country's share of the money.
+def projects_by_country(con) -> pd.DataFrame:
+    """The partnership's funded projects in every country (one row per project and country): title, partner,
+    goals, status, and the country's share of the money.
 
     Proposals not yet decided (and rejected ones) are committee business, never shown here.
     """
     ledger = queries.ledger(con)
-    here = ledger["project_countries"][ledger["project_countries"]["iso3"] == iso3]
     funded = ledger["projects"][ledger["projects"]["status"].isin(FUNDED_STATUSES)]
-    projects = funded.merge(here[["project_id", "share"]], on="project_id")
+    projects = funded.merge(ledger["project_countries"][["project_id", "iso3", "share"]], on="project_id")
     money = project_amounts(ledger["transactions"])
     projects = projects.merge(money, on="project_id", how="left").fillna({"approved": 0.0, "disbursed": 0.0})
     goals = (ledger["project_goals"].sort_values(["project_id", "is_primary", "goal_id"], ascending=[True, False, True])
@@ -68,6 +68,17 @@ def country_projects(con, iso3: str) -> pd.DataFrame:
     projects = projects.merge(goals, on="project_id", how="left")
     projects["approved_here"] = projects["approved"] * projects["share"]
     projects["disbursed_here"] = projects["disbursed"] * projects["share"]
-    columns = ["project_id", "title", "partner_id", "area_id", "goals", "status", "share",
+    columns = ["iso3", "project_id", "title", "partner_id", "area_id", "goals", "status", "share",
                "approved_here", "disbursed_here", "start_date", "end_date", "is_illustrative"]
-    return projects[columns].sort_values(["approved_here", "project_id"], ascending=[False, True], ignore_index=True)
+    return projects[columns].sort_values(["iso3", "approved_here", "project_id"], ascending=[True, False, True],
+                                         ignore_index=True)
+
+
+def projects_in(projects: pd.DataFrame, iso3: str) -> pd.DataFrame:
+    """The rows of projects_by_country for one country, without the iso3 column."""
+    return projects[projects["iso3"] == iso3].drop(columns="iso3").reset_index(drop=True)
+
+
+def country_projects(con, iso3: str) -> pd.DataFrame:
+    """projects_by_country for one country."""
+    return projects_in(projects_by_country(con), iso3)

@@ -14,7 +14,7 @@ from pathlib import Path
 from ipmd import REPO_ROOT
 from ipmd.db import query
 
-PLOTLY_TOPOJSON = REPO_ROOT / "static" / "world_50m.json"
+PLOTLY_TOPOJSON = REPO_ROOT / "static" / "world_110m.json"
 
 
 @lru_cache(maxsize=None)

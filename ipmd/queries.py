@@ -5,6 +5,7 @@ import duckdb
 import pandas as pd
 
 from ipmd.db import query
+from ipmd.i18n import country_name
 
 LEDGER_TABLES = ("donors", "projects", "project_countries", "project_goals", "transactions")
 FRAMEWORK_TABLES = ("goals", "areas_of_work", "gfmd_items", "partners")
@@ -12,6 +13,13 @@ FRAMEWORK_TABLES = ("goals", "areas_of_work", "gfmd_items", "partners")
 
 def countries(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return query(con, "countries")
+
+
+def named_countries(con, lang: str) -> pd.DataFrame:
+    """The countries table with a `name` column in `lang`."""
+    frame = countries(con)
+    frame["name"] = [country_name(row, lang) for row in frame.to_dict("records")]
+    return frame
 
 
 def indicators(con) -> pd.DataFrame:

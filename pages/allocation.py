@@ -47,7 +47,7 @@ with tab_round:
     if not selection:
         st.info(tr("allocation.round.empty"))
     view.balance(result)
-    view.coverage(result)
+    view.coverage(result, (selection, chosen_year, mode))
     view.high_need(result, chosen_year)
     view.concentration(result)
     view.world_bank(result, env)

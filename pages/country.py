@@ -4,7 +4,7 @@ import streamlit as st
 from components.shell import require_app
 from components import profile_view
 from components.brief_buttons import brief_downloads, meeting_pack_picker
-from components.data import countries, load
+from components.data import load
 from components.labels import country_frame
 from components.sidebar import year
 from components.state import lang, tr, url_selectbox
@@ -14,7 +14,7 @@ from ipmd.i18n import country_name
 require_app()
 
 chosen_year = year()
-names = country_frame(countries(), lang())
+names = country_frame(lang())
 options = names.sort_values("name")["iso3"].tolist()
 label_of = dict(zip(names["iso3"], names["name"]))
 
@@ -49,7 +49,7 @@ latest = load(queries.latest_values, peer_indicator, chosen_year)
 profile_view.peers(profile.peer_comparison(latest, names, iso3), tr(f"indicator.{peer_indicator}"), name,
                    latest["source_id"].iloc[0] if len(latest) else None)
 
-profile_view.partnership(load(fund_summary.country_projects, iso3), name, iso3)
+profile_view.partnership(fund_summary.projects_in(load(fund_summary.projects_by_country), iso3), name, iso3)
 
 st.subheader(tr("profile.downloads"))
 profile_view.downloads(load(queries.country_download, iso3), iso3, name)

@@ -1,17 +1,17 @@
 """Goal coverage: how the partnership's projects cover its goals and areas of work, where the money goes,
 which high-need countries have none, and which GFMD 2007/2008 items nobody follows up."""
-import pandas as pd
 import streamlit as st
 
 from components.shell import require_app
 from components import charts, maps
 from components import coverage_charts as cc
-from components.data import countries, load
+from components.data import load
 from components.downloads import csv_download
+from components.figure_cache import cached_figure
 from components.labels import country_frame
 from components.provenance import caption_sources, illustrative_notice
 from components.sidebar import year
-from components.state import lang, tr, url_multiselect
+from components.state import lang, tr, url_choice, url_multiselect, url_year_range
 from ipmd import coverage_report as cr
 from ipmd import need
 from ipmd.i18n import fmt_number
@@ -19,7 +19,7 @@ from ipmd.i18n import fmt_number
 require_app()
 
 chosen_year = year()
-names = country_frame(countries(), lang())
+names = country_frame(lang())
 name_of = dict(zip(names["iso3"], names["name"]))
 options = load(cr.filter_options)
 st.title(tr("coverage.title"))
@@ -48,26 +48,27 @@ with st.container(border=True):
                                     placeholder=tr("coverage.filter.all"), help=tr("coverage.filter.status_help"),
                                     container=row2[0])
     problems += bad
-    (start, end), bad = cc.url_year_range(tr("coverage.filter.period"), options.first_year, options.last_year,
+    (start, end), bad = url_year_range(tr("coverage.filter.period"), options.first_year, options.last_year,
                                           container=row2[1], help=tr("coverage.filter.period_help"))
     problems += bad
     with row2[2]:
-        goal, bad = cc.url_choice(st.segmented_control, tr("coverage.filter.goal"), ["all", *cr.coverage.GOALS],
+        goal, bad = url_choice(st.segmented_control, tr("coverage.filter.goal"), ["all", *cr.coverage.GOALS],
                                   key="goal", default="all", required=True, help=tr("coverage.filter.goal_help"),
                                   format_func=lambda g: tr("coverage.filter.all_goals") if g == "all" else g)
     problems += [bad] if bad else []
 for value in problems:
-    st.warning(tr("coverage.unknown", value=str(value)[:40]), icon=":material/help:")
+    st.warning(tr("common.unknown_link_value", value=str(value)[:40]), icon=":material/help:")
 filters = dict(regions=tuple(regions), income_groups=tuple(incomes), partners=tuple(partners),
                statuses=tuple(statuses), start_year=start, end_year=end)
 goal_id = None if goal in (None, "all") else goal
+filter_inputs = (*filters.values(), lang())     # what every figure below depends on, with its own choices
 
 # ---------------------------------------------------------------------------------------- 1. matrix
 st.subheader(tr("coverage.matrix.title"))
-mode, bad = cc.url_choice(st.segmented_control, tr("coverage.mode.label"), list(cr.coverage.MODES), key="mode",
+mode, bad = url_choice(st.segmented_control, tr("coverage.mode.label"), list(cr.coverage.MODES), key="mode",
                           default="primary", required=True, format_func=lambda m: tr(f"coverage.mode.{m}"))
 if bad:
-    st.warning(tr("coverage.unknown", value=bad[:40]), icon=":material/help:")
+    st.warning(tr("common.unknown_link_value", value=bad[:40]), icon=":material/help:")
 m = load(cr.matrix, mode=mode, **filters)
 illustrative_notice(m.is_illustrative)
 counted = tr(f"coverage.mode.{mode}.shown")
@@ -78,14 +79,15 @@ else:
     goals, areas = list(m.goal_totals["goal_id"]), list(m.area_totals["area_id"])
     summary = tr("coverage.matrix.summary", n=m.n_projects, approved=cc.usd(m.approved),
                  disbursed=cc.usd(m.disbursed), counted=tr(f"coverage.mode.{mode}.short"))
-    st.plotly_chart(cc.matrix_heatmap(m.cells, goals, areas, tr(f"coverage.mode.{mode}")), key="coverage_matrix",
-                    config=charts.CHART_CONFIG, alt=summary)
+    heatmap = cached_figure("coverage.matrix", (mode, *filter_inputs),
+                            lambda: cc.matrix_heatmap(m.cells, goals, areas, tr(f"coverage.mode.{mode}")))
+    st.plotly_chart(heatmap, key="coverage_matrix", config=charts.CHART_CONFIG, alt=summary)
     st.markdown(summary)
     cell_options = [f"{g}-{a}" for g in goals for a in areas]
-    cell, bad = cc.url_choice(st.pills, tr("coverage.cell.pick"), cell_options, key="cell", default=None,
+    cell, bad = url_choice(st.pills, tr("coverage.cell.pick"), cell_options, key="cell", default=None,
                               format_func=lambda c: c.replace("-", " × "))
     if bad:
-        st.warning(tr("coverage.unknown", value=bad[:40]), icon=":material/help:")
+        st.warning(tr("common.unknown_link_value", value=bad[:40]), icon=":material/help:")
     if cell:
         g, a = cell.split("-")
         listed = load(cr.cell_projects, g, a, mode=mode, **filters)
@@ -104,15 +106,16 @@ else:
 st.subheader(tr("coverage.map.title", goal=cc.goal_label(goal_id) if goal_id else tr("coverage.filter.all_goals")))
 cov = load(cr.country_coverage, goal_id, mode, **filters)
 frame = cc.with_names(cov.by_country, name_of)
-frame["value"] = frame["approved"]
-frame["label"] = pd.Series([tr("coverage.map.hover", approved=cc.usd(r.approved), n=r.n_projects)
-                            for r in frame.itertuples()], index=frame.index, dtype=object)
 illustrative_notice(cov.is_illustrative)
 left, right = st.columns([2, 1])
 map_alt = tr("coverage.map.alt", n=len(frame), approved=cc.usd(frame["approved"].sum()))
 with left:
-    maps.show_map(maps.world_choropleth(frame, names, colorbar_title=tr("coverage.map.colour"), height=420),
-                  key="coverage_map", alt=map_alt)
+    world = cached_figure("coverage.map", (goal_id, mode, *filter_inputs), lambda: maps.world_choropleth(
+        frame.assign(value=frame["approved"],
+                     label=[tr("coverage.map.hover", approved=cc.usd(r.approved), n=r.n_projects)
+                            for r in frame.itertuples()]),
+        names, colorbar_title=tr("coverage.map.colour"), height=420))
+    maps.show_map(world, key="coverage_map", alt=map_alt)
 with right:
     regions_frame = cov.by_region.assign(region=[cc.label("coverage.region", r) for r in cov.by_region["un_region"]])
     st.markdown(f"**{tr('coverage.map.regions')}**")
@@ -145,7 +148,8 @@ try:
     gf = load(cr.gap_finder, chosen_year, weights, lens, goal_id, mode, developing_only=developing, **filters)
 except ValueError:
     st.warning(tr("coverage.gap.no_weight"), icon=":material/tune:")
-    gf = load(cr.gap_finder, chosen_year, None, lens, goal_id, mode, developing_only=developing, **filters)
+    weights = None
+    gf = load(cr.gap_finder, chosen_year, weights, lens, goal_id, mode, developing_only=developing, **filters)
 table = cc.with_names(gf.table, name_of)
 gap_rows = table[table["quadrant"] == need.QUADRANT_GAP]
 st.markdown(tr("coverage.gap.summary", n_gap=len(gap_rows), n_high=int(table["high_need"].sum()),
@@ -155,7 +159,9 @@ if gf.developing_only:
 cc.show_gap_table(gap_rows, gf, "coverage_gap_table")
 summary = tr("coverage.scatter.summary", n=gf.n_scored, n_gap=len(gap_rows),
              top=", ".join(gap_rows["name"].head(5)) or "–")
-st.plotly_chart(cc.need_scatter(table, gf.cutoff), key="coverage_scatter", config=charts.CHART_CONFIG, alt=summary)
+scatter = cached_figure("coverage.scatter", (chosen_year, weights, lens, goal_id, mode, developing, *filter_inputs),
+                        lambda: cc.need_scatter(table, gf.cutoff))
+st.plotly_chart(scatter, key="coverage_scatter", config=charts.CHART_CONFIG, alt=summary)
 st.markdown(summary)
 caption_sources(*[s for k in gf.weights for s in cr.NEED_SOURCES[k]], "illustrative_portfolio")
 missing = cc.with_names(gf.missing, name_of)

@@ -4,12 +4,13 @@ import streamlit as st
 
 from components.shell import require_app
 from components import charts, fund_charts, maps
-from components.data import countries, load
+from components.data import load
 from components.downloads import csv_download
+from components.figure_cache import cached_figure
 from components.kpi import Kpi, kpi_row
 from components.labels import country_frame
 from components.provenance import illustrative_notice
-from components.state import keep_in_url, lang, tr, url_multiselect, url_selectbox
+from components.state import lang, tr, url_choice, url_multiselect, url_selectbox
 from components.text import caption, literal, markdown
 from ipmd import fund_report
 from ipmd.i18n import fmt_date, fmt_pct, fmt_usd
@@ -27,28 +28,6 @@ def share(value) -> str:
 
 def day(value) -> str:
     return "–" if pd.isna(value) else fmt_date(pd.Timestamp(value).date(), lang())
-
-
-def url_control(widget, label, options, key, default, *, parse=str, **kwargs):
-    """A segmented control or select slider kept in the URL as ?key=value, by the rules of state.url_selectbox.
-
-    Returns (value, rejected). (Candidate for components.state: url_selectbox only draws selectboxes.)
-    """
-    raw, rejected = st.query_params.get(key), None
-    if raw is not None and (raw != st.session_state.get(f"_url_{key}") or key not in st.session_state):
-        try:
-            value = parse(raw)
-        except ValueError:
-            value = None
-        st.session_state[key] = value if value in options else default
-        rejected = None if value in options else raw
-    if st.session_state.get(key) not in options:
-        st.session_state[key] = default
-    value = widget(label, options, key=key, **kwargs)
-    value = default if value is None else value
-    keep_in_url(key, value, default)
-    st.session_state[f"_url_{key}"] = None if value == default else str(value)
-    return value, rejected
 
 
 def year_options(key: str, years: list[int]) -> list[int]:
@@ -113,23 +92,23 @@ boxes = {name: slot.container() for name, slot in slots.items()}
 with boxes["flows"]:
     st.subheader(tr("funds.sankey.title"))
     cols = st.columns([2, 2, 3])
-    middle, bad_middle = url_control(cols[0].segmented_control, tr("funds.sankey.middle"), fund_report.MIDDLE_STAGES,
+    middle, bad_middle = url_choice(cols[0].segmented_control, tr("funds.sankey.middle"), fund_report.MIDDLE_STAGES,
                                      "middle", "goal", required=True,
                                      format_func=lambda m: tr(f"funds.sankey.middle.{m}"))
-    end_stage, bad_end = url_control(cols[1].segmented_control, tr("funds.sankey.end"), fund_report.END_STAGES,
+    end_stage, bad_end = url_choice(cols[1].segmented_control, tr("funds.sankey.end"), fund_report.END_STAGES,
                                      "end_stage", "region", required=True,
                                      format_func=lambda e: tr(f"funds.sankey.end.{e}"))
-    other, bad_other = url_control(cols[2].select_slider, tr("funds.sankey.other"), OTHER_STEPS, "other", 0,
-                                   parse=int, format_func=lambda v: fmt_pct(v, lang(), 0),
+    other, bad_other = url_choice(cols[2].select_slider, tr("funds.sankey.other"), OTHER_STEPS, "other", 0,
+                                   format_func=lambda v: fmt_pct(v, lang(), 0),
                                    help=tr("funds.sankey.other_help"))
 with boxes["map"]:
     st.subheader(tr("funds.map.title"))
-    money_kind, bad_money = url_control(st.segmented_control, tr("funds.map.money"), fund_report.MONEY_KINDS,
+    money_kind, bad_money = url_choice(st.segmented_control, tr("funds.map.money"), fund_report.MONEY_KINDS,
                                         "money", "approved", required=True,
                                         format_func=lambda k: tr(f"funds.map.money.{k}"))
 with boxes["time"]:
     st.subheader(tr("funds.time.title"))
-    freq, bad_freq = url_control(st.segmented_control, tr("funds.time.freq"), fund_report.FREQUENCIES, "freq", "Y",
+    freq, bad_freq = url_choice(st.segmented_control, tr("funds.time.freq"), fund_report.FREQUENCIES, "freq", "Y",
                                  required=True, format_func=lambda f: tr(f"funds.time.freq.{f}"))
 for bad, key in ((bad_middle, "middle"), (bad_end, "end_stage"), (bad_other, "other"), (bad_money, "money"),
                  (bad_freq, "freq")):
@@ -138,8 +117,9 @@ for bad, key in ((bad_middle, "middle"), (bad_end, "end_stage"), (bad_other, "ot
 if problems:
     notice_slot.warning(literal("\n".join(f"- {problem}" for problem in problems)), icon=":material/help:")
 
-report = load(fund_report.fund_report, start, end, tuple(donor_types), tuple(goals), tuple(partners), middle,
-              end_stage, float(other), money_kind, freq, lang())
+view = (start, end, tuple(donor_types), tuple(goals), tuple(partners), middle, end_stage, float(other), money_kind,
+        freq, lang())          # everything the report and its figures depend on
+report = load(fund_report.fund_report, *view)
 if not report.has_money:
     for slot in slots.values():
         slot.empty()
@@ -176,8 +156,9 @@ with boxes["ladder"]:
                   disbursed=money(ladder.disbursed), spent=money(ladder.spent),
                   partner_balance=money(ladder.partner_balance)) if project_view else
                tr("funds.ladder.summary", period=period, **{s: money(getattr(ladder, s)) for s in names}))
-    st.plotly_chart(fund_charts.ladder(ladder, names, money, tr("funds.ladder.chart_title", period=period)),
-                    key="funds_ladder", config=charts.CHART_CONFIG, alt=summary)
+    fig = cached_figure("funds.ladder", view, lambda: fund_charts.ladder(
+        ladder, names, money, tr("funds.ladder.chart_title", period=period)))
+    st.plotly_chart(fig, key="funds_ladder", config=charts.CHART_CONFIG, alt=summary)
     markdown(summary)
     table_and_csv(pd.DataFrame({"stage": list(names.values()), "amount_usd": [getattr(ladder, s) for s in names],
                                 "definition": list(definitions.values())}),
@@ -194,8 +175,8 @@ with boxes["flows"]:
         hover_node = tr("funds.sankey.hover_node", value="%{customdata[0]}", share="%{customdata[1]}")
         title = tr("funds.sankey.chart_title", middle=middle_names[middle].lower(), end=end_names[end_stage].lower(),
                    period=period)
-        fig = fund_charts.sankey(links, money=money, share=share, link_hover=hover_link, node_hover=hover_node,
-                                 title=title)
+        fig = cached_figure("funds.sankey", view, lambda: fund_charts.sankey(
+            links, money=money, share=share, link_hover=hover_link, node_hover=hover_node, title=title))
         rec = report.reconciliation
         if rec.mode == "approved":
             reconciliation = tr("funds.sankey.reconcile_projects", approved=money(rec.approved))
@@ -233,10 +214,10 @@ with boxes["map"]:
     if report.countries.empty:
         st.info(tr("funds.map.none", money=money_words), icon=":material/info:")
     else:
-        frame = fund_charts.map_frame(report.countries, money,
-                                      tr("funds.map.hover", money=money_name, value="{value}", n="{n}"))
-        fig = maps.world_choropleth(frame, country_frame(countries(), lang()),
-                                    colorbar_title=tr("funds.map.colorbar", money=money_name))
+        fig = cached_figure("funds.map", view, lambda: maps.world_choropleth(
+            fund_charts.map_frame(report.countries, money,
+                                  tr("funds.map.hover", money=money_name, value="{value}", n="{n}")),
+            country_frame(lang()), colorbar_title=tr("funds.map.colorbar", money=money_name)))
         top = report.countries.head(3)
         summary = tr("funds.map.summary", period=period, total=money(report.countries["amount_usd"].sum()),
                      money=money_words, n=len(report.countries),
@@ -267,8 +248,9 @@ with boxes["donors"]:
                    last="%{customdata[5]}")
         left, right = st.columns([3, 2])
         with left:
-            fig = fund_charts.donor_bars(donors, {"pledged_usd": names["pledged"], "deposited_usd": names["deposited"]},
-                                         money, share, day, hover, tr("funds.donors.chart_title", period=period))
+            fig = cached_figure("funds.donors", view, lambda: fund_charts.donor_bars(
+                donors, {"pledged_usd": names["pledged"], "deposited_usd": names["deposited"]}, money, share, day,
+                hover, tr("funds.donors.chart_title", period=period)))
             st.plotly_chart(fig, key="funds_donors", config=charts.CHART_CONFIG, alt=summary)
         with right:
             timing = report.donor_timing
@@ -276,9 +258,9 @@ with boxes["donors"]:
                 busiest = timing.groupby("year")["deposited_usd"].sum()
                 timing_summary = tr("funds.donors.timing_summary", period=period, year=int(busiest.idxmax()),
                                     value=money(busiest.max()))
-                st.plotly_chart(fund_charts.donor_timing(timing, donors["name"].tolist(), money,
-                                                         tr("funds.donors.timing_title")),
-                                key="funds_donor_timing", config=charts.CHART_CONFIG, alt=timing_summary)
+                fig = cached_figure("funds.donor_timing", view, lambda: fund_charts.donor_timing(
+                    timing, donors["name"].tolist(), money, tr("funds.donors.timing_title")))
+                st.plotly_chart(fig, key="funds_donor_timing", config=charts.CHART_CONFIG, alt=timing_summary)
                 caption(timing_summary)
         markdown(summary)
         table_and_csv(donors.drop(columns=["donor_id"]), f"ipmd_fund_donors_{start}_{end}.csv", "funds_donors", {
@@ -302,11 +284,10 @@ with boxes["donors"]:
         kpi_row([Kpi(tr("funds.wb.status"), status_text, tr("funds.wb.note", end=end),
                      help=tr("funds.wb.status_help", warn=warn, ceiling=ceiling))], columns=1)
     with right:
-        st.plotly_chart(fund_charts.ceiling_bar(wb.share, wb.ceiling, wb.warn_margin, wb.status, pct=share,
-                                                labels={"at_risk": tr("funds.wb.at_risk_band"),
-                                                        "ceiling": tr("funds.wb.ceiling_label", ceiling=ceiling)},
-                                                title=tr("funds.wb.chart_title")),
-                        key="funds_wb", config=charts.CHART_CONFIG, alt=f"{status_text}. {figures}")
+        fig = cached_figure("funds.world_bank", view, lambda: fund_charts.ceiling_bar(
+            wb.share, wb.ceiling, wb.warn_margin, wb.status, pct=share, title=tr("funds.wb.chart_title"),
+            labels={"at_risk": tr("funds.wb.at_risk_band"), "ceiling": tr("funds.wb.ceiling_label", ceiling=ceiling)}))
+        st.plotly_chart(fig, key="funds_wb", config=charts.CHART_CONFIG, alt=f"{status_text}. {figures}")
     headroom = (tr("funds.wb.headroom", value=money(wb.headroom_usd)) if wb.headroom_usd >= 0
                 else tr("funds.wb.over", value=money(-wb.headroom_usd)))
     (st.error if wb.status == "breached" else st.warning if wb.status == "at risk" else st.success)(
@@ -325,9 +306,9 @@ with boxes["time"]:
                    tr("funds.time.summary", period=period, top_period=top_row["period"],
                       top_value=money(top_row["approvals"]), last_period=series["period"].iloc[-1],
                       balance=money(series["fund_balance"].iloc[-1])))
-        fig = fund_charts.over_time(series, {c: tr(f"funds.time.{c}") for c in
-                                             ("deposits", "approvals", "disbursements", "fund_balance")},
-                                    money, tr("funds.time.chart_title", freq=freq_word, period=period))
+        fig = cached_figure("funds.over_time", view, lambda: fund_charts.over_time(
+            series, {c: tr(f"funds.time.{c}") for c in ("deposits", "approvals", "disbursements", "fund_balance")},
+            money, tr("funds.time.chart_title", freq=freq_word, period=period)))
         st.plotly_chart(fig, key="funds_time", config=charts.CHART_CONFIG, alt=summary)
         caption(tr("funds.time.balance_note"))
         markdown(summary)

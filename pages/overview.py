@@ -3,10 +3,11 @@ import streamlit as st
 
 from components.shell import require_app
 from components import maps
-from components.data import countries, load
+from components.data import load
 from components.downloads import csv_download
 from components.kpi import Kpi, kpi_row
-from components.labels import country_frame, figure_note, value_labels
+from components.figure_cache import cached_figure
+from components.labels import country_frame, figure_note, format_value, unit_of, value_labels
 from components.provenance import caption_sources, illustrative_notice, source_label
 from components.sidebar import year
 from components.state import lang, tr, url_selectbox
@@ -44,12 +45,13 @@ st.subheader(tr("overview.map.title"))
 indicator, _ = url_selectbox(tr("overview.map.indicator"), overview.MAP_INDICATORS, key="indicator",
                              default=overview.MAP_INDICATORS[0], format_func=lambda i: tr(f"indicator.{i}"))
 values = load(overview.map_values, indicator, chosen_year)
-names = country_frame(countries(), lang())
+names = country_frame(lang())
 values = values.merge(names[["iso3", "name"]], on="iso3")
-values["label"] = value_labels(indicator, values)
 log_scale = indicator in ("immigrant_stock", "emigrant_stock", "remittances_received_usd", "refugees_hosted",
                           "project_funding_approved")
-fig = maps.world_choropleth(values, names, colorbar_title=tr(f"indicator.{indicator}.short"), log_scale=log_scale)
+fig = cached_figure("overview.map", (indicator, chosen_year, lang()), lambda: maps.world_choropleth(
+    values.assign(label=value_labels(indicator, values)), names, colorbar_title=tr(f"indicator.{indicator}.short"),
+    log_scale=log_scale))
 event = maps.show_map(fig, key="overview_map", clickable=True,
                       alt=tr("overview.map.alt", indicator=tr(f"indicator.{indicator}"), year=chosen_year))
 clicked = maps.clicked_iso3(event)
@@ -60,8 +62,9 @@ if indicator == overview.LEDGER_INDICATOR:
     illustrative_notice(True)
 if not values.empty:
     top = values.nlargest(5, "value")
+    unit = unit_of(indicator)
     markdown(tr("overview.map.summary", indicator=tr(f"indicator.{indicator}"), year=chosen_year, n=len(values),
-                   top=", ".join(f"{r.name} ({r.label.split('<br>')[0]})" for r in top.itertuples())))
+                top=", ".join(f"{r.name} ({format_value(r.value, unit)})" for r in top.itertuples())))
     caption_sources(*values["source_id"].unique())
 with st.expander(tr("common.data_table")):
     table = values.sort_values("value", ascending=False)[["name", "iso3", "value", "year", "source_id"]]

@@ -78,3 +78,32 @@ def test_world_kpis_match_un_desa():
     shown = texts(at)
     assert fmt_compact(304_021_813, "en") in shown      # 304.0 million
     assert fmt_pct(48.03, "en") in shown                # 48.0%
+
+
+def _corridor_partners(at: AppTest) -> list[str]:
+    """The country names on the corridor bar chart."""
+    [bars] = [c for c in at.get("plotly_chart") if c.proto.id and "profile_corridor_bars" in c.proto.id]
+    return json.loads(bars.proto.spec)["data"][0]["y"]
+
+
+def test_corridors_show_destinations_then_origins_from_the_link():
+    con = db.connect()
+    where_emigrants_live = queries.top_destinations(con, "PHL", 2024)["partner_iso3"].tolist()
+    where_immigrants_come_from = queries.top_origins(con, "PHL", 2024)["partner_iso3"].tolist()
+    names = queries.named_countries(con, "en").set_index("iso3")["name"]
+
+    at = open_page("pages/country.py", country="PHL")
+    assert set(_corridor_partners(at)) == {names[c] for c in where_emigrants_live}
+    assert "United States" in " ".join(_corridor_partners(at))
+
+    at = open_page("pages/country.py", country="PHL", corridors="origins")
+    assert not at.exception
+    assert set(_corridor_partners(at)) == {names[c] for c in where_immigrants_come_from}
+    assert at.query_params.get("corridors") in ("origins", ["origins"])
+
+
+def test_a_corridor_choice_that_names_nothing_is_reported_and_ignored():
+    at = open_page("pages/country.py", country="PHL", corridors="nowhere")
+    assert not at.exception
+    assert any("nowhere" in w.value for w in at.warning)
+    assert at.segmented_control(key="corridors").value == "destinations"

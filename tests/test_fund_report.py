@@ -157,6 +157,23 @@ def test_multi_country_projects_are_split_by_their_shares(ledger, countries):
     assert got.sum() == pytest.approx(approved, abs=TOL)
 
 
+def test_profile_project_lists_add_up_to_the_flows_map(con, everything):
+    """What each country profile lists (its share of every funded project) is what the fund map puts there."""
+    from ipmd import fund_summary
+
+    listed = fund_summary.projects_by_country(con)
+    assert set(listed["status"]) <= set(FUNDED_STATUSES)
+    per_country = listed.groupby("iso3")["approved_here"].sum()
+    mapped = everything.countries.set_index("iso3")["amount_usd"]
+    assert set(per_country[per_country > 0].index) == set(mapped.index)
+    for iso3, amount in mapped.items():
+        assert per_country[iso3] == pytest.approx(amount, abs=TOL), iso3
+    phl = fund_summary.country_projects(con, "PHL")
+    assert "iso3" not in phl.columns
+    assert phl["approved_here"].sum() == pytest.approx(mapped.get("PHL", 0.0), abs=TOL)
+    assert phl["approved_here"].is_monotonic_decreasing
+
+
 # ------------------------------------------------------------------------------------------ donors
 
 def test_donor_shares_sum_to_one(everything):

@@ -96,6 +96,20 @@ def test_french_and_spanish_numbers():
     assert fmt_compact(None, "fr") == "–"
 
 
+def test_spanish_groups_thousands_only_from_five_digits():
+    # CLDR minimumGroupingDigits = 2 for Spanish (Babel ignores it)
+    assert fmt_number(3512, "es") == "3512"
+    assert fmt_number(-3512.25, "es", 1) == "-3512,2"
+    assert fmt_number(35120, "es") == "35.120"
+    assert fmt_number(3512, "en") == "3,512"
+    assert fmt_usd(3512.4, "es", compact=False) == "US$\u00a03512"
+
+
+def test_rounding_to_zero_is_never_negative():
+    assert fmt_number(-0.3, "en") == "0"
+    assert fmt_pct(-0.04, "fr") == "0,0\u202f%"
+
+
 def test_french_singular_below_two_millions():
     assert fmt_compact(1_234_567, "fr") == "1,2 million"
     assert fmt_compact(1.5e9, "fr") == "1,5 milliard"
