@@ -29,19 +29,20 @@ _original = _sr.exec_func_with_error_handling
 
 def _timed(func, ctx):
     profiler = cProfile.Profile() if _PROFILE else None
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.thread_time()
     if profiler:
         profiler.enable()
     try:
         return _original(func, ctx)
     finally:
         ms = (time.perf_counter() - start) * 1000
+        cpu_ms = (time.thread_time() - cpu_start) * 1000
         if profiler:
             profiler.disable()
             os.makedirs(_PROFILE, exist_ok=True)
             profiler.dump_stats(os.path.join(_PROFILE, f"{next(_COUNT):04d}-{ms:.0f}ms.prof"))
         if _PATH:
-            record = {"end": time.time(), "ms": round(ms, 2),
+            record = {"end": time.time(), "ms": round(ms, 2), "cpu_ms": round(cpu_ms, 2),
                       "session": getattr(ctx, "session_id", ""), "page": getattr(ctx, "page_script_hash", "")}
             with _LOCK, open(_PATH, "a", encoding="utf-8") as out:
                 out.write(json.dumps(record) + "\n")

@@ -232,23 +232,25 @@ def balance(result: WhatIf) -> None:
 
 def coverage_figure(result: WhatIf, goal_names: dict, area_names: dict) -> go.Figure:
     """Approved US$ by goal and by area of work, before and after the selection."""
-    fig = charts.side_by_side((tr("allocation.cov.by_goal"), tr("allocation.cov.by_area")), left_width=0.6,
-                              spacing=0.08)
+    traces = []
     for axes, (frame, key, names) in (("", (result.coverage_by_goal, "goal_id", goal_names)),
                                       ("2", (result.coverage_by_area, "area_id", area_names))):
         labels = [f"{k}<br>" + "<br>".join(textwrap.wrap(names.get(k, ""), 22)) for k in frame[key]]
         for when, colour in (("before", theme.OKABE_ITO[5]), ("after", theme.OKABE_ITO[0])):
             name = tr(f"allocation.cov.{when}")
-            fig.add_trace(go.Bar(x=labels, y=frame[f"approved_{when}"], name=name, marker_color=colour,
+            traces.append(go.Bar(x=labels, y=frame[f"approved_{when}"].to_numpy(), name=name, marker_color=colour,
                                  legendgroup=when, showlegend=not axes, xaxis=f"x{axes}", yaxis=f"y{axes}",
-                                 customdata=frame[[f"n_projects_{when}", f"share_{when}"]],
+                                 customdata=frame[[f"n_projects_{when}", f"share_{when}"]].to_numpy(),
                                  hovertemplate="%{x}: US$%{y:,.0f} · %{customdata[0]} "
                                                + tr("allocation.cov.projects") + " · %{customdata[1]:.1%}"
                                                + f"<extra>{name}</extra>"))
-    fig.update_layout(barmode="group", height=380, margin=dict(t=70), legend=dict(y=1.14),
-                      yaxis=dict(tickprefix="US$", tickformat="~s"), yaxis2=dict(tickprefix="US$", tickformat="~s"))
-    fig.update_xaxes(tickangle=0)
-    return fig
+    layout = charts.side_by_side((tr("allocation.cov.by_goal"), tr("allocation.cov.by_area")), left_width=0.6,
+                                 spacing=0.08)
+    money_axis = {"tickprefix": "US$", "tickformat": "~s"}
+    layout["xaxis"]["tickangle"] = layout["xaxis2"]["tickangle"] = 0
+    return go.Figure(data=traces, layout={**layout, "barmode": "group", "height": 380, "margin": {"t": 70},
+                                          "legend": {"y": 1.14}, "yaxis": money_axis,
+                                          "yaxis2": {**layout["yaxis2"], **money_axis}})
 
 
 def coverage(result: WhatIf, inputs: tuple) -> None:

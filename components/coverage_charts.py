@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components import theme
+from components.charts import horizontal_line, vertical_line
 from components.downloads import csv_download
 from components.provenance import source_label
 from components.state import lang, tr, url_slider, url_toggle
@@ -74,17 +75,17 @@ def matrix_heatmap(cells: pd.DataFrame, goals: Sequence[str], areas: Sequence[st
                             disbursed=usd(c["disbursed"])))
         z.append(row_z)
         text.append(row_t)
-    fig = go.Figure(go.Heatmap(
+    heatmap = go.Heatmap(
         z=z, x=["<br>".join(textwrap.wrap(area_label(a), 34)) for a in areas], y=[goal_label(g) for g in goals],
         text=text,
         texttemplate="%{text}", textfont=dict(size=14), colorscale=theme.SEQUENTIAL, zmin=0,
         hovertemplate="<b>%{y}</b><br>%{x}<br>%{text}<extra></extra>", xgap=4, ygap=4,
         colorbar=dict(title=dict(text=tr("coverage.matrix.colour", counted=counted_as), side="right"),
-                      thickness=12, tickformat="~s", tickprefix="US$")))
-    fig.update_layout(height=380, margin=dict(l=10, r=10, t=10, b=10),
-                      yaxis=dict(autorange="reversed", automargin=True, tickfont=dict(size=13)),
-                      xaxis=dict(side="top", automargin=True, tickfont=dict(size=13)))
-    return fig
+                      thickness=12, tickformat="~s", tickprefix="US$"))
+    return go.Figure(data=[heatmap], layout={
+        "height": 380, "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
+        "yaxis": {"autorange": "reversed", "automargin": True, "tickfont": {"size": 13}},
+        "xaxis": {"side": "top", "automargin": True, "tickfont": {"size": 13}}})
 
 
 def _jitter(iso3: str, spread: float) -> float:
@@ -105,36 +106,35 @@ def need_scatter(table: pd.DataFrame, cutoff: float) -> go.Figure:
     t["x"] = [a if a > 0 else zero_x * 10 ** _jitter(i, 0.18) for a, i in zip(t["approved"], t["iso3"])]
     t["money"] = [usd(a) for a in t["approved"]]
     t["score_text"] = [fmt_number(s, lang(), 2) for s in t["score"]]
-    fig = go.Figure()
+    traces = []
+    hover = tr("coverage.scatter.hover") + "<extra></extra>"
     for quadrant in (need.QUADRANT_GAP, need.QUADRANT_HIGH_COVERED, need.QUADRANT_LOW_UNCOVERED,
                      need.QUADRANT_LOW_COVERED):
         rows = t[t["quadrant"] == quadrant]
         if rows.empty:
             continue
-        fig.add_trace(go.Scatter(
-            x=rows["x"], y=rows["score"], mode="markers", name=quadrant_label(quadrant),
+        traces.append(go.Scatter(
+            x=rows["x"].to_numpy(), y=rows["score"].to_numpy(), mode="markers", name=quadrant_label(quadrant),
             marker=dict(size=9 if quadrant == need.QUADRANT_GAP else 7, color=QUADRANT_COLOURS[quadrant],
                         line=dict(color="white", width=0.6), opacity=0.9),
-            customdata=rows[["iso3", "name", "money", "score_text", "n_projects"]],
-            hovertemplate=tr("coverage.scatter.hover") + "<extra></extra>"))
+            customdata=rows[["iso3", "name", "money", "score_text", "n_projects"]].to_numpy(object),
+            hovertemplate=hover))
     split_x = np.sqrt(zero_x * low)
-    fig.add_vline(x=split_x, line=dict(color="#555555", dash="dash", width=1))
-    if np.isfinite(cutoff):
-        fig.add_hline(y=cutoff, line=dict(color="#555555", dash="dash", width=1))
+    shapes = [vertical_line(split_x)] + ([horizontal_line(cutoff)] if np.isfinite(cutoff) else [])
     left_mid, right_mid = np.sqrt(zero_x / 3 * split_x), np.sqrt(split_x * high * 3)
-    corners = ((left_mid, 1.04, "gap", "center"), (right_mid, 1.04, "high_covered", "center"),
-               (left_mid, -0.06, "low_uncovered", "center"), (right_mid, -0.06, "low_covered", "center"))
-    for x, y, key, align in corners:
-        fig.add_annotation(x=np.log10(x), y=y, text=f"<b>{tr(f'coverage.quadrant.{key}')}</b>", showarrow=False,
-                           xanchor=align, font=dict(size=12, color="#333333"), bgcolor="rgba(255,255,255,0.8)")
+    corners = ((left_mid, 1.04, "gap"), (right_mid, 1.04, "high_covered"),
+               (left_mid, -0.06, "low_uncovered"), (right_mid, -0.06, "low_covered"))
+    annotations = [{"x": float(np.log10(x)), "y": y, "text": f"<b>{tr(f'coverage.quadrant.{key}')}</b>",
+                    "showarrow": False, "xanchor": "center", "font": {"size": 12, "color": "#333333"},
+                    "bgcolor": "rgba(255,255,255,0.8)"} for x, y, key in corners]
     ticks = [v for v in (1e5, 3e5, 1e6, 3e6, 1e7, 3e7) if low / 2 <= v <= high * 2]
-    fig.update_layout(
-        height=480, legend=dict(orientation="h", y=-0.18, yanchor="top", x=0),
-        xaxis=dict(type="log", title=tr("coverage.scatter.x"), range=[np.log10(zero_x / 3), np.log10(high * 3)],
-                   tickvals=[zero_x, *ticks], ticktext=[tr("coverage.scatter.none"), *[usd(v) for v in ticks]],
-                   showgrid=False),
-        yaxis=dict(title=tr("coverage.scatter.y"), range=[-0.12, 1.1], zeroline=False))
-    return fig
+    return go.Figure(data=traces, layout={
+        "height": 480, "legend": {"orientation": "h", "y": -0.18, "yanchor": "top", "x": 0},
+        "xaxis": {"type": "log", "title": {"text": tr("coverage.scatter.x")}, "showgrid": False,
+                  "range": [np.log10(zero_x / 3), np.log10(high * 3)], "tickvals": [zero_x, *ticks],
+                  "ticktext": [tr("coverage.scatter.none"), *[usd(v) for v in ticks]]},
+        "yaxis": {"title": {"text": tr("coverage.scatter.y")}, "range": [-0.12, 1.1], "zeroline": False},
+        "shapes": shapes, "annotations": annotations})
 
 
 # ------------------------------------------------------------------------------------------- tables and sections

@@ -1,6 +1,8 @@
 """Download buttons that build their file only when clicked."""
 from __future__ import annotations
 
+from typing import Callable
+
 import pandas as pd
 import streamlit as st
 
@@ -15,8 +17,13 @@ def csv_bytes(frame: pd.DataFrame, sources_note: str | None = None) -> bytes:
     return ("\ufeff" + text).encode("utf-8")
 
 
-def csv_download(frame: pd.DataFrame, file_name: str, key: str, sources_note: str | None = None,
-                 label: str | None = None) -> None:
-    st.download_button(label or tr("download.csv"), data=lambda: csv_bytes(frame, sources_note),
-                       file_name=file_name, mime="text/csv", key=key, icon=":material/download:",
-                       on_click="ignore")
+def csv_download(frame: pd.DataFrame | Callable[[], pd.DataFrame], file_name: str, key: str,
+                 sources_note: str | Callable[[pd.DataFrame], str] | None = None, label: str | None = None) -> None:
+    """A button that downloads `frame` as CSV. `frame` may be a function that returns it, and `sources_note`
+    a function of the frame: then nothing is read until someone clicks."""
+    def data() -> bytes:
+        table = frame() if callable(frame) else frame
+        return csv_bytes(table, sources_note(table) if callable(sources_note) else sources_note)
+
+    st.download_button(label or tr("download.csv"), data=data, file_name=file_name, mime="text/csv", key=key,
+                       icon=":material/download:", on_click="ignore")

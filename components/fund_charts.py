@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from components import theme
+from components.charts import title_layout, vertical_line
 from ipmd.funds import LADDER_DEFINITIONS, FundingLadder
 
 Formatter = Callable[[float], str]
@@ -31,27 +32,21 @@ def _rgba(hex_colour: str, alpha: float) -> str:
     return f"rgba({int(h[0:2], 16)}, {int(h[2:4], 16)}, {int(h[4:6], 16)}, {alpha})"
 
 
-def _title(fig: go.Figure, title: str) -> go.Figure:
-    fig.update_layout(title=dict(text=title, x=0, xanchor="left", font=dict(size=15)))
-    return fig
-
-
 # ------------------------------------------------------------------------------------------ ladder
 
 def ladder(ladder: FundingLadder, names: dict[str, str], money: Formatter, title: str) -> go.Figure:
     """The five numbers as five separate bars (never stacked: pledges are promises, not money received)."""
     stages = [s for s in LADDER_DEFINITIONS if not pd.isna(getattr(ladder, s))]
     values = [getattr(ladder, s) for s in stages]
-    fig = go.Figure(go.Bar(
+    bar = go.Bar(
         x=[names[s] for s in stages], y=values, text=[money(v) for v in values], textposition="outside",
         marker=dict(color=[LADDER_COLOURS[s] for s in stages],
                     pattern=dict(shape=["/" if s == "pledged" else "" for s in stages], fillmode="overlay",
                                  fgcolor="white")),
         customdata=[[money(v)] for v in values], hovertemplate="<b>%{x}</b>: %{customdata[0]}<extra></extra>",
-        cliponaxis=False))
-    fig.update_layout(height=340, yaxis=dict(**AXIS_MONEY, rangemode="tozero"), showlegend=False,
-                      margin=dict(t=60))
-    return _title(fig, title)
+        cliponaxis=False)
+    return go.Figure(data=[bar], layout={**title_layout(title), "height": 340, "showlegend": False,
+                                         "yaxis": {**AXIS_MONEY, "rangemode": "tozero"}, "margin": {"t": 60}})
 
 
 # ------------------------------------------------------------------------------------------- sankey
@@ -124,16 +119,16 @@ def sankey(links: pd.DataFrame, *, money: Formatter, share: Formatter, link_hove
     tallest = int(nodes.groupby("column").size().max())
     height, pad, margin = max(480, min(2400, 22 * tallest + 120)), 12, dict(l=10, r=10, t=50, b=10)
     xs, ys = _positions(nodes, pad / (height - margin["t"] - margin["b"]))
-    fig = go.Figure(go.Sankey(
+    diagram = go.Sankey(
         arrangement="snap", valueformat=",.0f",
         node=dict(label=nodes["label"].tolist(), color=node_colours, pad=pad, thickness=16, x=xs, y=ys,
                   line=dict(color="white", width=0.5), customdata=node_data,
                   hovertemplate="<b>%{label}</b><br>" + node_hover + "<extra></extra>"),
         link=dict(source=[index[s] for s in links["source"]], target=[index[t] for t in links["target"]],
                   value=links["value"].astype(float).tolist(), color=link_colours, customdata=link_data,
-                  hovertemplate=link_hover + "<extra></extra>")))
-    fig.update_layout(height=height, margin=margin, font=dict(size=12))
-    return _title(fig, title)
+                  hovertemplate=link_hover + "<extra></extra>"))
+    return go.Figure(data=[diagram], layout={**title_layout(title), "height": height, "margin": margin,
+                                             "font": {"size": 12}})
 
 
 # ------------------------------------------------------------------------------------------ donors
@@ -149,15 +144,14 @@ def donor_bars(donors: pd.DataFrame, names: dict[str, str], money: Formatter, sh
     data = np.column_stack([rows["name"], [money(v) for v in rows["pledged_usd"]],
                             [money(v) for v in rows["deposited_usd"]], [share(v) for v in rows["share_of_deposits"]],
                             [date(v) for v in rows["first_deposit"]], [date(v) for v in rows["last_deposit"]]])
-    fig = go.Figure()
-    for column, colour, pattern in (("deposited_usd", BLUE, ""), ("pledged_usd", SKY, "/")):
-        fig.add_trace(go.Bar(y=rows["name"], x=rows[column], orientation="h", name=names[column],
-                             marker=dict(color=colour, pattern=dict(shape=pattern, fgcolor="white")),
-                             customdata=data, hovertemplate=hover + "<extra></extra>"))
-    fig.update_layout(barmode="group", height=max(320, 26 * len(rows) + 120), xaxis=AXIS_MONEY,
-                      yaxis=dict(automargin=True), margin=dict(t=95), bargap=0.25, bargroupgap=0.05,
-                      legend=dict(traceorder="reversed"))
-    return _title(fig, title)
+    bars = [go.Bar(y=rows["name"].to_numpy(), x=rows[column].to_numpy(), orientation="h", name=names[column],
+                   marker=dict(color=colour, pattern=dict(shape=pattern, fgcolor="white")),
+                   customdata=data, hovertemplate=hover + "<extra></extra>")
+            for column, colour, pattern in (("deposited_usd", BLUE, ""), ("pledged_usd", SKY, "/"))]
+    return go.Figure(data=bars, layout={
+        **title_layout(title), "barmode": "group", "height": max(320, 26 * len(rows) + 120), "xaxis": AXIS_MONEY,
+        "yaxis": {"automargin": True}, "margin": {"t": 95}, "bargap": 0.25, "bargroupgap": 0.05,
+        "legend": {"traceorder": "reversed"}})
 
 
 def donor_timing(timing: pd.DataFrame, order: list[str], money: Formatter, title: str) -> go.Figure:
@@ -166,29 +160,32 @@ def donor_timing(timing: pd.DataFrame, order: list[str], money: Formatter, title
     years = list(range(int(timing["year"].min()), int(timing["year"].max()) + 1))
     wide = wide.reindex(index=[n for n in order if n in wide.index][::-1], columns=years)
     text = [[money(v) if pd.notna(v) else "" for v in row] for row in wide.to_numpy()]
-    fig = go.Figure(go.Heatmap(
+    heatmap = go.Heatmap(
         z=wide.to_numpy(), x=[str(y) for y in years], y=wide.index.tolist(), colorscale=theme.SEQUENTIAL,
         customdata=text, hovertemplate="<b>%{y}</b>, %{x}: %{customdata}<extra></extra>", xgap=2, ygap=2,
-        colorbar=dict(thickness=10, tickprefix="US$", tickformat="~s"), hoverongaps=False))
-    fig.update_layout(height=max(300, 22 * len(wide) + 110), yaxis=dict(automargin=True), xaxis=dict(type="category"))
-    return _title(fig, title)
+        colorbar=dict(thickness=10, tickprefix="US$", tickformat="~s"), hoverongaps=False)
+    return go.Figure(data=[heatmap], layout={**title_layout(title), "height": max(300, 22 * len(wide) + 110),
+                                             "yaxis": {"automargin": True}, "xaxis": {"type": "category"}})
 
 
 def ceiling_bar(share: float, ceiling: float, warn_margin: float, status: str, *, labels: dict[str, str],
                 pct: Formatter, title: str) -> go.Figure:
     """The World Bank's share of deposits as one bar against the ceiling, the at-risk band shaded."""
     top = max(ceiling * 1.6, share * 1.15, 0.05)
-    fig = go.Figure(go.Bar(x=[share], y=[""], orientation="h", marker_color=STATUS_COLOURS.get(status, GREY),
-                           text=[pct(share)], textposition="outside", width=0.5,
-                           hovertemplate=f"{pct(share)}<extra></extra>", cliponaxis=False))
-    fig.add_vrect(x0=ceiling - warn_margin, x1=ceiling, fillcolor=ORANGE, opacity=0.18, line_width=0,
-                  annotation_text=labels["at_risk"], annotation_position="bottom left",
-                  annotation_font_size=11)
-    fig.add_vline(x=ceiling, line=dict(color=VERMILLION, width=2, dash="dash"),
-                  annotation_text=labels["ceiling"], annotation_position="top right", annotation_font_size=12)
-    fig.update_layout(height=190, showlegend=False, margin=dict(t=60, b=30),
-                      xaxis=dict(range=[0, top], tickformat=".0%"), yaxis=dict(visible=False))
-    return _title(fig, title)
+    bar = go.Bar(x=[share], y=[""], orientation="h", marker_color=STATUS_COLOURS.get(status, GREY),
+                 text=[pct(share)], textposition="outside", width=0.5, hovertemplate=f"{pct(share)}<extra></extra>",
+                 cliponaxis=False)
+    at_risk = {"type": "rect", "x0": ceiling - warn_margin, "x1": ceiling, "xref": "x", "y0": 0, "y1": 1,
+               "yref": "y domain", "fillcolor": ORANGE, "opacity": 0.18, "line": {"width": 0}}
+    annotations = [
+        {"text": labels["at_risk"], "x": ceiling - warn_margin, "xref": "x", "xanchor": "left", "y": 0,
+         "yref": "y domain", "yanchor": "bottom", "showarrow": False, "font": {"size": 11}},
+        {"text": labels["ceiling"], "x": ceiling, "xref": "x", "xanchor": "left", "y": 1, "yref": "y domain",
+         "yanchor": "top", "showarrow": False, "font": {"size": 12}}]
+    return go.Figure(data=[bar], layout={
+        **title_layout(title), "height": 190, "showlegend": False, "margin": {"t": 60, "b": 30},
+        "xaxis": {"range": [0, top], "tickformat": ".0%"}, "yaxis": {"visible": False},
+        "shapes": [at_risk, vertical_line(ceiling, color=VERMILLION, width=2)], "annotations": annotations})
 
 
 # --------------------------------------------------------------------------------------- over time
@@ -198,21 +195,21 @@ def over_time(frame: pd.DataFrame, names: dict[str, str], money: Formatter, titl
 
     Series that are all NaN (deposits and the balance under a goal or partner filter) are left out.
     """
-    fig = go.Figure()
-    x = frame["period"].astype(str)
+    traces = []
+    x = frame["period"].astype(str).to_numpy()
     for column, colour in (("deposits", BLUE), ("approvals", ORANGE), ("disbursements", GREEN)):
         if frame[column].notna().any():
-            fig.add_trace(go.Bar(x=x, y=frame[column], name=names[column], marker_color=colour,
+            traces.append(go.Bar(x=x, y=frame[column].to_numpy(), name=names[column], marker_color=colour,
                                  customdata=[[money(v)] for v in frame[column]],
                                  hovertemplate="%{x}: %{customdata[0]}<extra>" + names[column] + "</extra>"))
     if frame["fund_balance"].notna().any():
-        fig.add_trace(go.Scatter(x=x, y=frame["fund_balance"], name=names["fund_balance"], mode="lines+markers",
-                                 line=dict(color=DARK, width=2), marker=dict(size=5),
+        traces.append(go.Scatter(x=x, y=frame["fund_balance"].to_numpy(), name=names["fund_balance"],
+                                 mode="lines+markers", line=dict(color=DARK, width=2), marker=dict(size=5),
                                  customdata=[[money(v)] for v in frame["fund_balance"]],
                                  hovertemplate="%{x}: %{customdata[0]}<extra>" + names["fund_balance"] + "</extra>"))
-    fig.update_layout(barmode="group", height=380, yaxis=AXIS_MONEY, xaxis=dict(type="category"),
-                      hovermode="x unified", margin=dict(t=80))
-    return _title(fig, title)
+    return go.Figure(data=traces, layout={**title_layout(title), "barmode": "group", "height": 380,
+                                          "yaxis": AXIS_MONEY, "xaxis": {"type": "category"},
+                                          "hovermode": "x unified", "margin": {"t": 80}})
 
 
 # --------------------------------------------------------------------------------------------- map

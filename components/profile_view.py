@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from components import charts, maps, theme
+from components.data import load
 from components.downloads import csv_download
 from components.figure_cache import cached_figure
 from components.kpi import Kpi, kpi_row
@@ -12,6 +13,7 @@ from components.labels import figure_note, format_value
 from components.provenance import caption_sources, illustrative_notice
 from components.state import lang, tr, url_choice
 from components.text import markdown
+from ipmd import queries
 from ipmd.i18n import fmt_compact, fmt_pct, fmt_usd
 from ipmd.brief import income_group_name, place_name
 from ipmd.profile import SDG_REMITTANCE_COST_TARGET, CountryProfile
@@ -201,11 +203,14 @@ def partnership(projects: pd.DataFrame, name: str, iso3: str) -> None:
                       query_params={"lang": lang()})
 
 
-def downloads(observations: pd.DataFrame, iso3: str, name: str) -> None:
-    """The profile's data as CSV: every indicator, year, sex and source, with the sources named."""
+def downloads(iso3: str, name: str) -> None:
+    """The profile's data as CSV: every indicator, year, sex and source, with the sources named (read on click)."""
     st.caption(tr("profile.downloads_help", country=name))
-    sources = observations[["publisher", "source_title", "edition"]].drop_duplicates()
-    note = tr("profile.downloads_note", country=name) + "\n" + "\n".join(
-        f"{r.publisher}, {r.source_title} ({r.edition})" for r in sources.itertuples())
-    csv_download(observations, f"ipmd_profile_{iso3}.csv", key="profile_csv", sources_note=note,
-                 label=tr("profile.download_csv"))
+    heading = tr("profile.downloads_note", country=name)
+
+    def note(observations: pd.DataFrame) -> str:
+        sources = observations[["publisher", "source_title", "edition"]].drop_duplicates()
+        return heading + "\n" + "\n".join(f"{r.publisher}, {r.source_title} ({r.edition})" for r in sources.itertuples())
+
+    csv_download(lambda: load(queries.country_download, iso3), f"ipmd_profile_{iso3}.csv", key="profile_csv",
+                 sources_note=note, label=tr("profile.download_csv"))

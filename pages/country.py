@@ -52,7 +52,7 @@ profile_view.peers(profile.peer_comparison(latest, names, iso3), tr(f"indicator.
 profile_view.partnership(fund_summary.projects_in(load(fund_summary.projects_by_country), iso3), name, iso3)
 
 st.subheader(tr("profile.downloads"))
-profile_view.downloads(load(queries.country_download, iso3), iso3, name)
+profile_view.downloads(iso3, name)
 brief_downloads(iso3, chosen_year, lang(), heading=False)
 with st.expander(tr("profile.meeting_pack")):
     meeting_pack_picker(chosen_year, lang())

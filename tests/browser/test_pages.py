@@ -173,7 +173,7 @@ def test_page(page, open_page, path, name, title_key, extra):
 
 
 def test_topojson_is_served_by_the_app(app_server):
-    for name in ("world_110m.json", "world_50m.json"):
+    for name in ("world_110m.json",):
         with urllib.request.urlopen(f"{app_server}/app/static/{name}", timeout=30) as r:
             assert r.status == 200
             assert r.headers["content-type"].startswith("application/json")
