@@ -2,6 +2,8 @@
 scatter, and small label helpers. Figure builders return go.Figure; nothing here reads the database."""
 from __future__ import annotations
 
+import copy
+import functools
 import hashlib
 import textwrap
 from typing import Sequence
@@ -41,6 +43,11 @@ def label(prefix: str, value) -> str:
     """tr(f"{prefix}.{value}") when such a message exists, else the value itself (data the app does not know)."""
     key = f"{prefix}.{value}"
     return tr(key) if key in catalog(DEFAULT_LANGUAGE) else str(value)
+
+
+def _labels(prefix: str, values: pd.Series) -> dict:
+    """label() of each distinct value of a column, for Series.map (a table repeats the same few values)."""
+    return {value: label(prefix, value) for value in values.dropna().unique()}
 
 
 def goal_label(goal_id: str) -> str:
@@ -147,6 +154,11 @@ def with_names(frame: pd.DataFrame, name_of: dict[str, str]) -> pd.DataFrame:
 
 def columns() -> dict:
     """Column headers and formats for every table of the page (in the interface language)."""
+    return copy.deepcopy(_columns(lang()))   # Streamlit may fill in a config it is given
+
+
+@functools.lru_cache(maxsize=8)
+def _columns(language: str) -> dict:
     money = {c: st.column_config.NumberColumn(tr(f"coverage.col.{c}"), format="compact",
                                               help=tr("coverage.col.money_help"))
              for c in ("approved", "disbursed", "spent")}
@@ -226,9 +238,10 @@ def show_gap_table(rows: pd.DataFrame, gf, key: str, with_money: bool = False) -
                   *(["female_share"] if gf.gender_lens else []),
                   *(["quadrant", "n_projects", "approved"] if with_money else [])]].copy()
     if with_money:
-        shown["quadrant"] = [quadrant_label(q) for q in shown["quadrant"]]
-    shown["un_region"] = [label("coverage.region", r) for r in shown["un_region"]]
-    shown["income_group"] = [label("coverage.income", g) if pd.notna(g) else "–" for g in shown["income_group"]]
+        shown["quadrant"] = shown["quadrant"].map({q: quadrant_label(q) for q in shown["quadrant"].unique()})
+    shown["un_region"] = shown["un_region"].map(_labels("coverage.region", shown["un_region"]))
+    incomes = _labels("coverage.income", shown["income_group"])
+    shown["income_group"] = [incomes.get(g, "–") for g in shown["income_group"]]
     st.dataframe(shown, hide_index=True, key=key, column_config=columns(), height=min(420, 38 + 35 * len(shown)))
     note = tr("coverage.gap.csv_note", year=gf.year, weights=", ".join(f"{k}={v:g}" for k, v in gf.weights.items()))
     sources = "\n".join(dict.fromkeys(source_label(s) for k in gf.weights for s in NEED_SOURCES[k]))
@@ -238,7 +251,7 @@ def show_gap_table(rows: pd.DataFrame, gf, key: str, with_money: bool = False) -
 def show_projects(projects: pd.DataFrame, key: str, file_name: str) -> None:
     """A list of projects (statuses in the interface language) with its CSV (exact amounts, status codes)."""
     shown = projects.copy()
-    shown["status"] = [label("coverage.status", s) for s in shown["status"]]
+    shown["status"] = shown["status"].map(_labels("coverage.status", shown["status"]))
     st.dataframe(shown, hide_index=True, key=key, column_config=columns())
     csv_download(projects, file_name, key=f"{key}_csv")
 
@@ -248,17 +261,10 @@ def show_gfmd(gfmd) -> None:
     projects behind each item."""
     items = gfmd.items[["gfmd_item_id", "item_type", "title", "follow_up", "n_funded", "approved",
                         "disbursed"]].copy()
-    items["item_type"] = [label("coverage.gfmd.type", t) for t in items["item_type"]]
-    items["follow_up"] = [tr("coverage.gfmd.followed") if f == "funded" else tr("coverage.gfmd.not_followed")
-                          for f in gfmd.items["follow_up"]]
-    none = gfmd.items["follow_up"].ne("funded").to_numpy()
-    styled = items.style.apply(
-        lambda row: ["background-color: #fde0c5" if none[row.name] else "" for _ in row], axis=1).format(
-        {"approved": usd, "disbursed": usd})
-    config = columns()
-    for m in ("approved", "disbursed"):     # the Styler formats the money: only the header here
-        config[m] = st.column_config.Column(tr(f"coverage.col.{m}"))
-    st.dataframe(styled, hide_index=True, key="coverage_gfmd_table", column_config=config,
+    items["item_type"] = items["item_type"].map(_labels("coverage.gfmd.type", items["item_type"]))
+    followed, not_followed = tr("coverage.gfmd.followed"), tr("coverage.gfmd.not_followed")
+    items["follow_up"] = [followed if f == "funded" else not_followed for f in gfmd.items["follow_up"]]
+    st.dataframe(items, hide_index=True, key="coverage_gfmd_table", column_config=columns(),
                  height=38 + 35 * len(items))
     csv_download(items, "ipmd_gfmd_followup.csv", key="coverage_gfmd_csv")
     if len(gfmd.unfollowed):
