@@ -64,15 +64,24 @@ def headline_figures(obs: pd.DataFrame, year: int) -> dict[str, Figure]:
     return figures
 
 
+def _wide(rows: pd.DataFrame, index: list[str], columns: dict[str, str]) -> pd.DataFrame:
+    """rows (indicator_id, value and the `index` columns) as one row per index value and one column per indicator,
+    renamed by `columns`; the first value wins. A plain loop: these are a few dozen rows, and pivot_table costs
+    ~10 ms."""
+    table: dict[tuple, dict[str, float]] = {}
+    for record in rows[[*index, "indicator_id", "value"]].itertuples(index=False, name=None):
+        *key, indicator, value = record
+        table.setdefault(tuple(key), {}).setdefault(columns[indicator], value)
+    frame = pd.DataFrame([dict(zip(index, key), **values) for key, values in sorted(table.items())],
+                         columns=[*index, *columns.values()])
+    return frame.astype({name: float for name in columns.values()})
+
+
 def stock_by_sex(obs: pd.DataFrame) -> pd.DataFrame:
     """Immigrant and emigrant stock per year and sex (UN DESA official totals)."""
-    rows = obs[obs["is_default_source"] & obs["indicator_id"].isin(["immigrant_stock", "emigrant_stock"])]
-    wide = rows.pivot_table(index=["year", "sex"], columns="indicator_id", values="value", aggfunc="first")
-    wide = wide.rename(columns={"immigrant_stock": "immigrants", "emigrant_stock": "emigrants"})
-    for col in ("immigrants", "emigrants"):
-        if col not in wide:
-            wide[col] = float("nan")
-    return wide.reset_index()[["year", "sex", "immigrants", "emigrants"]]
+    names = {"immigrant_stock": "immigrants", "emigrant_stock": "emigrants"}
+    rows = obs[obs["is_default_source"] & obs["indicator_id"].isin(list(names))]
+    return _wide(rows, ["year", "sex"], names)
 
 
 def remittance_series(obs: pd.DataFrame) -> pd.DataFrame:
@@ -80,12 +89,7 @@ def remittance_series(obs: pd.DataFrame) -> pd.DataFrame:
     names = {"remittances_received_usd": "received_usd", "remittances_paid_usd": "paid_usd",
              "remittances_received_pct_gdp": "received_pct_gdp"}
     rows = obs[obs["is_default_source"] & obs["indicator_id"].isin(list(names)) & (obs["sex"] == "total")]
-    wide = rows.pivot_table(index="year", columns="indicator_id", values="value", aggfunc="first")
-    wide = wide.rename(columns=names)
-    for col in names.values():
-        if col not in wide:
-            wide[col] = float("nan")
-    return wide.reset_index()[["year", *names.values()]]
+    return _wide(rows, ["year"], names)
 
 
 def peer_comparison(latest: pd.DataFrame, countries: pd.DataFrame, iso3: str) -> pd.DataFrame:
@@ -105,6 +109,14 @@ def peer_comparison(latest: pd.DataFrame, countries: pd.DataFrame, iso3: str) ->
         out.append({"group_kind": kind, "group": group, "value": float(me.iloc[0]["value"]),
                     "median": float(peers["value"].median()), "rank": rank, "n": len(peers)})
     return pd.DataFrame(out, columns=["group_kind", "group", "value", "median", "rank", "n"])
+
+
+def peer_table(con, indicator: str, year: int, iso3: str) -> pd.DataFrame:
+    """peer_comparison on the latest value of `indicator` up to `year` of every country; `source_id` says where
+    the values come from (one source per indicator)."""
+    latest = queries.latest_values(con, indicator, year)
+    table = peer_comparison(latest, queries.countries(con), iso3)
+    return table.assign(source_id=latest["source_id"].iloc[0] if len(latest) else None)
 
 
 def load_profile(con, iso3: str, year: int) -> CountryProfile | None:

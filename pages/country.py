@@ -8,7 +8,7 @@ from components.data import load
 from components.labels import country_frame
 from components.sidebar import year
 from components.state import lang, tr, url_selectbox
-from ipmd import fund_summary, profile, queries
+from ipmd import fund_summary, profile
 from ipmd.i18n import country_name
 
 require_app()
@@ -45,9 +45,8 @@ profile_view.corridors(data, names, name, stock_year)
 peer_indicator = st.selectbox(tr("profile.peers.pick"), ["immigrant_pct_pop", "emigrant_pct_pop",
                                                          "remittances_received_pct_gdp"],
                               format_func=lambda i: tr(f"indicator.{i}"), key="peer_indicator")
-latest = load(queries.latest_values, peer_indicator, chosen_year)
-profile_view.peers(profile.peer_comparison(latest, names, iso3), tr(f"indicator.{peer_indicator}"), name,
-                   latest["source_id"].iloc[0] if len(latest) else None)
+peers = load(profile.peer_table, peer_indicator, chosen_year, iso3)
+profile_view.peers(peers, tr(f"indicator.{peer_indicator}"), name, peers["source_id"].iloc[0] if len(peers) else None)
 
 profile_view.partnership(fund_summary.projects_in(load(fund_summary.projects_by_country), iso3), name, iso3)
 

@@ -132,3 +132,15 @@ def test_profile_csv_holds_every_figure_of_the_country_with_its_sources(monkeypa
     assert len(table) == len(expected) > 100
     assert set(table["iso3"]) == {"KEN"}
     assert table["value"].sum() == pytest.approx(expected["value"].sum())
+
+
+def test_a_cached_map_follows_the_language():
+    """The overview map is built once per view; the French page must not get the English figure."""
+    def colorbar_title(at: AppTest) -> str:
+        [world] = [c for c in at.get("plotly_chart") if '"geo"' in c.proto.spec]
+        return json.loads(world.proto.spec)["layout"]["coloraxis"]["colorbar"]["title"]["text"]
+
+    key = "indicator.emigrant_stock.short"
+    assert t(key, "fr") != t(key, "en")
+    assert colorbar_title(open_page("pages/overview.py", indicator="emigrant_stock")) == t(key, "en")
+    assert colorbar_title(open_page("pages/overview.py", indicator="emigrant_stock", lang="fr")) == t(key, "fr")

@@ -1,0 +1,49 @@
+"""ipmd.profile on the bundled database: the profile's series and peer comparison agree with the observations."""
+import pytest
+
+from ipmd import profile, queries
+
+
+def _official(obs, indicator, year, sex="total"):
+    rows = obs[(obs.indicator_id == indicator) & (obs.year == year) & (obs.sex == sex) & obs.is_default_source]
+    return float(rows.value.iloc[0])
+
+
+def test_stock_by_sex_is_one_row_per_year_and_sex_with_the_official_values(con):
+    obs = queries.country_observations(con, "MEX")
+    stocks = profile.stock_by_sex(obs)
+    assert list(stocks.columns) == ["year", "sex", "immigrants", "emigrants"]
+    assert not stocks.duplicated(["year", "sex"]).any()
+    assert set(stocks.sex) == {"female", "male", "total"}
+    assert stocks.year.min() == 1990 and stocks.year.max() == 2024
+    row = stocks[(stocks.year == 2024) & (stocks.sex == "female")].iloc[0]
+    assert row.immigrants == _official(obs, "immigrant_stock", 2024, "female")
+    assert row.emigrants == _official(obs, "emigrant_stock", 2024, "female")
+    totals = stocks[stocks.sex == "total"].set_index("year")
+    parts = stocks[stocks.sex != "total"].groupby("year")[["immigrants", "emigrants"]].sum()
+    assert (abs(totals[["immigrants", "emigrants"]] - parts) <= 2).all().all()   # women + men = total (rounding)
+
+
+def test_remittance_series_keeps_gaps_as_missing(con):
+    obs = queries.country_observations(con, "PHL")
+    series = profile.remittance_series(obs)
+    assert list(series.columns) == ["year", "received_usd", "paid_usd", "received_pct_gdp"]
+    assert series.year.is_monotonic_increasing and series.year.is_unique
+    assert series.set_index("year").loc[2024, "received_usd"] == _official(obs, "remittances_received_usd", 2024)
+    assert profile.remittance_series(obs.iloc[0:0]).empty
+
+
+def test_peer_table_ranks_the_country_in_its_region_and_income_group(con):
+    table = profile.peer_table(con, "immigrant_pct_pop", 2024, "PHL").set_index("group_kind")
+    latest = queries.latest_values(con, "immigrant_pct_pop", 2024)
+    countries = queries.countries(con).set_index("iso3")
+    data = latest.assign(region=latest.iso3.map(countries.un_region))
+    asia = data[data.region == "Asia"]
+    mine = float(latest.set_index("iso3").value["PHL"])
+    assert table.loc["un_region", "group"] == "Asia"
+    assert table.loc["un_region", "n"] == len(asia)
+    assert table.loc["un_region", "median"] == pytest.approx(asia.value.median())
+    assert table.loc["un_region", "rank"] == (asia.value > mine).sum() + 1
+    assert table.loc["un_region", "value"] == pytest.approx(mine)
+    assert set(table.source_id) == set(latest.source_id)
+    assert profile.peer_table(con, "immigrant_pct_pop", 2024, "XYZ").empty
