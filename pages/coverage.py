@@ -169,8 +169,10 @@ st.markdown(tr("coverage.gap.missing", n=len(missing), min_ind=need.DEFAULT_MIN_
 if len(missing):
     with st.expander(tr("coverage.gap.missing_list", n=len(missing))):
         st.write(", ".join(f"{r.name} ({r.n_available}/{r.n_used})" for r in missing.itertuples()))
-with st.expander(tr("coverage.gap.all_title")):
-    cc.show_gap_table(table, gf, "coverage_all_table", with_money=True)
+every_country = st.expander(tr("coverage.gap.all_title"), key="coverage_all", on_change="rerun")
+if every_country.open:      # ~200 rows: sent only when someone opens it
+    with every_country:
+        cc.show_gap_table(table, gf, "coverage_all_table", with_money=True)
 
 # ---------------------------------------------------------------------------------------- 4. GFMD follow-up
 st.subheader(tr("coverage.gfmd.title"))

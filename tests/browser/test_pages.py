@@ -262,3 +262,17 @@ def test_switching_country_redraws_the_profile(page, open_page):
     assert _query(page).get("country") == "TON"
     assert not bh.exception_texts(page) and not page.watch.errors(), page.watch.errors()
     assert all(c["drawn"] for c in state["charts"])
+
+
+def test_the_every_country_table_is_sent_when_its_expander_opens(page, open_page):
+    _open_checked(page, open_page, "/coverage", "coverage_before_every_country")
+    expander = page.locator('[data-testid="stExpander"]').filter(has_text=t("coverage.gap.all_title")).first
+    assert expander.locator('[data-testid="stDataFrame"]').count() == 0
+    before = bh.runs_finished(page)
+    expander.locator("summary").click()
+    bh.wait_until_drawn(page, min_finished=before + 1, timeout=None)
+    table = expander.locator('[data-testid="stDataFrame"]')
+    table.first.wait_for(timeout=30_000)
+    screenshot(page, "coverage_every_country")
+    assert table.count() == 1
+    assert not bh.exception_texts(page) and not page.watch.errors(), page.watch.errors()
