@@ -219,14 +219,8 @@ def measure_server(browser, script: Path, label: str, reps: int, tmp: Path, *, c
     out = {"label": label}
     ctx = new_context(browser)  # empty cache: a new user
     try:
-        bh.wait_healthy(srv, timeout=120)
+        page, out["cold_start_s"], out["cold_errors"] = open_cold(ctx, srv)
         out["server_ready_s"] = srv.ready_at - srv.started_at
-        page = ctx.new_page()
-        watch = bh.Watch()
-        watch.attach(page)
-        state = bh.goto_and_wait(page, srv.url + "/", timeout=120)
-        out["cold_start_s"] = state["drawn_at"] - srv.started_at
-        out["cold_errors"] = page_errors(page, watch)
         found = [link["path"] for link in bh.nav_links(page)] or ["/"]
         page.close()
     except Exception:
@@ -288,17 +282,26 @@ def measure_server(browser, script: Path, label: str, reps: int, tmp: Path, *, c
     return out, srv, timings
 
 
+def open_cold(ctx, srv) -> tuple[object, float, list[str]]:
+    """Wait for a just started server and open its overview in `ctx` (a new user, empty cache).
+
+    Returns the page, the seconds from server start to the overview drawn, and the errors seen."""
+    bh.wait_healthy(srv, timeout=120)
+    page = ctx.new_page()
+    watch = bh.Watch()
+    watch.attach(page)
+    state = bh.goto_and_wait(page, srv.url + "/", timeout=120)
+    return page, state["drawn_at"] - srv.started_at, page_errors(page, watch)
+
+
 def cold_start(browser, script: Path, tmp: Path, *, cwd: Path, n: int) -> tuple[float, list[str]]:
     """Start the server, open the overview in a browser with an empty cache, stop: seconds until drawn, errors."""
-    srv = bh.start_server(script, cwd=cwd, wait=False, log_path=tmp / f"server-cold-{n}.log")
+    srv = bh.start_server(script, cwd=cwd, wrapper=REPO / "bench" / "serve.py", wait=False,
+                          log_path=tmp / f"server-cold-{n}.log")
     ctx = new_context(browser)
     try:
-        bh.wait_healthy(srv, timeout=120)
-        page = ctx.new_page()
-        watch = bh.Watch()
-        watch.attach(page)
-        state = bh.goto_and_wait(page, srv.url + "/", timeout=120)
-        return state["drawn_at"] - srv.started_at, page_errors(page, watch)
+        _, seconds, errors = open_cold(ctx, srv)
+        return seconds, errors
     finally:
         ctx.close()
         srv.stop()

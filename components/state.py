@@ -19,50 +19,42 @@ def tr(key: str, **values) -> str:
     return t(key, lang(), **values)
 
 
-def _set_from_outside(key: str, url_value: str | None) -> bool:
-    """True when the URL carries a value this widget did not write (or the widget state is gone)."""
-    return url_value is not None and (
-        url_value != st.session_state.get(f"_url_{key}") or key not in st.session_state)
+# Every URL-bound widget keeps the same contract: the URL value wins when this widget did not write it
+# (a shared link, or a link inside the app) or the widget has no state yet; a value that names nothing
+# is returned as `rejected` (the page says so in plain words) and the default is used.
+def _from_url(key: str) -> str | None:
+    """The URL's value for `key` when this widget did not write it (or its state is gone), else None."""
+    url_value = st.query_params.get(key)
+    if url_value is not None and (url_value != st.session_state.get(f"_url_{key}") or key not in st.session_state):
+        return url_value
+    return None
+
+
+def _write_url(key: str, text: str | None) -> None:
+    """Put the widget's value in the URL (None: remove it) and remember that this widget wrote it."""
+    if text is None:
+        st.query_params.pop(key, None)
+    else:
+        st.query_params[key] = text
+    st.session_state[f"_url_{key}"] = text
 
 
 def url_selectbox(label: str, options: Sequence, key: str, default=None, *,
                   format_func: Callable = str, container=None, always_in_url: bool = False, **widget_args):
-    """A selectbox whose value is kept in the URL as ?key=<option>.
+    """A selectbox whose value is kept in the URL as ?key=<option>. Returns (value, rejected).
 
-    Returns (value, rejected): `rejected` is the URL value when it named no option (the caller says so
-    in plain words), else None. The option itself goes in the URL, not its label, so `?country=PHL`
-    works in every language.
+    The option itself goes in the URL, not its label, so `?country=PHL` works in every language.
     """
-    container = container or st
-    by_text = {str(option): option for option in options}
-    url_value = st.query_params.get(key)
-    rejected = None
-    if _set_from_outside(key, url_value):
-        # a shared link, or a link inside the app
-        if url_value in by_text:
-            st.session_state[key] = by_text[url_value]
-        else:
-            rejected = url_value
-            st.session_state[key] = None if default is None else default
-    if key not in st.session_state or (st.session_state[key] not in options and st.session_state[key] is not None):
-        st.session_state[key] = default
-    value = container.selectbox(label, options, key=key, format_func=format_func, **widget_args)
-    if value is None or (value == default and not always_in_url):
-        st.query_params.pop(key, None)
-        st.session_state[f"_url_{key}"] = None
-    else:
-        st.query_params[key] = str(value)
-        st.session_state[f"_url_{key}"] = str(value)
-    return value, rejected
+    return url_choice((container or st).selectbox, label, options, key, default, always_in_url=always_in_url,
+                      format_func=format_func, **widget_args)
 
 
 def url_multiselect(label: str, options: Sequence, key: str, *, format_func: Callable = str, container=None, **widget_args):
     """A multiselect kept in the URL as ?key=a,b,c (values that name no option are dropped and reported)."""
     container = container or st
     by_text = {str(option): option for option in options}
-    url_value = st.query_params.get(key)
-    rejected = []
-    if _set_from_outside(key, url_value):
+    url_value, rejected = _from_url(key), []
+    if url_value is not None:
         wanted = [part for part in url_value.split(",") if part]
         rejected = [part for part in wanted if part not in by_text]
         st.session_state[key] = [by_text[part] for part in wanted if part in by_text]
@@ -70,12 +62,7 @@ def url_multiselect(label: str, options: Sequence, key: str, *, format_func: Cal
         st.session_state[key] = []
     st.session_state[key] = [value for value in st.session_state[key] if value in options]
     values = container.multiselect(label, options, key=key, format_func=format_func, **widget_args)
-    text = ",".join(str(v) for v in values)
-    if text:
-        st.query_params[key] = text
-    else:
-        st.query_params.pop(key, None)
-    st.session_state[f"_url_{key}"] = text or None
+    _write_url(key, ",".join(str(v) for v in values) or None)
     return values, rejected
 
 
@@ -97,24 +84,6 @@ def share_link(slot) -> None:
     with slot.popover(tr("share.button"), icon=":material/link:"):
         st.caption(tr("share.help"))
         st.code(link, language=None, wrap_lines=True)
-
-
-# ------------------------------------------------------------------------------------------- other widgets
-# Same contract as url_selectbox: the URL value wins when it was not written by this widget, a value that
-# names nothing is returned as `rejected` (the page says so) and the default is used.
-def _from_url(key: str) -> str | None:
-    url_value = st.query_params.get(key)
-    if url_value is not None and (url_value != st.session_state.get(f"_url_{key}") or key not in st.session_state):
-        return url_value
-    return None
-
-
-def _write_url(key: str, text: str | None) -> None:
-    if text is None:
-        st.query_params.pop(key, None)
-    else:
-        st.query_params[key] = text
-    st.session_state[f"_url_{key}"] = text
 
 
 def url_slider(label_text: str, key: str, default: float, *, min_value: float, max_value: float, step: float,
@@ -157,9 +126,11 @@ def url_toggle(label_text: str, key: str, default: bool = False, *, container=No
     return value, rejected
 
 
-def url_choice(widget: Callable, label_text: str, options: Sequence, key: str, default, **widget_args):
-    """A single choice (st.segmented_control, st.pills, st.radio, st.select_slider...) kept in the URL as
-    ?key=<option>. Returns (value, rejected); a widget left empty gives the default."""
+def url_choice(widget: Callable, label_text: str, options: Sequence, key: str, default, *,
+               always_in_url: bool = False, **widget_args):
+    """A single choice (st.selectbox, st.segmented_control, st.pills, st.radio, st.select_slider...) kept in
+    the URL as ?key=<option>, left out at the default unless `always_in_url`. Returns (value, rejected);
+    a widget left empty gives the default."""
     by_text = {str(option): option for option in options}
     rejected, url_value = None, _from_url(key)
     if url_value is not None:
@@ -172,7 +143,7 @@ def url_choice(widget: Callable, label_text: str, options: Sequence, key: str, d
         st.session_state[key] = default
     value = widget(label_text, options, key=key, **widget_args)
     value = default if value is None else value
-    _write_url(key, None if value is None or value == default else str(value))
+    _write_url(key, None if value is None or (value == default and not always_in_url) else str(value))
     return value, rejected
 
 

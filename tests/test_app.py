@@ -4,7 +4,6 @@ import json
 
 import pandas as pd
 import pytest
-from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 import apptest_pages
@@ -112,18 +111,10 @@ def test_a_corridor_choice_that_names_nothing_is_reported_and_ignored():
     assert at.segmented_control(key="corridors").value == "destinations"
 
 
-def test_profile_csv_holds_every_figure_of_the_country_with_its_sources(monkeypatch):
-    built = {}
-    original = MediaFileManager.add_deferred
-
-    def capture(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
-        built[file_name] = data_callable
-        return original(self, data_callable, mimetype, coordinates, file_name, **kwargs)
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", capture)
+def test_profile_csv_holds_every_figure_of_the_country_with_its_sources(deferred_downloads):
     at = open_page("pages/country.py", country="KEN")
     assert not at.exception
-    text = built["ipmd_profile_KEN.csv"]().decode("utf-8-sig")
+    text = deferred_downloads["ipmd_profile_KEN.csv"]().decode("utf-8-sig")
     notes = [line for line in text.splitlines() if line.startswith("# ")]
     assert any("Kenya" in line for line in notes)
     assert any("UN DESA" in line for line in notes) and any("World Bank" in line for line in notes)

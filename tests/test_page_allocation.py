@@ -7,7 +7,6 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 import apptest_pages
@@ -99,21 +98,13 @@ def test_over_committing_shows_an_error(con, pipe):
     assert any(fmt_usd(shortfall, "en", compact=False) in e for e in errors), errors
 
 
-def test_decision_sheet_download_has_the_rows_and_totals_shown(monkeypatch, con, pipe):
-    built = {}
-    original = MediaFileManager.add_deferred
-
-    def capture(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
-        built[file_name] = data_callable
-        return original(self, data_callable, mimetype, coordinates, file_name, **kwargs)
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", capture)
+def test_decision_sheet_download_has_the_rows_and_totals_shown(deferred_downloads, con, pipe):
     at = tick(open_page(), {1: None, 4: 250_000.0, 7: None})
     assert not at.exception
     labels = {b.label for b in at.get("download_button")}
     assert {t("allocation.sheet.xlsx"), t("allocation.sheet.csv")} <= labels
-    xlsx = next(fn for name, fn in built.items() if name.startswith("ipmd_decision_sheet") and name.endswith(".xlsx"))
-    csv = next(fn for name, fn in built.items() if name.startswith("ipmd_decision_sheet") and name.endswith(".csv"))
+    xlsx = next(fn for name, fn in deferred_downloads.items() if name.startswith("ipmd_decision_sheet") and name.endswith(".xlsx"))
+    csv = next(fn for name, fn in deferred_downloads.items() if name.startswith("ipmd_decision_sheet") and name.endswith(".csv"))
 
     ids = [pipe["project_id"].iloc[i] for i in (1, 4, 7)]
     expected_total = pipe["requested_usd"].iloc[1] + 250_000.0 + pipe["requested_usd"].iloc[7]
