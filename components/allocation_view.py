@@ -16,6 +16,7 @@ from components.figure_cache import cached_figure
 from components.kpi import Kpi, kpi_row
 from components.labels import country_frame
 from components.state import keep_in_url, lang, tr, url_choice, url_multiselect, url_selectbox
+from components.tables import data_table, when_opened
 from ipmd import allocation, queries
 from ipmd.coverage import AREAS, GOALS, MODES, PIPELINE_STATUSES
 from ipmd.i18n import fmt_date, fmt_number, fmt_pct, fmt_usd, t
@@ -268,11 +269,9 @@ def coverage(result: WhatIf, inputs: tuple) -> None:
     fig = cached_figure("allocation.coverage", (*inputs, lang()), lambda: coverage_figure(result, goals, areas))
     st.plotly_chart(fig, key="allocation_coverage", config=charts.CHART_CONFIG, alt=summary)
     st.markdown(summary)
-    with st.expander(tr("common.data_table")):
-        table = pd.concat([result.coverage_by_goal.rename(columns={"goal_id": "id"}),
-                           result.coverage_by_area.rename(columns={"area_id": "id"})], ignore_index=True)
-        st.dataframe(table, hide_index=True, key="allocation_coverage_table")
-        csv_download(table, "ipmd_allocation_coverage.csv", key="allocation_coverage_csv")
+    data_table(lambda: pd.concat([result.coverage_by_goal.rename(columns={"goal_id": "id"}),
+                                  result.coverage_by_area.rename(columns={"area_id": "id"})], ignore_index=True),
+               "allocation_coverage", file_name="ipmd_allocation_coverage.csv")
 
 
 def high_need(result: WhatIf, year: int) -> None:
@@ -326,9 +325,10 @@ def concentration(result: WhatIf) -> None:
                       border=True, help=tr("allocation.conc.hhi_help"))
             st.caption(tr("allocation.conc.before", share=share(before.largest_share), name=label(before.largest),
                           hhi=_hhi(before.hhi), n=after.n))
-    with st.expander(tr("allocation.conc.table")):
-        st.dataframe(result.partner_shares, hide_index=True, key="allocation_partner_shares")
-        st.dataframe(result.country_shares, hide_index=True, key="allocation_country_shares")
+    if box := when_opened(tr("allocation.conc.table"), key="allocation_shares_open"):
+        with box:
+            st.dataframe(result.partner_shares, hide_index=True, key="allocation_partner_shares")
+            st.dataframe(result.country_shares, hide_index=True, key="allocation_country_shares")
 
 
 def world_bank(result: WhatIf, env: allocation.Envelope) -> None:

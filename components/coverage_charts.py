@@ -18,6 +18,7 @@ from components.charts import horizontal_line, vertical_line
 from components.downloads import csv_download
 from components.provenance import source_label
 from components.state import lang, tr, url_slider, url_toggle
+from components.tables import when_opened
 from ipmd import need
 from ipmd.coverage_report import NEED_SOURCES
 from ipmd.i18n import DEFAULT_LANGUAGE, catalog, fmt_number, fmt_usd
@@ -271,10 +272,11 @@ def show_gfmd(gfmd) -> None:
         st.error(tr("coverage.gfmd.unfollowed", items="; ".join(
             f"{r.gfmd_item_id} ({label('coverage.gfmd.type', r.item_type)}) “{r.title}”"
             for r in gfmd.unfollowed.itertuples())), icon=":material/report:")
-    with st.expander(tr("coverage.gfmd.projects_title", n=len(gfmd.projects))):
-        show_projects(gfmd.projects[["gfmd_item_id", "item_title", "project_id", "title", "partner_id", "status",
-                                     "approved", "disbursed", "spent"]], "coverage_gfmd_projects",
-                      "ipmd_gfmd_projects.csv")
+    if box := when_opened(tr("coverage.gfmd.projects_title", n=len(gfmd.projects)), key="coverage_gfmd_projects_open"):
+        with box:
+            show_projects(gfmd.projects[["gfmd_item_id", "item_title", "project_id", "title", "partner_id", "status",
+                                         "approved", "disbursed", "spent"]], "coverage_gfmd_projects",
+                          "ipmd_gfmd_projects.csv")
 
 
 def show_answers(answers, gfmd, name_of: dict[str, str], counted: str, shown_max: int = 8) -> None:

@@ -12,6 +12,7 @@ from components.kpi import Kpi, kpi_row
 from components.labels import figure_note, format_value
 from components.provenance import caption_sources, illustrative_notice
 from components.state import lang, tr, url_choice
+from components.tables import data_table
 from components.text import markdown
 from ipmd import queries
 from ipmd.i18n import fmt_compact, fmt_pct, fmt_usd
@@ -99,9 +100,8 @@ def stock_chart(profile: CountryProfile, name: str) -> None:
     st.plotly_chart(fig, key="profile_stocks", config=charts.CHART_CONFIG, alt=summary)
     markdown(summary)
     caption_sources("undesa_ims_2024_destination", "undesa_ims_2024_origin")
-    with st.expander(tr("common.data_table")):
-        st.dataframe(stocks.pivot_table(index="year", columns="sex", values=["immigrants", "emigrants"]),
-                     key="profile_stocks_table")
+    data_table(lambda: stocks.pivot_table(index="year", columns="sex", values=["immigrants", "emigrants"]),
+               "profile_stocks", hide_index=False)
 
 
 def remittance_chart(profile: CountryProfile, name: str) -> None:
@@ -120,8 +120,7 @@ def remittance_chart(profile: CountryProfile, name: str) -> None:
     st.plotly_chart(fig, key="profile_remittances", config=charts.CHART_CONFIG, alt=summary)
     markdown(summary)
     caption_sources("wdi_remittances_received_usd", "wdi_remittances_paid_usd")
-    with st.expander(tr("common.data_table")):
-        st.dataframe(series, hide_index=True, key="profile_remittances_table")
+    data_table(series, "profile_remittances")
 
 
 CORRIDORS = {"destinations": (theme.OKABE_ITO[1], "profile.corridors.destinations_summary"),
@@ -158,8 +157,7 @@ def corridors(profile: CountryProfile, names: pd.DataFrame, name: str, stock_yea
             maps.show_map(flows, key="profile_corridor_map", alt=summary)
     markdown(summary)
     caption_sources("undesa_ims_2024_bilateral", year=stock_year)
-    with st.expander(tr("common.data_table")):
-        st.dataframe(rows[["name", "partner_iso3", "stock"]], hide_index=True, key="profile_corridor_table")
+    data_table(rows[["name", "partner_iso3", "stock"]], "profile_corridor")
 
 
 def peers(comparison: pd.DataFrame, indicator_label: str, name: str, source_id: str | None) -> None:

@@ -12,6 +12,7 @@ from components.labels import country_frame
 from components.provenance import caption_sources, illustrative_notice
 from components.sidebar import year
 from components.state import lang, tr, url_choice, url_multiselect, url_year_range
+from components.tables import data_table, when_opened
 from ipmd import coverage_report as cr
 from ipmd import need
 from ipmd.i18n import fmt_number
@@ -97,10 +98,8 @@ else:
                                  "approved", "disbursed", "spent"]], "coverage_cell", f"ipmd_coverage_{cell}.csv")
     else:
         st.caption(tr("coverage.cell.hint"))
-    with st.expander(tr("common.data_table")):
-        table = m.cells[["goal_id", "area_id", "n_projects", "project_weight", "approved", "disbursed", "spent"]]
-        st.dataframe(table, hide_index=True, key="coverage_matrix_table", column_config=cc.columns())
-        csv_download(table, f"ipmd_coverage_matrix_{mode}.csv", key="coverage_matrix_csv")
+    data_table(m.cells[["goal_id", "area_id", "n_projects", "project_weight", "approved", "disbursed", "spent"]],
+               "coverage_matrix", file_name=f"ipmd_coverage_matrix_{mode}.csv", column_config=cc.columns())
 
 # ---------------------------------------------------------------------------------------- 2. map
 st.subheader(tr("coverage.map.title", goal=cc.goal_label(goal_id) if goal_id else tr("coverage.filter.all_goals")))
@@ -128,22 +127,24 @@ else:
     st.caption(tr("coverage.map.no_country", n=cov.without_country["n_projects"],
                   approved=cc.usd(cov.without_country["approved"]), total=cc.usd(cov.approved)))
 st.caption(tr("coverage.map.hint"))
-with st.expander(tr("common.data_table")):
-    table = frame[["name", "iso3", "un_region", "income_group", "n_projects", "approved", "disbursed", "spent"]]
-    st.dataframe(table, hide_index=True, key="coverage_map_table", column_config=cc.columns())
-    csv_download(table, f"ipmd_coverage_countries_{goal}.csv", key="coverage_map_csv")
-    regions_table = regions_frame[["region", "n_countries_funded", "approved", "disbursed", "spent"]]
-    st.dataframe(regions_table, hide_index=True, key="coverage_regions_table", column_config=cc.columns())
-    csv_download(regions_table, f"ipmd_coverage_regions_{goal}.csv", key="coverage_regions_csv")
+if box := when_opened(tr("common.data_table"), key="coverage_map_data"):
+    with box:
+        table = frame[["name", "iso3", "un_region", "income_group", "n_projects", "approved", "disbursed", "spent"]]
+        st.dataframe(table, hide_index=True, key="coverage_map_table", column_config=cc.columns())
+        csv_download(table, f"ipmd_coverage_countries_{goal}.csv", key="coverage_map_csv")
+        regions_table = regions_frame[["region", "n_countries_funded", "approved", "disbursed", "spent"]]
+        st.dataframe(regions_table, hide_index=True, key="coverage_regions_table", column_config=cc.columns())
+        csv_download(regions_table, f"ipmd_coverage_regions_{goal}.csv", key="coverage_regions_csv")
 
 # ---------------------------------------------------------------------------------------- 3. gap finder
 st.subheader(tr("coverage.gap.title"))
 st.caption(tr("coverage.gap.intro", year=chosen_year))
 weights, lens, developing = cc.need_controls()
-with st.expander(tr("coverage.gap.method_title")):
-    st.markdown(tr("coverage.method", min_ind=need.DEFAULT_MIN_INDICATORS))
-    st.markdown(tr("coverage.coverage_note"))
-    st.markdown(tr("coverage.gap.lens_note"))
+if box := when_opened(tr("coverage.gap.method_title"), key="coverage_method"):
+    with box:
+        st.markdown(tr("coverage.method", min_ind=need.DEFAULT_MIN_INDICATORS))
+        st.markdown(tr("coverage.coverage_note"))
+        st.markdown(tr("coverage.gap.lens_note"))
 try:
     gf = load(cr.gap_finder, chosen_year, weights, lens, goal_id, mode, developing_only=developing, **filters)
 except ValueError:
@@ -167,11 +168,11 @@ caption_sources(*[s for k in gf.weights for s in cr.NEED_SOURCES[k]], "illustrat
 missing = cc.with_names(gf.missing, name_of)
 st.markdown(tr("coverage.gap.missing", n=len(missing), min_ind=need.DEFAULT_MIN_INDICATORS))
 if len(missing):
-    with st.expander(tr("coverage.gap.missing_list", n=len(missing))):
-        st.write(", ".join(f"{r.name} ({r.n_available}/{r.n_used})" for r in missing.itertuples()))
-every_country = st.expander(tr("coverage.gap.all_title"), key="coverage_all", on_change="rerun")
-if every_country.open:      # ~200 rows: sent only when someone opens it
-    with every_country:
+    if box := when_opened(tr("coverage.gap.missing_list", n=len(missing)), key="coverage_missing"):
+        with box:
+            st.write(", ".join(f"{r.name} ({r.n_available}/{r.n_used})" for r in missing.itertuples()))
+if box := when_opened(tr("coverage.gap.all_title"), key="coverage_all"):
+    with box:
         cc.show_gap_table(table, gf, "coverage_all_table", with_money=True)
 
 # ---------------------------------------------------------------------------------------- 4. GFMD follow-up

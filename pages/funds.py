@@ -11,6 +11,7 @@ from components.kpi import Kpi, kpi_row
 from components.labels import country_frame
 from components.provenance import illustrative_notice
 from components.state import lang, tr, url_choice, url_multiselect, url_selectbox
+from components.tables import data_table
 from components.text import caption, literal, markdown
 from ipmd import fund_report
 from ipmd.i18n import fmt_date, fmt_pct, fmt_usd
@@ -38,9 +39,7 @@ def year_options(key: str, years: list[int]) -> list[int]:
 
 
 def table_and_csv(frame: pd.DataFrame, file_name: str, key: str, column_config: dict | None = None) -> None:
-    with st.expander(tr("common.data_table")):
-        st.dataframe(frame, hide_index=True, key=f"{key}_table", column_config=column_config)
-        csv_download(frame, file_name, key=f"{key}_csv", sources_note=tr("notice.illustrative"))
+    data_table(frame, key, file_name=file_name, column_config=column_config, sources_note=tr("notice.illustrative"))
 
 
 OTHER_STEPS = [0, 1, 2, 3, 5, 10, 15, 20]      # the "Other" threshold, % of a stage's total
@@ -200,12 +199,10 @@ with boxes["flows"]:
         else:
             st.error(tr("funds.sankey.reconcile_failed"), icon=":material/error:")
         markdown(summary)
-        with st.expander(tr("common.data_table")):
-            caption(tr("funds.sankey.table_caption"))
-            st.dataframe(links[["source_stage", "source_label", "target_stage", "target_label", "value", "share"]],
-                         hide_index=True, key="funds_links_table", column_config={
-                             "value": st.column_config.NumberColumn(format="dollar"),
-                             "share": st.column_config.NumberColumn(format="percent")})
+        data_table(links[["source_stage", "source_label", "target_stage", "target_label", "value", "share"]],
+                   "funds_links", caption=tr("funds.sankey.table_caption"), column_config={
+                       "value": st.column_config.NumberColumn(format="dollar"),
+                       "share": st.column_config.NumberColumn(format="percent")})
 
 # ------------------------------------------------------------------------------------------------ 3. map
 with boxes["map"]:

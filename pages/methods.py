@@ -4,6 +4,7 @@ import streamlit as st
 from components.shell import require_app
 from components.data import load, meta
 from components.state import tr
+from components.tables import when_opened
 from components.text import caption, markdown
 from ipmd import REPO_ROOT, queries
 
@@ -26,11 +27,13 @@ st.dataframe(sources[["title", "publisher", "edition", "licence", "url", "file_n
 st.subheader(tr("methods.indicators"))
 indicators = load(queries.indicators)
 for row in indicators.itertuples():
-    with st.expander(f"{tr('indicator.' + row.indicator_id) if row.indicator_id else row.name_en} · {row.unit}"):
-        markdown(row.description)
-        caption(tr("methods.default_source", source=f"{row.publisher}, {row.source_title} ({row.edition})"))
-        if isinstance(row.caveats, str) and row.caveats:
-            st.warning(row.caveats.replace("$", r"\$"), icon=":material/info:")
+    label = f"{tr('indicator.' + row.indicator_id) if row.indicator_id else row.name_en} · {row.unit}"
+    if box := when_opened(label, key=f"methods_indicator_{row.Index}"):
+        with box:
+            markdown(row.description)
+            caption(tr("methods.default_source", source=f"{row.publisher}, {row.source_title} ({row.edition})"))
+            if isinstance(row.caveats, str) and row.caveats:
+                st.warning(row.caveats.replace("$", r"\$"), icon=":material/info:")
 
 st.subheader(tr("methods.illustrative_title"))
 st.markdown(tr("methods.illustrative_text"))
@@ -38,5 +41,6 @@ st.markdown(tr("methods.illustrative_text"))
 st.subheader(tr("methods.dictionary"))
 dictionary = REPO_ROOT / "data" / "README.md"
 if dictionary.exists():
-    with st.expander(tr("methods.dictionary_open")):
-        st.markdown(dictionary.read_text(encoding="utf-8"))
+    if box := when_opened(tr("methods.dictionary_open"), key="methods_dictionary"):
+        with box:
+            st.markdown(dictionary.read_text(encoding="utf-8"))

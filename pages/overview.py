@@ -4,13 +4,13 @@ import streamlit as st
 from components.shell import require_app
 from components import maps
 from components.data import load
-from components.downloads import csv_download
 from components.kpi import Kpi, kpi_row
 from components.figure_cache import cached_figure
 from components.labels import country_frame, figure_note, format_value, unit_of, value_labels
 from components.provenance import caption_sources, illustrative_notice, source_label
 from components.sidebar import year
 from components.state import lang, tr, url_selectbox
+from components.tables import data_table
 from components.text import markdown
 from ipmd import fund_summary, overview
 from ipmd.i18n import fmt_compact, fmt_number, fmt_pct, fmt_usd
@@ -21,25 +21,9 @@ chosen_year = year()
 st.title(tr("overview.title"))
 st.caption(tr("overview.intro"))
 
-kpis = load(overview.world_kpis, chosen_year)
-fund = load(fund_summary.fund_kpis, chosen_year)
-kpi_row([
-    Kpi(tr("overview.kpi.migrants"), fmt_compact(kpis.migrants and kpis.migrants.value, lang()),
-        figure_note(kpis.migrants)),
-    Kpi(tr("overview.kpi.female_share"), fmt_pct(kpis.female_share and kpis.female_share.value, lang()),
-        figure_note(kpis.female_share)),
-    Kpi(tr("overview.kpi.lmic_remittances"), fmt_usd(kpis.lmic_remittances and kpis.lmic_remittances.value, lang()),
-        figure_note(kpis.lmic_remittances)),
-])
-kpi_row([
-    Kpi(tr("overview.kpi.project_countries"), fmt_number(fund.countries, lang()),
-        tr("overview.kpi.fund_note", year=chosen_year), help=tr("overview.kpi.project_countries_help")),
-    Kpi(tr("overview.kpi.deposited"), fmt_usd(fund.deposited, lang()),
-        tr("overview.kpi.fund_note", year=chosen_year), help=tr("funds.def.deposited")),
-    Kpi(tr("overview.kpi.approved"), fmt_usd(fund.approved, lang()),
-        tr("overview.kpi.fund_note", year=chosen_year), help=tr("funds.def.approved")),
-])
-illustrative_notice(fund.is_illustrative)
+# The key figures sit above the map but are computed after it: the map is sent to the browser first,
+# which needs the longest to draw it (on a first visit, it also loads the charting library).
+figures_box = st.container()
 
 st.subheader(tr("overview.map.title"))
 indicator, _ = url_selectbox(tr("overview.map.indicator"), overview.MAP_INDICATORS, key="indicator",
@@ -66,8 +50,27 @@ if not values.empty:
     markdown(tr("overview.map.summary", indicator=tr(f"indicator.{indicator}"), year=chosen_year, n=len(values),
                 top=", ".join(f"{r.name} ({format_value(r.value, unit)})" for r in top.itertuples())))
     caption_sources(*values["source_id"].unique())
-with st.expander(tr("common.data_table")):
-    table = values.sort_values("value", ascending=False)[["name", "iso3", "value", "year", "source_id"]]
-    st.dataframe(table, hide_index=True, key="overview_table")
-    csv_download(table, f"ipmd_{indicator}_{chosen_year}.csv", key="overview_csv",
-                 sources_note="\n".join(source_label(s) for s in table["source_id"].unique()))
+data_table(lambda: values.sort_values("value", ascending=False)[["name", "iso3", "value", "year", "source_id"]],
+           "overview", file_name=f"ipmd_{indicator}_{chosen_year}.csv",
+           sources_note="\n".join(source_label(s) for s in values["source_id"].unique()))
+
+with figures_box:
+    kpis = load(overview.world_kpis, chosen_year)
+    fund = load(fund_summary.fund_kpis, chosen_year)
+    kpi_row([
+        Kpi(tr("overview.kpi.migrants"), fmt_compact(kpis.migrants and kpis.migrants.value, lang()),
+            figure_note(kpis.migrants)),
+        Kpi(tr("overview.kpi.female_share"), fmt_pct(kpis.female_share and kpis.female_share.value, lang()),
+            figure_note(kpis.female_share)),
+        Kpi(tr("overview.kpi.lmic_remittances"), fmt_usd(kpis.lmic_remittances and kpis.lmic_remittances.value, lang()),
+            figure_note(kpis.lmic_remittances)),
+    ])
+    kpi_row([
+        Kpi(tr("overview.kpi.project_countries"), fmt_number(fund.countries, lang()),
+            tr("overview.kpi.fund_note", year=chosen_year), help=tr("overview.kpi.project_countries_help")),
+        Kpi(tr("overview.kpi.deposited"), fmt_usd(fund.deposited, lang()),
+            tr("overview.kpi.fund_note", year=chosen_year), help=tr("funds.def.deposited")),
+        Kpi(tr("overview.kpi.approved"), fmt_usd(fund.approved, lang()),
+            tr("overview.kpi.fund_note", year=chosen_year), help=tr("funds.def.approved")),
+    ])
+    illustrative_notice(fund.is_illustrative)

@@ -135,3 +135,24 @@ def test_a_cached_map_follows_the_language():
     assert t(key, "fr") != t(key, "en")
     assert colorbar_title(open_page("pages/overview.py", indicator="emigrant_stock")) == t(key, "en")
     assert colorbar_title(open_page("pages/overview.py", indicator="emigrant_stock", lang="fr")) == t(key, "fr")
+
+
+def test_data_tables_are_sent_only_once_their_expander_is_opened(deferred_downloads):
+    """A closed "Show the data as a table" sends no table; opened, it shows the map's values and their CSV."""
+    def map_csvs():
+        return [name for name in deferred_downloads if name.startswith("ipmd_immigrant_stock_")]
+
+    at = open_page("pages/overview.py")
+    assert not at.exception
+    assert not at.dataframe and not map_csvs()
+
+    at.session_state["overview_data"] = True          # what a click on the expander does
+    at.run()
+    assert not at.exception
+    [table] = at.dataframe
+    assert len(table.value) > 150 and table.value["value"].is_monotonic_decreasing
+    assert "India" in set(table.value["name"])
+    [csv_name] = map_csvs()
+    text = deferred_downloads[csv_name]().decode("utf-8-sig")
+    assert text.startswith("# UN DESA")
+    assert len(pd.read_csv(io.StringIO(text), comment="#")) == len(table.value)

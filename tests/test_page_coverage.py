@@ -56,9 +56,26 @@ def test_page_runs_with_every_section(default_page):
     assert any("Illustrative data" in w for w in warnings(at))
     kinds = [json.loads(c.proto.spec)["data"][0]["type"] for c in at.get("plotly_chart")]
     assert kinds == ["heatmap", "choropleth", "scatter"]
-    assert len(at.get("download_button")) >= 5
-    assert "How the need score is built" in texts(at)
     assert "Source:" in texts(at) and "UNHCR" in texts(at)
+
+
+def test_closed_sections_are_drawn_once_opened():
+    """The method note and the map's tables (with their CSVs) are computed and sent only when opened."""
+    at = open_page()
+    ok(at)
+    downloads = len(at.get("download_button"))
+    assert "How the need score is built" not in texts(at)
+    assert not any(list(d.value.columns)[:2] == ["name", "iso3"] for d in at.dataframe)
+
+    at.session_state["coverage_method"] = True
+    at.session_state["coverage_map_data"] = True
+    at.run()
+    ok(at)
+    assert "How the need score is built" in texts(at)
+    countries = table_with(at, "name")
+    assert list(countries.columns)[:2] == ["name", "iso3"] and len(countries) > 20
+    assert countries["approved"].sum() > 0
+    assert len(at.get("download_button")) == downloads + 2         # the countries' and the regions' CSV
 
 
 def test_map_uses_the_local_topojson(default_page):
@@ -127,6 +144,8 @@ def test_url_carries_the_filters():
     assert params["region"] == "Africa" and params["partner"] == "IOM,ILO" and params["status"] == "active"
     assert (params["from"], params["to"]) == ("2010", "2013")
     assert params["goal"] == "G3" and params["mode"] == "weighted"
+    at.session_state["coverage_map_data"] = True
+    at.run()
     countries = table_with(at, "name")
     assert set(countries["un_region"]) <= {"Africa"}
     # a second move of each control is kept too (the URL written by the page does not pull it back)
