@@ -10,16 +10,16 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components import charts, theme
-from components.data import connection, load
+from components.data import connection
 from components.downloads import csv_download
 from components.figure_cache import cached_figure
 from components.kpi import Kpi, kpi_row
 from components.labels import country_frame
 from components.state import keep_in_url, lang, tr, url_choice, url_multiselect, url_selectbox
 from components.tables import data_table, when_opened
-from ipmd import allocation, queries
+from ipmd import allocation
 from ipmd.coverage import AREAS, GOALS, MODES, PIPELINE_STATUSES
-from ipmd.i18n import fmt_date, fmt_number, fmt_pct, fmt_usd, t
+from ipmd.i18n import area_label, fmt_date, fmt_number, fmt_pct, fmt_usd, goal_label, label, t
 from ipmd.whatif import WhatIf
 
 
@@ -75,16 +75,15 @@ def envelope(env: allocation.Envelope) -> None:
 # ---------------------------------------------------------------------------------------- pipeline
 
 def pipeline_filters(pipe: pd.DataFrame) -> dict[str, list[str]]:
-    goal_names = load(queries.table, "goals").set_index("goal_id")["short_name"]
-    area_names = load(queries.table, "areas_of_work").set_index("area_id")["short_name"]
+    language = lang()       # AppTest calls a format_func outside the run
     cols = st.columns(4)
     chosen, rejected = {}, []
     specs = [("partner", sorted(pipe["partner_id"].unique()), str),
-             ("goal", list(GOALS), lambda g: f"{g} {goal_names.get(g, '')}"),
-             ("area", list(AREAS), lambda a: f"{a} {area_names.get(a, '')}"),
+             ("goal", list(GOALS), lambda g: goal_label(g, language)),
+             ("area", list(AREAS), lambda a: area_label(a, language)),
              ("status", list(PIPELINE_STATUSES), labeller("allocation.status"))]
-    for col, (key, options, label) in zip(cols, specs):
-        chosen[key], bad = url_multiselect(tr(f"allocation.filter.{key}"), options, key=key, format_func=label,
+    for col, (key, options, format_func) in zip(cols, specs):
+        chosen[key], bad = url_multiselect(tr(f"allocation.filter.{key}"), options, key=key, format_func=format_func,
                                            container=col, placeholder=tr("allocation.filter.all"))
         rejected += bad
     if rejected:
@@ -166,7 +165,7 @@ def proposal_record(p: allocation.Proposal) -> None:
                         or tr("allocation.record.no_country"))
             st.markdown(f"**{tr('allocation.record.goals')}**")
             st.markdown("\n".join(
-                f"- {g.goal_id} {g.short_name}: {share(g.weight)}"
+                f"- {g.label}: {share(g.weight)}"
                 + (f" ({tr('allocation.record.primary')})" if g.is_primary else "") for g in p.goals.itertuples()))
             st.markdown(f"**{tr('allocation.record.gfmd')}**")
             if p.gfmd:
@@ -256,16 +255,16 @@ def coverage_figure(result: WhatIf, goal_names: dict, area_names: dict) -> go.Fi
 
 def coverage(result: WhatIf, inputs: tuple) -> None:
     """inputs: what `result` was computed from (selection, year, counting mode), for the figure cache."""
-    goals = load(queries.table, "goals").set_index("goal_id")["short_name"].to_dict()
-    areas = load(queries.table, "areas_of_work").set_index("area_id")["short_name"].to_dict()
+    goals = {g: label("goal", g, lang()) for g in GOALS}
+    areas = {a: label("area", a, lang()) for a in AREAS}
     st.markdown(f"**{tr('allocation.cov.title')}**")
-    changes = [f"{r.goal_id} {goals.get(r.goal_id, '')} +{usd(r.approved_change)}"
+    changes = [f"{goal_label(r.goal_id, lang())} +{usd(r.approved_change)}"
                for r in result.coverage_by_goal.itertuples() if r.approved_change > 0]
-    changes += [f"{r.area_id} {areas.get(r.area_id, '')} +{usd(r.approved_change)}"
+    changes += [f"{area_label(r.area_id, lang())} +{usd(r.approved_change)}"
                 for r in result.coverage_by_area.itertuples() if r.approved_change > 0]
     least = result.coverage_by_goal.sort_values(["approved_after", "goal_id"]).iloc[0]
     summary = tr("allocation.cov.summary", changes="; ".join(changes) or tr("allocation.cov.no_change"),
-                 least=f"{least.goal_id} {goals.get(least.goal_id, '')}", least_share=share(least.share_after))
+                 least=goal_label(least.goal_id, lang()), least_share=share(least.share_after))
     fig = cached_figure("allocation.coverage", (*inputs, lang()), lambda: coverage_figure(result, goals, areas))
     st.plotly_chart(fig, key="allocation_coverage", config=charts.CHART_CONFIG, alt=summary)
     st.markdown(summary)

@@ -19,9 +19,9 @@ from components.downloads import csv_download
 from components.provenance import source_label
 from components.state import lang, tr, url_slider, url_toggle
 from components.tables import when_opened
-from ipmd import need
+from ipmd import i18n, need
 from ipmd.coverage_report import NEED_SOURCES
-from ipmd.i18n import DEFAULT_LANGUAGE, catalog, fmt_number, fmt_usd
+from ipmd.i18n import fmt_number, fmt_usd, usd_column_format
 
 # need indicator -> short URL key of its weight (?w_emig=1.5)
 WEIGHT_KEYS: dict[str, str] = {
@@ -42,8 +42,7 @@ QUADRANT_COLOURS = {need.QUADRANT_GAP: theme.OKABE_ITO[3], need.QUADRANT_HIGH_CO
 # ------------------------------------------------------------------------------------------- labels
 def label(prefix: str, value) -> str:
     """tr(f"{prefix}.{value}") when such a message exists, else the value itself (data the app does not know)."""
-    key = f"{prefix}.{value}"
-    return tr(key) if key in catalog(DEFAULT_LANGUAGE) else str(value)
+    return i18n.label(prefix, value, lang())
 
 
 def _labels(prefix: str, values: pd.Series) -> dict:
@@ -51,12 +50,20 @@ def _labels(prefix: str, values: pd.Series) -> dict:
     return {value: label(prefix, value) for value in values.dropna().unique()}
 
 
+def region_label(region: str) -> str:
+    return i18n.place_name(region, lang())
+
+
+def income_label(group: str) -> str:
+    return i18n.income_group_name(group, lang())
+
+
 def goal_label(goal_id: str) -> str:
-    return f"{goal_id} · {label('coverage.goal', goal_id)}"
+    return i18n.goal_label(goal_id, lang())
 
 
 def area_label(area_id: str) -> str:
-    return f"{area_id} · {label('coverage.area', area_id)}"
+    return i18n.area_label(area_id, lang())
 
 
 def quadrant_label(quadrant: str) -> str:
@@ -160,7 +167,7 @@ def columns() -> dict:
 
 @functools.lru_cache(maxsize=8)
 def _columns(language: str) -> dict:
-    money = {c: st.column_config.NumberColumn(tr(f"coverage.col.{c}"), format="compact",
+    money = {c: st.column_config.NumberColumn(tr(f"coverage.col.{c}"), format=usd_column_format(language),
                                               help=tr("coverage.col.money_help"))
              for c in ("approved", "disbursed", "spent")}
     pct = {c: st.column_config.NumberColumn(tr(f"coverage.col.{c}"), format="%.1f")
@@ -240,8 +247,8 @@ def show_gap_table(rows: pd.DataFrame, gf, key: str, with_money: bool = False) -
                   *(["quadrant", "n_projects", "approved"] if with_money else [])]].copy()
     if with_money:
         shown["quadrant"] = shown["quadrant"].map({q: quadrant_label(q) for q in shown["quadrant"].unique()})
-    shown["un_region"] = shown["un_region"].map(_labels("coverage.region", shown["un_region"]))
-    incomes = _labels("coverage.income", shown["income_group"])
+    shown["un_region"] = shown["un_region"].map(_labels("place", shown["un_region"]))
+    incomes = _labels("income", shown["income_group"])
     shown["income_group"] = [incomes.get(g, "–") for g in shown["income_group"]]
     st.dataframe(shown, hide_index=True, key=key, column_config=columns(), height=min(420, 38 + 35 * len(shown)))
     note = tr("coverage.gap.csv_note", year=gf.year, weights=", ".join(f"{k}={v:g}" for k, v in gf.weights.items()))

@@ -15,8 +15,7 @@ from components.state import lang, tr, url_choice
 from components.tables import data_table
 from components.text import markdown
 from ipmd import queries
-from ipmd.i18n import fmt_compact, fmt_pct, fmt_usd
-from ipmd.brief import income_group_name, place_name
+from ipmd.i18n import fmt_compact, fmt_pct, fmt_usd, income_group_name, place_name
 from ipmd.profile import SDG_REMITTANCE_COST_TARGET, CountryProfile
 
 
@@ -160,15 +159,20 @@ def corridors(profile: CountryProfile, names: pd.DataFrame, name: str, stock_yea
     data_table(rows[["name", "partner_iso3", "stock"]], "profile_corridor")
 
 
+PEER_GROUP_NAMES = {"un_region": place_name, "income_group": income_group_name}   # ipmd.profile.peer_comparison's kinds
+
+
 def peers(comparison: pd.DataFrame, indicator_label: str, name: str, source_id: str | None) -> None:
     st.subheader(tr("profile.chart.peers", indicator=indicator_label))
     if comparison.empty:
         st.info(tr("common.no_data"))
         return
-    lines = [tr("profile.peers.line", group=row.group, n=row.n, rank=row.rank,
+    groups = [PEER_GROUP_NAMES[kind](group, lang())
+              for kind, group in zip(comparison["group_kind"], comparison["group"])]
+    lines = [tr("profile.peers.line", group=group, n=row.n, rank=row.rank,
                 median=format_value(row.median, "%"), value=format_value(row.value, "%"))
-             for row in comparison.itertuples()]
-    frame = pd.DataFrame({"label": [name] + [tr("profile.peers.median", group=g) for g in comparison["group"]],
+             for group, row in zip(groups, comparison.itertuples())]
+    frame = pd.DataFrame({"label": [name] + [tr("profile.peers.median", group=g) for g in groups],
                           "value": [comparison.iloc[0]["value"], *comparison["median"]],
                           "colour": [theme.OKABE_ITO[0]] + [theme.NO_DATA.replace("d9", "99")] * len(comparison)})
     frame["text"] = [format_value(v, "%") for v in frame["value"]]

@@ -25,8 +25,8 @@ from datetime import date, datetime, timezone
 import pandas as pd
 
 from ipmd import coverage_report, funds, need, queries
-from ipmd.coverage import PIPELINE_STATUSES, project_amounts
-from ipmd.i18n import country_name
+from ipmd.coverage import AREAS, PIPELINE_STATUSES, project_amounts
+from ipmd.i18n import country_name, goal_label, label, t
 from ipmd.whatif import DEFAULT_CEILING, WhatIf, what_if
 
 TXN_TYPES = ("pledge", "deposit", "commitment", "disbursement", "expenditure")
@@ -78,7 +78,7 @@ def _with_labels(projects: pd.DataFrame, book: dict[str, pd.DataFrame], countrie
     out = projects.merge(_goal_text(book["project_goals"]), on="project_id", how="left")
     out = out.merge(_country_text(book["project_countries"], countries, lang), on="project_id", how="left")
     out["partner_name"] = out["partner_id"].map(book["partners"].set_index("partner_id")["name"])
-    out["area_name"] = out["area_id"].map(book["areas_of_work"].set_index("area_id")["short_name"])
+    out["area_name"] = [label("area", a, lang) for a in out["area_id"]]
     out["gfmd_title"] = out["gfmd_item_id"].map(book["gfmd_items"].set_index("gfmd_item_id")["title"])
     out["duration_months"] = _months(out["start_date"], out["end_date"])
     out["n_countries"] = out["n_countries"].fillna(0).astype(int)
@@ -124,7 +124,8 @@ class Proposal:
     """One proposal's full record."""
     record: dict                 # the pipeline row (PIPELINE_COLUMNS)
     countries: pd.DataFrame      # iso3, name, share (largest first)
-    goals: pd.DataFrame          # goal_id, short_name, wording, weight, is_primary (primary first)
+    goals: pd.DataFrame          # goal_id, label ('G2 · Policy coherence', in the language asked for), weight,
+                                 # is_primary (primary first)
     area_wording: str
     gfmd: dict | None            # gfmd_item_id, meeting, year, item_type, title, summary, source_url
 
@@ -145,10 +146,9 @@ def proposal(con, project_id: str, lang: str = "en") -> Proposal | None:
     pc = pc.sort_values(["share", "iso3"], ascending=[False, True], ignore_index=True)[["iso3", "name", "share"]]
     pg = book["project_goals"]
     pg = pg.loc[pg["project_id"] == project_id, ["goal_id", "weight", "is_primary"]]
-    pg = pg.merge(book["goals"], on="goal_id", how="left")
+    pg = pg.assign(label=[goal_label(g, lang) for g in pg["goal_id"]])
     pg = pg.sort_values(["is_primary", "weight", "goal_id"], ascending=[False, False, True], ignore_index=True)
-    areas = book["areas_of_work"].set_index("area_id")
-    area_wording = str(areas["wording"].get(record["area_id"], ""))
+    area_wording = t(f"area.{record['area_id']}.wording", lang) if record["area_id"] in AREAS else ""
     gfmd = None
     if isinstance(record["gfmd_item_id"], str):
         items = book["gfmd_items"]
@@ -156,7 +156,7 @@ def proposal(con, project_id: str, lang: str = "en") -> Proposal | None:
         if not item.empty:
             gfmd = item.iloc[0].to_dict()
     return Proposal(record=record, countries=pc,
-                    goals=pg[["goal_id", "short_name", "wording", "weight", "is_primary"]],
+                    goals=pg[["goal_id", "label", "weight", "is_primary"]],
                     area_wording=area_wording, gfmd=gfmd)
 
 

@@ -33,7 +33,8 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from PIL import Image
 
 from ipmd import fund_summary, queries
-from ipmd.i18n import LANGUAGES, catalog, country_name, fmt_compact, fmt_date, fmt_number, fmt_pct, fmt_usd, t
+from ipmd.i18n import (LANGUAGES, country_name, fmt_compact, fmt_date, fmt_number, fmt_pct, fmt_usd, income_group_name,
+                       place_name, t)
 from ipmd.profile import SDG_REMITTANCE_COST_TARGET, CountryProfile, load_profile, stock_years
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
@@ -127,21 +128,6 @@ class BriefData:
 def check_language(lang: str) -> None:
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}: use one of {', '.join(LANGUAGES)}")
-
-
-def place_name(name: str | None, lang: str) -> str:
-    """A UN or World Bank region name in `lang` (the database holds English names)."""
-    if not name:
-        return "–"
-    key = f"place.{name}"
-    return t(key, lang) if key in catalog("en") else name
-
-
-def income_group_name(name: str | None, lang: str) -> str:
-    if not name:
-        return "–"
-    key = f"income.{name}"
-    return t(key, lang) if key in catalog("en") else name
 
 
 def brief_data(con, iso3: str, year: int, lang: str, today: date | None = None) -> BriefData:

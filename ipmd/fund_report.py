@@ -1,6 +1,6 @@
 """The trust fund flows page as one computation: filters in (primitives), a frozen report out.
 
-UI-free (no Streamlit). `fund_options(con)` lists what the page's filters can choose from;
+UI-free (no Streamlit). `fund_options(con, lang)` lists what the page's filters can choose from;
 `fund_report(con, ...)` loads the ledger and calls `build_report(tables, countries, ...)`, the pure
 part, which the tests also run on small hand-made ledgers. All money rules live in ipmd/funds.py;
 this module picks them for the page's filters, labels the nodes in the interface language, checks
@@ -21,7 +21,7 @@ from ipmd import funds, queries
 from ipmd.coverage import FUNDED_STATUSES
 from ipmd.fund_summary import is_illustrative
 from ipmd.funds import FundFilters, FundingLadder, WorldBankShare
-from ipmd.i18n import DEFAULT_LANGUAGE, t
+from ipmd.i18n import DEFAULT_LANGUAGE, area_label, goal_label, place_name, t
 
 MIDDLE_STAGES = ("goal", "area")
 END_STAGES = ("region", "country")
@@ -42,7 +42,7 @@ class FundOptions:
     first_year: int | None             # None when the ledger holds no transaction
     last_year: int | None
     donor_types: tuple[str, ...]
-    goals: pd.DataFrame                # goal_id, label
+    goals: pd.DataFrame                # goal_id, label (in the language asked for)
     partners: pd.DataFrame             # partner_id, name (partners with funded projects only)
     is_illustrative: bool
 
@@ -133,16 +133,15 @@ def _period(start_year: int | None, end_year: int | None) -> tuple[str | None, s
             None if end_year is None else f"{int(end_year):04d}-12-31")
 
 
-def fund_options(con) -> FundOptions:
+def fund_options(con, lang: str = DEFAULT_LANGUAGE) -> FundOptions:
     tables = funded_ledger(queries.ledger(con))
-    return options_from(tables)
+    return options_from(tables, lang)
 
 
-def options_from(tables: dict[str, pd.DataFrame]) -> FundOptions:
+def options_from(tables: dict[str, pd.DataFrame], lang: str = DEFAULT_LANGUAGE) -> FundOptions:
     dates = pd.to_datetime(tables["transactions"]["txn_date"])
-    goals = tables.get("goals", pd.DataFrame(columns=["goal_id", "short_name"]))
-    goals = pd.DataFrame({"goal_id": goals["goal_id"],
-                          "label": goals["goal_id"] + " " + goals["short_name"].fillna("")}).sort_values("goal_id")
+    goal_ids = sorted(tables.get("goals", pd.DataFrame(columns=["goal_id"]))["goal_id"])
+    goals = pd.DataFrame({"goal_id": goal_ids, "label": [goal_label(g, lang) for g in goal_ids]})
     used = set(tables["projects"]["partner_id"])
     partners = tables.get("partners")
     if partners is None or partners.empty:
@@ -210,22 +209,25 @@ def build_report(ledger: dict[str, pd.DataFrame], countries: pd.DataFrame, start
 
 
 def _translate_nodes(links: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The labels funds.flow_links gives its own nodes (fund, balances, Other, Unspecified) in `lang`."""
+    """funds.flow_links' labels in `lang`: its own nodes (fund, balances, Other, Unspecified), goals, areas of work
+    and regions (donors, partners and countries keep theirs: names, ids and countries already in `lang`)."""
     if links.empty:
         return links
     words = {funds.FUND_NODE: t("funds.node.fund", lang), funds.UNALLOCATED_NODE: t("funds.node.unallocated", lang),
              funds.BROUGHT_FORWARD_NODE: t("funds.node.brought_forward", lang),
              "donor:unattributed": t("funds.node.unattributed", lang)}
 
+    named = {"goal": goal_label, "area": area_label, "region": place_name}
+
     def label(node: str, current: str) -> str:
         if node in words:
             return words[node]
-        key = node.split(":", 1)[1] if ":" in node else node
+        stage, key = node.split(":", 1) if ":" in node else ("", node)
         if key == funds.OTHER:
             return t("funds.node.other", lang)
         if key == funds.UNSPECIFIED:
             return t("funds.node.unspecified", lang)
-        return current
+        return named[stage](key, lang) if stage in named else current
 
     out = links.copy()
     out["source_label"] = [label(n, c) for n, c in zip(out["source"], out["source_label"])]

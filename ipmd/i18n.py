@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from babel.dates import format_date
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, get_group_symbol
 
 LANGUAGES = ("en", "fr", "es")
 LANGUAGE_NAMES = {"en": "English", "fr": "Français", "es": "Español"}
@@ -84,6 +84,15 @@ def fmt_usd(value, lang: str, digits: int = 1, compact: bool = True) -> str:
     return ("−" if value < 0 else "") + t("unit.usd", lang, amount=amount)
 
 
+def usd_column_format(lang: str) -> str:
+    """A printf format for a table column of US$ amounts (Streamlit's NumberColumn, which formats with sprintf-js):
+    whole dollars grouped as in `lang`, worded as fmt_usd words them: US$13,200,000 / 13 200 000 $ US /
+    US$ 13.200.000. The column stays numeric, so it sorts by amount; Streamlit's named formats ("compact",
+    "dollar", "localized") follow the browser's locale, not the page's language, and sprintf has no decimal
+    comma, hence whole dollars. In sprintf-js, %'X,d groups thousands with the character X."""
+    return t("unit.usd", lang, amount=f"%'{get_group_symbol(lang)},d")
+
+
 def fmt_pct(value, lang: str, digits: int = 1) -> str:
     """A value already expressed in percent (48.03 -> '48.0%' / '48,0 %')."""
     if _missing(value):
@@ -93,6 +102,32 @@ def fmt_pct(value, lang: str, digits: int = 1) -> str:
 
 def fmt_date(value, lang: str) -> str:
     return format_date(value, format="long", locale=lang)
+
+
+def label(prefix: str, value, lang: str) -> str:
+    """The message `prefix.value` in `lang` when there is one, else the value itself (data the app does not know)."""
+    key = f"{prefix}.{value}"
+    return t(key, lang) if key in catalog(DEFAULT_LANGUAGE) else str(value)
+
+
+def place_name(name: str | None, lang: str) -> str:
+    """A UN or World Bank region name in `lang` (the database holds English names); '–' for none."""
+    return label("place", name, lang) if name else "–"
+
+
+def income_group_name(name: str | None, lang: str) -> str:
+    """A World Bank income group in `lang`; '–' for none."""
+    return label("income", name, lang) if name else "–"
+
+
+def goal_label(goal_id: str, lang: str) -> str:
+    """One of the partnership's goals with its id: 'G2 · Policy coherence' / 'G2 · Cohérence des politiques'."""
+    return f"{goal_id} · {label('goal', goal_id, lang)}"
+
+
+def area_label(area_id: str, lang: str) -> str:
+    """An area of work with its id: 'A · Information, research and analysis'."""
+    return f"{area_id} · {label('area', area_id, lang)}"
 
 
 def country_name(row, lang: str) -> str:

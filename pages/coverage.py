@@ -32,11 +32,11 @@ problems: list[str] = []
 with st.container(border=True):
     row1, row2 = st.columns(3), st.columns(3)
     regions, bad = url_multiselect(tr("coverage.filter.region"), options.regions, key="region",
-                                   format_func=lambda r: cc.label("coverage.region", r),
+                                   format_func=cc.region_label,
                                    placeholder=tr("coverage.filter.all"), container=row1[0])
     problems += bad
     incomes, bad = url_multiselect(tr("coverage.filter.income"), options.income_groups, key="income",
-                                   format_func=lambda g: cc.label("coverage.income", g),
+                                   format_func=cc.income_label,
                                    placeholder=tr("coverage.filter.all"), container=row1[1])
     problems += bad
     partner_name = dict(zip(options.partners["partner_id"], options.partners["name"]))
@@ -116,7 +116,7 @@ with left:
         names, colorbar_title=tr("coverage.map.colour"), height=420))
     maps.show_map(world, key="coverage_map", alt=map_alt)
 with right:
-    regions_frame = cov.by_region.assign(region=[cc.label("coverage.region", r) for r in cov.by_region["un_region"]])
+    regions_frame = cov.by_region.assign(region=[cc.region_label(r) for r in cov.by_region["un_region"]])
     st.markdown(f"**{tr('coverage.map.regions')}**")
     cc.show_region_totals(regions_frame, cov)
 st.markdown(tr("coverage.map.summary", n=len(frame), approved=cc.usd(frame["approved"].sum()),

@@ -47,7 +47,7 @@ OTHER_STEPS = [0, 1, 2, 3, 5, 10, 15, 20]      # the "Other" threshold, % of a s
 # --------------------------------------------------------------------------------------------- filters
 st.title(tr("funds.title"))
 caption(tr("funds.intro"))
-options = load(fund_report.fund_options)
+options = load(fund_report.fund_options, lang())
 illustrative_notice(options.is_illustrative)
 if options.first_year is None:
     st.info(tr("funds.no_flows", period="–"))

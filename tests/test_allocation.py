@@ -84,6 +84,20 @@ def test_proposal_record_only_for_the_pipeline(con, book, pipe):
     assert allocation.proposal(con, "NOPE") is None
 
 
+def test_proposal_goals_and_area_are_named_in_the_interface_language(con, pipe):
+    row = pipe.iloc[0]
+    p = allocation.proposal(con, row["project_id"], "fr")
+    french = {"G1": "G1 · Suivi du FMMD", "G2": "G2 · Cohérence des politiques", "G3": "G3 · Renforcement des capacités"}
+    assert list(p.goals["label"]) == [french[g] for g in p.goals["goal_id"]]
+    assert p.record["area_name"] == {"A": "Information, recherche et analyse",
+                                     "B": "Évaluation d'impact et gestion des programmes"}[row["area_id"]]
+    assert p.area_wording.startswith("Renforcer ")
+    spanish = allocation.pipeline(con, "es")
+    assert set(spanish["area_name"]) <= {"Información, investigación y análisis",
+                                         "Evaluación del impacto y gestión de programas"}
+    assert spanish["area_name"].nunique() == pipe["area_id"].nunique()
+
+
 @pytest.mark.parametrize("since", ["2015-10-15", "2014-06-30", "2008-01-01", "2016-01-01"])
 def test_since_lists_exactly_the_transactions_after_the_day(book, since):
     changes = allocation.changes_since_from(book, since)

@@ -53,6 +53,9 @@ def test_names_come_from_iso_or_cldr_or_fall_back_to_english():
     assert kosovo["name_en"] == "Kosovo" and kosovo["name_fr"] == "Kosovo"
     assert countries.names_for("CHI", "Channel Islands", None, tr) == {
         "name_en": "Channel Islands", "name_fr": "Channel Islands", "name_es": "Channel Islands"}
+    # iso-codes misspells the Spanish name ('Costa de Marfíl'): CLDR's, with the ISO names' apostrophe
+    assert countries.names_for("CIV", "Côte d'Ivoire", "CI", tr) == {
+        "name_en": "Côte d'Ivoire", "name_fr": "Côte d'Ivoire", "name_es": "Côte d'Ivoire"}
 
 
 def test_polygons_are_wound_clockwise_for_plotly():

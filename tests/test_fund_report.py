@@ -124,6 +124,27 @@ def test_country_nodes_are_named_in_the_interface_language(ledger, countries):
     assert checked > 0
 
 
+def test_goal_area_and_region_nodes_are_named_in_the_interface_language(ledger, countries):
+    by_goal = report(ledger, countries, lang="fr").links
+    labels = dict(zip(by_goal.target, by_goal.target_label))
+    assert labels["goal:G1"] == "G1 · Suivi du FMMD" and labels["goal:G3"] == "G3 · Renforcement des capacités"
+    assert labels["region:Asia"] == "Asie"
+    assert labels["region:Latin America and the Caribbean"] == "Amérique latine et Caraïbes"
+    by_area = report(ledger, countries, lang="es", middle="area").links
+    labels = dict(zip(by_area.target, by_area.target_label))
+    assert labels["area:A"] == "A · Información, investigación y análisis"
+    assert labels["area:B"] == "B · Evaluación del impacto y gestión de programas"
+    assert labels["region:Africa"] == "África"
+
+
+def test_goal_filter_options_are_named_in_the_interface_language(ledger):
+    options = fund_report.options_from(fund_report.funded_ledger(ledger), "es")
+    assert options.goals.to_dict("records") == [
+        {"goal_id": "G1", "label": "G1 · Seguimiento del FMMD"},
+        {"goal_id": "G2", "label": "G2 · Coherencia de las políticas"},
+        {"goal_id": "G3", "label": "G3 · Fomento de la capacidad"}]
+
+
 # --------------------------------------------------------------------------------------------- map
 
 @pytest.mark.parametrize("money", ["approved", "disbursed"])

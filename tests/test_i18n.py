@@ -1,5 +1,5 @@
-"""Every message exists in English, French and Spanish with the same placeholders; numbers, dates and
-country names follow the language."""
+"""Every message exists in English, French and Spanish with the same placeholders; numbers, dates, country
+names, the partnership's goals and areas of work, regions and income groups follow the language."""
 from __future__ import annotations
 
 import json
@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from ipmd import db
-from ipmd.i18n import LANGUAGES, LOCALES_DIR, catalog, country_name, fmt_compact, fmt_date, fmt_number, fmt_pct, fmt_usd, t
+from ipmd.i18n import (LANGUAGES, LOCALES_DIR, area_label, catalog, country_name, fmt_compact, fmt_date, fmt_number,
+                       fmt_pct, fmt_usd, goal_label, income_group_name, place_name, t, usd_column_format)
 
 TRANSLATIONS = [lang for lang in LANGUAGES if lang != "en"]
 AREAS = sorted(path.stem for path in (LOCALES_DIR / "en").glob("*.json"))
@@ -138,6 +139,51 @@ def test_country_names_are_translated():
     assert country_name(rows["MAR"], "fr") == "Maroc"
     assert country_name(rows["MEX"], "es") == "México"
     assert country_name(rows["MAR"], "en") == "Morocco"
+    assert country_name(rows["CIV"], "fr") == country_name(rows["CIV"], "es") == "Côte d'Ivoire"   # not 'Costa de Marfíl'
+
+
+@pytest.mark.parametrize("name_of, value, lang, expected", [
+    (goal_label, "G1", "fr", "G1 · Suivi du FMMD"),
+    (goal_label, "G2", "fr", "G2 · Cohérence des politiques"),
+    (goal_label, "G3", "es", "G3 · Fomento de la capacidad"),
+    (area_label, "A", "es", "A · Información, investigación y análisis"),
+    (area_label, "B", "fr", "B · Évaluation d'impact et gestion des programmes"),
+    (goal_label, "G9", "fr", "G9 · G9"),                      # a goal the catalogues do not know keeps its id
+    (place_name, "Asia", "fr", "Asie"),
+    (place_name, "Latin America and the Caribbean", "es", "América Latina y el Caribe"),
+    (place_name, "Sub-Saharan Africa", "fr", "Afrique subsaharienne"),
+    (place_name, "Atlantis", "fr", "Atlantis"),               # data the catalogues do not know is shown as it is
+    (place_name, None, "fr", "–"),
+    (income_group_name, "Lower middle income", "fr", "Revenu intermédiaire (tranche inférieure)"),
+    (income_group_name, "High income", "es", "Ingreso alto"),
+    (income_group_name, "", "es", "–"),
+])
+def test_goals_areas_regions_and_income_groups_are_named_in_the_language(name_of, value, lang, expected):
+    assert name_of(value, lang) == expected
+
+
+def test_english_goal_and_area_names_are_the_databases():
+    """The catalogues translate the framework the build writes (ipmd/build/framework.py): same ids, same English."""
+    path = db.db_path()
+    if not path.exists():
+        pytest.skip(f"{path} is not built")
+    con = db.connect(path)
+    goals = con.execute("SELECT goal_id, short_name FROM goals").fetchall()
+    areas = con.execute("SELECT area_id, short_name, wording FROM areas_of_work").fetchall()
+    con.close()
+    assert {g: t(f"goal.{g}") for g, _ in goals} == dict(goals)
+    assert {a: (t(f"area.{a}"), t(f"area.{a}.wording")) for a, _, _ in areas} == {a: (n, w) for a, n, w in areas}
+    assert t("area.B.wording", "es").startswith("Fortalecer la capacidad de evaluar los efectos de la migración")
+    assert sorted(k for k in catalog("en") if k.startswith(("goal.", "area."))) == sorted(
+        [f"goal.{g}" for g, _ in goals] + [f"area.{a}{part}" for a, _, _ in areas for part in ("", ".wording")])
+
+
+def test_money_columns_are_worded_as_in_the_language():
+    # Streamlit formats a NumberColumn with sprintf-js, where %'X,d groups thousands with X: the column stays
+    # numeric (sorts by amount) and reads US$13,200,000 / 13 200 000 $ US / US$ 13.200.000
+    assert usd_column_format("en") == "US$%',,d"
+    assert usd_column_format("fr") == "%'\u202f,d\u00a0$\u00a0US"
+    assert usd_column_format("es") == "US$\u00a0%'.,d"
 
 
 def test_check_tool_agrees():

@@ -21,6 +21,9 @@ M49_WITHOUT_ISO = {830: "CHI"}     # Channel Islands (Jersey + Guernsey)
 UNHCR_NON_COUNTRIES = {"XXA": "stateless", "TIB": "Tibetan"}
 WDI_INCOME = {"HIC", "UMC", "LMC", "LIC", "MIC", "LMY"}
 LANGS = ("fr", "es")
+# Names the iso-codes translations (pycountry 26.2.16) get wrong: CLDR's name (Babel) is taken instead.
+# Spanish 'Costa de Marfíl' is misspelt; CLDR, like the UN, writes Côte d'Ivoire.
+ISO_TRANSLATION_ERRORS = {("CIV", "es")}
 
 
 @dataclass
@@ -58,15 +61,26 @@ def _translators():
             for lang in LANGS}
 
 
+def cldr_name(iso_a2: str, lang: str) -> str | None:
+    """CLDR's territory name, with the ASCII apostrophe of the ISO names (Côte d’Ivoire -> Côte d'Ivoire)."""
+    name = Locale(lang).territories.get(iso_a2)
+    return name.replace("\u2019", "'") if name else None
+
+
 def names_for(iso3: str, fallback_en: str, iso_a2: str | None, tr) -> dict[str, str]:
     """English, French, Spanish names: ISO 3166 (common name where it has one) with the iso-codes
-    translations; codes outside ISO 3166 take CLDR (Babel) territory names; else English everywhere."""
+    translations (CLDR's where they are wrong: ISO_TRANSLATION_ERRORS); codes outside ISO 3166 take
+    CLDR (Babel) territory names; else English everywhere."""
     c = pycountry.countries.get(alpha_3=iso3)
     if c is not None:
         en = getattr(c, "common_name", None) or c.name
-        return {"name_en": en, **{f"name_{lang}": tr[lang].gettext(en) for lang in LANGS}}
+        names = {"name_en": en}
+        for lang in LANGS:
+            wrong = (iso3, lang) in ISO_TRANSLATION_ERRORS
+            names[f"name_{lang}"] = cldr_name(c.alpha_2, lang) if wrong else tr[lang].gettext(en)
+        return names
     if iso_a2:
-        names = {lang: Locale(lang).territories.get(iso_a2) for lang in ("en",) + LANGS}
+        names = {lang: cldr_name(iso_a2, lang) for lang in ("en",) + LANGS}
         if all(names.values()):
             return {f"name_{lang}": n for lang, n in names.items()}
     return {f"name_{lang}": fallback_en for lang in ("en",) + LANGS}

@@ -349,6 +349,6 @@ def package_rows() -> list[dict]:
          "publisher": "Unicode CLDR via Babel", "edition": f"Babel {babel.__version__}",
          "licence": "Unicode License v3", "url": "https://cldr.unicode.org/",
          "file_name": None, "sha256": None, "is_illustrative": False,
-         "notes": "Names for codes outside ISO 3166 (XKX Kosovo); ISO 4217 currency of each economy "
-                  "(exchange_rates.currency)."},
+         "notes": "Names for codes outside ISO 3166 (XKX Kosovo) and where the iso-codes translation is wrong "
+                  "(Spanish Côte d'Ivoire); ISO 4217 currency of each economy (exchange_rates.currency)."},
     ]

@@ -1,0 +1,88 @@
+"""AppTest: French and Spanish pages name the partnership's goals and areas of work, regions, income groups and
+peer groups in their own language, and write the coverage tables' amounts as that language writes them."""
+import json
+
+import apptest_pages
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ipmd import allocation, db
+from ipmd.i18n import area_label, goal_label, t, usd_column_format
+
+GOALS_FR = ["G1 · Suivi du FMMD", "G2 · Cohérence des politiques", "G3 · Renforcement des capacités"]
+GOALS_ES = ["G1 · Seguimiento del FMMD", "G2 · Coherencia de las políticas", "G3 · Fomento de la capacidad"]
+AREAS_FR = ["A · Information, recherche et analyse", "B · Évaluation d'impact et gestion des programmes"]
+AREAS_ES = ["A · Información, investigación y análisis", "B · Evaluación del impacto y gestión de programas"]
+
+
+def open_page(page: str, **params) -> AppTest:
+    at = apptest_pages.open_page(page, timeout=120, **params)
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def figure(at: AppTest, trace_type: str) -> dict:
+    return next(spec for spec in (json.loads(c.proto.spec) for c in at.get("plotly_chart"))
+                if spec["data"] and spec["data"][0]["type"] == trace_type)
+
+
+def texts(at: AppTest) -> str:
+    return "\n".join(str(e.value) for kind in ("markdown", "caption", "subheader") for e in getattr(at, kind))
+
+
+def test_the_catalogues_name_the_goals_and_areas_these_tests_expect():
+    assert [goal_label(g, "fr") for g in ("G1", "G2", "G3")] == GOALS_FR
+    assert [goal_label(g, "es") for g in ("G1", "G2", "G3")] == GOALS_ES
+    assert [area_label(a, "fr") for a in "AB"] == AREAS_FR and [area_label(a, "es") for a in "AB"] == AREAS_ES
+
+
+def test_french_coverage_page():
+    at = open_page("pages/coverage.py", lang="fr")
+    heatmap = figure(at, "heatmap")["data"][0]
+    assert heatmap["y"] == GOALS_FR
+    assert [x.replace("<br>", " ") for x in heatmap["x"]] == AREAS_FR
+    assert "Asie" in at.multiselect(key="region").options
+    assert "Revenu intermédiaire (tranche inférieure)" in at.multiselect(key="income").options
+    regions = next(d for d in at.dataframe if d.value.columns[0] == "region")
+    assert {"Asie", "Afrique", "Amérique latine et Caraïbes"} <= set(regions.value["region"])
+    money = json.loads(regions.proto.columns)["approved"]["type_config"]
+    assert money == {"type": "number", "format": usd_column_format("fr")}     # numeric: sorts by amount
+    answers = next(m.value for m in at.markdown if m.value.startswith("- "))      # "in short", above the matrix
+    assert any(goal in answers for goal in GOALS_FR) and any(area in answers for area in AREAS_FR)
+
+
+def test_spanish_funds_page():
+    at = open_page("pages/funds.py", lang="es")
+    assert at.multiselect(key="goal").options == GOALS_ES
+    nodes = figure(at, "sankey")["data"][0]["node"]["label"]
+    assert set(GOALS_ES) <= set(nodes) and {"África", "Europa", "América Latina y el Caribe"} <= set(nodes)
+    nodes = figure(open_page("pages/funds.py", lang="es", middle="area"), "sankey")["data"][0]["node"]["label"]
+    assert set(AREAS_ES) <= set(nodes)
+
+
+def test_french_allocation_review():
+    pid = allocation.pipeline(db.connect())["project_id"].iloc[0]
+    at = open_page("pages/allocation.py", lang="fr", proposal=pid)
+    assert at.multiselect(key="goal").options == GOALS_FR
+    assert at.multiselect(key="area").options == AREAS_FR
+    record = texts(at)
+    assert any(f"- {goal}: " in record for goal in GOALS_FR)                   # the proposal's goals
+    assert any(area.split(" · ")[1] in record for area in AREAS_FR)            # its area of work, described in
+    assert any((m.proto.help or "").startswith("Renforcer ") for m in at.metric)   # the help
+    bars = figure(at, "bar")["data"]
+    axis = [x.replace("<br>", " ") for trace in bars for x in trace["x"]]
+    assert {"G1 Suivi du FMMD", "A Information, recherche et analyse"} <= set(axis)
+
+
+@pytest.mark.parametrize("lang, iso3, region, income", [
+    ("fr", "PHL", "Asie", "Revenu intermédiaire (tranche inférieure)"),
+    ("es", "MEX", "América Latina y el Caribe", "Ingreso mediano alto"),
+])
+def test_peer_groups_are_named_in_the_page_language(lang, iso3, region, income):
+    at = open_page("pages/country.py", lang=lang, country=iso3)
+    summary = next(m.value for m in at.markdown if region in m.value and income in m.value)
+    assert "Asia " not in summary and "income" not in summary
+    medians = [t("profile.peers.median", lang, group=group) for group in (region, income)]   # 'Médiane, Asie'
+    bars = [spec["data"][0] for spec in (json.loads(c.proto.spec) for c in at.get("plotly_chart"))
+            if spec["data"] and spec["data"][0]["type"] == "bar"]
+    assert any(list(bar["x"])[1:] == medians for bar in bars)   # the country, then the medians of its two groups
