@@ -1,12 +1,16 @@
 """IPMD Policy Coherence Dashboard: page config, navigation and the shared sidebar. Nothing else."""
+from pathlib import Path
+
 import streamlit as st
 
 import components.theme  # noqa: F401  (sets the colour-blind-safe plotly template)
 from components.sidebar import edition_note, language_picker, year_picker
 from components.state import share_link, tr
 
-# A Material icon, not the 🌍 emoji: an emoji makes Streamlit load its emoji catalogue (~0.3 s of a cold start)
-st.set_page_config(page_title="IPMD · Migration and Development", page_icon=":material/public:", layout="wide")
+# A local SVG globe: an emoji icon makes Streamlit load its emoji catalogue (~0.3 s of a cold start), and a
+# Material icon is fetched from Google's servers (nothing offline)
+FAVICON = Path(__file__).parent / "static" / "favicon.svg"
+st.set_page_config(page_title="IPMD · Migration and Development", page_icon=str(FAVICON), layout="wide")
 
 language_picker()
 pages = {

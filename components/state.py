@@ -147,6 +147,27 @@ def url_choice(widget: Callable, label_text: str, options: Sequence, key: str, d
     return value, rejected
 
 
+def url_tabs(labels: dict[str, str], key: str, default: str) -> tuple[dict, str, str | None]:
+    """Tabs (`labels`: id -> label) whose open one is kept in the URL as ?key=<id>, left out at `default`.
+    Only the open tab needs its content drawn: the others are hidden. Returns (tab containers by id, the open
+    id, rejected)."""
+    by_label = {label: tab_id for tab_id, label in labels.items()}
+    rejected, url_value = None, _from_url(key)
+    if url_value is not None:
+        if url_value in labels:
+            st.session_state[key] = labels[url_value]
+        else:
+            rejected = url_value
+            st.session_state[key] = labels[default]
+    if st.session_state.get(key) not in by_label:       # first visit, or the language changed the labels
+        kept = st.query_params.get(key)
+        st.session_state[key] = labels[kept if kept in labels else default]
+    tabs = st.tabs(list(labels.values()), key=key, on_change="rerun")
+    chosen = by_label[st.session_state[key]]
+    _write_url(key, None if chosen == default else chosen)
+    return dict(zip(labels, tabs)), chosen, rejected
+
+
 def url_year_range(label_text: str, first: int, last: int, *, keys: tuple[str, str] = ("from", "to"),
                    container=None, **widget_args) -> tuple[tuple[int, int], list[str]]:
     """A year-range slider kept in the URL as ?from=2010&to=2012 (each removed at its end of the range)."""

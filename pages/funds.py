@@ -10,7 +10,7 @@ from components.figure_cache import cached_figure
 from components.kpi import Kpi, kpi_row
 from components.labels import country_frame
 from components.provenance import illustrative_notice
-from components.state import lang, tr, url_choice, url_multiselect, url_selectbox
+from components.state import lang, tr, url_choice, url_multiselect, url_selectbox, url_tabs
 from components.tables import data_table
 from components.text import caption, literal, markdown
 from ipmd import fund_report
@@ -83,13 +83,17 @@ if start > end:
     start, end = end, start
 period = tr("funds.period", start=start, end=end) if start != end else tr("funds.period_one", start=start)
 
-# Each section is a slot: its own controls are drawn first, then one cached call computes the whole page.
+# The ladder, then the four views as tabs (?view=flows|map|donors|time), then the downloads. Every view's own
+# controls are drawn first (one cached call computes the whole page from them); its charts only when it is open.
 notice_slot = st.empty()
-slots = {name: st.empty() for name in ("ladder", "flows", "map", "donors", "time", "downloads")}
-boxes = {name: slot.container() for name, slot in slots.items()}
+slots = {name: st.empty() for name in ("ladder", "views", "downloads")}
+with slots["views"].container():
+    tabs, shown, bad_view = url_tabs({"flows": tr("funds.sankey.title"), "map": tr("funds.map.title"),
+                                      "donors": tr("funds.donors.title"), "time": tr("funds.time.title")},
+                                     key="view", default="flows")
+boxes = {"ladder": slots["ladder"].container(), **tabs, "downloads": slots["downloads"].container()}
 
 with boxes["flows"]:
-    st.subheader(tr("funds.sankey.title"))
     cols = st.columns([2, 2, 3])
     middle, bad_middle = url_choice(cols[0].segmented_control, tr("funds.sankey.middle"), fund_report.MIDDLE_STAGES,
                                      "middle", "goal", required=True,
@@ -101,16 +105,14 @@ with boxes["flows"]:
                                    format_func=lambda v: fmt_pct(v, lang(), 0),
                                    help=tr("funds.sankey.other_help"))
 with boxes["map"]:
-    st.subheader(tr("funds.map.title"))
     money_kind, bad_money = url_choice(st.segmented_control, tr("funds.map.money"), fund_report.MONEY_KINDS,
                                         "money", "approved", required=True,
                                         format_func=lambda k: tr(f"funds.map.money.{k}"))
 with boxes["time"]:
-    st.subheader(tr("funds.time.title"))
     freq, bad_freq = url_choice(st.segmented_control, tr("funds.time.freq"), fund_report.FREQUENCIES, "freq", "Y",
                                  required=True, format_func=lambda f: tr(f"funds.time.freq.{f}"))
-for bad, key in ((bad_middle, "middle"), (bad_end, "end_stage"), (bad_other, "other"), (bad_money, "money"),
-                 (bad_freq, "freq")):
+for bad, key in ((bad_view, "view"), (bad_middle, "middle"), (bad_end, "end_stage"), (bad_other, "other"),
+                 (bad_money, "money"), (bad_freq, "freq")):
     if bad:
         problems.append(tr("funds.filter.bad_value", value=bad[:12], what=f"?{key}="))
 if problems:
@@ -166,151 +168,156 @@ with boxes["ladder"]:
 # ---------------------------------------------------------------------------------------------- 2. flows
 links = report.links
 with boxes["flows"]:
-    if not report.has_flows:
-        st.info(tr("funds.no_flows_section"), icon=":material/info:")
-    else:
-        hover_link = tr("funds.sankey.hover_link", source="%{customdata[0]}", target="%{customdata[1]}",
-                        value="%{customdata[2]}", share="%{customdata[3]}")
-        hover_node = tr("funds.sankey.hover_node", value="%{customdata[0]}", share="%{customdata[1]}")
-        title = tr("funds.sankey.chart_title", middle=middle_names[middle].lower(), end=end_names[end_stage].lower(),
-                   period=period)
-        fig = cached_figure("funds.sankey", view, lambda: fund_charts.sankey(
-            links, money=money, share=share, link_hover=hover_link, node_hover=hover_node, title=title))
-        rec = report.reconciliation
-        if rec.mode == "approved":
-            reconciliation = tr("funds.sankey.reconcile_projects", approved=money(rec.approved))
-        elif rec.brought_forward > 0:
-            reconciliation = tr("funds.sankey.reconcile_brought_forward", deposited=money(rec.deposited),
-                                brought=money(rec.brought_forward), approved=money(rec.approved))
-        elif rec.not_yet_approved > 0:
-            reconciliation = tr("funds.sankey.reconcile_deposits", deposited=money(rec.deposited),
-                                approved=money(rec.approved), not_yet=money(rec.not_yet_approved))
+    if shown == "flows":
+        if not report.has_flows:
+            st.info(tr("funds.no_flows_section"), icon=":material/info:")
         else:
-            reconciliation = tr("funds.sankey.reconcile_equal", deposited=money(rec.deposited),
-                                approved=money(rec.approved))
-        counts = report.flow_counts
-        summary = tr("funds.sankey.summary", period=period, n_donors=counts.n_donors, approved=money(rec.approved),
-                     n_partners=counts.n_partners, n_end=counts.n_end,
-                     end_words=tr(f"funds.sankey.end_words.{end_stage}"), top_partner=counts.top_partner or "–",
-                     top_partner_value=money(counts.top_partner_usd))
-        st.plotly_chart(fig, key="funds_sankey", config=charts.CHART_CONFIG, alt=summary)
-        if rec.reconciles:
-            caption(reconciliation)
-        else:
-            st.error(tr("funds.sankey.reconcile_failed"), icon=":material/error:")
-        markdown(summary)
-        data_table(links[["source_stage", "source_label", "target_stage", "target_label", "value", "share"]],
-                   "funds_links", caption=tr("funds.sankey.table_caption"), column_config={
-                       "value": st.column_config.NumberColumn(format="dollar"),
-                       "share": st.column_config.NumberColumn(format="percent")})
+            hover_link = tr("funds.sankey.hover_link", source="%{customdata[0]}", target="%{customdata[1]}",
+                            value="%{customdata[2]}", share="%{customdata[3]}")
+            hover_node = tr("funds.sankey.hover_node", value="%{customdata[0]}", share="%{customdata[1]}")
+            title = tr("funds.sankey.chart_title", middle=middle_names[middle].lower(),
+                       end=end_names[end_stage].lower(), period=period)
+            fig = cached_figure("funds.sankey", view, lambda: fund_charts.sankey(
+                links, money=money, share=share, link_hover=hover_link, node_hover=hover_node, title=title))
+            rec = report.reconciliation
+            if rec.mode == "approved":
+                reconciliation = tr("funds.sankey.reconcile_projects", approved=money(rec.approved))
+            elif rec.brought_forward > 0:
+                reconciliation = tr("funds.sankey.reconcile_brought_forward", deposited=money(rec.deposited),
+                                    brought=money(rec.brought_forward), approved=money(rec.approved))
+            elif rec.not_yet_approved > 0:
+                reconciliation = tr("funds.sankey.reconcile_deposits", deposited=money(rec.deposited),
+                                    approved=money(rec.approved), not_yet=money(rec.not_yet_approved))
+            else:
+                reconciliation = tr("funds.sankey.reconcile_equal", deposited=money(rec.deposited),
+                                    approved=money(rec.approved))
+            counts = report.flow_counts
+            summary = tr("funds.sankey.summary", period=period, n_donors=counts.n_donors, approved=money(rec.approved),
+                         n_partners=counts.n_partners, n_end=counts.n_end,
+                         end_words=tr(f"funds.sankey.end_words.{end_stage}"), top_partner=counts.top_partner or "–",
+                         top_partner_value=money(counts.top_partner_usd))
+            st.plotly_chart(fig, key="funds_sankey", config=charts.CHART_CONFIG, alt=summary)
+            if rec.reconciles:
+                caption(reconciliation)
+            else:
+                st.error(tr("funds.sankey.reconcile_failed"), icon=":material/error:")
+            markdown(summary)
+            data_table(links[["source_stage", "source_label", "target_stage", "target_label", "value", "share"]],
+                       "funds_links", caption=tr("funds.sankey.table_caption"), column_config={
+                           "value": st.column_config.NumberColumn(format="dollar"),
+                           "share": st.column_config.NumberColumn(format="percent")})
 
 # ------------------------------------------------------------------------------------------------ 3. map
 with boxes["map"]:
-    money_name = tr(f"funds.map.money.{money_kind}")
-    money_words = money_name.lower()
-    if report.countries.empty:
-        st.info(tr("funds.map.none", money=money_words), icon=":material/info:")
-    else:
-        fig = cached_figure("funds.map", view, lambda: maps.world_choropleth(
-            fund_charts.map_frame(report.countries, money,
-                                  tr("funds.map.hover", money=money_name, value="{value}", n="{n}")),
-            country_frame(lang()), colorbar_title=tr("funds.map.colorbar", money=money_name)))
-        top = report.countries.head(3)
-        summary = tr("funds.map.summary", period=period, total=money(report.countries["amount_usd"].sum()),
-                     money=money_words, n=len(report.countries),
-                     top=", ".join(f"{r.name} ({money(r.amount_usd)})" for r in top.itertuples()))
-        maps.show_map(fig, key="funds_map", alt=tr("funds.map.alt", money=money_words, period=period))
-        caption(tr("funds.map.caption"))
-        markdown(summary)
-        if report.unplaced_usd:
-            caption(tr("funds.map.unplaced", value=money(report.unplaced_usd), money=money_words,
-                          placed=money(report.countries["amount_usd"].sum()),
-                          total=money(getattr(ladder, money_kind))))
-        table_and_csv(report.countries, f"ipmd_fund_{money_kind}_by_country_{start}_{end}.csv", "funds_map",
-                      {"amount_usd": st.column_config.NumberColumn(format="dollar")})
+    if shown == "map":
+        money_name = tr(f"funds.map.money.{money_kind}")
+        money_words = money_name.lower()
+        if report.countries.empty:
+            st.info(tr("funds.map.none", money=money_words), icon=":material/info:")
+        else:
+            fig = cached_figure("funds.map", view, lambda: maps.world_choropleth(
+                fund_charts.map_frame(report.countries, money,
+                                      tr("funds.map.hover", money=money_name, value="{value}", n="{n}")),
+                country_frame(lang()), colorbar_title=tr("funds.map.colorbar", money=money_name)))
+            top = report.countries.head(3)
+            summary = tr("funds.map.summary", period=period, total=money(report.countries["amount_usd"].sum()),
+                         money=money_words, n=len(report.countries),
+                         top=", ".join(f"{r.name} ({money(r.amount_usd)})" for r in top.itertuples()))
+            maps.show_map(fig, key="funds_map", alt=tr("funds.map.alt", money=money_words, period=period))
+            caption(tr("funds.map.caption"))
+            markdown(summary)
+            if report.unplaced_usd:
+                caption(tr("funds.map.unplaced", value=money(report.unplaced_usd), money=money_words,
+                              placed=money(report.countries["amount_usd"].sum()),
+                              total=money(getattr(ladder, money_kind))))
+            table_and_csv(report.countries, f"ipmd_fund_{money_kind}_by_country_{start}_{end}.csv", "funds_map",
+                          {"amount_usd": st.column_config.NumberColumn(format="dollar")})
 
 # --------------------------------------------------------------------------------------------- 4. donors
 donors = report.donors
 wb = report.world_bank
 with boxes["donors"]:
-    st.subheader(tr("funds.donors.title"))
-    if donors.empty:
-        st.info(tr("funds.donors.none"), icon=":material/info:")
-    else:
-        top = donors.iloc[0]
-        summary = tr("funds.donors.summary", period=period, n=len(donors), deposited=money(donors["deposited_usd"].sum()),
-                     pledged=money(donors["pledged_usd"].sum()), top=top["name"], top_share=share(top["share_of_deposits"]))
-        hover = tr("funds.donors.hover", name="<b>%{customdata[0]}</b>", pledged="%{customdata[1]}",
-                   deposited="%{customdata[2]}", share="%{customdata[3]}", first="%{customdata[4]}",
-                   last="%{customdata[5]}")
-        left, right = st.columns([3, 2])
-        with left:
-            fig = cached_figure("funds.donors", view, lambda: fund_charts.donor_bars(
-                donors, {"pledged_usd": names["pledged"], "deposited_usd": names["deposited"]}, money, share, day,
-                hover, tr("funds.donors.chart_title", period=period)))
-            st.plotly_chart(fig, key="funds_donors", config=charts.CHART_CONFIG, alt=summary)
-        with right:
-            timing = report.donor_timing
-            if not timing.empty:
-                busiest = timing.groupby("year")["deposited_usd"].sum()
-                timing_summary = tr("funds.donors.timing_summary", period=period, year=int(busiest.idxmax()),
-                                    value=money(busiest.max()))
-                fig = cached_figure("funds.donor_timing", view, lambda: fund_charts.donor_timing(
-                    timing, donors["name"].tolist(), money, tr("funds.donors.timing_title")))
-                st.plotly_chart(fig, key="funds_donor_timing", config=charts.CHART_CONFIG, alt=timing_summary)
-                caption(timing_summary)
-        markdown(summary)
-        table_and_csv(donors.drop(columns=["donor_id"]), f"ipmd_fund_donors_{start}_{end}.csv", "funds_donors", {
-            "name": tr("funds.donors.col.name"), "donor_type": tr("funds.donors.col.type"),
-            "is_world_bank_internal": st.column_config.CheckboxColumn(tr("funds.donors.col.world_bank")),
-            "pledged_usd": st.column_config.NumberColumn(tr("funds.donors.col.pledged"), format="dollar"),
-            "deposited_usd": st.column_config.NumberColumn(tr("funds.donors.col.deposited"), format="dollar"),
-            "unpaid_usd": st.column_config.NumberColumn(tr("funds.donors.col.unpaid"), format="dollar"),
-            "share_of_deposits": st.column_config.NumberColumn(tr("funds.donors.col.share"), format="percent"),
-            "first_deposit": st.column_config.DateColumn(tr("funds.donors.col.first")),
-            "last_deposit": st.column_config.DateColumn(tr("funds.donors.col.last"))})
+    if shown == "donors":
+        if donors.empty:
+            st.info(tr("funds.donors.none"), icon=":material/info:")
+        else:
+            top = donors.iloc[0]
+            summary = tr("funds.donors.summary", period=period, n=len(donors),
+                         deposited=money(donors["deposited_usd"].sum()), pledged=money(donors["pledged_usd"].sum()),
+                         top=top["name"], top_share=share(top["share_of_deposits"]))
+            hover = tr("funds.donors.hover", name="<b>%{customdata[0]}</b>", pledged="%{customdata[1]}",
+                       deposited="%{customdata[2]}", share="%{customdata[3]}", first="%{customdata[4]}",
+                       last="%{customdata[5]}")
+            left, right = st.columns([3, 2])
+            with left:
+                fig = cached_figure("funds.donors", view, lambda: fund_charts.donor_bars(
+                    donors, {"pledged_usd": names["pledged"], "deposited_usd": names["deposited"]}, money, share, day,
+                    hover, tr("funds.donors.chart_title", period=period)))
+                st.plotly_chart(fig, key="funds_donors", config=charts.CHART_CONFIG, alt=summary)
+            with right:
+                timing = report.donor_timing
+                if not timing.empty:
+                    busiest = timing.groupby("year")["deposited_usd"].sum()
+                    timing_summary = tr("funds.donors.timing_summary", period=period, year=int(busiest.idxmax()),
+                                        value=money(busiest.max()))
+                    fig = cached_figure("funds.donor_timing", view, lambda: fund_charts.donor_timing(
+                        timing, donors["name"].tolist(), money, tr("funds.donors.timing_title")))
+                    st.plotly_chart(fig, key="funds_donor_timing", config=charts.CHART_CONFIG, alt=timing_summary)
+                    caption(timing_summary)
+            markdown(summary)
+            table_and_csv(donors.drop(columns=["donor_id"]), f"ipmd_fund_donors_{start}_{end}.csv", "funds_donors", {
+                "name": tr("funds.donors.col.name"), "donor_type": tr("funds.donors.col.type"),
+                "is_world_bank_internal": st.column_config.CheckboxColumn(tr("funds.donors.col.world_bank")),
+                "pledged_usd": st.column_config.NumberColumn(tr("funds.donors.col.pledged"), format="dollar"),
+                "deposited_usd": st.column_config.NumberColumn(tr("funds.donors.col.deposited"), format="dollar"),
+                "unpaid_usd": st.column_config.NumberColumn(tr("funds.donors.col.unpaid"), format="dollar"),
+                "share_of_deposits": st.column_config.NumberColumn(tr("funds.donors.col.share"), format="percent"),
+                "first_deposit": st.column_config.DateColumn(tr("funds.donors.col.first")),
+                "last_deposit": st.column_config.DateColumn(tr("funds.donors.col.last"))})
 
-    markdown(f"**{tr('funds.wb.title')}**")
-    ceiling, warn = share(wb.ceiling), share(wb.ceiling - wb.warn_margin)
-    caption(tr("funds.wb.intro", ceiling=ceiling, end=end))
-    status_text = tr(f"funds.wb.status.{wb.status}")
-    figures = tr("funds.wb.figures", wb=money(wb.wb_deposits), total=money(wb.total_deposits), share=share(wb.share),
-                 ceiling=ceiling)
-    left, right = st.columns([1, 2])
-    with left:
-        kpi_row([Kpi(tr("funds.wb.status"), status_text, tr("funds.wb.note", end=end),
-                     help=tr("funds.wb.status_help", warn=warn, ceiling=ceiling))], columns=1)
-    with right:
-        fig = cached_figure("funds.world_bank", view, lambda: fund_charts.ceiling_bar(
-            wb.share, wb.ceiling, wb.warn_margin, wb.status, pct=share, title=tr("funds.wb.chart_title"),
-            labels={"at_risk": tr("funds.wb.at_risk_band"), "ceiling": tr("funds.wb.ceiling_label", ceiling=ceiling)}))
-        st.plotly_chart(fig, key="funds_wb", config=charts.CHART_CONFIG, alt=f"{status_text}. {figures}")
-    headroom = (tr("funds.wb.headroom", value=money(wb.headroom_usd)) if wb.headroom_usd >= 0
-                else tr("funds.wb.over", value=money(-wb.headroom_usd)))
-    (st.error if wb.status == "breached" else st.warning if wb.status == "at risk" else st.success)(
-        literal(f"**{status_text}.** {figures} {headroom}"))
+        markdown(f"**{tr('funds.wb.title')}**")
+        ceiling, warn = share(wb.ceiling), share(wb.ceiling - wb.warn_margin)
+        caption(tr("funds.wb.intro", ceiling=ceiling, end=end))
+        status_text = tr(f"funds.wb.status.{wb.status}")
+        figures = tr("funds.wb.figures", wb=money(wb.wb_deposits), total=money(wb.total_deposits),
+                     share=share(wb.share), ceiling=ceiling)
+        left, right = st.columns([1, 2])
+        with left:
+            kpi_row([Kpi(tr("funds.wb.status"), status_text, tr("funds.wb.note", end=end),
+                         help=tr("funds.wb.status_help", warn=warn, ceiling=ceiling))], columns=1)
+        with right:
+            fig = cached_figure("funds.world_bank", view, lambda: fund_charts.ceiling_bar(
+                wb.share, wb.ceiling, wb.warn_margin, wb.status, pct=share, title=tr("funds.wb.chart_title"),
+                labels={"at_risk": tr("funds.wb.at_risk_band"),
+                        "ceiling": tr("funds.wb.ceiling_label", ceiling=ceiling)}))
+            st.plotly_chart(fig, key="funds_wb", config=charts.CHART_CONFIG, alt=f"{status_text}. {figures}")
+        headroom = (tr("funds.wb.headroom", value=money(wb.headroom_usd)) if wb.headroom_usd >= 0
+                    else tr("funds.wb.over", value=money(-wb.headroom_usd)))
+        (st.error if wb.status == "breached" else st.warning if wb.status == "at risk" else st.success)(
+            literal(f"**{status_text}.** {figures} {headroom}"))
 
 # ------------------------------------------------------------------------------------------ 5. over time
 with boxes["time"]:
-    series = report.over_time
-    if series.empty:
-        st.info(tr("funds.no_flows_section"), icon=":material/info:")
-    else:
-        freq_word = tr(f"funds.time.freq.{freq}").lower()
-        top_row = series.loc[series["approvals"].idxmax()]
-        summary = (tr("funds.time.summary_projects", period=period, top_period=top_row["period"],
-                      top_value=money(top_row["approvals"])) if project_view else
-                   tr("funds.time.summary", period=period, top_period=top_row["period"],
-                      top_value=money(top_row["approvals"]), last_period=series["period"].iloc[-1],
-                      balance=money(series["fund_balance"].iloc[-1])))
-        fig = cached_figure("funds.over_time", view, lambda: fund_charts.over_time(
-            series, {c: tr(f"funds.time.{c}") for c in ("deposits", "approvals", "disbursements", "fund_balance")},
-            money, tr("funds.time.chart_title", freq=freq_word, period=period)))
-        st.plotly_chart(fig, key="funds_time", config=charts.CHART_CONFIG, alt=summary)
-        caption(tr("funds.time.balance_note"))
-        markdown(summary)
-        table_and_csv(series.drop(columns=["period_start", "period_end"]),
-                      f"ipmd_fund_over_time_{freq}_{start}_{end}.csv", "funds_time")
+    if shown == "time":
+        series = report.over_time
+        if series.empty:
+            st.info(tr("funds.no_flows_section"), icon=":material/info:")
+        else:
+            freq_word = tr(f"funds.time.freq.{freq}").lower()
+            top_row = series.loc[series["approvals"].idxmax()]
+            summary = (tr("funds.time.summary_projects", period=period, top_period=top_row["period"],
+                          top_value=money(top_row["approvals"])) if project_view else
+                       tr("funds.time.summary", period=period, top_period=top_row["period"],
+                          top_value=money(top_row["approvals"]), last_period=series["period"].iloc[-1],
+                          balance=money(series["fund_balance"].iloc[-1])))
+            fig = cached_figure("funds.over_time", view, lambda: fund_charts.over_time(
+                series, {c: tr(f"funds.time.{c}") for c in ("deposits", "approvals", "disbursements", "fund_balance")},
+                money, tr("funds.time.chart_title", freq=freq_word, period=period)))
+            st.plotly_chart(fig, key="funds_time", config=charts.CHART_CONFIG, alt=summary)
+            caption(tr("funds.time.balance_note"))
+            markdown(summary)
+            table_and_csv(series.drop(columns=["period_start", "period_end"]),
+                          f"ipmd_fund_over_time_{freq}_{start}_{end}.csv", "funds_time")
 
 # ------------------------------------------------------------------------------------------ 6. downloads
 with boxes["downloads"]:

@@ -43,7 +43,8 @@ def test_french_coverage_page():
     assert [x.replace("<br>", " ") for x in heatmap["x"]] == AREAS_FR
     assert "Asie" in at.multiselect(key="region").options
     assert "Revenu intermédiaire (tranche inférieure)" in at.multiselect(key="income").options
-    regions = next(d for d in at.dataframe if d.value.columns[0] == "region")
+    regions = next(d for d in open_page("pages/coverage.py", lang="fr", view="map").dataframe
+                   if d.value.columns[0] == "region")
     assert {"Asie", "Afrique", "Amérique latine et Caraïbes"} <= set(regions.value["region"])
     money = json.loads(regions.proto.columns)["approved"]["type_config"]
     assert money == {"type": "number", "format": usd_column_format("fr")}     # numeric: sorts by amount

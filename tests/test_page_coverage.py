@@ -45,41 +45,61 @@ def default_page():
     return open_page()
 
 
+@pytest.fixture(scope="module")
+def every_view():
+    """The page with each of its tabs open (?view=...): only the open tab is drawn."""
+    return {view: open_page(view=view) for view in ("matrix", "map", "gaps", "gfmd")}
+
+
+def chart_kinds(at: AppTest) -> list[str]:
+    return [json.loads(c.proto.spec)["data"][0]["type"] for c in at.get("plotly_chart")]
+
+
 # ------------------------------------------------------------------------------------------ default view
-def test_page_runs_with_every_section(default_page):
-    at = default_page
-    ok(at)
-    assert at.title[0].value == "Goal coverage and gaps"
-    assert [s.value for s in at.subheader][:4] == ["Coverage matrix: goals × areas of work",
-                                                  "Where the money goes: All goals",
-                                                  "Gap finder: high need, low coverage", "GFMD follow-up tracker"]
-    assert any("Illustrative data" in w for w in warnings(at))
-    kinds = [json.loads(c.proto.spec)["data"][0]["type"] for c in at.get("plotly_chart")]
-    assert kinds == ["heatmap", "choropleth", "scatter"]
-    assert "Source:" in texts(at) and "UNHCR" in texts(at)
+def test_page_runs_with_every_section(every_view):
+    for view, at in every_view.items():
+        ok(at)
+        assert at.title[0].value == "Goal coverage and gaps"
+        assert [tab.label for tab in at.tabs] == ["Goals × areas of work", "Where the money goes", "Gap finder",
+                                                  "GFMD follow-up"]
+        assert any("Illustrative data" in w for w in warnings(at))
+    subheaders = {view: [s.value for s in at.subheader] for view, at in every_view.items()}
+    # the gap finder's heading and controls are drawn in every view (the answers above need them)
+    for view, heading in (("matrix", "Coverage matrix: goals × areas of work"),
+                          ("map", "Where the money goes: All goals"), ("gfmd", "GFMD follow-up tracker")):
+        assert heading in subheaders[view] and all(heading not in subheaders[v] for v in every_view if v != view)
+    assert all("Gap finder: high need, low coverage" in subheaders[v] for v in every_view)
+    kinds = {view: chart_kinds(at) for view, at in every_view.items()}
+    assert kinds == {"matrix": ["heatmap"], "map": ["choropleth"], "gaps": ["scatter"], "gfmd": []}
+    assert "Source:" in texts(every_view["gaps"]) and "UNHCR" in texts(every_view["gaps"])
 
 
 def test_closed_sections_are_drawn_once_opened():
     """The method note and the map's tables (with their CSVs) are computed and sent only when opened."""
-    at = open_page()
+    at = open_page(view="gaps")
     ok(at)
     downloads = len(at.get("download_button"))
     assert "How the need score is built" not in texts(at)
     assert not any(list(d.value.columns)[:2] == ["name", "iso3"] for d in at.dataframe)
 
     at.session_state["coverage_method"] = True
-    at.session_state["coverage_map_data"] = True
     at.run()
     ok(at)
     assert "How the need score is built" in texts(at)
+
+    at = open_page(view="map")
+    downloads = len(at.get("download_button"))
+    at.session_state["coverage_map_data"] = True
+    at.run()
+    ok(at)
     countries = table_with(at, "name")
     assert list(countries.columns)[:2] == ["name", "iso3"] and len(countries) > 20
     assert countries["approved"].sum() > 0
     assert len(at.get("download_button")) == downloads + 2         # the countries' and the regions' CSV
 
 
-def test_map_uses_the_local_topojson(default_page):
-    maps = [c for c in default_page.get("plotly_chart")
+def test_map_uses_the_local_topojson(every_view):
+    maps = [c for c in every_view["map"].get("plotly_chart")
             if json.loads(c.proto.spec)["data"][0]["type"] in ("choropleth", "scattergeo")]
     assert maps and all(json.loads(c.proto.config)["topojsonURL"] == "app/static/" for c in maps)
 
@@ -104,7 +124,7 @@ def test_matrix_heatmap_carries_the_core_totals(default_page, con):
 
 # ------------------------------------------------------------------------------------------ weights
 def test_changing_a_weight_changes_the_ranking():
-    at = open_page()
+    at = open_page(view="gaps")
     before = list(gap_table(at)["iso3"].head(5))
     at.slider(key="w_remit").set_value(3.0).run()
     ok(at)
@@ -114,7 +134,7 @@ def test_changing_a_weight_changes_the_ranking():
 
 
 def test_weights_and_the_gender_lens_come_from_the_url():
-    at = open_page(w_emig="2", lens="1")
+    at = open_page(w_emig="2", lens="1", view="gaps")
     ok(at)
     assert at.slider(key="w_emig").value == 2.0
     assert at.toggle(key="lens").value is True
@@ -122,7 +142,7 @@ def test_weights_and_the_gender_lens_come_from_the_url():
 
 
 def test_every_weight_at_zero_falls_back_to_the_defaults_with_a_warning():
-    at = open_page(w_emig="0", w_immig="0", w_remit="0", w_refug="0", w_cost="0")
+    at = open_page(w_emig="0", w_immig="0", w_remit="0", w_refug="0", w_cost="0", view="gaps")
     ok(at)
     assert any("Every weight is 0" in w for w in warnings(at))
     assert len(gap_table(at)) > 0
@@ -144,8 +164,10 @@ def test_url_carries_the_filters():
     assert params["region"] == "Africa" and params["partner"] == "IOM,ILO" and params["status"] == "active"
     assert (params["from"], params["to"]) == ("2010", "2013")
     assert params["goal"] == "G3" and params["mode"] == "weighted"
+    at.session_state["view"] = "Where the money goes"          # a click on the map's tab
     at.session_state["coverage_map_data"] = True
     at.run()
+    assert at.query_params["view"] == "map"
     countries = table_with(at, "name")
     assert set(countries["un_region"]) <= {"Africa"}
     # a second move of each control is kept too (the URL written by the page does not pull it back)
@@ -184,7 +206,7 @@ def test_an_unknown_url_value_gives_a_warning_and_the_default_view(params, bad):
     assert at.multiselect(key="region").value == []
     assert at.slider(key="w_emig").value == 1.0
     assert at.slider(key="period").value == (2009, 2015)
-    assert len(at.get("plotly_chart")) == 3
+    assert chart_kinds(at) == ["heatmap"]
 
 
 def test_a_filter_that_selects_nothing_says_so():

@@ -42,21 +42,57 @@ def default_page():
     return open_page()
 
 
+@pytest.fixture(scope="module")
+def every_view():
+    """The page with each of its tabs open (?view=...): only the open tab's charts are drawn."""
+    return {view: open_page(view=view) for view in ("flows", "map", "donors", "time")}
+
+
+def chart_kinds(at: AppTest) -> list[str]:
+    return [json.loads(e.proto.spec)["data"][0]["type"] for e in at.get("plotly_chart")]
+
+
 # ------------------------------------------------------------------------------------- default view
 
-def test_page_runs_with_every_section(default_page):
-    at = default_page
+def test_page_runs_with_every_section(every_view):
+    for view, at in every_view.items():
+        ok(at)
+        assert any("Illustrative data" in w.value for w in at.warning)
+        labels = [m.label for m in at.metric]
+        for label in ("Pledged", "Deposited", "Approved", "Disbursed", "Spent", "Fund balance", "Partner balance",
+                      "Unpaid pledges"):
+            assert label in labels, (view, label)
+        assert at.tabs[0].label == "Where the money goes" and len(at.tabs) == 4
+    kinds = {view: chart_kinds(at) for view, at in every_view.items()}
+    assert kinds["flows"] == ["bar", "sankey"]              # the ladder, then the open tab's charts
+    assert kinds["map"] == ["bar", "choropleth"]
+    assert kinds["donors"][0] == "bar" and "heatmap" in kinds["donors"] and len(kinds["donors"]) == 4
+    assert kinds["time"][0] == "bar" and len(kinds["time"]) == 2
+    assert metric(every_view["donors"], "Status") == "Within the ceiling"
+    assert "Status" not in [m.label for m in every_view["flows"].metric]
+
+
+def test_the_open_tab_is_in_the_url_and_a_bad_one_is_reported():
+    at = open_page()
     ok(at)
-    assert at.title[0].value == "Trust fund flows"
-    assert any("Illustrative data" in w.value for w in at.warning)
-    kinds = [json.loads(e.proto.spec)["data"][0]["type"] for e in at.get("plotly_chart")]
-    assert kinds.count("sankey") == 1
-    assert {"bar", "choropleth", "heatmap"} <= set(kinds)
-    labels = [m.label for m in at.metric]
-    for label in ("Pledged", "Deposited", "Approved", "Disbursed", "Spent", "Fund balance", "Partner balance",
-                  "Unpaid pledges", "Status"):
-        assert label in labels
-    assert metric(at, "Status") == "Within the ceiling"
+    assert "view" not in at.query_params                     # the default tab leaves the URL clean
+    at.session_state["view"] = "Donors"                      # what a click on the tab does
+    at.run()
+    ok(at)
+    assert at.query_params["view"] == "donors" and "Status" in [m.label for m in at.metric]
+    at = open_page(view="nowhere")
+    ok(at)
+    assert any("?view=" in w.value and "nowhere" in w.value for w in at.warning)
+    assert chart_kinds(at) == ["bar", "sankey"]
+
+
+def test_the_open_tab_stays_open_when_the_language_changes():
+    at = open_page(view="map")
+    at.sidebar.selectbox(key="lang").set_value("fr").run()
+    assert not at.exception
+    assert at.title[0].value == "Flux du fonds d'affectation spéciale"
+    assert at.query_params["view"] == "map" and chart_kinds(at) == ["bar", "choropleth"]
+    assert at.tabs[1].label == "Fonds par pays bénéficiaire"
 
 
 def test_kpis_are_the_ledger_and_carry_their_definitions(default_page, con):
@@ -83,26 +119,27 @@ def test_sankey_links_sum_to_the_ladder(default_page, con):
             f"+ not yet approved {fmt_usd(ladder.fund_balance, 'en')}") in captions
 
 
-def test_every_chart_says_illustrative(default_page):
-    for element in default_page.get("plotly_chart"):
+def test_every_chart_says_illustrative(every_view):
+    for element in [e for at in every_view.values() for e in at.get("plotly_chart")]:
         spec = json.loads(element.proto.spec)
         title = spec["layout"].get("title", {}).get("text", "")
         colorbar = json.dumps(spec["layout"].get("coloraxis", {}))
         assert "illustrative" in title.lower() or "illustrative" in colorbar.lower(), title
 
 
-def test_the_map_uses_the_local_topojson(default_page):
-    maps = [e for e in default_page.get("plotly_chart")
+def test_the_map_uses_the_local_topojson(every_view):
+    maps = [e for e in every_view["map"].get("plotly_chart")
             if {t["type"] for t in json.loads(e.proto.spec)["data"]} & {"choropleth", "scattergeo"}]
     assert len(maps) == 1
     assert json.loads(maps[0].proto.config)["topojsonURL"] == "app/static/"
 
 
-def test_undecided_proposals_are_not_listed(default_page, con):
+def test_undecided_proposals_are_not_listed(every_view, con):
     projects = queries.ledger(con)["projects"]
     pipeline = projects.loc[projects.status.isin(["submitted", "under_review"]), "project_id"]
-    page_text = json.dumps([json.loads(e.proto.spec) for e in default_page.get("plotly_chart")])
-    page_text += " ".join(str(d.value) for d in default_page.dataframe)
+    pages = list(every_view.values())
+    page_text = json.dumps([json.loads(e.proto.spec) for at in pages for e in at.get("plotly_chart")])
+    page_text += " ".join(str(d.value) for at in pages for d in at.dataframe)
     assert not any(p in page_text for p in pipeline)
 
 

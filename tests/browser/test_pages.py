@@ -149,7 +149,10 @@ PAGES = [
     ("/", "overview", "overview.title", check_overview),
     ("/country?country=PHL", "country_PHL", "profile.title", check_country_phl),
     ("/coverage", "coverage", "coverage.title", None),
+    ("/coverage?view=map", "coverage_map", "coverage.title", None),
     ("/funds", "funds", "funds.title", check_funds),
+    ("/funds?view=map", "funds_map", "funds.title", None),
+    ("/funds?view=donors", "funds_donors", "funds.title", None),
     ("/allocation", "allocation", "allocation.title", None),
     ("/methods", "methods", "methods.title", None),
     ("/admin", "admin", "admin.title", None),
@@ -266,6 +269,12 @@ def test_switching_country_redraws_the_profile(page, open_page):
 
 def test_the_every_country_table_is_sent_when_its_expander_opens(page, open_page):
     _open_checked(page, open_page, "/coverage", "coverage_before_every_country")
+    # the gap finder's tab: a click draws it (its scatter plot) and puts it in the URL
+    before = bh.runs_finished(page)
+    page.get_by_role("tab", name=t("coverage.tab.gaps")).click()
+    state = bh.wait_until_drawn(page, min_finished=before + 1, timeout=None)
+    assert [c["kinds"] for c in state["charts"]] == [["scatter"]], state["charts"]
+    assert _query(page).get("view") == "gaps"
     expander = page.locator('[data-testid="stExpander"]').filter(has_text=t("coverage.gap.all_title")).first
     assert expander.locator('[data-testid="stDataFrame"]').count() == 0
     before = bh.runs_finished(page)
