@@ -92,31 +92,35 @@ def remittance_series(obs: pd.DataFrame) -> pd.DataFrame:
     return _wide(rows, ["year"], names)
 
 
-def peer_comparison(latest: pd.DataFrame, countries: pd.DataFrame, iso3: str) -> pd.DataFrame:
+def peer_values(con, indicator: str, year: int) -> pd.DataFrame:
+    """Every country's latest value of `indicator` up to `year` with its UN region and World Bank income group
+    (iso3, year, value, unit, source_id, un_region, income_group): the same for every country compared."""
+    latest = queries.latest_values(con, indicator, year)
+    return latest.merge(queries.countries(con)[["iso3", "un_region", "income_group"]], on="iso3")
+
+
+def peer_comparison(values: pd.DataFrame, iso3: str) -> pd.DataFrame:
     """The country's value against its UN region and World Bank income group: median and rank (1 = highest).
 
-    `latest` holds one value per country (iso3, value). Rows: group kind, group name, median, rank, n.
-    """
-    data = latest.merge(countries[["iso3", "un_region", "income_group"]], on="iso3")
-    me = data[data["iso3"] == iso3]
+    `values` holds one value per country (peer_values). Rows: group kind, group name, value, median, rank, n, and
+    source_id (where the values come from: one source per indicator)."""
+    me = values[values["iso3"] == iso3]
     out = []
     for kind in ("un_region", "income_group"):
         if me.empty or pd.isna(me.iloc[0][kind]):
             continue
         group = me.iloc[0][kind]
-        peers = data[data[kind] == group]
+        peers = values[values[kind] == group]
         rank = int((peers["value"] > me.iloc[0]["value"]).sum()) + 1
         out.append({"group_kind": kind, "group": group, "value": float(me.iloc[0]["value"]),
                     "median": float(peers["value"].median()), "rank": rank, "n": len(peers)})
-    return pd.DataFrame(out, columns=["group_kind", "group", "value", "median", "rank", "n"])
+    table = pd.DataFrame(out, columns=["group_kind", "group", "value", "median", "rank", "n"])
+    return table.assign(source_id=values["source_id"].iloc[0] if len(values) else None)
 
 
 def peer_table(con, indicator: str, year: int, iso3: str) -> pd.DataFrame:
-    """peer_comparison on the latest value of `indicator` up to `year` of every country; `source_id` says where
-    the values come from (one source per indicator)."""
-    latest = queries.latest_values(con, indicator, year)
-    table = peer_comparison(latest, queries.countries(con), iso3)
-    return table.assign(source_id=latest["source_id"].iloc[0] if len(latest) else None)
+    """peer_comparison of one country on the latest value of `indicator` up to `year`."""
+    return peer_comparison(peer_values(con, indicator, year), iso3)
 
 
 def load_profile(con, iso3: str, year: int) -> CountryProfile | None:

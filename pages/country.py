@@ -45,7 +45,7 @@ profile_view.corridors(data, names, name, stock_year)
 peer_indicator = st.selectbox(tr("profile.peers.pick"), ["immigrant_pct_pop", "emigrant_pct_pop",
                                                          "remittances_received_pct_gdp"],
                               format_func=lambda i: tr(f"indicator.{i}"), key="peer_indicator")
-peers = load(profile.peer_table, peer_indicator, chosen_year, iso3)
+peers = profile.peer_comparison(load(profile.peer_values, peer_indicator, chosen_year), iso3)   # values shared by all
 profile_view.peers(peers, tr(f"indicator.{peer_indicator}"), name, peers["source_id"].iloc[0] if len(peers) else None)
 
 profile_view.partnership(fund_summary.projects_in(load(fund_summary.projects_by_country), iso3), name, iso3)
