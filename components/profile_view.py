@@ -15,7 +15,7 @@ from components.state import lang, tr, url_choice
 from components.tables import data_table
 from components.text import markdown
 from ipmd import queries
-from ipmd.i18n import fmt_compact, fmt_pct, fmt_usd, income_group_name, place_name
+from ipmd.i18n import fmt_compact, fmt_pct, fmt_usd, income_group_name, place_name, usd_column_format
 from ipmd.profile import SDG_REMITTANCE_COST_TARGET, CountryProfile
 
 
@@ -192,10 +192,16 @@ def partnership(projects: pd.DataFrame, name: str, iso3: str) -> None:
         markdown(tr("profile.partnership.summary", country=name, n=len(projects),
                        approved=fmt_usd(projects["approved_here"].sum(), lang()),
                        disbursed=fmt_usd(projects["disbursed_here"].sum(), lang())))
-        shown = projects.drop(columns=["is_illustrative"])
+        shown = projects.drop(columns=["is_illustrative"]).assign(
+            status=[tr(f"coverage.status.{s}") for s in projects["status"]])
+        money = usd_column_format(lang())
         st.dataframe(shown, hide_index=True, key="profile_projects", column_config={
-            "approved_here": st.column_config.NumberColumn(tr("profile.partnership.approved_here"), format="dollar"),
-            "disbursed_here": st.column_config.NumberColumn(tr("profile.partnership.disbursed_here"), format="dollar"),
+            **{c: tr(f"coverage.col.{c}") for c in ("project_id", "title", "partner_id", "area_id", "status")},
+            "goals": tr("profile.partnership.goals"),
+            "start_date": st.column_config.DateColumn(tr("profile.partnership.start")),
+            "end_date": st.column_config.DateColumn(tr("profile.partnership.end")),
+            "approved_here": st.column_config.NumberColumn(tr("profile.partnership.approved_here"), format=money),
+            "disbursed_here": st.column_config.NumberColumn(tr("profile.partnership.disbursed_here"), format=money),
             "share": st.column_config.NumberColumn(tr("profile.partnership.share"), format="percent"),
         })
     cols = st.columns(2)

@@ -14,7 +14,7 @@ from components.state import lang, tr, url_choice, url_multiselect, url_selectbo
 from components.tables import data_table
 from components.text import caption, literal, markdown
 from ipmd import fund_report
-from ipmd.i18n import fmt_date, fmt_pct, fmt_usd
+from ipmd.i18n import fmt_date, fmt_pct, fmt_usd, usd_column_format
 
 require_app()
 
@@ -130,6 +130,8 @@ if not report.has_money:
 ladder = report.ladder
 middle_names = {m: tr(f"funds.sankey.middle.{m}") for m in fund_report.MIDDLE_STAGES}
 end_names = {e: tr(f"funds.sankey.end.{e}") for e in fund_report.END_STAGES}
+stage_names = {s: tr(f"funds.stage.{s}") for s in ("donor", "fund", "goal", "area", "partner", "region", "country",
+                                                   "balance")}
 names = {s: tr(f"funds.ladder.{s}") for s in ("pledged", "deposited", "approved", "disbursed", "spent",
                                                 "fund_balance", "partner_balance", "unpaid_pledges")}
 definitions = {s: tr(f"funds.def.{s}") for s in names}
@@ -202,10 +204,14 @@ with boxes["flows"]:
             else:
                 st.error(tr("funds.sankey.reconcile_failed"), icon=":material/error:")
             markdown(summary)
-            data_table(links[["source_stage", "source_label", "target_stage", "target_label", "value", "share"]],
+            data_table(lambda: links[["source_stage", "source_label", "target_stage", "target_label", "value",
+                                      "share"]].replace({c: stage_names for c in ("source_stage", "target_stage")}),
                        "funds_links", caption=tr("funds.sankey.table_caption"), column_config={
-                           "value": st.column_config.NumberColumn(format="dollar"),
-                           "share": st.column_config.NumberColumn(format="percent")})
+                           **{c: tr(f"funds.links.{c}") for c in ("source_stage", "source_label", "target_stage",
+                                                                  "target_label")},
+                           "value": st.column_config.NumberColumn(tr("funds.links.value"),
+                                                                  format=usd_column_format(lang())),
+                           "share": st.column_config.NumberColumn(tr("funds.links.share"), format="percent")})
 
 # ------------------------------------------------------------------------------------------------ 3. map
 with boxes["map"]:

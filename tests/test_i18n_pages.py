@@ -87,3 +87,28 @@ def test_peer_groups_are_named_in_the_page_language(lang, iso3, region, income):
     bars = [spec["data"][0] for spec in (json.loads(c.proto.spec) for c in at.get("plotly_chart"))
             if spec["data"] and spec["data"][0]["type"] == "bar"]
     assert any(list(bar["x"])[1:] == medians for bar in bars)   # the country, then the medians of its two groups
+
+
+def test_french_profile_lists_the_partnership_projects_in_french():
+    from ipmd import fund_summary
+
+    projects = fund_summary.projects_by_country(db.connect())
+    iso3 = projects["iso3"].value_counts().index[0]                  # the country with the most projects
+    at = open_page("pages/country.py", country=iso3, lang="fr")
+    table = next(d for d in at.dataframe if "project_id" in d.value.columns)
+    assert set(table.value["status"]) <= {"Approuvé", "En cours", "Clos"}
+    columns = json.loads(table.proto.columns)
+    assert columns["project_id"]["label"] == t("coverage.col.project_id", "fr")
+    assert columns["start_date"]["label"] == "Début"
+    assert columns["approved_here"]["type_config"]["format"] == usd_column_format("fr")
+
+
+def test_spanish_flow_table_names_its_stages_in_spanish():
+    at = apptest_pages.app_test("pages/funds.py", timeout=120, lang="es")
+    at.session_state["funds_links_data"] = True          # "Show the data as a table" opened
+    at.run()
+    assert not at.exception
+    table = next(d for d in at.dataframe if "source_stage" in d.value.columns)
+    assert set(table.value["source_stage"]) == {"Donante", "Fondo fiduciario", "Objetivo", "Organismo asociado"}
+    assert {"Región", "Aún no aprobado"} <= set(table.value["target_stage"])
+    assert json.loads(table.proto.columns)["value"]["label"] == "Importe"
