@@ -8,6 +8,7 @@ from components.data import load
 from components.labels import country_frame
 from components.sidebar import year
 from components.state import lang, tr, url_selectbox
+from components.tables import when_opened
 from ipmd import fund_summary, profile
 from ipmd.i18n import country_name
 
@@ -53,5 +54,7 @@ profile_view.partnership(fund_summary.projects_in(load(fund_summary.projects_by_
 st.subheader(tr("profile.downloads"))
 profile_view.downloads(iso3, name)
 brief_downloads(iso3, chosen_year, lang(), heading=False)
-with st.expander(tr("profile.meeting_pack")):
-    meeting_pack_picker(chosen_year, lang())
+# a link with ?pack=MAR,PHL opens the meeting pack with those countries picked
+if box := when_opened(tr("profile.meeting_pack"), key="profile_meeting_pack", expanded="pack" in st.query_params):
+    with box:
+        meeting_pack_picker(chosen_year, lang())

@@ -156,3 +156,13 @@ def test_data_tables_are_sent_only_once_their_expander_is_opened(deferred_downlo
     text = deferred_downloads[csv_name]().decode("utf-8-sig")
     assert text.startswith("# UN DESA")
     assert len(pd.read_csv(io.StringIO(text), comment="#")) == len(table.value)
+
+
+def test_the_meeting_pack_opens_from_a_link_with_its_countries():
+    at = open_page("pages/country.py", country="MAR")
+    assert not at.exception
+    assert not [m for m in at.multiselect if m.key == "pack"]           # closed: nothing drawn in it
+    at = open_page("pages/country.py", country="MAR", pack="MAR,PHL")
+    assert not at.exception
+    assert at.multiselect(key="pack").value == ["MAR", "PHL"]
+    assert at.query_params["pack"] == "MAR,PHL"
