@@ -11,7 +11,7 @@ from components.figure_cache import cached_figure
 from components.kpi import Kpi, kpi_row
 from components.labels import figure_note, format_value
 from components.provenance import caption_sources, illustrative_notice
-from components.state import lang, tr, url_choice
+from components.state import lang, tr, url_choice, url_tabs
 from components.tables import data_table
 from components.text import markdown
 from ipmd import queries
@@ -127,7 +127,8 @@ CORRIDORS = {"destinations": (theme.OKABE_ITO[1], "profile.corridors.destination
 
 
 def corridors(profile: CountryProfile, names: pd.DataFrame, name: str, stock_year: int) -> None:
-    """Where emigrants live or where immigrants come from (one at a time, ?corridors=origins): bars and a flows map."""
+    """Where emigrants live or where immigrants come from (one at a time, ?corridors=origins): a ranking, or a
+    flows map (?corridor_view=map)."""
     title = tr("profile.chart.corridors", year=stock_year)
     st.subheader(title)
     kind, bad = url_choice(st.segmented_control, title, list(CORRIDORS), "corridors", "destinations", required=True,
@@ -144,16 +145,22 @@ def corridors(profile: CountryProfile, names: pd.DataFrame, name: str, stock_yea
     rows["label"] = [format_value(v, "persons") for v in rows["stock"]]
     summary = tr(summary_key, country=name, year=stock_year,
                  top=", ".join(f"{r.name} ({r.label})" for r in rows.head(3).itertuples()))
-    left, right = st.columns([2, 3])
-    with left:
-        bars = cached_figure("profile.corridor_bars", _inputs(profile, kind),
-                             lambda: charts.ranked_bars(rows, "name", "stock", "label", colour))
-        st.plotly_chart(bars, key="profile_corridor_bars", config=charts.CHART_CONFIG, alt=summary)
-    with right:
-        if pd.notna(me["label_lon"]):
+    # the ranking, or the same corridors on a world map (?corridor_view=map): one drawn at a time
+    tabs, shown, bad = url_tabs({"bars": tr("profile.corridors.bars"), "map": tr("profile.corridors.map")},
+                                key="corridor_view", default="bars")
+    if bad:
+        st.warning(tr("common.unknown_link_value", value=bad[:40]), icon=":material/help:")
+    with tabs[shown]:
+        if shown == "bars":
+            bars = cached_figure("profile.corridor_bars", _inputs(profile, kind),
+                                 lambda: charts.ranked_bars(rows, "name", "stock", "label", colour))
+            st.plotly_chart(bars, key="profile_corridor_bars", config=charts.CHART_CONFIG, alt=summary)
+        elif pd.notna(me["label_lon"]):
             flows = cached_figure("profile.corridor_map", _inputs(profile, kind), lambda: maps.flows_map(
                 (me["label_lon"], me["label_lat"]), rows.dropna(subset=["label_lon"]), color=colour))
             maps.show_map(flows, key="profile_corridor_map", alt=summary)
+        else:
+            st.info(tr("common.no_data"))
     markdown(summary)
     caption_sources("undesa_ims_2024_bilateral", year=stock_year)
     data_table(rows[["name", "partner_iso3", "stock"]], "profile_corridor")

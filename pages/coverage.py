@@ -65,7 +65,7 @@ goal_id = None if goal in (None, "all") else goal
 filter_inputs = (*filters.values(), lang())     # what every figure below depends on, with its own choices
 
 mode, bad = url_choice(st.segmented_control, tr("coverage.mode.label"), list(cr.coverage.MODES), key="mode",
-                          default="primary", required=True, format_func=lambda m: tr(f"coverage.mode.{m}"))
+                       default="primary", required=True, format_func=lambda m: tr(f"coverage.mode.{m}"))
 if bad:
     st.warning(tr("common.unknown_link_value", value=bad[:40]), icon=":material/help:")
 st.caption(tr(f"coverage.mode.{mode}.shown"))

@@ -166,3 +166,16 @@ def test_the_meeting_pack_opens_from_a_link_with_its_countries():
     assert not at.exception
     assert at.multiselect(key="pack").value == ["MAR", "PHL"]
     assert at.query_params["pack"] == "MAR,PHL"
+
+
+def test_corridors_show_a_ranking_or_a_map_from_the_link():
+    def kinds(at):
+        return [json.loads(c.proto.spec)["data"][0]["type"] for c in at.get("plotly_chart")
+                if c.proto.id and "profile_corridor" in c.proto.id]
+
+    at = open_page("pages/country.py", country="PHL")
+    assert kinds(at) == ["bar"]                                 # the ranking; the map is one click away
+    at = open_page("pages/country.py", country="PHL", corridor_view="map")
+    assert not at.exception and kinds(at) == ["scattergeo"] and at.query_params["corridor_view"] == "map"
+    at = open_page("pages/country.py", country="PHL", corridor_view="globe")
+    assert any("globe" in w.value for w in at.warning) and kinds(at) == ["bar"]

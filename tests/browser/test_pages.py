@@ -188,7 +188,7 @@ def test_topojson_is_served_by_the_app(app_server):
 # ------------------------------------------------------------------------------------------------
 def test_country_deep_link_opens_tonga_with_its_remittances(page, open_page):
     """Tonga: a small island state, among the most remittance-dependent countries."""
-    state = _open_checked(page, open_page, "/country?country=TON", "country_TON")
+    state = _open_checked(page, open_page, "/country?country=TON&corridor_view=map", "country_TON")
     assert "Tonga" in _headings(page), f"Tonga not shown: {_headings(page)}"
     assert _query(page).get("country") == "TON"
     label = t("profile.remittances_received") or "Remittances received"
