@@ -30,6 +30,19 @@ def _from_url(key: str) -> str | None:
     return None
 
 
+def _choice_from_url(key: str, state_of: dict, default_state) -> str | None:
+    """Put in the widget's state what the URL's value for `key` names (`state_of`: URL text -> state), or
+    `default_state` when it names nothing. Returns the value that named nothing, else None."""
+    url_value = _from_url(key)
+    if url_value is None:
+        return None
+    if url_value in state_of:
+        st.session_state[key] = state_of[url_value]
+        return None
+    st.session_state[key] = default_state
+    return url_value
+
+
 def _write_url(key: str, text: str | None) -> None:
     """Put the widget's value in the URL (None: remove it) and remember that this widget wrote it."""
     if text is None:
@@ -131,14 +144,7 @@ def url_choice(widget: Callable, label_text: str, options: Sequence, key: str, d
     """A single choice (st.selectbox, st.segmented_control, st.pills, st.radio, st.select_slider...) kept in
     the URL as ?key=<option>, left out at the default unless `always_in_url`. Returns (value, rejected);
     a widget left empty gives the default."""
-    by_text = {str(option): option for option in options}
-    rejected, url_value = None, _from_url(key)
-    if url_value is not None:
-        if url_value in by_text:
-            st.session_state[key] = by_text[url_value]
-        else:
-            rejected = url_value
-            st.session_state[key] = default
+    rejected = _choice_from_url(key, {str(option): option for option in options}, default)
     if key not in st.session_state or st.session_state[key] not in (*options, None):
         st.session_state[key] = default
     value = widget(label_text, options, key=key, **widget_args)
@@ -152,13 +158,7 @@ def url_tabs(labels: dict[str, str], key: str, default: str) -> tuple[dict, str,
     Only the open tab needs its content drawn: the others are hidden. Returns (tab containers by id, the open
     id, rejected)."""
     by_label = {label: tab_id for tab_id, label in labels.items()}
-    rejected, url_value = None, _from_url(key)
-    if url_value is not None:
-        if url_value in labels:
-            st.session_state[key] = labels[url_value]
-        else:
-            rejected = url_value
-            st.session_state[key] = labels[default]
+    rejected = _choice_from_url(key, labels, labels[default])       # a tab's state is its label
     if st.session_state.get(key) not in by_label:       # first visit, or the language changed the labels
         kept = st.query_params.get(key)
         st.session_state[key] = labels[kept if kept in labels else default]

@@ -118,11 +118,6 @@ def peer_comparison(values: pd.DataFrame, iso3: str) -> pd.DataFrame:
     return table.assign(source_id=values["source_id"].iloc[0] if len(values) else None)
 
 
-def peer_table(con, indicator: str, year: int, iso3: str) -> pd.DataFrame:
-    """peer_comparison of one country on the latest value of `indicator` up to `year`."""
-    return peer_comparison(peer_values(con, indicator, year), iso3)
-
-
 def load_profile(con, iso3: str, year: int) -> CountryProfile | None:
     """Everything the profile and the brief show for one country, or None for an unknown code."""
     all_countries = queries.countries(con)

@@ -47,12 +47,7 @@ def default_page():
 
 @pytest.fixture(scope="module")
 def every_view():
-    """The page with each of its tabs open (?view=...): only the open tab is drawn."""
-    return {view: open_page(view=view) for view in ("matrix", "map", "gaps", "gfmd")}
-
-
-def chart_kinds(at: AppTest) -> list[str]:
-    return [json.loads(c.proto.spec)["data"][0]["type"] for c in at.get("plotly_chart")]
+    return apptest_pages.open_views(PAGE, ("matrix", "map", "gaps", "gfmd"))
 
 
 # ------------------------------------------------------------------------------------------ default view
@@ -69,7 +64,7 @@ def test_page_runs_with_every_section(every_view):
                           ("map", "Where the money goes: All goals"), ("gfmd", "GFMD follow-up tracker")):
         assert heading in subheaders[view] and all(heading not in subheaders[v] for v in every_view if v != view)
     assert all("Gap finder: high need, low coverage" in subheaders[v] for v in every_view)
-    kinds = {view: chart_kinds(at) for view, at in every_view.items()}
+    kinds = {view: apptest_pages.chart_kinds(at) for view, at in every_view.items()}
     assert kinds == {"matrix": ["heatmap"], "map": ["choropleth"], "gaps": ["scatter"], "gfmd": []}
     assert "Source:" in texts(every_view["gaps"]) and "UNHCR" in texts(every_view["gaps"])
 
@@ -206,7 +201,7 @@ def test_an_unknown_url_value_gives_a_warning_and_the_default_view(params, bad):
     assert at.multiselect(key="region").value == []
     assert at.slider(key="w_emig").value == 1.0
     assert at.slider(key="period").value == (2009, 2015)
-    assert chart_kinds(at) == ["heatmap"]
+    assert apptest_pages.chart_kinds(at) == ["heatmap"]
 
 
 def test_a_filter_that_selects_nothing_says_so():

@@ -44,12 +44,7 @@ def default_page():
 
 @pytest.fixture(scope="module")
 def every_view():
-    """The page with each of its tabs open (?view=...): only the open tab's charts are drawn."""
-    return {view: open_page(view=view) for view in ("flows", "map", "donors", "time")}
-
-
-def chart_kinds(at: AppTest) -> list[str]:
-    return [json.loads(e.proto.spec)["data"][0]["type"] for e in at.get("plotly_chart")]
+    return apptest_pages.open_views(PAGE, ("flows", "map", "donors", "time"))
 
 
 # ------------------------------------------------------------------------------------- default view
@@ -63,7 +58,7 @@ def test_page_runs_with_every_section(every_view):
                       "Unpaid pledges"):
             assert label in labels, (view, label)
         assert at.tabs[0].label == "Where the money goes" and len(at.tabs) == 4
-    kinds = {view: chart_kinds(at) for view, at in every_view.items()}
+    kinds = {view: apptest_pages.chart_kinds(at) for view, at in every_view.items()}
     assert kinds["flows"] == ["bar", "sankey"]              # the ladder, then the open tab's charts
     assert kinds["map"] == ["bar", "choropleth"]
     assert kinds["donors"][0] == "bar" and "heatmap" in kinds["donors"] and len(kinds["donors"]) == 4
@@ -83,7 +78,7 @@ def test_the_open_tab_is_in_the_url_and_a_bad_one_is_reported():
     at = open_page(view="nowhere")
     ok(at)
     assert any("?view=" in w.value and "nowhere" in w.value for w in at.warning)
-    assert chart_kinds(at) == ["bar", "sankey"]
+    assert apptest_pages.chart_kinds(at) == ["bar", "sankey"]
 
 
 def test_the_open_tab_stays_open_when_the_language_changes():
@@ -91,7 +86,7 @@ def test_the_open_tab_stays_open_when_the_language_changes():
     at.sidebar.selectbox(key="lang").set_value("fr").run()
     assert not at.exception
     assert at.title[0].value == "Flux du fonds d'affectation spéciale"
-    assert at.query_params["view"] == "map" and chart_kinds(at) == ["bar", "choropleth"]
+    assert at.query_params["view"] == "map" and apptest_pages.chart_kinds(at) == ["bar", "choropleth"]
     assert at.tabs[1].label == "Fonds par pays bénéficiaire"
 
 

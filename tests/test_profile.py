@@ -33,8 +33,9 @@ def test_remittance_series_keeps_gaps_as_missing(con):
     assert profile.remittance_series(obs.iloc[0:0]).empty
 
 
-def test_peer_table_ranks_the_country_in_its_region_and_income_group(con):
-    table = profile.peer_table(con, "immigrant_pct_pop", 2024, "PHL").set_index("group_kind")
+def test_peer_comparison_ranks_the_country_in_its_region_and_income_group(con):
+    values = profile.peer_values(con, "immigrant_pct_pop", 2024)
+    table = profile.peer_comparison(values, "PHL").set_index("group_kind")
     latest = queries.latest_values(con, "immigrant_pct_pop", 2024)
     countries = queries.countries(con).set_index("iso3")
     data = latest.assign(region=latest.iso3.map(countries.un_region))
@@ -46,4 +47,4 @@ def test_peer_table_ranks_the_country_in_its_region_and_income_group(con):
     assert table.loc["un_region", "rank"] == (asia.value > mine).sum() + 1
     assert table.loc["un_region", "value"] == pytest.approx(mine)
     assert set(table.source_id) == set(latest.source_id)
-    assert profile.peer_table(con, "immigrant_pct_pop", 2024, "XYZ").empty
+    assert profile.peer_comparison(values, "XYZ").empty
