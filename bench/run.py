@@ -200,6 +200,13 @@ def median(xs):
     return statistics.median(xs) if xs else float("nan")
 
 
+def script_summary(runs: list[dict]) -> dict:
+    """Median and max wall time of script runs (Timings records), and the median CPU time of their thread."""
+    return {"script_ms": median([r["ms"] for r in runs]),
+            "script_ms_max": max((r["ms"] for r in runs), default=float("nan")),
+            "script_cpu_ms": median([r.get("cpu_ms", float("nan")) for r in runs])}
+
+
 def p95(xs):
     xs = sorted(x for x in xs if x == x)
     if not xs:
@@ -278,9 +285,7 @@ def measure_server(browser, script: Path, label: str, reps: int, tmp: Path, *, c
         for path in paths:
             out["pages"][path]["first_nav_s"] = navs[path][0] if navs[path] else float("nan")
             out["pages"][path]["nav_s"] = median(navs[path][1:])
-            out["pages"][path]["script_ms"] = median([r["ms"] for r in reruns[path]])
-            out["pages"][path]["script_ms_max"] = max((r["ms"] for r in reruns[path]), default=float("nan"))
-            out["pages"][path]["script_cpu_ms"] = median([r.get("cpu_ms", float("nan")) for r in reruns[path]])
+            out["pages"][path].update(script_summary(reruns[path]))
         page.close()
     ctx.close()
     out["ctx_closed"] = True
@@ -331,9 +336,8 @@ def measure_switch(browser, srv, timings: Timings, reps: int, log) -> dict:
         script += timings.between(wall0, time.time())
     errors += page_errors(page, watch)
     ctx.close()
-    res = {"switch_s": median(times), "switch_s_all": [round(x, 3) for x in times],
-           "script_ms": median([r["ms"] for r in script]), "script_ms_max": max((r["ms"] for r in script), default=float("nan")),
-           "script_cpu_ms": median([r.get("cpu_ms", float("nan")) for r in script]), "errors": errors}
+    res = {"switch_s": median(times), "switch_s_all": [round(x, 3) for x in times], **script_summary(script),
+           "errors": errors}
     log(f"country switch: median {res['switch_s']:.2f} s {res['switch_s_all']}  errors {len(errors)}")
     return res
 
