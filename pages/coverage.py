@@ -70,7 +70,7 @@ if bad:
     st.warning(tr("common.unknown_link_value", value=bad[:40]), icon=":material/help:")
 st.caption(tr(f"coverage.mode.{mode}.shown"))
 m = load(cr.matrix, mode=mode, **filters)
-illustrative_notice(m.is_illustrative)
+illustrative_notice(m.is_illustrative)     # above the tabs: it holds for every view
 # the four views as tabs (?view=matrix|map|gaps|gfmd): only the open one is drawn; the answers above need the
 # matrix, the gap finder (and its controls, in their tab) and the GFMD tracker, so those are always computed
 tabs, shown, bad_view = url_tabs({view: tr(f"coverage.tab.{view}") for view in ("matrix", "map", "gaps", "gfmd")},
@@ -118,7 +118,6 @@ if shown == "map":
                         goal=cc.goal_label(goal_id) if goal_id else tr("coverage.filter.all_goals")))
         cov = load(cr.country_coverage, goal_id, mode, **filters)
         frame = cc.with_names(cov.by_country, name_of)
-        illustrative_notice(cov.is_illustrative)
         left, right = st.columns([2, 1])
         map_alt = tr("coverage.map.alt", n=len(frame), approved=cc.usd(frame["approved"].sum()))
         with left:
