@@ -7,11 +7,13 @@ import pandas as pd
 import streamlit as st
 
 from components.state import tr
+from ipmd.cells import safe_frame
 
 
 def csv_bytes(frame: pd.DataFrame, sources_note: str | None = None) -> bytes:
-    """CSV in UTF-8 with a BOM (spreadsheets open it right); sources go in leading '#' lines."""
-    text = frame.to_csv(index=False)
+    """CSV in UTF-8 with a BOM (spreadsheets open it right); sources go in leading '#' lines; text that a
+    spreadsheet would read as a formula is quoted (ipmd.cells)."""
+    text = safe_frame(frame).to_csv(index=False)
     if sources_note:
         text = "".join(f"# {line}\n" for line in sources_note.splitlines()) + text
     return ("\ufeff" + text).encode("utf-8")

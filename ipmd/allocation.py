@@ -25,6 +25,7 @@ from datetime import date, datetime, timezone
 import pandas as pd
 
 from ipmd import coverage_report, funds, need, queries
+from ipmd.cells import XLSX_TEXT_OPTIONS, safe_frame
 from ipmd.coverage import AREAS, PIPELINE_STATUSES, project_amounts
 from ipmd.i18n import country_name, goal_label, label, t
 from ipmd.whatif import DEFAULT_CEILING, WhatIf, what_if
@@ -362,13 +363,13 @@ def _excel_ready(frame: pd.DataFrame) -> pd.DataFrame:
 def sheet_xlsx(sheet: DecisionSheet) -> bytes:
     """The decision sheet as an XLSX workbook: one worksheet per table (SHEET_NAMES), US$ formatted."""
     buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="xlsxwriter") as writer:
+    with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs={"options": XLSX_TEXT_OPTIONS}) as writer:
         book = writer.book
         usd = book.add_format({"num_format": "#,##0"})
         pct = book.add_format({"num_format": "0.0%"})
         wrap = book.add_format({"text_wrap": True, "valign": "top"})
         for name, frame in sheet.sheets.items():
-            _excel_ready(frame).to_excel(writer, sheet_name=name, index=False)
+            safe_frame(_excel_ready(frame)).to_excel(writer, sheet_name=name, index=False)
             ws = writer.sheets[name]
             ws.freeze_panes(1, 0)
             for i, col in enumerate(frame.columns):
@@ -387,7 +388,7 @@ def sheet_csv(sheet: DecisionSheet) -> bytes:
               if item != "Confidentiality"]
     lines += [f"# {figure}: {value}" for figure, value in sheet.summary.itertuples(index=False)]
     text = "\n".join(line.replace("\n", " ") for line in lines) + "\n"
-    text += _excel_ready(sheet.selection).to_csv(index=False)
+    text += safe_frame(_excel_ready(sheet.selection)).to_csv(index=False)
     return ("\ufeff" + text).encode("utf-8")
 
 

