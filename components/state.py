@@ -174,6 +174,12 @@ def url_year_range(label_text: str, first: int, last: int, *, keys: tuple[str, s
     container = container or st
     key = "period"
     rejected: list[str] = []
+    if first >= last:            # a ledger of one year: a slider needs min < max, so the year is shown as text
+        rejected = [text for k in keys if (text := st.query_params.get(k)) is not None and text != str(first)]
+        for k in keys:
+            _write_url(k, None)
+        container.caption(tr("ledger.one_year", label=label_text, year=first))
+        return (int(first), int(first)), rejected
     # the URL wins when it holds something this slider did not write, or when the slider has no state yet
     foreign = [st.query_params.get(k) != st.session_state.get(f"_url_{k}") for k in keys]
     if any(foreign) or key not in st.session_state:

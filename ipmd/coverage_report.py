@@ -153,8 +153,11 @@ def filter_options(con) -> FilterOptions:
     incomes = set(countries["income_group"].dropna())
     public = book["projects"].loc[book["projects"]["status"].isin(PUBLIC_STATUSES), "partner_id"]
     partners = book["partners"].loc[book["partners"]["partner_id"].isin(public), ["partner_id", "name"]]
-    years = pd.to_datetime(book["transactions"].loc[
-        book["transactions"]["txn_type"].isin(PROJECT_TXN_TYPES), "txn_date"]).dt.year
+    tx = book["transactions"]
+    years = pd.to_datetime(tx.loc[tx["txn_type"].isin(PROJECT_TXN_TYPES), "txn_date"]).dt.year
+    if years.empty:        # a ledger with no project money yet: its own years, else this year
+        years = pd.to_datetime(tx["txn_date"]).dt.year
+        years = years if not years.empty else pd.Series([pd.Timestamp.now(tz="UTC").year])
     return FilterOptions(
         regions=tuple(sorted(countries["un_region"].dropna().unique())),
         income_groups=tuple([g for g in INCOME_ORDER if g in incomes] + sorted(incomes - set(INCOME_ORDER))),
