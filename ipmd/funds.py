@@ -468,8 +468,9 @@ def donor_summary(tables: dict[str, pd.DataFrame], filters: FundFilters | None =
     out["deposited_usd"] = out["donor_id"].map(sums["deposit"]).astype(float)
     out["unpaid_usd"] = out["donor_id"].map((stock["pledge"] - stock["deposit"]).clip(lower=0)).fillna(0.0)
     out["share_of_deposits"] = out["deposited_usd"] / total_dep if total_dep > 0 else 0.0
-    out["first_deposit"] = out["donor_id"].map(dep.groupby("donor_id")["txn_date"].min())
-    out["last_deposit"] = out["donor_id"].map(dep.groupby("donor_id")["txn_date"].max())
+    # through dicts: mapping by an empty datetime Series (a donor who only pledged) fails in pandas 3
+    out["first_deposit"] = pd.to_datetime(out["donor_id"].map(dep.groupby("donor_id")["txn_date"].min().to_dict()))
+    out["last_deposit"] = pd.to_datetime(out["donor_id"].map(dep.groupby("donor_id")["txn_date"].max().to_dict()))
     return out.sort_values(["deposited_usd", "donor_id"], ascending=[False, True], ignore_index=True)[cols]
 
 

@@ -348,3 +348,57 @@ def iati_xml(wb_amount: float = 300000, spent: float = 400000, partner_ref: str 
 
 XXE_DOCTYPE = '<!DOCTYPE iati-activities [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
 
+
+
+# ------------------------------------------------------------------------------ ledgers of every shape
+
+def shaped_ledger(years: tuple[int, int] = (2009, 2009), n_donors: int = 1, n_projects: int = 1,
+                  iso3s: tuple[str, ...] = ("PHL",), countries_per_project: int = 1,
+                  kinds: tuple[str, ...] = tuple(TXN_TYPES), pipeline_only: bool = False) -> dict[str, pd.DataFrame]:
+    """A valid ledger of a given shape (for the property test that every page opens on it): donors pledge
+    and deposit 1 million US$ each in the first year; projects are approved across the years (unless
+    `pipeline_only`, or no deposits: then all are submitted / under review); each approval is half
+    disbursed and a quarter spent. Transaction types not in `kinds` are left out."""
+    first, last = years
+    span = last - first + 1
+    donors = [{"donor_id": f"D{k + 1}", "name": f"Donor {k + 1}", "donor_type": "government",
+               "iso3": None, "is_world_bank_internal": False} for k in range(n_donors)]
+    txns: list[dict] = []
+
+    def txn(kind, date, amount, donor=None, project=None):
+        if kind in kinds:
+            txns.append({"txn_id": f"T{len(txns) + 1:04d}", "txn_type": kind, "iati_code": TXN_TYPES[kind],
+                         "txn_date": date, "donor_id": donor, "project_id": project, "amount_usd": float(amount),
+                         "currency": "USD", "amount_original": float(amount)})
+
+    for k, donor in enumerate(donors):
+        txn("pledge", dt.date(first, 1, 2 + k % 20), 1_000_000, donor=donor["donor_id"])
+        txn("deposit", dt.date(first, 1, 2 + k % 20), 1_000_000, donor=donor["donor_id"])
+    deposited = n_donors * 1_000_000 if "deposit" in kinds else 0
+    approve = not pipeline_only and deposited > 0 and "commitment" in kinds
+    projects, countries, goals = [], [], []
+    for n in range(n_projects):
+        pid = f"P{n + 1:03d}"
+        year = first + n % span
+        status = ("active", "closed", "approved")[n % 3] if approve else ("submitted", "under_review")[n % 2]
+        amount = round(deposited * 0.8 / n_projects, 2)
+        projects.append({
+            "project_id": pid, "title": f"Project {n + 1}", "partner_id": PARTNERS[n % len(PARTNERS)][0],
+            "area_id": "AB"[n % 2], "gfmd_item_id": None, "objectives": "Evidence for policy makers.",
+            "expected_results": "A report.", "status": status, "requested_usd": amount + 1000.0,
+            "submitted_date": dt.date(year, 2, 1), "decision_date": dt.date(year, 3, 1) if approve else None,
+            "start_date": dt.date(year, 4, 1) if approve else None,
+            "end_date": dt.date(year, 12, 31) if approve else None})
+        picks = [iso3s[(n * countries_per_project + j) % len(iso3s)] for j in range(countries_per_project)]
+        picks = list(dict.fromkeys(picks))
+        countries += [{"project_id": pid, "iso3": c, "share": 1.0 / len(picks) if j else 1.0 - (len(picks) - 1) / len(picks)}
+                      for j, c in enumerate(picks)]
+        goals += [{"project_id": pid, "goal_id": f"G{1 + n % 3}", "weight": 1.0, "is_primary": True}]
+        if approve:
+            txn("commitment", dt.date(year, 3, 1), amount, project=pid)
+            if "commitment" in kinds:
+                txn("disbursement", dt.date(year, 5, 1), amount / 2, project=pid)
+                if "disbursement" in kinds:
+                    txn("expenditure", dt.date(year, 9, 1), amount / 4, project=pid)
+    return typed({"donors": donors, "projects": projects, "project_countries": countries,
+                  "project_goals": goals, "transactions": txns})
