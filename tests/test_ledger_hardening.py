@@ -102,3 +102,118 @@ def test_safe_frame_leaves_numbers_and_dates_alone():
     out = safe_frame(frame)
     assert out["a"].tolist() == ["'=1", "x"] and out["n"].tolist() == [-1, 2]
     assert out["d"].equals(frame["d"])
+
+
+# ------------------------------------------------------------------- item 6: mode and owner are kept
+
+def test_import_keeps_the_database_file_mode(fixture_db):
+    import os
+    import stat
+    os.chmod(fixture_db, 0o644)
+    owner = (fixture_db.stat().st_uid, fixture_db.stat().st_gid)
+    assert import_ledger(F.xlsx_bytes(F.valid_ledger()), "ledger.xlsx", fixture_db).ok
+    assert stat.S_IMODE(fixture_db.stat().st_mode) == 0o644
+    assert (fixture_db.stat().st_uid, fixture_db.stat().st_gid) == owner
+    os.chmod(fixture_db, 0o640)
+    assert import_ledger(F.xlsx_bytes(F.shaped_ledger()), "ledger.xlsx", fixture_db).ok
+    assert stat.S_IMODE(fixture_db.stat().st_mode) == 0o640
+
+
+# ------------------------------------------------- item 8: atomic backups, stale temporaries, pruning
+
+def test_a_killed_backup_copy_leaves_no_backup_under_a_normal_name(fixture_db, monkeypatch):
+    import shutil
+
+    from ipmd.ledger import store
+    before = F.sha256(fixture_db)
+    real_copy = shutil.copyfile
+
+    def dies_half_way(src, dst, *a, **k):
+        if ".partial-" in str(dst):           # the backup copy: write half, then "kill -9"
+            data = open(src, "rb").read()
+            open(dst, "wb").write(data[:len(data) // 2])
+            raise KeyboardInterrupt("killed")
+        return real_copy(src, dst, *a, **k)
+
+    monkeypatch.setattr(store.shutil, "copyfile", dies_half_way)
+    with pytest.raises(KeyboardInterrupt):
+        import_ledger(F.xlsx_bytes(F.valid_ledger()), "ledger.xlsx", fixture_db)
+    monkeypatch.setattr(store.shutil, "copyfile", real_copy)
+    assert F.sha256(fixture_db) == before
+    assert store.backup_paths(fixture_db) == []
+    assert store.list_backups(fixture_db) == []
+
+
+def test_stale_temporaries_are_cleaned_at_the_start_of_an_import(fixture_db):
+    from ipmd.ledger import store
+    folder = fixture_db.parent
+    stale = [folder / "ipmd.duckdb.tmp-import-abc123", folder / "ipmd.duckdb.tmp-import-abc123.wal"]
+    (folder / "backups").mkdir(exist_ok=True)
+    stale.append(folder / "backups" / "ipmd-20260101T000000.duckdb.partial-xyz")
+    for path in stale:
+        path.write_bytes(b"left by a killed import")
+    unrelated = folder / "notes.txt"
+    unrelated.write_text("keep me")
+    assert import_ledger(F.xlsx_bytes(F.valid_ledger()), "ledger.xlsx", fixture_db).ok
+    assert not [p for p in stale if p.exists()]
+    assert unrelated.exists()
+    assert sorted(p.name for p in folder.iterdir()) == ["backups", "ipmd.duckdb", "notes.txt"]
+
+
+def test_backups_are_pruned_to_ipmd_keep_backups_and_listed(fixture_db, monkeypatch):
+    from ipmd.ledger import store
+    monkeypatch.setenv("IPMD_KEEP_BACKUPS", "2")
+    hashes = []
+    for seed in (1, 2, 3, 4):
+        result = import_ledger(F.xlsx_bytes(F.valid_ledger(seed=seed)), "ledger.xlsx", fixture_db)
+        assert result.ok
+        hashes.append(result.content_hash)
+    kept = store.list_backups(fixture_db)
+    assert len(kept) == 2
+    assert [b.content_hash for b in kept] == hashes[1:3]        # the databases replaced by imports 3 and 4
+    assert all(b.ledger_kind == "real" and b.size > 0 and b.made_at.endswith("UTC") for b in kept)
+
+
+def test_restore_puts_a_backup_back_atomically_and_backs_up_the_current_one(fixture_db):
+    from ipmd.ledger import store
+    first = import_ledger(F.xlsx_bytes(F.valid_ledger(seed=1)), "ledger.xlsx", fixture_db)
+    second = import_ledger(F.xlsx_bytes(F.valid_ledger(seed=2)), "ledger.xlsx", fixture_db)
+    import os
+    os.chmod(fixture_db, 0o644)
+    previous, digest = store.restore_backup(second.backup_path.name, fixture_db)
+    assert digest == first.content_hash
+    assert store.backup_info(fixture_db).content_hash == first.content_hash
+    assert store.backup_info(previous).content_hash == second.content_hash
+    assert oct(fixture_db.stat().st_mode & 0o777) == oct(0o644)
+    with pytest.raises(FileNotFoundError):
+        store.restore_backup("no-such-backup.duckdb", fixture_db)
+    junk = fixture_db.parent / "backups" / "ipmd-20200101T000000.duckdb"
+    junk.write_bytes(b"not a database")
+    before = F.sha256(fixture_db)
+    with pytest.raises(ValueError):
+        store.restore_backup(junk.name, fixture_db)
+    assert F.sha256(fixture_db) == before
+
+
+def test_cli_lists_backups_and_restores(fixture_db):
+    import subprocess
+    import sys
+
+    from ipmd import REPO_ROOT
+    first = import_ledger(F.xlsx_bytes(F.valid_ledger(seed=1)), "ledger.xlsx", fixture_db)
+    import_ledger(F.xlsx_bytes(F.valid_ledger(seed=2)), "ledger.xlsx", fixture_db)
+
+    def cli(*args):
+        return subprocess.run([sys.executable, "-m", "ipmd.ledger", *args, "--db", str(fixture_db)],
+                              cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+    listed = cli("backups")
+    assert listed.returncode == 0
+    names = [b.path.name for b in __import__("ipmd.ledger.store", fromlist=["x"]).list_backups(fixture_db)]
+    assert len(names) == 2 and all(n in listed.stdout for n in names)
+    assert "illustrative" in listed.stdout and "real" in listed.stdout and first.content_hash[:16] in listed.stdout
+    restored = cli("restore", names[-1])
+    assert restored.returncode == 0, restored.stdout + restored.stderr
+    from ipmd.ledger.store import backup_info
+    assert backup_info(fixture_db).content_hash == first.content_hash
+    missing = cli("restore", "nothing.duckdb")
+    assert missing.returncode == 1 and "no backup" in missing.stdout.lower()

@@ -8,11 +8,14 @@ How the database is replaced, so that a failed import changes nothing and reader
    emptied and refilled from the validated frames (bound through DataFrame registration, never
    formatted into SQL), every row is_illustrative FALSE, the demonstration portfolio's source row
    replaced by one for the imported file, meta updated (ledger_kind 'real', content_hash);
-3. the copy is checked (row counts), flushed to disk, the current file is copied to
-   data/backups/<name>-YYYYmmddTHHMMSS.duckdb (UTC), and os.replace() puts the copy in place:
-   one atomic rename on the same file system.
+3. the copy is checked (row counts), flushed to disk, given the mode and owner of the current file,
+   the current file is backed up to data/backups/<name>-YYYYmmddTHHMMSS.duckdb (UTC; written under a
+   .partial- name and renamed when whole), and os.replace() puts the copy in place: one atomic rename
+   on the same file system.
 Any failure before the rename deletes the temporary file; the database is then byte-for-byte as it was.
-Imports are serialised with a lock file in the backups folder.
+Imports (and restores, `restore_backup`) are serialised with a lock file in the backups folder; each
+starts by removing what a killed one left (temporary copies, half-written backups) and ends by keeping
+only the newest IPMD_KEEP_BACKUPS backups (default 10). `list_backups` describes the kept ones.
 
 DuckDB refuses to delete parent and child rows of a foreign key within one transaction (its
 documented foreign-key limitation), so the emptying of step 2 is one statement per table, children
@@ -25,7 +28,9 @@ import contextlib
 import datetime as dt
 import hashlib
 import os
+import re
 import shutil
+import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -113,25 +118,193 @@ def import_ledger(path_or_bytes: Source, filename: str | None = None, db_path: P
 
 def write_ledger(db: Path, tables: dict[str, pd.DataFrame], raw: RawLedger) -> tuple[Path, str]:
     """Swap in a copy of `db` whose ledger is `tables`; (the backup's path, the new content hash)."""
-    backups = db.parent / "backups"
-    backups.mkdir(exist_ok=True)
+    backups = backup_folder(db)
     with _lock(backups / ".import.lock"):
-        fd, tmp_name = tempfile.mkstemp(dir=db.parent, prefix=f"{db.name}.tmp-import-")   # git-ignored name
-        os.close(fd)
-        tmp = Path(tmp_name)
+        clean_stale_temporaries(db)
+        tmp = _temporary(db)
         try:
             shutil.copyfile(db, tmp)
             digest = _fill(tmp, tables, raw)
-            with open(tmp, "rb+") as f:
-                os.fsync(f.fileno())
-            backup = _backup_name(backups, db)
-            shutil.copy2(db, backup)
-            os.replace(tmp, db)
-            return backup, digest
+            return _swap_in(tmp, db), digest
         finally:
-            for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
-                with contextlib.suppress(FileNotFoundError):
-                    leftover.unlink()
+            _remove(tmp)
+
+
+def restore_backup(backup: Path | str, db_path: Path | str | None = None) -> tuple[Path, str]:
+    """Make `backup` (a path, or a name in the backups folder) the database, by the same atomic rename as an
+    import; the current database is backed up first. (the current database's backup, the restored hash)."""
+    db = Path(db_path) if db_path is not None else default_db_path()
+    source = Path(backup)
+    if not source.is_file():
+        source = backup_folder(db) / Path(backup).name
+    if not source.is_file():
+        raise FileNotFoundError(f"There is no backup {backup} (list them with: python -m ipmd.ledger backups).")
+    info = backup_info(source)
+    if info.ledger_kind is None:
+        raise ValueError(f"{source.name} cannot be opened as an IPMD database ({info.error}); it was not restored.")
+    with _lock(backup_folder(db) / ".import.lock"):
+        clean_stale_temporaries(db)
+        tmp = _temporary(db)
+        try:
+            shutil.copyfile(source, tmp)
+            return _swap_in(tmp, db), info.content_hash or ""
+        finally:
+            _remove(tmp)
+
+
+def _swap_in(tmp: Path, db: Path) -> Path:
+    """Put the finished copy `tmp` in place of `db` (same mode and owner), after backing `db` up; the backup."""
+    with open(tmp, "rb+") as f:
+        os.fsync(f.fileno())
+    _copy_mode_and_owner(db, tmp)
+    backup = _write_backup(db)
+    os.replace(tmp, db)
+    _fsync_folder(db.parent)
+    prune_backups(db)
+    return backup
+
+
+# --------------------------------------------------------------------------------- files and backups
+
+TMP_MARK = ".tmp-import-"          # the temporary copy: <db name>.tmp-import-XXXX (git-ignored)
+PARTIAL_MARK = ".partial-"         # a backup being written: <backup name>.partial-XXXX
+KEEP_BACKUPS_DEFAULT = 10
+
+
+def backup_folder(db: Path) -> Path:
+    folder = Path(db).parent / "backups"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+def keep_backups() -> int:
+    """How many backups are kept (IPMD_KEEP_BACKUPS, default 10; at least 1)."""
+    try:
+        return max(1, int(os.environ.get("IPMD_KEEP_BACKUPS", KEEP_BACKUPS_DEFAULT)))
+    except ValueError:
+        return KEEP_BACKUPS_DEFAULT
+
+
+def _temporary(db: Path) -> Path:
+    fd, name = tempfile.mkstemp(dir=db.parent, prefix=f"{db.name}{TMP_MARK}")
+    os.close(fd)
+    return Path(name)
+
+
+def _remove(path: Path) -> None:
+    for leftover in (path, path.with_name(path.name + ".wal")):
+        with contextlib.suppress(FileNotFoundError):
+            leftover.unlink()
+
+
+def clean_stale_temporaries(db: Path) -> list[Path]:
+    """Remove what an interrupted import or restore left (a temporary copy and its .wal, a half-written
+    backup). Called with the import lock held, so no import in progress owns them. Returns what went."""
+    found = [*db.parent.glob(f"{glob_escape(db.name)}{TMP_MARK}*"),
+             *backup_folder(db).glob(f"*{PARTIAL_MARK}*")]
+    for path in found:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+    return found
+
+
+def glob_escape(name: str) -> str:
+    return "".join(f"[{c}]" if c in "*?[" else c for c in name)
+
+
+def _copy_mode_and_owner(original: Path, new: Path) -> None:
+    """The replacement keeps the file's permissions and owner, so an app running as another user can still
+    read it (mkstemp makes 0600 files). Changing the owner needs the right to; without it, it stays ours."""
+    st = original.stat()
+    os.chmod(new, stat.S_IMODE(st.st_mode))
+    if hasattr(os, "chown"):
+        with contextlib.suppress(PermissionError):
+            os.chown(new, st.st_uid, st.st_gid)
+
+
+def _fsync_folder(folder: Path) -> None:
+    with contextlib.suppress(OSError):          # not every system can open a folder
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _write_backup(db: Path) -> Path:
+    """Copy `db` into the backups folder under a temporary name, flush it, then rename: a backup under its
+    final name is always whole (kill -9 during the copy leaves only a .partial-, removed at the next start)."""
+    final = _backup_name(backup_folder(db), db)
+    fd, name = tempfile.mkstemp(dir=final.parent, prefix=f"{final.name}{PARTIAL_MARK}")
+    os.close(fd)
+    partial = Path(name)
+    try:
+        shutil.copyfile(db, partial)
+        shutil.copystat(db, partial)
+        with open(partial, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(partial, final)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            partial.unlink()
+    _fsync_folder(final.parent)
+    return final
+
+
+def backup_paths(db: Path) -> list[Path]:
+    """The kept backups of `db`, oldest first (their names hold the UTC time they were made)."""
+    pattern = re.compile(re.escape(db.stem) + r"-(\d{8}T\d{6})(?:-(\d+))?\.duckdb")
+    found = []
+    for path in backup_folder(db).iterdir():
+        m = pattern.fullmatch(path.name)
+        if m and path.is_file():
+            found.append(((m.group(1), int(m.group(2) or 1)), path))
+    return [path for _, path in sorted(found)]
+
+
+def prune_backups(db: Path, keep: int | None = None) -> list[Path]:
+    """Remove all but the newest `keep` backups (default keep_backups()); returns those removed."""
+    paths = backup_paths(db)
+    gone = paths[:max(0, len(paths) - (keep or keep_backups()))]
+    for path in gone:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+    return gone
+
+
+@dataclass
+class BackupInfo:
+    path: Path
+    made_at: str               # UTC, from the name
+    size: int
+    ledger_kind: str | None    # 'real' | 'illustrative'; None when the file cannot be opened
+    content_hash: str | None
+    error: str | None = None
+
+
+def backup_info(path: Path) -> BackupInfo:
+    m = re.search(r"(\d{8}T\d{6})", path.name)
+    made = dt.datetime.strptime(m.group(1), "%Y%m%dT%H%M%S").strftime("%Y-%m-%d %H:%M:%S UTC") if m else ""
+    kind = digest = error = None
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+        try:
+            meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+            missing = [t for t in LEDGER_TABLES if not con.execute(
+                "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [t]).fetchone()[0]]
+            if missing:
+                raise ValueError(f"no table {', '.join(missing)}")
+            kind, digest = meta.get("ledger_kind", "illustrative"), meta.get("content_hash")
+        finally:
+            con.close()
+    except Exception as e:          # a damaged or foreign file: listed, never restored
+        error = f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
+    return BackupInfo(path, made, path.stat().st_size, kind, digest, error)
+
+
+def list_backups(db_path: Path | str | None = None) -> list[BackupInfo]:
+    db = Path(db_path) if db_path is not None else default_db_path()
+    return [backup_info(p) for p in backup_paths(db)]
 
 
 def _fill(path: Path, tables: dict[str, pd.DataFrame], raw: RawLedger) -> str:
