@@ -20,6 +20,7 @@ import io
 import os
 import warnings as _warnings
 import zipfile
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
@@ -28,6 +29,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ipmd.cells import unquote
+from ipmd.ledger.limits import MAX_COLUMNS, MAX_CSV_BYTES, MAX_ROWS, OverBudget, limits_text, tick
 from ipmd.ledger.problems import Problem
 from ipmd.ledger.template import (LEDGER_TABLES, MAX_UNCOMPRESSED_BYTES, MAX_UPLOAD_BYTES, SHEET_BY_NAME,
                                   UPLOAD_EXTENSIONS)
@@ -39,6 +41,7 @@ Source = bytes | str | os.PathLike | Mapping[str, bytes]
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"            # Excel 97-2003 .xls
+CHUNK = 1024 * 1024
 INSTRUCTION_SHEETS = {"instructions", "readme", "about"}
 REFERENCE_SHEETS = {"ref_partners", "ref_areas_of_work", "ref_goals", "ref_gfmd_items", "ref_countries",
                     "ref_currencies"}
@@ -93,7 +96,7 @@ def _mb(n: int) -> str:
 def _too_big(size: int, what: str) -> str | None:
     if size > MAX_UPLOAD_BYTES:
         return (f"{what} is {_mb(size)}, above the {_mb(MAX_UPLOAD_BYTES)} limit for a ledger upload; "
-                "a fund's ledger is far smaller: check that this is the right file.")
+                f"a fund's ledger is far smaller: check that this is the right file (limits: {limits_text()}).")
     return None
 
 
@@ -173,21 +176,57 @@ def _zip_problem(data: bytes, what: str) -> tuple[zipfile.ZipFile | None, str | 
     expanded = sum(i.file_size for i in infos)
     if expanded > MAX_UNCOMPRESSED_BYTES:
         zf.close()
-        return None, (f"The file expands to {_mb(expanded)}, above the {_mb(MAX_UNCOMPRESSED_BYTES)} limit; "
-                      "a fund ledger is far smaller.")
+        return None, _expands_too_much(_mb(expanded))
     return zf, None
+
+
+def _expands_too_much(size: str) -> str:
+    return (f"The file expands to {size}, above the {_mb(MAX_UNCOMPRESSED_BYTES)} limit; a fund ledger is far "
+            f"smaller (limits: {limits_text()}).")
+
+
+def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, room: int) -> bytes | None:
+    """The member's bytes, decompressed a chunk at a time with a running count; None as soon as they pass
+    `room` bytes (the size a zip declares for a member can lie, so it is never trusted)."""
+    chunks, total = [], 0
+    with zf.open(info) as member:
+        while chunk := member.read(CHUNK):
+            total += len(chunk)
+            if total > room:
+                return None
+            chunks.append(chunk)
+            tick("unzipping", 0.0)
+    return b"".join(chunks)
+
+
+def _expanded_size(zf: zipfile.ZipFile, room: int) -> int | None:
+    """What the archive really expands to, counted while decompressing (nothing kept); None past `room`."""
+    total = 0
+    for info in zf.infolist():
+        with zf.open(info) as member:
+            while chunk := member.read(CHUNK):
+                total += len(chunk)
+                if total > room:
+                    return None
+                tick("unzipping", 0.0)
+    return total
 
 
 def _read_xlsx(data: bytes, raw: RawLedger) -> RawLedger:
     zf, problem = _zip_problem(data, "an Excel workbook (.xlsx)")
     if problem:
         return raw.fail(problem)
-    names = set(zf.namelist())
-    zf.close()
-    if "xl/workbook.xml" not in names:
-        return raw.fail("The file is a zip archive but not an Excel workbook (.xlsx).")
-    if any(n.lower().endswith("vbaproject.bin") for n in names):
-        return raw.fail("The workbook contains macros; save it as a plain .xlsx workbook (macros are never run).")
+    with zf:
+        names = set(zf.namelist())
+        if "xl/workbook.xml" not in names:
+            return raw.fail("The file is a zip archive but not an Excel workbook (.xlsx).")
+        if any(n.lower().endswith("vbaproject.bin") for n in names):
+            return raw.fail("The workbook contains macros; save it as a plain .xlsx workbook (macros are never run).")
+        try:
+            if _expanded_size(zf, MAX_UNCOMPRESSED_BYTES) is None:
+                return raw.fail(_expands_too_much(f"more than {_mb(MAX_UNCOMPRESSED_BYTES)}"))
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error) as e:
+            return raw.fail(f"The workbook is damaged or incomplete and cannot be opened ({e}).")
     from openpyxl import load_workbook           # heavy; only when a workbook is read
     try:
         with _warnings.catch_warnings():
@@ -205,12 +244,15 @@ def _read_xlsx(data: bytes, raw: RawLedger) -> RawLedger:
                     file=raw.filename, sheet=table))
                 continue
             try:
-                rows = list(wb[sheets[table]].iter_rows(values_only=True))
+                rows = _bounded_rows(raw, wb[sheets[table]], table)
+            except OverBudget:
+                raise
             except Exception as e:
                 raw.problems.append(Problem(f"The sheet cannot be read: it is damaged ({type(e).__name__}: {e}).",
                                             file=raw.filename, sheet=table))
                 continue
-            _table_from_rows(raw, table, rows, raw.filename)
+            if rows is not None:
+                _table_from_rows(raw, table, rows, raw.filename)
         other = [n for k, n in sheets.items()
                  if k not in LEDGER_TABLES and k not in INSTRUCTION_SHEETS | REFERENCE_SHEETS]
         if other:
@@ -219,6 +261,38 @@ def _read_xlsx(data: bytes, raw: RawLedger) -> RawLedger:
     finally:
         wb.close()
     return raw
+
+
+def _bounded_rows(raw: RawLedger, ws, table: str) -> list | None:
+    """The sheet's rows, read within MAX_ROWS data rows and MAX_COLUMNS columns whatever range the sheet
+    claims to use (one cell at XFD1048576 would make every row 16,384 cells wide); None, after saying
+    so, when its data go beyond."""
+    declared_rows, declared_cols = ws.max_row or 0, ws.max_column or 0
+    rows = []
+    for n, values in enumerate(ws.iter_rows(max_row=MAX_ROWS + 2, max_col=MAX_COLUMNS, values_only=True)):
+        rows.append(values)
+        if n % 2000 == 0:
+            tick(f"reading sheet {table}", 0.3 * n / (MAX_ROWS + 2))
+    while rows and (not rows[-1] or all(_empty(v) for v in rows[-1])):
+        rows.pop()
+    if len(rows) > MAX_ROWS + 1 or declared_rows > MAX_ROWS + 1:
+        last = declared_rows if declared_rows > MAX_ROWS + 1 else len(rows)
+        raw.problems.append(Problem(
+            f"The sheet uses rows up to {last:,} (its used range is {_range(declared_rows, declared_cols)}): "
+            f"above the limit of {MAX_ROWS:,} data rows per sheet. If the ledger is smaller, delete the rows "
+            f"(and columns) after the data, or the stray cell at the range's end, and save again. "
+            f"Limits: {limits_text()}.", file=raw.filename, sheet=table))
+        return None
+    if declared_cols > MAX_COLUMNS:
+        raw.warnings.append(f"{raw.filename}, sheet {table}: its used range is {_range(declared_rows, declared_cols)}; "
+                            f"only its first {MAX_COLUMNS} columns were read (the template has "
+                            f"{len(SHEET_BY_NAME[table].columns)}).")
+    return rows
+
+
+def _range(rows: int, cols: int) -> str:
+    from openpyxl.utils import get_column_letter
+    return f"A1:{get_column_letter(max(cols, 1))}{max(rows, 1)}"
 
 
 def _table_from_rows(raw: RawLedger, table: str, rows: list, file: str) -> None:
@@ -240,8 +314,14 @@ def _table_from_rows(raw: RawLedger, table: str, rows: list, file: str) -> None:
             header[n] = None
         seen[name] = n
     columns = [h for h in header if h is not None]
+    if len(rows) - 1 > MAX_ROWS and sum(1 for v in rows[1:] if v and not all(_empty(x) for x in v)) > MAX_ROWS:
+        raw.problems.append(Problem(f"The table has more than {MAX_ROWS:,} rows, the limit per table; a fund "
+                                    f"ledger is far smaller (limits: {limits_text()}).", file=file, sheet=table))
+        return
     records, index = [], []
     for r, values in enumerate(rows[1:], start=2):
+        if r % 5000 == 0:
+            tick(f"reading {table}", 0.3 * r / len(rows))
         if values is None or all(_empty(v) for v in values):
             continue
         records.append({h: (values[n] if n < len(values) else None) for n, h in enumerate(header) if h})
@@ -295,11 +375,17 @@ def _read_csv_zip(data: bytes, name: str) -> RawLedger:
                                             file=f"{name}/{info.filename}"))
                 continue
             try:
-                files[member.name] = zf.read(info)
-            except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
+                data = _read_member(zf, info, MAX_CSV_BYTES - sum(len(b) for b in files.values()))
+            except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error) as e:
                 raw.problems.append(Problem(f"This file in the archive is damaged or incomplete ({e}).",
                                             file=f"{name}/{info.filename}"))
                 files[member.name] = b""
+                continue
+            if data is None:
+                return raw.fail(f"The CSV files in the archive expand to more than {_mb(MAX_CSV_BYTES)}, the limit "
+                                f"for a ledger's CSV files; reading stopped at {info.filename}. A fund ledger is "
+                                f"far smaller (limits: {limits_text()}).", file=f"{name}/{info.filename}")
+            files[member.name] = data
     return _read_csv_files(files, name, raw, prefix=f"{name}/")
 
 

@@ -39,6 +39,8 @@ import duckdb
 import pandas as pd
 
 from ipmd.db import db_path as default_db_path
+from ipmd.ledger import limits
+from ipmd.ledger.limits import MAX_SECONDS, Report
 from ipmd.ledger.problems import Problem
 from ipmd.ledger.read import RawLedger, Source, read_ledger
 from ipmd.ledger.template import DELETE_ORDER, LEDGER_TABLES, SHEET_BY_NAME
@@ -50,6 +52,14 @@ SOURCE_REFERENCES = (("indicators", "default_source_id"), ("observations", "sour
 
 
 @dataclass
+class Prepared:
+    """A ledger validated against one database file, ready to write without validating it again."""
+    tables: dict[str, pd.DataFrame]
+    raw: RawLedger
+    db_signature: tuple
+
+
+@dataclass
 class ImportResult:
     ok: bool
     problems: list[Problem] = field(default_factory=list)
@@ -58,6 +68,8 @@ class ImportResult:
     backup_path: Path | None = None                          # the previous database, when one was written
     dry_run: bool = False
     content_hash: str | None = None                          # of the new database, when one was written
+    prepared: Prepared | None = field(default=None, repr=False)   # a valid dry run's tables (commit_import)
+    seconds: float | None = None                             # reading and validating took
 
     def report_lines(self) -> list[str]:
         """Problems one per line, then warnings, then what was (or would be) imported."""
@@ -94,26 +106,59 @@ def content_hash(con: duckdb.DuckDBPyConnection) -> str:
 # ------------------------------------------------------------------------------------------ the import
 
 def import_ledger(path_or_bytes: Source, filename: str | None = None, db_path: Path | str | None = None,
-                  dry_run: bool = False) -> ImportResult:
+                  dry_run: bool = False, progress: Report | None = None,
+                  seconds: float = MAX_SECONDS) -> ImportResult:
     """Read and validate a ledger; when it has no problem (and this is not a dry run), make it the
-    database's ledger, replacing the demonstration portfolio. Never raises for a bad file."""
+    database's ledger, replacing the demonstration portfolio. Never raises for a bad file.
+
+    `progress(done, stage)` is called as the work goes (it may raise to stop it); reading and validating
+    stop after `seconds` with a problem saying so."""
     db = Path(db_path) if db_path is not None else default_db_path()
     if not db.is_file():
         return ImportResult(False, [Problem(f"There is no database at {db}; build it first "
                                             "(python -m ipmd.build).")], dry_run=dry_run)
-    reference = ReferenceData.from_db(db)
-    raw = read_ledger(path_or_bytes, filename, reference)
-    checked = validate(raw, reference)
-    result = ImportResult(checked.ok, checked.problems, checked.warnings, checked.counts, dry_run=dry_run)
-    if not checked.ok or dry_run:
-        return result
+    signature = _signature(db)
     try:
-        result.backup_path, result.content_hash = write_ledger(db, checked.tables, raw)
+        with limits.budget(seconds, progress) as b:
+            reference = ReferenceData.from_db(db)
+            raw = read_ledger(path_or_bytes, filename, reference)
+            limits.tick("checking", 0.4)
+            checked = validate(raw, reference)
+            elapsed = b.elapsed
+    except limits.OverBudget as e:
+        name = filename or (Path(path_or_bytes).name if isinstance(path_or_bytes, (str, os.PathLike)) else None)
+        return ImportResult(False, [Problem(str(e), file=name)], dry_run=dry_run)
+    result = ImportResult(checked.ok, checked.problems, checked.warnings, checked.counts, dry_run=dry_run,
+                          seconds=elapsed)
+    if not checked.ok:
+        return result
+    result.prepared = Prepared(checked.tables, raw, signature)
+    return result if dry_run else commit_import(result, path_or_bytes, filename, db)
+
+
+def commit_import(checked: ImportResult, source: Source, filename: str | None = None,
+                  db_path: Path | str | None = None, progress: Report | None = None) -> ImportResult:
+    """Write the ledger of a valid dry run. When the database is still the file it was validated against,
+    its validated tables are written as they are (a file is validated once); when another import has
+    replaced it since, `source` is validated again against the database now in place."""
+    db = Path(db_path) if db_path is not None else default_db_path()
+    prepared = checked.prepared
+    if prepared is None or not db.is_file() or _signature(db) != prepared.db_signature:
+        return import_ledger(source, filename, db, dry_run=False, progress=progress)
+    result = ImportResult(True, [], list(checked.warnings), dict(checked.counts), seconds=checked.seconds)
+    try:
+        result.backup_path, result.content_hash = write_ledger(db, prepared.tables, prepared.raw)
     except Exception as e:      # nothing was replaced: report it as a problem, the database is as it was
         result.ok = False
         result.problems.append(Problem(f"The database could not be written ({type(e).__name__}: {e}); "
-                                       "it was not changed.", file=str(db)))
+                                       "it was not changed.", file=db.name))
     return result
+
+
+def _signature(db: Path) -> tuple:
+    """Which file `db` is now: an import or restore puts a new file in place (a new inode)."""
+    st = db.stat()
+    return st.st_ino, st.st_size, st.st_mtime_ns
 
 
 def write_ledger(db: Path, tables: dict[str, pd.DataFrame], raw: RawLedger) -> tuple[Path, str]:

@@ -136,7 +136,6 @@ LEDGER_TABLES = tuple(s.name for s in SHEETS)
 # the order rows must be deleted in (children first) and inserted in (parents first)
 DELETE_ORDER = ("transactions", "project_goals", "project_countries", "projects", "donors")
 
-# upload limits (also used by the admin page)
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024          # one file, or all files of a CSV folder together
-MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024   # what a zip (XLSX or zipped CSVs) may expand to
+# upload limits (also used by the admin page): see ipmd.ledger.limits
+from ipmd.ledger.limits import MAX_UNCOMPRESSED_BYTES, MAX_UPLOAD_BYTES  # noqa: E402,F401
 UPLOAD_EXTENSIONS = (".xlsx", ".csv", ".zip", ".xml")

@@ -23,12 +23,14 @@ import pandas as pd
 import pycountry
 
 from ipmd.ledger.invariants import ledger_invariant_problems
+from ipmd.ledger.limits import tick
 from ipmd.ledger.problems import Problem
 from ipmd.ledger.read import RawLedger
 from ipmd.ledger.template import INCOMING_TYPES, OUTGOING_TYPES, SHEETS, TXN_TYPES, Column, Sheet
 
 DB_REFERENCE_TABLES = ("countries", "partners", "areas_of_work", "goals", "gfmd_items")
 HEADER = -1          # the index of the header row: row 1 as a person sees it
+FIRST_YEAR, LAST_YEAR = 1950, 2100    # the dates a ledger may hold
 
 
 # ------------------------------------------------------------------------------------- reference data
@@ -163,20 +165,29 @@ def parse_integer(value, col: Column) -> int:
 
 def parse_date(value, col: Column) -> dt.date:
     if isinstance(value, dt.datetime):
-        return value.date()
+        return _plausible(value.date(), value)
     if isinstance(value, dt.date):
-        return value
+        return _plausible(value, value)
     if isinstance(value, str):
         m = _ISO_DATE.fullmatch(value.strip())
         if m:
             try:
-                return dt.date.fromisoformat(m.group(1))
+                day = dt.date.fromisoformat(m.group(1))
             except ValueError:
                 raise CellError(f"{_show(value)} is not a real date (check the month and day).") from None
+            return _plausible(day, value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         raise CellError(f"{_show(value)} is a number, not a date: format the cell as a date or write the "
                         "date as YYYY-MM-DD.")
     raise CellError(f"{_show(value)} is not a date in the ISO form YYYY-MM-DD (e.g. 2009-03-31).")
+
+
+def _plausible(day: dt.date, value) -> dt.date:
+    """A fund's dates fall in FIRST_YEAR-LAST_YEAR: year 1 or 9999 is a typing slip or a placeholder."""
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise CellError(f"{_show(value)} is in the year {day.year}: a ledger's dates fall between {FIRST_YEAR} and "
+                        f"{LAST_YEAR} (is the year mistyped, or a placeholder date left in?).")
+    return day
 
 
 def parse_boolean(value, col: Column) -> bool:
@@ -233,6 +244,7 @@ class _Checker:
         self.failed: set[tuple[str, int, str]] = set(raw.reported)   # cells already reported on
         self._order = {s.name: n for n, s in enumerate(SHEETS)}
         self._found: list[tuple[int, int, Problem]] = []
+        self.unchecked: set[str] = set()            # ledger tables that could not be read, so not referred to
 
     def add(self, table: str, index: int, column: str, message: str) -> None:
         self._found.append((self._order[table], index, self.raw.problem(table, index, column, message)))
@@ -261,7 +273,8 @@ class _Checker:
                                  "are not in the template and were ignored.")
         index = [int(i) for i in df.index]
         values: dict[str, list] = {}
-        for col in sheet.columns:
+        for k, col in enumerate(sheet.columns):
+            tick(f"checking {sheet.name}", 0.4 + 0.4 * (self._order[sheet.name] + k / len(sheet.columns)) / len(SHEETS))
             parse = PARSERS[col.kind]
             out = []
             raw_values = df[col.name].tolist() if col.name in df.columns else [None] * len(df)
@@ -305,6 +318,10 @@ class _Checker:
             table, key = col.refers_to
             if table in DB_REFERENCE_TABLES:
                 known = self.ref.ids.get(table, frozenset())
+            elif table not in self.raw.tables:
+                # that sheet could not be read (its problem is reported once): not one problem per reference
+                self.unchecked.add(table)
+                continue
             else:
                 known = frozenset(self.typed[table][key].dropna())
             for i, value in df[col.name].items():
@@ -342,6 +359,8 @@ class _Checker:
         df = self.typed["transactions"]
         fallbacks: dict[tuple[str, int, int], list[int]] = defaultdict(list)
         for pos, (i, r) in enumerate(df.iterrows()):
+            if pos % 2000 == 0:
+                tick("checking transactions", 0.8 + 0.15 * pos / max(len(df), 1))
             kind = r.txn_type
             if kind in TXN_TYPES:
                 code = TXN_TYPES[kind]
@@ -419,10 +438,17 @@ def validate(raw: RawLedger, reference: ReferenceData) -> Validated:
     if not problems and not any(len(df) for df in c.typed.values()):
         problems.append(Problem("The ledger has no rows in any sheet: there is nothing to import (an empty "
                                 "ledger would erase the current one).", file=raw.filename))
-    if not problems:
+    for table in sorted(c.unchecked):
+        warnings.append(f"References to the {table} sheet were not checked, because it could not be read (see "
+                        "its problem above).")
+    had_problems = bool(problems)
+    if any(len(df) for df in c.typed.values()):
+        # every problem in one pass: the totals are checked on the rows that could be read
+        tick("checking the totals", 0.95)
         problems += [raw.relocate(p) for p in ledger_invariant_problems(c.typed)]
-    elif any(len(df) for df in c.typed.values()):
+    if had_problems and any(len(df) for df in c.typed.values()):
         warnings.append("The ledger's totals (deposits within pledges, approvals within deposits, "
                         "disbursements within approvals, the World Bank's 15% share, country shares and goal "
-                        "weights) are checked once the problems above are fixed.")
+                        "weights) were checked on the rows that could be read: fixing a problem above may "
+                        "change them.")
     return Validated(tables=c.typed, problems=problems, warnings=warnings)
