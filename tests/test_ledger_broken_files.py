@@ -180,7 +180,7 @@ def executable(ledger, tmp_path):
 
 
 def formula_without_value(ledger, tmp_path):
-    """A formula never calculated (no saved value): read as empty, never evaluated."""
+    """A formula never calculated (no saved value): refused as a formula, never evaluated."""
     wb = openpyxl.load_workbook(io.BytesIO(F.xlsx_bytes(ledger)))
     wb["transactions"]["I2"] = "=1000000*1"          # amount_original of a euro pledge
     out = io.BytesIO()
@@ -198,6 +198,66 @@ def iati_unknown_currency(ledger, tmp_path):
 
 def iati_negative_value(ledger, tmp_path):
     return F.iati_xml(spent=-5), "fund.xml"
+
+
+def csv_bomb_honest(ledger, tmp_path):
+    """150 MB of CSV in a small zip, its sizes declared truthfully (under the 200 MB expansion limit)."""
+    return _bomb(150 << 20, lie=False), "ledger.zip"
+
+
+def csv_bomb_lying(ledger, tmp_path):
+    """The same, but the zip declares each member 100 bytes long (local header and central directory)."""
+    return _bomb(150 << 20, lie=True), "ledger.zip"
+
+
+def _bomb(size: int, lie: bool) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        zf.writestr("donors.csv", "donor_id,name,donor_type\n")
+        with zf.open("transactions.csv", "w", force_zip64=True) as member:
+            member.write(b"txn_id,txn_type,txn_date,amount_usd\n")
+            chunk = b"T1,deposit,2009-01-01,1\n" * (1 << 15)
+            for _ in range(size // len(chunk)):
+                member.write(chunk)
+    data = bytearray(buffer.getvalue())
+    if lie:
+        with zipfile.ZipFile(io.BytesIO(bytes(data))) as zf:
+            infos = zf.infolist()
+        for info in infos:      # patch the uncompressed size in the local header (offset 22) and central record
+            data[info.header_offset + 22: info.header_offset + 26] = (100).to_bytes(4, "little")
+        cd = bytes(data).rfind(b"PK\x05\x06")
+        start = int.from_bytes(data[cd + 16: cd + 20], "little")
+        pos = start
+        while data[pos: pos + 4] == b"PK\x01\x02":
+            data[pos + 24: pos + 28] = (100).to_bytes(4, "little")
+            n, m, k = (int.from_bytes(data[pos + o: pos + o + 2], "little") for o in (28, 30, 32))
+            pos += 46 + n + m + k
+    return bytes(data)
+
+
+def far_cell_xlsx(ledger, tmp_path):
+    """One value at XFD1048576: a used range of 16,384 columns by 1,048,576 rows in a small file."""
+    wb = openpyxl.load_workbook(io.BytesIO(F.xlsx_bytes(ledger)))
+    wb["projects"]["XFD1048576"] = "x"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue(), "ledger.xlsx"
+
+
+def too_many_rows(ledger, tmp_path):
+    folder = F.write_csv_dir(ledger, tmp_path / "ledger")
+    tx = folder / "transactions.csv"
+    header, first = tx.read_text().splitlines()[:2]
+    tx.write_text(header + "\n" + "\n".join(first.replace("T0001", f"X{n}", 1) for n in range(50_001)) + "\n")
+    return folder, None
+
+
+def iati_percentage_in_words(ledger, tmp_path):
+    return F.iati_xml().replace(b'code="MX" percentage="40"', b'code="MX" percentage="forty"'), "fund.xml"
+
+
+def iati_version_3(ledger, tmp_path):
+    return F.iati_xml().replace(b'version="2.03"', b'version="3.01"'), "fund.xml"
 
 
 TXN = "transactions"
@@ -267,8 +327,20 @@ CASES = [
     Case("old .xls renamed to .xlsx", old_xls, "old Excel 97-2003 (.xls) file", dict(file="ledger.xlsx")),
     Case("workbook with macros", macro_workbook, "contains macros", dict(file="ledger.xlsx")),
     Case("executable", executable, ".exe is not an accepted type", dict(file="ledger.exe")),
-    Case("formula without a saved value", formula_without_value, "amount_original is empty; the amount in EUR",
+    Case("formula without a saved value", formula_without_value, "This cell holds a formula (=1000000*1)",
          dict(sheet=TXN, row=2, column="amount_original")),
+    Case("CSV zip bomb, sizes declared", csv_bomb_honest, "expand to more than 20.0 MB", dict(file="ledger.zip/transactions.csv")),
+    Case("CSV zip bomb, sizes that lie", csv_bomb_lying, "damaged or incomplete", dict(file="ledger.zip/transactions.csv")),
+    Case("XLSX cell at XFD1048576", far_cell_xlsx, "uses rows up to 1,048,576 (its used range is A1:XFD1048576)",
+         dict(file="ledger.xlsx", sheet="projects")),
+    Case("more rows than the limit", too_many_rows, "more than 50,000 rows", dict(sheet=TXN)),
+    Case("date in year 9999", edited(set_cell("projects", 0, "end_date", "9999-12-31")),
+         "in the year 9999", dict(sheet="projects", row=2, column="end_date")),
+    Case("date in year 1", edited(set_cell(TXN, 3, "txn_date", "0001-01-01"), "csv"),
+         "in the year 1:", dict(sheet=TXN, row=5, column="txn_date")),
+    Case("IATI percentage in words", iati_percentage_in_words, "the percentage 'forty' of recipient-country 'MX'",
+         dict(file="fund.xml", sheet="recipient-country", column="@percentage")),
+    Case("IATI version 3", iati_version_3, "This is IATI version 3.01", dict(file="fund.xml", column="@version")),
     Case("not an IATI file", wrong_iati_root, "root element is <html>", dict(file="fund.xml")),
     Case("IATI unknown currency", iati_unknown_currency, "currency 'XYZ' has no exchange rate",
          dict(file="fund.xml", sheet="transaction", column="value/@currency")),

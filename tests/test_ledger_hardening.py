@@ -217,3 +217,116 @@ def test_cli_lists_backups_and_restores(fixture_db):
     assert backup_info(fixture_db).content_hash == first.content_hash
     missing = cli("restore", "nothing.duckdb")
     assert missing.returncode == 1 and "no backup" in missing.stdout.lower()
+
+
+# ------------------------------------------------------------------ items 2, 3, 7: bombs, size, time
+
+def test_a_csv_zip_bomb_is_stopped_at_the_limit_without_decompressing_it_all(fixture_db, tmp_path):
+    import tracemalloc
+
+    from test_ledger_broken_files import csv_bomb_honest
+    data, name = csv_bomb_honest(None, tmp_path)
+    tracemalloc.start()
+    try:
+        result = import_ledger(data, name, fixture_db, dry_run=True)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert not result.ok and "expand to more than 20.0 MB" in result.problems[0].message
+    assert peak < 60 << 20, f"peak {peak / 2**20:.0f} MB: the 150 MB member was decompressed beyond the limit"
+
+
+def test_reading_and_checking_stop_at_the_time_limit_with_a_clear_problem(fixture_db):
+    before = F.sha256(fixture_db)
+    result = import_ledger(F.xlsx_bytes(F.valid_ledger()), "ledger.xlsx", fixture_db, seconds=0)
+    assert not result.ok and len(result.problems) == 1
+    message = result.problems[0].message
+    assert "longer than the 0-second limit" in message and "50,000 rows per sheet" in message
+    assert F.sha256(fixture_db) == before
+
+
+def test_progress_is_reported_and_a_visitor_who_left_stops_the_work(fixture_db):
+    seen = []
+    result = import_ledger(F.xlsx_bytes(F.valid_ledger()), "ledger.xlsx", fixture_db, dry_run=True,
+                           progress=lambda done, stage: seen.append((done, stage)))
+    assert result.ok and seen and all(0 <= d <= 1 for d, _ in seen)
+
+    class Left(Exception):
+        pass
+
+    def gone(done, stage):
+        raise Left(stage)                     # what Streamlit does to a script whose session has ended
+
+    before = F.sha256(fixture_db)
+    with pytest.raises(Left):
+        import_ledger(F.xlsx_bytes(F.valid_ledger()), "ledger.xlsx", fixture_db, progress=gone)
+    assert F.sha256(fixture_db) == before
+
+
+def test_a_valid_dry_run_is_written_without_validating_again(fixture_db, monkeypatch):
+    from ipmd.ledger import store
+    source = F.xlsx_bytes(F.valid_ledger())
+    checked = import_ledger(source, "ledger.xlsx", fixture_db, dry_run=True)
+    assert checked.ok and checked.prepared is not None
+    calls = []
+    monkeypatch.setattr(store, "validate", lambda *a: calls.append(a) or (_ for _ in ()).throw(AssertionError))
+    done = store.commit_import(checked, source, "ledger.xlsx", fixture_db)
+    assert done.ok and not calls and done.backup_path is not None
+
+
+def test_a_dry_run_is_validated_again_when_the_database_changed_since(fixture_db):
+    from ipmd.ledger import store
+    source = F.xlsx_bytes(F.valid_ledger(seed=1))
+    checked = import_ledger(source, "ledger.xlsx", fixture_db, dry_run=True)
+    assert import_ledger(F.xlsx_bytes(F.valid_ledger(seed=2)), "other.xlsx", fixture_db).ok
+    done = store.commit_import(checked, source, "ledger.xlsx", fixture_db)
+    assert done.ok and done.backup_path is not None
+    assert done.content_hash == store.backup_info(fixture_db).content_hash
+
+
+# --------------------------------------------------------------------------- item 9: validation gaps
+
+def test_utf16_iati_is_read(fixture_db):
+    text = F.iati_xml().decode("utf-8").replace('encoding="UTF-8"', 'encoding="UTF-16"')
+    for data in (text.encode("utf-16"), text.encode("utf-16-le"), text.encode("utf-16-be")):
+        result = import_ledger(data, "fund.xml", fixture_db, dry_run=True)
+        assert not any("not an XML file" in p.message for p in result.problems), result.report_lines()
+        utf8 = import_ledger(F.iati_xml(), "fund.xml", fixture_db, dry_run=True)
+        assert result.counts == utf8.counts and result.ok == utf8.ok
+
+
+@pytest.mark.parametrize("version,accepted", [("2.01", True), ("2.02", True), ("2.03", True), ("1.05", False),
+                                              ("3.01", False), ("2.1", False), ("20.3", False)])
+def test_only_iati_2_0x_is_accepted(fixture_db, version, accepted):
+    data = F.iati_xml().replace(b'version="2.03"', f'version="{version}"'.encode())
+    result = import_ledger(data, "fund.xml", fixture_db, dry_run=True)
+    refused = any("This is IATI version" in p.message for p in result.problems)
+    assert refused != accepted
+
+
+def test_a_percentage_in_words_is_a_problem_not_equal_shares(fixture_db):
+    data = F.iati_xml().replace(b'code="MX" percentage="40"', b'code="MX" percentage="forty"')
+    result = import_ledger(data, "fund.xml", fixture_db, dry_run=True)
+    assert not result.ok
+    assert not any("equal shares" in w for w in result.warnings)
+
+
+def test_one_wrong_encoding_is_reported_once(fixture_db, tmp_path):
+    from test_ledger_broken_files import non_utf8_csv
+    folder, _ = non_utf8_csv(F.valid_ledger(), tmp_path)
+    result = import_ledger(folder, None, fixture_db, dry_run=True)
+    assert [p.file for p in result.problems] == ["donors.csv"], result.report_lines()
+    assert "not UTF-8" in result.problems[0].message
+    assert any("References to the donors sheet were not checked" in w for w in result.warnings)
+
+
+def test_every_problem_in_one_pass_totals_included(fixture_db):
+    from test_ledger_broken_files import over_disbursement, set_cell
+    t = F.copy_tables(F.valid_ledger())
+    over_disbursement(t)
+    set_cell("projects", 0, "partner_id", None)(t)
+    set_cell("projects", 1, "status", "maybe")(t)
+    result = import_ledger(F.xlsx_bytes(t), "ledger.xlsx", fixture_db, dry_run=True)
+    messages = " | ".join(p.message for p in result.problems)
+    assert "partner_id is empty" in messages and "'maybe' is not one of the allowed values" in messages
+    assert "disbursements may not exceed commitments to date" in messages, messages

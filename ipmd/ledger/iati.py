@@ -153,8 +153,23 @@ class _TreeBuilder(xml.sax.handler.ContentHandler):
             self.stack[-1].parts.append(content)
 
 
+def _as_utf8(data: bytes) -> bytes:
+    """UTF-16 XML (with a byte-order mark, or starting '<?' in UTF-16) as UTF-8, its declaration saying so."""
+    for bom, codec in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"), (b"<\x00?\x00", "utf-16-le"),
+                       (b"\x00<\x00?", "utf-16-be")):
+        if data.startswith(bom):
+            try:
+                text = data[len(bom):].decode(codec) if bom.startswith((b"\xff", b"\xfe")) else data.decode(codec)
+            except UnicodeDecodeError:
+                return data
+            text = re.sub(r"""^(<\?xml[^>]*encoding=["'])[^"']*(["'])""", r"\1UTF-8\2", text, count=1)
+            return text.encode("utf-8")
+    return data
+
+
 def parse_xml(data: bytes) -> tuple[Node | None, str | None, int | None]:
     """(root, None, None) or (None, a problem in plain words, its line)."""
+    data = _as_utf8(data)
     head = data.lstrip(b"\xef\xbb\xbf \t\r\n")
     if not head.startswith(b"<"):
         return None, "This is not an XML file: it does not start with '<'.", None
@@ -419,6 +434,9 @@ class _Mapper:
                 area_id = area_id or code.upper()
             elif code.upper() in self.ref.ids.get("goals", ()):
                 pct = _number(s.get("percentage"))
+                if pct is None and s.get("percentage") is not None:
+                    self.problem("project_goals", s.line, "weight", f"The percentage {s.get('percentage')!r} of "
+                                 f"sector {code!r} is not a number (write e.g. 50).")
                 goals.append((code.upper(), pct if pct is not None else 100.0, s.line))
             elif code in self.ref.ids.get("gfmd_items", ()):
                 gfmd_item_id = gfmd_item_id or code
@@ -453,6 +471,13 @@ class _Mapper:
             self.raw.warnings.append(f"Activity {ident} names no recipient country; it will not appear on maps.")
             return
         pcts = [_number(c.get("percentage")) for c in nodes]
+        unreadable = [c for c, p in zip(nodes, pcts) if p is None and c.get("percentage") is not None]
+        for c in unreadable:
+            self.problem("project_countries", c.line, "share", f"Activity {ident}: the percentage "
+                         f"{c.get('percentage')!r} of recipient-country {c.get('code')!r} is not a number "
+                         "(write e.g. 40).")
+        if unreadable:
+            return
         if any(p is None for p in pcts):
             if len(nodes) > 1:
                 self.raw.warnings.append(f"Activity {ident}: recipient countries without percentages were given "
@@ -534,9 +559,10 @@ def read_iati(data: bytes, filename: str, reference: "ReferenceData | None") -> 
     elif root.tag == "iati-activities":
         activities = root.findall("iati-activity")
         version = root.get("version")
-        if version and version.startswith("1."):
+        if version and not re.fullmatch(r"2\.0[1-3]", version):
             return raw.fail(f"This is IATI version {version}; version 2.03 is expected (2.01 and 2.02 are read "
-                            "too).", sheet="iati-activities", row=root.line, column="@version")
+                            "too). Export the activities again as IATI 2.03.", sheet="iati-activities",
+                            row=root.line, column="@version")
         if version and version != "2.03":
             raw.warnings.append(f"The file says IATI version {version}; it was read as 2.03.")
     else:

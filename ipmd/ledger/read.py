@@ -231,7 +231,8 @@ def _read_xlsx(data: bytes, raw: RawLedger) -> RawLedger:
     try:
         with _warnings.catch_warnings():
             _warnings.simplefilter("ignore")       # openpyxl's notes on unsupported extensions
-            wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)   # values, never formulas
+            # data_only=False: a formula cell is seen as one (and refused), never taken at its saved value
+            wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as e:                         # a damaged workbook can fail in many ways inside openpyxl
         return raw.fail(f"The workbook is damaged or incomplete and cannot be opened ({type(e).__name__}: {e}).")
     try:
@@ -268,11 +269,19 @@ def _bounded_rows(raw: RawLedger, ws, table: str) -> list | None:
     claims to use (one cell at XFD1048576 would make every row 16,384 cells wide); None, after saying
     so, when its data go beyond."""
     declared_rows, declared_cols = ws.max_row or 0, ws.max_column or 0
-    rows = []
-    for n, values in enumerate(ws.iter_rows(max_row=MAX_ROWS + 2, max_col=MAX_COLUMNS, values_only=True)):
+    rows, formulas = [], []
+    for n, cells in enumerate(ws.iter_rows(max_row=MAX_ROWS + 2, max_col=MAX_COLUMNS)):
+        values = []
+        for c, cell in enumerate(cells):
+            if cell.data_type == "f":
+                formulas.append((n, c, str(cell.value)))
+                values.append(None)
+            else:
+                values.append(cell.value)
         rows.append(values)
         if n % 2000 == 0:
             tick(f"reading sheet {table}", 0.3 * n / (MAX_ROWS + 2))
+    _refuse_formulas(raw, table, rows, formulas)
     while rows and (not rows[-1] or all(_empty(v) for v in rows[-1])):
         rows.pop()
     if len(rows) > MAX_ROWS + 1 or declared_rows > MAX_ROWS + 1:
@@ -288,6 +297,26 @@ def _bounded_rows(raw: RawLedger, ws, table: str) -> list | None:
                             f"only its first {MAX_COLUMNS} columns were read (the template has "
                             f"{len(SHEET_BY_NAME[table].columns)}).")
     return rows
+
+
+def _refuse_formulas(raw: RawLedger, table: str, rows: list, formulas: list[tuple[int, int, str]]) -> None:
+    """A formula is never computed here, and the result a file saved with it can differ from what Excel shows
+    once it recalculates: each formula cell is a problem (the validator does not judge that cell again)."""
+    header = [None if _empty(v) else str(v).strip().lower() for v in (rows[0] if rows else [])]
+    for n, c, formula in formulas:
+        column = header[c] if c < len(header) and header[c] else None
+        shown = formula if len(formula) <= 60 else formula[:60] + "…"
+        raw.problems.append(Problem(
+            f"This cell holds a formula ({shown}); a ledger cell must hold a value: copy the cells and paste "
+            "them as values (formulas are never computed, and a saved result can be out of date).",
+            file=raw.filename, sheet=table, row=n + 1, column=column or _column_letter(c)))
+        if column and n:
+            raw.reported.add((table, n - 1, column))
+
+
+def _column_letter(c: int) -> str:
+    from openpyxl.utils import get_column_letter
+    return f"column {get_column_letter(c + 1)}"
 
 
 def _range(rows: int, cols: int) -> str:
