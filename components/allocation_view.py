@@ -17,6 +17,7 @@ from components.kpi import Kpi, kpi_row
 from components.labels import country_frame
 from components.state import keep_in_url, lang, tr, url_choice, url_multiselect, url_selectbox
 from components.tables import data_table, when_opened
+from components.text import plain
 from ipmd import allocation
 from ipmd.coverage import AREAS, GOALS, MODES, PIPELINE_STATUSES
 from ipmd.i18n import area_label, fmt_date, fmt_number, fmt_pct, fmt_usd, goal_label, label, t
@@ -87,7 +88,7 @@ def pipeline_filters(pipe: pd.DataFrame) -> dict[str, list[str]]:
                                            container=col, placeholder=tr("allocation.filter.all"))
         rejected += bad
     if rejected:
-        st.warning(tr("allocation.filter.unknown", values=", ".join(v[:20] for v in rejected)))
+        st.warning(tr("allocation.filter.unknown", values=plain(", ".join(v[:20] for v in rejected))))
     return chosen
 
 
@@ -135,16 +136,16 @@ def proposal_picker(pipe: pd.DataFrame) -> str | None:
         format_func=lambda pid: f"{pid} · {partners[pid]} · {titles[pid]}",
         placeholder=tr("allocation.record.placeholder"))
     if rejected:
-        st.warning(tr("allocation.record.unknown", code=rejected[:30]))
+        st.warning(tr("allocation.record.unknown", code=plain(rejected[:30])))
     return value
 
 
 def proposal_record(p: allocation.Proposal) -> None:
     r = p.record
     with st.container(border=True):
-        st.subheader(r["title"])
-        st.caption(tr("allocation.record.line", id=r["project_id"], partner=r["partner_name"],
-                      partner_id=r["partner_id"], status=status_label(r["status"]), date=day(r["submitted_date"])))
+        st.subheader(plain(r["title"]))                      # text from the ledger: never Markdown
+        st.caption(tr("allocation.record.line", id=plain(r["project_id"]), partner=plain(r["partner_name"]),
+                      partner_id=plain(r["partner_id"]), status=status_label(r["status"]), date=day(r["submitted_date"])))
         kpi_row([
             Kpi(tr("allocation.col.requested"), usd(r["requested_usd"], exact=True)),
             Kpi(tr("allocation.col.duration"),
@@ -156,9 +157,9 @@ def proposal_record(p: allocation.Proposal) -> None:
         left, right = st.columns(2)
         with left:
             st.markdown(f"**{tr('allocation.record.objectives')}**")
-            st.markdown(r["objectives"])
+            st.markdown(plain(r["objectives"]))
             st.markdown(f"**{tr('allocation.record.results')}**")
-            st.markdown(r["expected_results"])
+            st.markdown(plain(r["expected_results"]))
         with right:
             st.markdown(f"**{tr('allocation.record.countries')}**")
             st.markdown("\n".join(f"- {c.name} ({c.iso3}): {share(c.share)}" for c in p.countries.itertuples())
@@ -220,14 +221,14 @@ def balance(result: WhatIf) -> None:
                     available=usd(result.available_before, exact=True)), icon=":material/error:")
     sel = result.selection
     for r in sel.loc[sel["exceeds_request"]].itertuples():
-        st.warning(tr("allocation.round.exceeds", id=r.project_id, amount=usd(r.amount, exact=True),
+        st.warning(tr("allocation.round.exceeds", id=plain(r.project_id), amount=usd(r.amount, exact=True),
                       requested=usd(r.requested_usd, exact=True)))
     partial = sel.loc[sel["is_partial"] & (sel["amount"] > 0)]
     if len(partial):
-        st.caption(tr("allocation.round.partial", ids=", ".join(partial["project_id"])))
+        st.caption(tr("allocation.round.partial", ids=plain(", ".join(partial["project_id"]))))
     zero = sel.loc[sel["amount"] <= 0]
     if len(zero):
-        st.caption(tr("allocation.round.zero", ids=", ".join(zero["project_id"])))
+        st.caption(tr("allocation.round.zero", ids=plain(", ".join(zero["project_id"]))))
 
 
 def coverage_figure(result: WhatIf, goal_names: dict, area_names: dict) -> go.Figure:
@@ -375,7 +376,7 @@ def since_picker(default: date | None, first: date | None, last: date | None) ->
         try:
             st.session_state["since"] = date.fromisoformat(url_value)
         except ValueError:
-            st.warning(tr("allocation.since.bad_date", value=url_value[:20]))
+            st.warning(tr("allocation.since.bad_date", value=plain(url_value[:20])))
     if "since" not in st.session_state:
         st.session_state["since"] = default or last or date.today()
     picked = st.columns(3)[0].date_input(tr("allocation.since.pick"), key="since", min_value=first,

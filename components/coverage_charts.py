@@ -19,6 +19,7 @@ from components.downloads import csv_download
 from components.provenance import source_label
 from components.state import lang, tr, url_slider, url_toggle
 from components.tables import when_opened
+from components.text import plain
 from ipmd import i18n, need
 from ipmd.coverage_report import NEED_SOURCES
 from ipmd.i18n import fmt_number, fmt_usd, usd_column_format
@@ -228,7 +229,7 @@ def need_controls() -> tuple[tuple[tuple[str, float], ...], bool, bool]:
             weights.append((indicator, float(value)))
             problems += [bad] if bad else []
     for value in problems:
-        st.warning(tr("common.unknown_link_value", value=str(value)[:40]), icon=":material/help:")
+        st.warning(tr("common.unknown_link_value", value=plain(str(value)[:40])), icon=":material/help:")
     return tuple(weights), bool(lens), not everyone
 
 

@@ -13,7 +13,7 @@ from components.labels import figure_note, format_value
 from components.provenance import caption_sources, illustrative_notice
 from components.state import lang, tr, url_choice, url_tabs
 from components.tables import data_table
-from components.text import markdown
+from components.text import markdown, plain
 from ipmd import queries
 from ipmd.i18n import fmt_compact, fmt_pct, fmt_usd, income_group_name, place_name, usd_column_format
 from ipmd.profile import SDG_REMITTANCE_COST_TARGET, CountryProfile
@@ -134,7 +134,7 @@ def corridors(profile: CountryProfile, names: pd.DataFrame, name: str, stock_yea
     kind, bad = url_choice(st.segmented_control, title, list(CORRIDORS), "corridors", "destinations", required=True,
                            label_visibility="collapsed", format_func=lambda k: tr(f"profile.corridors.{k}"))
     if bad:
-        st.warning(tr("common.unknown_link_value", value=bad[:40]), icon=":material/help:")
+        st.warning(tr("common.unknown_link_value", value=plain(bad[:40])), icon=":material/help:")
     frame = profile.destinations if kind == "destinations" else profile.origins
     colour, summary_key = CORRIDORS[kind]
     if frame.empty:
@@ -149,7 +149,7 @@ def corridors(profile: CountryProfile, names: pd.DataFrame, name: str, stock_yea
     tabs, shown, bad = url_tabs({"bars": tr("profile.corridors.bars"), "map": tr("profile.corridors.map")},
                                 key="corridor_view", default="bars")
     if bad:
-        st.warning(tr("common.unknown_link_value", value=bad[:40]), icon=":material/help:")
+        st.warning(tr("common.unknown_link_value", value=plain(bad[:40])), icon=":material/help:")
     with tabs[shown]:
         if shown == "bars":
             bars = cached_figure("profile.corridor_bars", _inputs(profile, kind),

@@ -18,11 +18,12 @@ from components.data import load, meta
 from components.downloads import csv_bytes
 from components.shell import require_app
 from components.state import lang, tr
-from components.text import caption, literal
+from components.text import caption, plain
 from ipmd import db, queries
 from ipmd.i18n import fmt_number
 from ipmd.ledger.export import export_ledger, template_bytes
-from ipmd.ledger.store import import_ledger
+from ipmd.ledger.limits import MAX_ROWS, MAX_SECONDS, MAX_UNCOMPRESSED_BYTES
+from ipmd.ledger.store import commit_import, import_ledger
 from ipmd.ledger.template import LEDGER_TABLES, MAX_UPLOAD_BYTES, UPLOAD_EXTENSIONS
 
 require_app()                          # a cold deep link to /admin still goes through app.py (components/shell.py)
@@ -91,11 +92,15 @@ def run_import(source, filename: str | None, digest: str, generation: int) -> No
     """The confirmed import, as the button's callback: it runs once per click, before the page is drawn
     again, so the page that follows already reads the new database (components/data.py notices the
     new file; no cache needs clearing). It validates again, against the database in place now."""
+    checked = st.session_state.get("admin_dry_run")
     with st.spinner(tr("admin.import.running")):               # a callback's output shows at the page's top
-        done = import_ledger(source, filename, dry_run=False)
+        if checked is not None and checked[0] == digest:     # validated once: written as checked, unless the
+            done = commit_import(checked[1], source, filename)   # database changed since (then checked again)
+        else:
+            done = import_ledger(source, filename, dry_run=False)
     st.session_state["admin_last_import"] = {
         "ok": done.ok, "digest": digest, "file": filename or ", ".join(sorted(source)),
-        "backup": str(done.backup_path), "problems": done.problems}
+        "backup": done.backup_path.name if done.backup_path else "", "problems": done.problems}
     if done.ok:
         st.session_state.pop("admin_dry_run", None)
         st.session_state["admin_upload_generation"] = generation + 1     # a fresh, empty upload box
@@ -119,7 +124,7 @@ st.caption(tr("admin.current.hash", hash=info.get("content_hash", "?")[:12]))
 generation = st.session_state.get("admin_upload_generation", 0)      # bumped after an import: clears the box
 last = st.session_state.get("admin_last_import")
 if last is not None and last["ok"] and not st.session_state.get(f"admin_upload_{generation}"):
-    st.success(literal(tr("admin.import.done", file=last["file"], backup=last["backup"])),
+    st.success(tr("admin.import.done", file=plain(last["file"]), backup=plain(last["backup"])),
                icon=":material/check_circle:")
 
 # ------------------------------------------------------------------------------------------ downloads
@@ -142,6 +147,8 @@ st.subheader(tr("admin.upload.header"))
 files = st.file_uploader(tr("admin.upload.label"), type=[e.lstrip(".") for e in UPLOAD_EXTENSIONS],
                          accept_multiple_files=True, max_upload_size=LIMIT_MB,
                          key=f"admin_upload_{generation}", help=tr("admin.upload.help", limit=LIMIT_MB))
+st.caption(tr("ledger.limits", size=f"{LIMIT_MB} MB", unzipped=f"{MAX_UNCOMPRESSED_BYTES // 2**20} MB",
+              rows=fmt_number(MAX_ROWS, lang()), seconds=MAX_SECONDS))
 if not files:
     st.caption(tr("admin.upload.hint"))
     st.stop()
@@ -153,8 +160,10 @@ source, filename, digest = prepared
 checked = st.session_state.get("admin_dry_run")
 if checked is None or checked[0] != digest:
     st.session_state.pop("admin_last_import", None)          # a new file: the last import's news is old
-    with st.spinner(tr("admin.check.running")):
-        checked = (digest, import_ledger(source, filename, dry_run=True))
+    bar = st.progress(0.0, text=tr("admin.check.running"))
+    checked = (digest, import_ledger(source, filename, dry_run=True, progress=lambda done, stage: bar.progress(
+        done, text=tr("ledger.progress", pct=round(done * 100)))))       # stops if the visitor has left
+    bar.empty()
     st.session_state["admin_dry_run"] = checked
 result = checked[1]
 

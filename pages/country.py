@@ -9,6 +9,7 @@ from components.labels import country_frame
 from components.sidebar import year
 from components.state import lang, tr, url_selectbox
 from components.tables import when_opened
+from components.text import plain
 from ipmd import fund_summary, profile
 from ipmd.i18n import country_name
 
@@ -24,7 +25,7 @@ iso3, rejected = url_selectbox(tr("profile.pick"), options, key="country", defau
                                format_func=lambda code: f"{label_of[code]} ({code})",
                                placeholder=tr("profile.pick_placeholder"), index=None)
 if rejected:
-    st.warning(tr("profile.unknown", code=rejected[:12]), icon=":material/help:")
+    st.warning(tr("profile.unknown", code=plain(rejected[:12])), icon=":material/help:")
 if iso3 is None:
     st.info(tr("profile.choose"))
     st.stop()

@@ -175,7 +175,9 @@ def test_valid_upload_is_a_dry_run_until_confirmed_then_the_real_ledger_is_in_us
         con.close()
     assert kind == "real"
     done = [s.value for s in at.success]
-    assert done and str(backups[0]) in done[0] and "fund-ledger.xlsx" in done[0]
+    shown = done[0].replace("\\", "") if done else ""                 # as read: Markdown escapes removed
+    assert backups[0].name in shown and "fund-ledger.xlsx" in shown
+    assert str(backups[0].parent) not in shown                      # no server path (issue 14, item 9)
     # the page now reads the new database: real ledger, same row counts as the file
     assert any(c.value.startswith(t("admin.current.real", imported="", file="")[:20]) for c in at.caption)
     counts = at.dataframe[0].value                                  # the first table: the ledger now in use
