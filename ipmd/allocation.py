@@ -265,6 +265,7 @@ class DecisionSheet:
     coverage: pd.DataFrame       # dimension, id, name, n_projects_before/after, approved_before/after/change, share_before/after
     concentration: pd.DataFrame  # dimension, id, approved_before/after, share_before/after
     metadata: pd.DataFrame       # item, value: date, data edition, the figures the sheet rests on
+    lang: str = "en"             # the language of the document the committee signs (sheet_xlsx, sheet_csv)
 
     @property
     def sheets(self) -> dict[str, pd.DataFrame]:
@@ -333,7 +334,7 @@ def decision_sheet_from(book: dict[str, pd.DataFrame], countries: pd.DataFrame, 
         ("Database content hash", meta.get("content_hash", "")),
     ], columns=["item", "value"])
     return DecisionSheet(selection=selection, summary=summary, coverage=coverage,
-                         concentration=concentration, metadata=metadata)
+                         concentration=concentration, metadata=metadata, lang=lang)
 
 
 def decision_sheet(con, selection: Selection, year: int, mode: str = "primary", made_at: str | None = None,
@@ -349,46 +350,100 @@ def now_text() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 
 
+SHEET_KEYS = ("selection", "summary", "coverage", "concentration", "metadata")
+DOCUMENT_COLUMNS = [*SELECTION_COLUMNS, "decision", "conditions"]
+DIMENSION_KEYS = {"goal": "goal", "area of work": "area", "partner": "partner", "country": "country"}
+
+
+def document(sheet: DecisionSheet) -> dict[str, pd.DataFrame]:
+    """The sheet as the document the committee signs, in its language: labelled columns, readable statuses,
+    money rounded to the dollar, shares as percentages rounded to 0.1, and per proposal an empty decision and
+    conditions column for the minutes. {sheet name: frame}."""
+    lang = sheet.lang
+
+    def head(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame.rename(columns={c: t(f"ledger.sheet.col.{c}", lang) for c in frame.columns})
+
+    sel = sheet.selection.reindex(columns=SELECTION_COLUMNS).copy()
+    sel["status"] = [t(f"allocation.status.{v}", lang) if isinstance(v, str) else "" for v in sel["status"]]
+    sel["is_partial"] = [t("ledger.sheet.yes" if v is True else "ledger.sheet.no", lang) for v in sel["is_partial"]]
+    sel = sel.assign(decision="", conditions="")
+    tables = [sel[DOCUMENT_COLUMNS], _dollars(sheet.summary), sheet.coverage.copy(), sheet.concentration.copy(),
+              _dollars(sheet.metadata)]
+    for frame in tables[2:4]:
+        frame["dimension"] = [t(f"ledger.sheet.dimension.{DIMENSION_KEYS.get(d, d)}", lang) for d in frame["dimension"]]
+    names = [t(f"ledger.sheet.name.{k}", lang)[:31] for k in SHEET_KEYS]
+    return {name: head(_rounded(_excel_ready(frame))) for name, frame in zip(names, tables)}
+
+
+def _dollars(frame: pd.DataFrame) -> pd.DataFrame:
+    """A (label, value) table with its US$ values rounded to the dollar."""
+    label, value = frame.columns
+    out = frame.copy()
+    out[value] = [round(v) if "US$" in str(k) and isinstance(v, (int, float)) and not isinstance(v, bool)
+                  and pd.notna(v) else v for k, v in zip(out[label], out[value])]
+    return out
+
+
+def _rounded(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for col in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[col]) or pd.api.types.is_bool_dtype(out[col]):
+            continue
+        if col.endswith("_usd") or col.startswith("approved"):
+            out[col] = out[col].round(0).astype("Int64")
+        elif col.startswith("share"):
+            out[col] = (out[col] * 100).round(1)
+    return out
+
+
 def _excel_ready(frame: pd.DataFrame) -> pd.DataFrame:
     """Dates as dates, nullable integers as plain objects, so every writer accepts them."""
     out = frame.copy()
     for col in out.columns:
         if pd.api.types.is_datetime64_any_dtype(out[col]):
             out[col] = out[col].dt.date
-        elif isinstance(out[col].dtype, pd.Int64Dtype):
+    return out
+
+
+def _plain_ints(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for col in out.columns:
+        if isinstance(out[col].dtype, pd.Int64Dtype):
             out[col] = out[col].astype(object).where(out[col].notna(), None)
     return out
 
 
 def sheet_xlsx(sheet: DecisionSheet) -> bytes:
-    """The decision sheet as an XLSX workbook: one worksheet per table (SHEET_NAMES), US$ formatted."""
+    """The decision sheet as an XLSX workbook in the sheet's language: one worksheet per table, US$ to the dollar
+    with thousands separators, text never stored as a formula or link."""
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs={"options": XLSX_TEXT_OPTIONS}) as writer:
         book = writer.book
         usd = book.add_format({"num_format": "#,##0"})
-        pct = book.add_format({"num_format": "0.0%"})
         wrap = book.add_format({"text_wrap": True, "valign": "top"})
-        for name, frame in sheet.sheets.items():
-            safe_frame(_excel_ready(frame)).to_excel(writer, sheet_name=name, index=False)
+        usd_heads = {t(f"ledger.sheet.col.{c}", sheet.lang) for c in (
+            "requested_usd", "amount_usd", "approved_before", "approved_after", "approved_change")}
+        for name, frame in document(sheet).items():
+            safe_frame(_plain_ints(frame)).to_excel(writer, sheet_name=name, index=False)
             ws = writer.sheets[name]
             ws.freeze_panes(1, 0)
             for i, col in enumerate(frame.columns):
                 width = min(max(len(str(col)), *(len(str(v)) for v in frame[col].head(50)), 8) + 2, 60)
-                fmt = (usd if col.endswith("_usd") or col.startswith("approved") else
-                       pct if col.startswith("share") else wrap if width >= 60 else None)
-                ws.set_column(i, i, width, fmt)
+                ws.set_column(i, i, width, usd if col in usd_heads else wrap if width >= 60 else None)
     return buffer.getvalue()
 
 
 def sheet_csv(sheet: DecisionSheet) -> bytes:
-    """The selection as CSV (UTF-8 with BOM), preceded by '#' lines: the confidentiality note, the
-    metadata (date, data edition, the figures it rests on) and the effects summary as 'figure: value'."""
+    """The selection as CSV (UTF-8 with BOM) in the sheet's language, preceded by '#' lines: the confidentiality
+    note, the metadata (date, data edition, the figures it rests on) and the effects summary as 'figure: value'."""
     lines = [f"# {CONFIDENTIAL_NOTE}"]
-    lines += [f"# {item}: {value}" for item, value in sheet.metadata.itertuples(index=False)
+    lines += [f"# {item}: {value}" for item, value in _dollars(sheet.metadata).itertuples(index=False)
               if item != "Confidentiality"]
-    lines += [f"# {figure}: {value}" for figure, value in sheet.summary.itertuples(index=False)]
+    lines += [f"# {figure}: {value}" for figure, value in _dollars(sheet.summary).itertuples(index=False)]
     text = "\n".join(line.replace("\n", " ") for line in lines) + "\n"
-    text += safe_frame(_excel_ready(sheet.selection)).to_csv(index=False)
+    selection = next(iter(document(sheet).values()))
+    text += safe_frame(_plain_ints(selection)).to_csv(index=False)
     return ("\ufeff" + text).encode("utf-8")
 
 
@@ -399,7 +454,7 @@ def read_sheet_csv(data: bytes) -> tuple[list[str], pd.DataFrame]:
     lines = text.splitlines(keepends=True)
     while lines and lines[0].startswith("#"):
         notes.append(lines.pop(0)[2:].rstrip("\n"))
-    return notes, pd.read_csv(io.StringIO("".join(lines)), dtype={"project_id": str})
+    return notes, pd.read_csv(io.StringIO("".join(lines)), converters={0: str})      # the ID column as text
 
 
 # ----------------------------------------------------------------------------- since the last meeting

@@ -7,6 +7,7 @@ import pytest
 
 from ipmd import allocation, coverage_report, db, fund_report, need, queries
 from ipmd.coverage import PIPELINE_STATUSES
+from ipmd.i18n import t
 
 
 @pytest.fixture(scope="module")
@@ -155,6 +156,10 @@ def sample_selection(pipe):
     return ((ids[0], None), (ids[3], 400_000.0), (ids[-1], None))
 
 
+def col(name: str, lang: str = "en") -> str:
+    return t(f"ledger.sheet.col.{name}", lang)
+
+
 def test_decision_sheet_xlsx_reopens_with_the_selection(con, pipe):
     selection = sample_selection(pipe)
     result = allocation.effects(con, selection, 2024)
@@ -165,25 +170,44 @@ def test_decision_sheet_xlsx_reopens_with_the_selection(con, pipe):
     assert wb.sheetnames == list(allocation.SHEET_NAMES)
     sheets = pd.read_excel(io.BytesIO(data), sheet_name=None)
     rows = sheets["Selection"]
-    assert rows["project_id"].tolist() == [pid for pid, _ in selection]
+    assert rows[col("project_id")].tolist() == [pid for pid, _ in selection]
     requested = pipe.set_index("project_id")["requested_usd"]
-    expected = [requested[pid] if amount is None else amount for pid, amount in selection]
-    assert rows["amount_usd"].tolist() == pytest.approx(expected)
-    assert rows["amount_usd"].sum() == pytest.approx(result.selected_total)
-    assert rows["is_partial"].tolist() == [False, True, False]
-    summary = sheets["Effects summary"].set_index("figure")["value"]
-    assert float(summary["Selected (US$)"]) == pytest.approx(result.selected_total)
-    assert float(summary["Remaining after the selection (US$)"]) == pytest.approx(result.remaining)
+    expected = [round(requested[pid] if amount is None else amount) for pid, amount in selection]
+    assert rows[col("amount_usd")].tolist() == expected                      # whole dollars
+    assert rows[col("amount_usd")].sum() == pytest.approx(result.selected_total, abs=2)
+    assert rows[col("is_partial")].tolist() == ["no", "yes", "no"]
+    assert set(rows[col("status")]) <= {t("allocation.status.submitted"), t("allocation.status.under_review")}
+    # a decision and a conditions column per proposal, empty, for the minutes
+    assert rows[col("decision")].isna().all() and rows[col("conditions")].isna().all()
+    summary = sheets["Effects summary"].set_index(col("figure"))[col("value")]
+    assert float(summary["Selected (US$)"]) == pytest.approx(result.selected_total, abs=1)
+    assert float(summary["Remaining after the selection (US$)"]) == pytest.approx(result.remaining, abs=1)
     coverage = sheets["Coverage before-after"]
-    goals = coverage.loc[coverage["dimension"] == "goal"]
-    assert goals["approved_change"].sum() == pytest.approx(result.selected_total)
-    assert set(goals["id"]) == {"G1", "G2", "G3"}
-    meta = sheets["Metadata"].set_index("item")["value"]
+    goals = coverage.loc[coverage[col("dimension")] == "goal"]
+    assert goals[col("approved_change")].sum() == pytest.approx(result.selected_total, abs=3)
+    assert set(goals[col("id")]) == {"G1", "G2", "G3"}
+    shares = goals[col("share_after")]                                        # percentages, to 0.1
+    assert shares.sum() == pytest.approx(100, abs=0.2) and (shares * 10).round(6).eq((shares * 10).round()).all()
+    meta = sheets["Metadata"].set_index(col("item"))[col("value")]
     assert meta["Prepared at"] == "2016-03-01T10:00:00+00:00"
     assert meta["Data edition"] == queries.meta(con)["data_edition"]
     assert float(meta["Available to commit before the selection (US$) = deposited - approved"]) == pytest.approx(
-        result.available_before)
+        result.available_before, abs=1)
     assert "CONFIDENTIAL" in meta["Confidentiality"]
+
+
+def test_decision_sheet_is_in_the_page_language(con, pipe):
+    selection = sample_selection(pipe)
+    sheet = allocation.decision_sheet(con, selection, 2024, made_at="x", lang="fr")
+    wb = openpyxl.load_workbook(io.BytesIO(allocation.sheet_xlsx(sheet)))
+    assert wb.sheetnames == [t(f"ledger.sheet.name.{k}", "fr")[:31] for k in allocation.SHEET_KEYS]
+    header = [c.value for c in next(wb.worksheets[0].iter_rows(max_row=1))]
+    assert header == [col(c, "fr") for c in allocation.DOCUMENT_COLUMNS]
+    statuses = {c.value for c in wb.worksheets[0]["D"][1:]}
+    assert statuses <= {t("allocation.status.submitted", "fr"), t("allocation.status.under_review", "fr")}
+    assert "under_review" not in statuses
+    notes, rows = allocation.read_sheet_csv(allocation.sheet_csv(sheet))
+    assert list(rows.columns) == [col(c, "fr") for c in allocation.DOCUMENT_COLUMNS]
 
 
 def test_decision_sheet_csv_reopens_with_the_selection(con, pipe):
@@ -191,11 +215,11 @@ def test_decision_sheet_csv_reopens_with_the_selection(con, pipe):
     result = allocation.effects(con, selection, 2024)
     sheet = allocation.decision_sheet(con, selection, 2024, made_at="2016-03-01T10:00:00+00:00")
     notes, rows = allocation.read_sheet_csv(allocation.sheet_csv(sheet))
-    assert rows["project_id"].tolist() == [pid for pid, _ in selection]
-    assert rows["amount_usd"].sum() == pytest.approx(result.selected_total)
-    assert list(rows.columns) == allocation.SELECTION_COLUMNS
+    assert rows[col("project_id")].tolist() == [pid for pid, _ in selection]
+    assert rows[col("amount_usd")].sum() == pytest.approx(result.selected_total, abs=2)
+    assert list(rows.columns) == [col(c) for c in allocation.DOCUMENT_COLUMNS]
     assert notes[0].startswith("CONFIDENTIAL")
-    assert f"Selected (US$): {result.selected_total}" in notes
+    assert f"Selected (US$): {round(result.selected_total)}" in notes
     assert f"Data edition: {queries.meta(con)['data_edition']}" in notes
     assert "Prepared at: 2016-03-01T10:00:00+00:00" in notes
 
@@ -209,7 +233,7 @@ def test_empty_selection_sheet_is_the_before_state(con):
     sheets = pd.read_excel(io.BytesIO(allocation.sheet_xlsx(sheet)), sheet_name=None)
     assert sheets["Selection"].empty
     notes, rows = allocation.read_sheet_csv(allocation.sheet_csv(sheet))
-    assert rows.empty and list(rows.columns) == allocation.SELECTION_COLUMNS
+    assert rows.empty and list(rows.columns) == [col(c) for c in allocation.DOCUMENT_COLUMNS]
 
 
 def test_high_need_reach_per_project_adds_up(con, book, pipe):
