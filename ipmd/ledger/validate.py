@@ -347,7 +347,7 @@ class _Checker:
 
     def projects(self) -> None:
         df = self.typed["projects"]
-        for i, r in df.iterrows():
+        for i, r in zip(df.index, df.itertuples(index=False)):      # itertuples: iterrows costs ~0.1 ms a row
             if pd.notna(r.decision_date) and pd.notna(r.submitted_date) and r.decision_date < r.submitted_date:
                 self.add("projects", i, "decision_date", f"decision_date {r.decision_date:%Y-%m-%d} is before "
                          f"submitted_date {r.submitted_date:%Y-%m-%d}.")
@@ -358,7 +358,7 @@ class _Checker:
     def transactions(self) -> None:
         df = self.typed["transactions"]
         fallbacks: dict[tuple[str, int, int], list[int]] = defaultdict(list)
-        for pos, (i, r) in enumerate(df.iterrows()):
+        for pos, (i, r) in enumerate(zip(df.index, df.itertuples(index=False))):
             if pos % 2000 == 0:
                 tick("checking transactions", 0.8 + 0.15 * pos / max(len(df), 1))
             kind = r.txn_type
@@ -384,7 +384,8 @@ class _Checker:
         if ("transactions", i, "currency") in self.failed:
             return
         currency = r.currency if not _blank(r.currency) else "USD"
-        df.iat[pos, df.columns.get_loc("currency")] = currency
+        if currency != r.currency:                  # each write to a frame cell costs ~0.1 ms: only when needed
+            df.iat[pos, df.columns.get_loc("currency")] = currency
         usd, original = r.amount_usd, r.amount_original
         cells_bad = any(("transactions", i, c) in self.failed for c in ("amount_usd", "amount_original"))
         if not self.ref.knows_currency(currency):
