@@ -5,8 +5,12 @@ import re
 import streamlit as st
 
 # every ASCII punctuation character CommonMark lets a backslash escape, except the apostrophe and
-# quotes (harmless, and common in names); ':' and '.' too, so 'http://' and 'www.' never become links
+# quotes (harmless, and common in names)
 _MARKDOWN_PUNCTUATION = re.compile(r"""([\\`*_{}\[\]()<>#+\-.!|~$:=&%^/@;,?])""")
+# Streamlit's Markdown (GitHub's extensions) links a bare address even when its punctuation is escaped:
+# an invisible word joiner (U+2060) after 'http:', 'www' and '@' stops that and changes nothing on screen
+_AUTOLINK = re.compile(r"(?i)(\b[a-z][a-z0-9+.-]*:|\bwww|@)")
+WORD_JOINER = "\u2060"
 
 
 def literal(text: str) -> str:
@@ -17,7 +21,7 @@ def plain(value) -> str:
     """`value` (a title, an objective, a name, a URL parameter...) as text inside Markdown: every Markdown
     character escaped, so `![x](http://…)`, `[Sign in](http://…)`, `<img src=…>` or a bare address stay
     text: no image is fetched, no link is made. Line breaks are kept."""
-    text = "" if value is None else str(value)
+    text = _AUTOLINK.sub(lambda m: m.group(1) + WORD_JOINER, "" if value is None else str(value))
     return _MARKDOWN_PUNCTUATION.sub(r"\\\1", text).replace("\n", "  \n")
 
 

@@ -12,21 +12,26 @@ from markdown_it import MarkdownIt
 
 import ledger_fixtures as F
 from apptest_pages import app_test
-from components.text import literal, plain
+from components.text import WORD_JOINER, literal, plain
 from ipmd import DEFAULT_DB
 from ipmd.ledger.store import import_ledger
 
 EVIL = "evil.example"
 HOSTILE = [f"![x](http://{EVIL}/x.png)", f"[Sign in](http://{EVIL}/login)", f"<img src=http://{EVIL}/y.png>",
-           f"http://{EVIL}/bare", f"www.{EVIL}.com"]
+           f"http://{EVIL}/bare", f"www.{EVIL}.com", f"write to x@{EVIL}.com"]
 RENDER = MarkdownIt("gfm-like")           # linkify on: bare addresses become links, as in Streamlit
+GFM_AUTOLINK = re.compile(r"(?i)(?:https?://|www\.)[^\s<]*|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 TEXT_ELEMENTS = ("markdown", "caption", "warning", "info", "error", "success", "subheader", "title", "header")
 
 
 def injected(markdown_text: str) -> list[str]:
-    """The links and images `markdown_text` would make that point at the hostile host."""
+    """The links and images `markdown_text` would make that point at the hostile host. Streamlit's renderer
+    links bare addresses even after their punctuation was escaped, so the visible text is linkified too."""
     html = RENDER.render(markdown_text)
-    return [tag for tag in ("<a ", "<img ") if tag in html and EVIL in html.split(tag, 1)[1][:200]]
+    found = [tag for tag in ("<a ", "<img ") if tag in html and EVIL in html.split(tag, 1)[1][:200]]
+    # GitHub's autolink literals, as Streamlit finds them in the text once escapes are resolved
+    found += [m.group(0) for m in GFM_AUTOLINK.finditer(visible(markdown_text)) if EVIL in m.group(0)]
+    return found
 
 
 def visible(markdown_text: str) -> str:
@@ -58,7 +63,7 @@ def test_a_hostile_link_value_is_reported_as_text(page, key, value):
     at.run()
     assert not at.exception
     texts = page_texts(at)
-    assert any(value[:8] in visible(t) for t in texts), "the page says which value named nothing"
+    assert any(value[:8] in visible(t).replace(WORD_JOINER, "") for t in texts), "the page names the value"
     assert [t for t in texts if injected(t)] == []
 
 
@@ -79,5 +84,5 @@ def test_hostile_ledger_text_is_shown_as_text_on_the_proposal_record(tmp_path, m
     assert not at.exception
     texts = page_texts(at)
     for value in HOSTILE[:3]:
-        assert any(value in visible(t) for t in texts), value          # shown, as the text it is
+        assert any(value in visible(t).replace(WORD_JOINER, "") for t in texts), value   # shown, as the text it is
     assert [t for t in texts if injected(t)] == []
