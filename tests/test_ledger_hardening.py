@@ -330,3 +330,12 @@ def test_every_problem_in_one_pass_totals_included(fixture_db):
     messages = " | ".join(p.message for p in result.problems)
     assert "partner_id is empty" in messages and "'maybe' is not one of the allowed values" in messages
     assert "disbursements may not exceed commitments to date" in messages, messages
+
+
+def test_an_iati_file_over_the_row_limit_is_refused(fixture_db, monkeypatch):
+    from ipmd.ledger import iati
+    assert import_ledger(F.iati_xml(), "fund.xml", fixture_db, dry_run=True).counts["transactions"] > 3
+    monkeypatch.setattr(iati, "MAX_ROWS", 3)
+    result = import_ledger(F.iati_xml(), "fund.xml", fixture_db, dry_run=True)
+    assert not result.ok and [p.file for p in result.problems] == ["fund.xml"]
+    assert "more than 3 transactions rows" in result.problems[0].message

@@ -45,6 +45,7 @@ import pandas as pd
 import pycountry
 from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 
+from ipmd.ledger.limits import MAX_ROWS, limits_text, tick
 from ipmd.ledger.read import RawLedger
 from ipmd.ledger.template import SHEET_BY_NAME
 
@@ -133,11 +134,15 @@ class _TreeBuilder(xml.sax.handler.ContentHandler):
         self.root: Node | None = None
         self.stack: list[Node] = []
         self.locator = None
+        self.count = 0
 
     def setDocumentLocator(self, locator):
         self.locator = locator
 
     def startElement(self, name, attrs):
+        self.count += 1
+        if self.count % 5000 == 0:
+            tick("reading the XML", 0.2)
         node = Node(name, dict(attrs.items()), self.locator.getLineNumber() if self.locator else 0)
         if self.stack:
             self.stack[-1].children.append(node)
@@ -570,6 +575,17 @@ def read_iati(data: bytes, filename: str, reference: "ReferenceData | None") -> 
                         "activity file.", sheet=root.tag, row=root.line)
     if not activities:
         return raw.fail("The file has no iati-activity.", sheet="iati-activities", row=root.line)
+    if len(activities) > MAX_ROWS:
+        return raw.fail(f"The file has {len(activities):,} activities, above the limit of {MAX_ROWS:,} rows per "
+                        f"table; a fund ledger is far smaller (limits: {limits_text()}).", sheet="iati-activities")
     for position, act in enumerate(activities, start=1):
         mapper.activity(act, position)
-    return mapper.finish()
+        if position % 500 == 0:
+            tick("reading the activities", 0.3 * position / len(activities))
+    raw = mapper.finish()
+    big = [t for t, frame in raw.tables.items() if len(frame) > MAX_ROWS]
+    if big:
+        return RawLedger("iati", filename).fail(
+            f"The file holds more than {MAX_ROWS:,} {', '.join(big)} rows, the limit per table; a fund ledger is "
+            f"far smaller (limits: {limits_text()}).")
+    return raw
