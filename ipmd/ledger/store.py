@@ -40,7 +40,7 @@ import pandas as pd
 
 from ipmd.db import db_path as default_db_path
 from ipmd.ledger import limits
-from ipmd.ledger.limits import MAX_SECONDS, Report
+from ipmd.ledger.limits import Report
 from ipmd.ledger.problems import Problem
 from ipmd.ledger.read import RawLedger, Source, read_ledger
 from ipmd.ledger.template import DELETE_ORDER, LEDGER_TABLES, SHEET_BY_NAME
@@ -107,19 +107,19 @@ def content_hash(con: duckdb.DuckDBPyConnection) -> str:
 
 def import_ledger(path_or_bytes: Source, filename: str | None = None, db_path: Path | str | None = None,
                   dry_run: bool = False, progress: Report | None = None,
-                  seconds: float = MAX_SECONDS) -> ImportResult:
+                  seconds: float | None = None) -> ImportResult:
     """Read and validate a ledger; when it has no problem (and this is not a dry run), make it the
     database's ledger, replacing the demonstration portfolio. Never raises for a bad file.
 
     `progress(done, stage)` is called as the work goes (it may raise to stop it); reading and validating
-    stop after `seconds` with a problem saying so."""
+    stop after `seconds` (default limits.MAX_SECONDS) with a problem saying so."""
     db = Path(db_path) if db_path is not None else default_db_path()
     if not db.is_file():
         return ImportResult(False, [Problem(f"There is no database at {db}; build it first "
                                             "(python -m ipmd.build).")], dry_run=dry_run)
     signature = _signature(db)
     try:
-        with limits.budget(seconds, progress) as b:
+        with limits.budget(limits.MAX_SECONDS if seconds is None else seconds, progress) as b:
             reference = ReferenceData.from_db(db)
             raw = read_ledger(path_or_bytes, filename, reference)
             limits.tick("checking", 0.4)
