@@ -8,8 +8,9 @@ import streamlit as st
 # quotes (harmless, and common in names)
 _MARKDOWN_PUNCTUATION = re.compile(r"""([\\`*_{}\[\]()<>#+\-.!|~$:=&%^/@;,?])""")
 # Streamlit's Markdown (GitHub's extensions) links a bare address even when its punctuation is escaped:
-# an invisible word joiner (U+2060) after 'http:', 'www' and '@' stops that and changes nothing on screen
-_AUTOLINK = re.compile(r"(?i)(\b[a-z][a-z0-9+.-]*:|\bwww|@)")
+# an invisible word joiner (U+2060) after 'http:', 'www' and '@' (the starts of GitHub's autolink literals)
+# stops that and changes nothing on screen
+_AUTOLINK = re.compile(r"(?i)(\b(?:https?|ftp|mailto|xmpp):|\bwww|@)")
 WORD_JOINER = "\u2060"
 
 

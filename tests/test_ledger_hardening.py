@@ -339,3 +339,23 @@ def test_an_iati_file_over_the_row_limit_is_refused(fixture_db, monkeypatch):
     result = import_ledger(F.iati_xml(), "fund.xml", fixture_db, dry_run=True)
     assert not result.ok and [p.file for p in result.problems] == ["fund.xml"]
     assert "more than 3 transactions rows" in result.problems[0].message
+
+
+def test_backups_made_in_one_second_keep_their_order_through_pruning(fixture_db, monkeypatch):
+    import datetime as real_dt
+    import types
+
+    from ipmd.ledger import store
+
+    class Frozen(real_dt.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return real_dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=tz)
+
+    monkeypatch.setattr(store, "dt", types.SimpleNamespace(datetime=Frozen, timezone=real_dt.timezone))
+    monkeypatch.setenv("IPMD_KEEP_BACKUPS", "2")
+    hashes = [import_ledger(F.xlsx_bytes(F.valid_ledger(seed=s)), "l.xlsx", fixture_db).content_hash
+              for s in (1, 2, 3, 4)]
+    kept = store.list_backups(fixture_db)
+    assert [b.path.name for b in kept] == ["ipmd-20260102T030405-3.duckdb", "ipmd-20260102T030405-4.duckdb"]
+    assert [b.content_hash for b in kept] == hashes[1:3]

@@ -412,13 +412,14 @@ def _replace_sources_row(con: duckdb.DuckDBPyConnection, raw: RawLedger, tables:
 
 
 def _backup_name(folder: Path, db: Path) -> Path:
+    """<stem>-<UTC time>.duckdb, or -2, -3 ... after the highest number already used that second (never a
+    lower one freed by pruning: the names sort in the order the backups were made)."""
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S")
-    candidate = folder / f"{db.stem}-{stamp}.duckdb"
-    n = 2
-    while candidate.exists():
-        candidate = folder / f"{db.stem}-{stamp}-{n}.duckdb"
-        n += 1
-    return candidate
+    used = [int(m.group(1) or 1) for p in folder.glob(f"{glob_escape(db.stem)}-{stamp}*.duckdb")
+            if (m := re.fullmatch(re.escape(f"{db.stem}-{stamp}") + r"(?:-(\d+))?\.duckdb", p.name))]
+    if not used:
+        return folder / f"{db.stem}-{stamp}.duckdb"
+    return folder / f"{db.stem}-{stamp}-{max(used) + 1}.duckdb"
 
 
 @contextlib.contextmanager
