@@ -91,7 +91,8 @@ def upload_source(files) -> tuple[object, str | None, str] | None:
 def run_import(source, filename: str | None, digest: str, generation: int) -> None:
     """The confirmed import, as the button's callback: it runs once per click, before the page is drawn
     again, so the page that follows already reads the new database (components/data.py notices the
-    new file; no cache needs clearing). It validates again, against the database in place now."""
+    new file; no cache needs clearing). It writes the tables the dry run checked, unless another import has
+    replaced the database since: then the file is checked again against the database in place now."""
     checked = st.session_state.get("admin_dry_run")
     with st.spinner(tr("admin.import.running")):               # a callback's output shows at the page's top
         if checked is not None and checked[0] == digest:     # validated once: written as checked, unless the

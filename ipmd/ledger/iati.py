@@ -1,4 +1,5 @@
-"""IATI activity XML (version 2.03) to the ledger's tables.
+"""IATI activity XML (version 2.03; 2.01 and 2.02 read the same, any other version refused) to the ledger's
+tables. UTF-16 files are read as well as UTF-8.
 
 Parsed with defusedxml's SAX parser, DTDs and entities forbidden: a file with a <!DOCTYPE> (where
 external entities live) is refused with a clear problem before any of it is used. Elements keep

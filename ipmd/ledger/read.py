@@ -1,11 +1,14 @@
-"""Reading a ledger file into raw tables, safely: size limit, type checked by extension and content.
+"""Reading a ledger file into raw tables, safely: type checked by extension and content, and within the
+limits of ipmd.ledger.limits (size, size once unzipped counted while decompressing, rows, columns, time).
 
 Accepted:
-- an XLSX workbook with one sheet per table (the template); formulas are read as their saved values,
-  never evaluated; a workbook with macros is refused;
+- an XLSX workbook with one sheet per table (the template), read within MAX_ROWS rows and MAX_COLUMNS
+  columns whatever range a sheet claims; a formula cell is a problem (it is never evaluated, and the
+  result saved with it can differ from what Excel shows); a workbook with macros is refused;
 - CSV files named <table>.csv: a folder (command line), a .zip of them (the export's CSV form), or a
-  mapping {file name: bytes} (several files uploaded at once); UTF-8 text only;
-- IATI activity XML 2.03 (see ipmd.ledger.iati).
+  mapping {file name: bytes} (several files uploaded at once); UTF-8 text only; a leading apostrophe the
+  export put before = + - @ (ipmd.cells) is removed;
+- IATI activity XML 2.01-2.03, UTF-8 or UTF-16 (see ipmd.ledger.iati).
 
 Raw tables hold the cells as read (str, int, float, bool, date, None; object dtype) and are indexed
 by sheet row - 2, so index i is row i + 2 as a person sees it (the header is row 1). Rows that are

@@ -2,9 +2,10 @@
 
 `validate(raw, reference)` checks every cell of every table against the template (types, required
 values, allowed values, ranges, ISO dates, codes that exist in the database, unique ids, references
-that resolve, txn_type and iati_code agreeing, US$ amounts derivable), then, on a ledger whose rows
-are all readable, the fund's invariants from `ipmd.ledger.invariants`. Every problem is returned in
-one list, located at file, sheet, row and column, in plain words.
+that resolve, txn_type and iati_code agreeing, US$ amounts derivable, dates between 1950 and 2100),
+and in the same pass the fund's invariants from `ipmd.ledger.invariants` on the rows that could be read.
+Every problem is returned in one list, located at file, sheet, row and column, in plain words; a sheet
+that cannot be read is reported once, not again for every reference to it.
 
 Typed tables keep the reader's index (sheet row - 2), so a problem found later on a typed row can
 still name the row a person sees.
