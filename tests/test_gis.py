@@ -9,7 +9,7 @@ import pytest
 import shapely
 
 from apptest_pages import open_page
-from ipmd import DEFAULT_DB, gis
+from ipmd import DEFAULT_DB, DEFAULT_SOURCES, gis
 from ipmd.db import query
 
 SAMPLE = ["TON", "WSM", "CPV", "COM", "MDV", "TUV", "PHL", "MEX", "IND", "FRA", "DEU", "USA"]
@@ -272,3 +272,52 @@ def test_command_line_writes_the_map_and_refuses_what_names_nothing(tmp_path, ca
     assert ".gpkg or .geojson" in capsys.readouterr().err
     assert gis.main(["population", "2020", str(tmp_path / "missing" / "x.gpkg")]) == 1
     assert "cannot write" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------ the build reads Natural Earth with geopandas
+NE_FILE = "ne_50m_admin_0_countries.geojson"
+needs_sources = pytest.mark.skipif(not (DEFAULT_SOURCES / NE_FILE).is_file(), reason="no source folder")
+
+
+@needs_sources
+def test_build_with_geopandas_gives_the_stored_boundaries_row_for_row(con):
+    from ipmd.build import boundaries
+
+    stored = query(con, "SELECT * FROM boundaries ORDER BY iso3")
+    countries = set(query(con, "SELECT iso3 FROM countries")["iso3"])
+    ne = boundaries.match_features(boundaries.read_features(DEFAULT_SOURCES), countries)
+    rows = boundaries.boundary_rows(ne, countries)
+    assert [r["iso3"] for r in rows] == stored["iso3"].tolist()
+    for row, (_, expected) in zip(rows, stored.iterrows()):
+        assert row == {k: expected[k] for k in row}, row["iso3"]
+    assert ne["CHI"].ne_codes == ("GGY", "JEY") and ne["XKX"].iso_a2 == "XK" and ne["XKX"].region_un == "Europe"
+
+
+def _broken(doc: dict, how: str) -> bytes:
+    if how == "truncated":
+        return json.dumps(doc).encode()[:300_000]
+    if how == "property":
+        for feature in doc["features"]:
+            feature["properties"].pop("WB_A3")
+    elif how == "one_feature_property":
+        doc["features"][7]["properties"].pop("LABEL_X")
+    elif how == "geometry":
+        doc["features"][5]["geometry"] = None
+    elif how == "short":
+        doc["features"] = doc["features"][:100]
+    return json.dumps(doc).encode()
+
+
+@needs_sources
+@pytest.mark.parametrize("how, message", [
+    ("truncated", "cannot be read as GeoJSON"), ("property", "column (property) 'WB_A3' is missing"),
+    ("one_feature_property", "feature 7 ("), ("geometry", "feature 5 ("), ("short", "100 features, expected")])
+def test_a_broken_natural_earth_file_fails_the_build_naming_the_file(tmp_path, how, message):
+    from ipmd.build import boundaries
+    from ipmd.build.sources import SourceError
+
+    doc = json.loads((DEFAULT_SOURCES / NE_FILE).read_text(encoding="utf-8"))
+    (tmp_path / NE_FILE).write_bytes(_broken(doc, how))
+    with pytest.raises(SourceError) as err:
+        boundaries.read_features(tmp_path)
+    assert str(err.value).startswith(NE_FILE) and message in str(err.value)
