@@ -321,3 +321,35 @@ def test_a_broken_natural_earth_file_fails_the_build_naming_the_file(tmp_path, h
     with pytest.raises(SourceError) as err:
         boundaries.read_features(tmp_path)
     assert str(err.value).startswith(NE_FILE) and message in str(err.value)
+
+
+def test_the_ledger_map_of_the_overview_is_flagged_illustrative_with_the_ledger_source(con, tmp_path):
+    from ipmd import fund_summary, queries
+
+    expected = fund_summary.approved_by_country(queries.ledger(con), 2012).set_index("iso3")
+    layer = read_back(tmp_path, "l.geojson", gis.to_bytes(gis.indicator_layer(con, "project_funding_approved", 2012,
+                                                                              "fr"), "geojson")).set_index("iso3")
+    placed = expected.index.intersection(list(stored_shapes(con)))
+    assert len(layer) == len(placed) > 10
+    source, licence = source_label(con, "illustrative_portfolio")
+    for iso3 in placed:
+        assert layer.at[iso3, "value"] == pytest.approx(expected.at[iso3, "value"], abs=0.005)
+        assert (layer.at[iso3, "unit"], layer.at[iso3, "year"]) == ("US$", 2012)
+        assert (layer.at[iso3, "source"], layer.at[iso3, "licence"], layer.at[iso3, "illustrative"]) == (
+            source, licence, True)
+
+
+def test_a_map_with_nothing_on_it_gives_empty_files_not_an_error(con, tmp_path):
+    """The coverage map with filters that select no project still offers its (empty) files."""
+    from ipmd import coverage_report as cr
+
+    cov = cr.country_coverage(con, None, "primary", regions=(), income_groups=(), partners=(), statuses=(),
+                              start_year=1990, end_year=1991)
+    assert cov.by_country.empty
+    layer = gis.ledger_layer(con, cov.by_country, "en", value="approved", measure="approved", period="1990-1991",
+                             illustrative=True, extra=("n_projects",))
+    for fmt in FORMATS:
+        back = read_back(tmp_path, f"e.{fmt}", gis.to_bytes(layer, fmt))
+        assert len(back) == 0
+        if fmt == "gpkg":                       # a GeoJSON without features has no field list to keep
+            assert {"iso3", "value", "unit", "year", "source", "n_projects"} <= set(back.columns)
