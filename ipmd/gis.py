@@ -36,8 +36,9 @@ class GisError(ValueError):
 
 
 def shapes(con):
-    """iso3 -> geometry of every country a map can place: its polygon, exterior rings counter-clockwise as GIS
-    software expects (the database keeps them clockwise for plotly), or its label point when it has none."""
+    """A GeoDataFrame (iso3, geometry) of every country a map can place: its polygon, exterior rings
+    counter-clockwise as GIS software expects (the database keeps them clockwise for plotly), or its label point
+    when it has none."""
     import geopandas as gpd
     import shapely
 
@@ -72,14 +73,14 @@ def country_layer(con, frame: pd.DataFrame, lang: str, *, unit: str | None = Non
     place, with its name in `lang`; `extra` columns of `frame` follow the standard ones."""
     import geopandas as gpd
 
-    data = frame.drop(columns=[c for c in ("name", "unit") if c in frame and (c == "name" or unit)])
+    columns = COUNTRY_COLUMNS + list(extra)
+    data = frame.drop(columns=["name"], errors="ignore")
     if unit:
         data = data.assign(unit=unit)
     names = queries.named_countries(con, lang)[["iso3", "name"]]
     data = _with_sources(con, data.merge(names, on="iso3", how="left"))
-    data = shapes(con).merge(data[COUNTRY_COLUMNS + list(extra)], on="iso3")
-    data = data.sort_values("iso3", ignore_index=True)
-    return gpd.GeoDataFrame(data[COUNTRY_COLUMNS + list(extra)], geometry=data.geometry, crs=CRS)
+    data = shapes(con).merge(data[columns], on="iso3").sort_values("iso3", ignore_index=True)
+    return gpd.GeoDataFrame(data[columns], geometry=data.geometry, crs=CRS)
 
 
 def ledger_layer(con, frame: pd.DataFrame, lang: str, *, value: str, measure: str, period: str,
