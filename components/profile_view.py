@@ -6,7 +6,7 @@ import streamlit as st
 
 from components import charts, maps, theme
 from components.data import load
-from components.downloads import csv_download
+from components.downloads import csv_download, map_downloads
 from components.figure_cache import cached_figure
 from components.kpi import Kpi, kpi_row
 from components.labels import figure_note, format_value
@@ -14,7 +14,7 @@ from components.provenance import caption_sources, illustrative_notice
 from components.state import lang, tr, url_choice, url_tabs
 from components.tables import data_table
 from components.text import markdown
-from ipmd import queries
+from ipmd import gis, queries
 from ipmd.i18n import fmt_compact, fmt_pct, fmt_usd, income_group_name, place_name, usd_column_format
 from ipmd.profile import SDG_REMITTANCE_COST_TARGET, CountryProfile
 
@@ -159,6 +159,9 @@ def corridors(profile: CountryProfile, names: pd.DataFrame, name: str, stock_yea
             flows = cached_figure("profile.corridor_map", _inputs(profile, kind), lambda: maps.flows_map(
                 (me["label_lon"], me["label_lat"]), rows.dropna(subset=["label_lon"]), color=colour))
             maps.show_map(flows, key="profile_corridor_map", alt=summary)
+            map_downloads(lambda con, language: gis.corridor_layer(con, profile.iso3, frame, kind, stock_year, language),
+                          f"ipmd_corridors_{kind}_{profile.iso3}_{stock_year}", key="profile_corridor_map",
+                          layer_name=f"corridors_{kind}", help_key="gis.download.corridors_help")
         else:
             st.info(tr("common.no_data"))
     markdown(summary)

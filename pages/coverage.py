@@ -6,7 +6,7 @@ from components.shell import require_app
 from components import charts, maps
 from components import coverage_charts as cc
 from components.data import load
-from components.downloads import csv_download
+from components.downloads import csv_download, map_downloads
 from components.figure_cache import cached_figure
 from components.labels import country_frame
 from components.provenance import caption_sources, illustrative_notice
@@ -14,7 +14,7 @@ from components.sidebar import year
 from components.state import lang, tr, url_choice, url_multiselect, url_tabs, url_year_range
 from components.tables import data_table, when_opened
 from ipmd import coverage_report as cr
-from ipmd import need
+from ipmd import gis, need
 from ipmd.i18n import fmt_number
 
 require_app()
@@ -139,6 +139,10 @@ if shown == "map":
             st.caption(tr("coverage.map.no_country", n=cov.without_country["n_projects"],
                           approved=cc.usd(cov.without_country["approved"]), total=cc.usd(cov.approved)))
         st.caption(tr("coverage.map.hint"))
+        map_downloads(lambda con, language: gis.ledger_layer(
+            con, frame, language, value="approved", measure="approved", period=f"{start}-{end}",
+            illustrative=m.is_illustrative, extra=("n_projects", "disbursed", "spent")),
+            f"ipmd_coverage_map_{goal}_{mode}_{start}-{end}", key="coverage_map", layer_name="coverage")
         if box := when_opened(tr("common.data_table"), key="coverage_map_data"):
             with box:
                 table = frame[["name", "iso3", "un_region", "income_group", "n_projects", "approved", "disbursed",

@@ -5,7 +5,7 @@ import streamlit as st
 from components.shell import require_app
 from components import charts, fund_charts, maps
 from components.data import load
-from components.downloads import csv_download
+from components.downloads import csv_download, map_downloads
 from components.figure_cache import cached_figure
 from components.kpi import Kpi, kpi_row
 from components.labels import country_frame
@@ -13,7 +13,7 @@ from components.provenance import illustrative_notice
 from components.state import lang, tr, url_choice, url_multiselect, url_selectbox, url_tabs
 from components.tables import data_table
 from components.text import caption, literal, markdown
-from ipmd import fund_report
+from ipmd import fund_report, gis
 from ipmd.i18n import fmt_date, fmt_pct, fmt_usd, usd_column_format
 
 require_app()
@@ -238,6 +238,10 @@ with boxes["map"]:
                               total=money(getattr(ladder, money_kind))))
             table_and_csv(report.countries, f"ipmd_fund_{money_kind}_by_country_{start}_{end}.csv", "funds_map",
                           {"amount_usd": st.column_config.NumberColumn(format="dollar")})
+            map_downloads(lambda con, language: gis.ledger_layer(
+                con, report.countries, language, value="amount_usd", measure=money_kind, period=f"{start}-{end}",
+                illustrative=options.is_illustrative, extra=("n_projects",)),
+                f"ipmd_fund_map_{money_kind}_{start}-{end}", key="funds_map", layer_name=f"fund_{money_kind}")
 
 # --------------------------------------------------------------------------------------------- 4. donors
 donors = report.donors

@@ -4,6 +4,7 @@ import streamlit as st
 from components.shell import require_app
 from components import maps
 from components.data import load
+from components.downloads import map_downloads
 from components.kpi import Kpi, kpi_row
 from components.figure_cache import cached_figure
 from components.labels import country_frame, figure_note, format_value, unit_of, value_labels
@@ -12,7 +13,7 @@ from components.sidebar import year
 from components.state import lang, tr, url_selectbox
 from components.tables import data_table
 from components.text import markdown
-from ipmd import fund_summary, overview
+from ipmd import fund_summary, gis, overview
 from ipmd.i18n import fmt_compact, fmt_number, fmt_pct, fmt_usd
 
 require_app()
@@ -53,6 +54,9 @@ if not values.empty:
 data_table(lambda: values.sort_values("value", ascending=False)[["name", "iso3", "value", "year", "source_id"]],
            "overview", file_name=f"ipmd_{indicator}_{chosen_year}.csv",
            sources_note="\n".join(source_label(s) for s in values["source_id"].unique()))
+if not values.empty:
+    map_downloads(lambda con, language: gis.indicator_layer(con, indicator, chosen_year, language),
+                  f"ipmd_map_{indicator}_{chosen_year}", key="overview_map", layer_name=indicator)
 
 with figures_box:
     kpis = load(overview.world_kpis, chosen_year)
