@@ -9,8 +9,8 @@ copy of data/ipmd.duckdb (the bundled file is never written). Then:
   _streamlit_xsrf cookie), the websocket /_stcore/stream with the subprotocols the frontend sends
   ("streamlit", the xsrf token), then one BackMsg rerun_script per page view (query string and
   page_script_hash of the page) and ForwardMsgs read until script_finished. An exception element
-  in a delta, a lost connection or a timeout is an error. Each session views every public page in
-  a random order with a pause between views ("think time"), ends after a few views, and a new
+  in a delta, a lost connection or a timeout is an error. Each session views 3 to 8 of the public
+  pages' views in a random order with a pause between views ("think time", 5-15 s by default), ends after a few views, and a new
   session (new cookies) takes its place;
 * one replica is killed (SIGKILL) mid-run: sessions on the others must see no error, new sessions
   must go to the survivors, and each of the killed replica's sessions reconnects (through haproxy,
@@ -215,8 +215,8 @@ class Stats:
 
 
 class Run:
-    def __init__(self, base: str, stats: Stats, stop_at: float, seed: int):
-        self.base, self.stats, self.stop_at = base, stats, stop_at
+    def __init__(self, base: str, stats: Stats, stop_at: float, seed: int, think: tuple[float, float]):
+        self.base, self.stats, self.stop_at, self.think = base, stats, stop_at, think
         self.rng = random.Random(seed)
         self.killed: str | None = None
         self.killed_at: float | None = None
@@ -234,7 +234,7 @@ class Run:
 
     async def one_session(self, idx: int) -> None:
         stats, s = self.stats, Session(self.base)
-        views = self.rng.sample(VIEWS, len(VIEWS)) + self.rng.sample(VIEWS, 2)
+        views = self.rng.sample(VIEWS, self.rng.randint(3, len(VIEWS)))
         try:
             await s.open()
         except Exception as exc:  # noqa: BLE001  (any failure to connect is an error of the run)
@@ -264,7 +264,7 @@ class Run:
                         return
                     stats.errors_outside.append(f"session {idx} on {s.replica}: {exc!r}"[:300])
                     return
-                await asyncio.sleep(self.rng.uniform(2.0, 6.0))
+                await asyncio.sleep(self.rng.uniform(*self.think))
         finally:
             self._live(replica, -1)
             if not on_killed:
@@ -282,6 +282,7 @@ class Run:
                 await s.open()
                 seconds, _ = await s.view(page, query)
                 self.stats.views.append((time.monotonic(), s.replica, seconds))
+                self.stats.new_after_kill[s.replica] = self.stats.new_after_kill.get(s.replica, 0) + 1
                 self.stats.recovered += 1
                 self.stats.recovery_s.append(time.monotonic() - start)
                 await s.close()
@@ -293,17 +294,23 @@ class Run:
         self.stats.unrecovered.append(f"session {idx}: {last!r}"[:300])
 
 
-async def probe_hash(base: str, replica: str, expected: str) -> tuple[bool, str]:
+async def probe_hash(base: str, replica: str, expected: str, attempts: int = 3) -> tuple[bool, str]:
     """A session pinned to one replica by its affinity cookie opens the methods page; does it show `expected`?"""
-    s = Session(base, cookies={"SRV": replica})
-    try:
-        await s.open()
-        if s.replica != replica:
-            return False, f"haproxy sent the probe for {replica} to {s.replica}"
-        _, raw = await s.view("methods", "")
-        return expected[:12].encode() in raw, s.replica
-    finally:
-        await s.close()
+    problem = ""
+    for _ in range(attempts):
+        s = Session(base, cookies={"SRV": replica})
+        try:
+            await s.open()
+            if s.replica != replica:
+                return False, f"haproxy sent the probe for {replica} to {s.replica}"
+            _, raw = await s.view("methods", "")
+            return expected[:12].encode() in raw, s.replica
+        except Exception as exc:  # noqa: BLE001  (a busy replica: try again, then report it)
+            problem = repr(exc)
+            await asyncio.sleep(2)
+        finally:
+            await s.close()
+    return False, problem
 
 
 def content_hash(db: Path) -> str:
@@ -333,17 +340,22 @@ async def drive(args, base: str, replicas: dict[str, bh.Server], db: Path, ledge
     duration = args.duration
     t0 = time.monotonic()
     stats = Stats()
-    run = Run(base, stats, t0 + duration, args.seed)
+    run = Run(base, stats, t0 + duration, args.seed, tuple(args.think))
     idle = {name: rss_mb(srv.pid) for name, srv in replicas.items()}
     cpu0 = {name: cpu_s(srv.pid) for name, srv in replicas.items()}
     peak = dict(idle)
     result: dict = {"idle_mb": idle}
 
     async def sample():
+        next_log = t0 + 30
         while time.monotonic() < run.stop_at:
             for name, srv in replicas.items():
                 if name != run.killed:
                     peak[name] = max(peak[name], rss_mb(srv.pid))
+            if time.monotonic() >= next_log:
+                next_log += 30
+                log(f"t={time.monotonic() - t0:.0f}s: {sum(stats.live.values())} live sessions, {len(stats.views)} views, "
+                    f"{len(stats.errors_outside)} errors outside / {len(stats.errors_inside)} inside the killed replica")
             await asyncio.sleep(1)
 
     async def events():
@@ -397,6 +409,8 @@ def report(args, r: dict, machine: str) -> tuple[str, list[str]]:
         failures.append(f"{len(s.unrecovered)} session(s) of the killed replica did not get their page back")
     if s.new_after_kill.get(r["killed"], 0):
         failures.append(f"{s.new_after_kill[r['killed']]} new session(s) sent to the killed replica")
+    if not sum(s.new_after_kill.values()):
+        failures.append("no session was opened after the kill: nothing shows where new sessions go")
     if r.get("import_rc") != 0 or r.get("hash_before") == r.get("hash_after"):
         failures.append("the command-line import did not change the database")
     if not r.get("hash_before_shown"):
@@ -412,7 +426,7 @@ def report(args, r: dict, machine: str) -> tuple[str, list[str]]:
     views_survivors = sum(1 for _, rep, _ in s.views if rep in survivors)
     cpu_total = sum(r["cpu_s"].values())
     cpu_per_view = cpu_total / views_survivors if views_survivors else float("nan")
-    think = 4.0  # mean of the 2-6 s pause between views
+    think = sum(args.think) / 2
     sessions_per_core = (think + statistics.median(times)) / cpu_per_view if times and cpu_per_view else float("nan")
     mem = ", ".join(f"{n}: {r['idle_mb'][n]:.0f} → {r['peak_mb'][n]:.0f} MB (≤{s.peak_live.get(n, 0)} sessions)"
                     for n in r["peak_mb"])
@@ -421,13 +435,14 @@ def report(args, r: dict, machine: str) -> tuple[str, list[str]]:
         "",
         f"{dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC, {machine}",
         f"{len(r['peak_mb'])} replicas, {args.sessions} concurrent visitors for {r['wall_s']:.0f} s, "
-        f"replica {r['killed']} killed at {args.kill_at:.0%} of the run, ledger imported at {args.import_at:.0%}.",
+        f"replica {r['killed']} killed at {args.kill_at:.0%} of the run, ledger imported at {args.import_at:.0%}; "
+        f"each visitor reads a page {args.think[0]:.0f}-{args.think[1]:.0f} s before the next.",
         "",
         "| figure | value |",
         "|---|---|",
         f"| sessions (opened; per replica) | {s.sessions}; "
         + ", ".join(f"{k}: {v}" for k, v in sorted(s.sessions_by_replica.items())) + " |",
-        f"| new sessions after the kill, per replica | "
+        f"| sessions opened after the kill (new visitors and the killed replica's, reconnected), per replica | "
         + (", ".join(f"{k}: {v}" for k, v in sorted(s.new_after_kill.items())) or "none") + " |",
         f"| page views | {len(times)} |",
         f"| page time p50 / p95 / max (rerun sent → script_finished) | {percentile(times, .5):.2f} / "
@@ -471,6 +486,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--kill-at", type=float, default=0.4, help="fraction of the run at which a replica dies")
     ap.add_argument("--import-at", type=float, default=0.6, help="fraction of the run at which a ledger is imported")
     ap.add_argument("--seed", type=int, default=15)
+    ap.add_argument("--think", type=float, nargs=2, default=(5.0, 15.0), metavar=("MIN", "MAX"),
+                    help="seconds a visitor reads a page before the next (uniform between MIN and MAX)")
     ap.add_argument("--out", type=Path, default=REPO / "bench" / "results")
     args = ap.parse_args(argv)
     args.duration = args.duration or (60.0 if args.quick else 240.0)
