@@ -344,7 +344,8 @@ async def drive(args, base: str, replicas: dict[str, bh.Server], db: Path, ledge
     idle = {name: rss_mb(srv.pid) for name, srv in replicas.items()}
     cpu0 = {name: cpu_s(srv.pid) for name, srv in replicas.items()}
     peak = dict(idle)
-    result: dict = {"idle_mb": idle}
+    loads: list[float] = []
+    result: dict = {"idle_mb": idle, "load": loads}
 
     async def sample():
         next_log = t0 + 30
@@ -352,6 +353,7 @@ async def drive(args, base: str, replicas: dict[str, bh.Server], db: Path, ledge
             for name, srv in replicas.items():
                 if name != run.killed:
                     peak[name] = max(peak[name], rss_mb(srv.pid))
+            loads.append(os.getloadavg()[0])
             if time.monotonic() >= next_log:
                 next_log += 30
                 log(f"t={time.monotonic() - t0:.0f}s: {sum(stats.live.values())} live sessions, {len(stats.views)} views, "
@@ -462,6 +464,8 @@ def report(args, r: dict, machine: str) -> tuple[str, list[str]]:
         + (f"{statistics.mean(per_session):.1f} MB" if per_session else "n/a") + " |",
         f"| server CPU per page view (survivors) | {cpu_per_view * 1000:.0f} ms |",
         f"| sessions per core at a {think:.0f} s mean pause between views | {sessions_per_core:.0f} |",
+        f"| the machine's load average (1 min) during the run, mean / max (other work included) | "
+        f"{statistics.mean(r['load'] or [0]):.1f} / {max(r['load'] or [0]):.1f} |",
     ]
     if s.errors_outside:
         lines += ["", "Errors outside the killed replica's sessions:"] + [f"- {e}" for e in s.errors_outside[:20]]
