@@ -485,7 +485,7 @@ def machine() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true", help="about 75 s of load instead of 240 s (CI)")
+    ap.add_argument("--quick", action="store_true", help="60 s of load (about 90 s in all) instead of 240 s (CI)")
     ap.add_argument("--replicas", type=int, default=3)
     ap.add_argument("--sessions", type=int, default=60, help="concurrent visitors")
     ap.add_argument("--duration", type=float, default=None, help="seconds of load")
