@@ -131,6 +131,7 @@ class Session:
     base: str                                   # haproxy's http://127.0.0.1:port
     cookies: dict[str, str] = field(default_factory=dict)
     pages: dict[str, str] = field(default_factory=dict)   # url path -> page_script_hash
+    session_id: str = ""                                  # the server's, sent back on a reconnection
     ws: object = None
 
     @property
@@ -153,7 +154,11 @@ class Session:
         """The frontend's handshake: the page (haproxy's cookie), the health check (xsrf), the websocket."""
         await asyncio.to_thread(self._get, "/")
         await asyncio.to_thread(self._get, "/_stcore/health")
-        protocols = ["streamlit"] + ([self.cookies["_streamlit_xsrf"]] if "_streamlit_xsrf" in self.cookies else [])
+        # as the frontend: the subprotocol, the xsrf token ("-" holds its place when XSRF protection is off),
+        # and on a reconnection the previous session's id (a survivor does not know it: a new session)
+        protocols = ["streamlit", self.cookies.get("_streamlit_xsrf", "-")]
+        if self.session_id:
+            protocols.append(self.session_id)
         self.ws = await connect(self.base.replace("http://", "ws://") + "/_stcore/stream",
                                 subprotocols=protocols, max_size=None, open_timeout=30,
                                 additional_headers={"Cookie": self._cookie_header(), "Origin": self.base})
@@ -181,7 +186,9 @@ class Session:
             fwd = ForwardMsg()
             fwd.ParseFromString(raw)
             kind = fwd.WhichOneof("type")
-            if kind == "navigation":
+            if kind == "new_session" and fwd.new_session.HasField("initialize"):
+                self.session_id = fwd.new_session.initialize.session_id
+            elif kind == "navigation":
                 self.pages = {p.url_pathname: p.page_script_hash for p in fwd.navigation.app_pages}
             elif kind == "delta":
                 raw_deltas.append(raw)
