@@ -16,6 +16,7 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
 from ipmd.brief import (MAX_PROJECTS, BriefData, brief_data, chart_sources, chart_summary, corridor_chart, png_bytes,
+                        projects_more, projects_summary,
                         remittance_chart, source_line, status_name, stock_chart)
 from ipmd.i18n import fmt_date, fmt_pct, fmt_usd, t
 from ipmd.profile import SDG_REMITTANCE_COST_TARGET
@@ -173,9 +174,7 @@ def country_brief_pptx(con, iso3: str, year: int, lang: str) -> bytes:
                       fill=NOTICE)
             top += Inches(0.85)
         _text_box(slide, MARGIN, top, width, Inches(0.8),
-                  t("profile.partnership.summary", lang, country=data.name, n=len(projects),
-                    approved=fmt_usd(projects["approved_here"].sum(), lang),
-                    disbursed=fmt_usd(projects["disbursed_here"].sum(), lang)), size=15)
+                  projects_summary(data), size=15)
         top += Inches(0.95)
         rows = [[t("brief.col.project", lang), t("brief.col.partner", lang), t("brief.col.status", lang),
                  t("profile.partnership.approved_here", lang), t("profile.partnership.disbursed_here", lang)]]
@@ -183,7 +182,7 @@ def country_brief_pptx(con, iso3: str, year: int, lang: str) -> bytes:
                   fmt_usd(p.disbursed_here, lang)] for p in projects.head(MAX_PROJECTS).itertuples()]
         _table(slide, rows, top, [5.6, 1.3, 1.4, 1.9, 1.9], size=12)
         if len(projects) > MAX_PROJECTS:
-            _footer(slide, data, t("brief.projects_more", lang, n=len(projects) - MAX_PROJECTS))
+            _footer(slide, data, projects_more(data, MAX_PROJECTS))
 
     # 7. sources and notes
     slide = _titled(prs, t("brief.section.sources", lang))
