@@ -178,7 +178,7 @@ if shown == "gaps":
         if gf.developing_only:
             st.caption(tr("coverage.gap.developing_note"))
         cc.show_gap_table(gap_rows, gf, "coverage_gap_table")
-        summary = tr("coverage.scatter.summary", n=gf.n_scored, n_gap=len(gap_rows),
+        summary = tr("coverage.scatter.summary", n=gf.n_scored, n_all=gf.n_scored_all, n_gap=len(gap_rows),
                      top=", ".join(gap_rows["name"].head(5)) or "–")
         scatter = cached_figure("coverage.scatter",
                                 (chosen_year, weights, lens, goal_id, mode, developing, *filter_inputs),
