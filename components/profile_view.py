@@ -183,7 +183,7 @@ def peers(comparison: pd.DataFrame, indicator_label: str, name: str, source_id: 
         return
     groups = [PEER_GROUP_NAMES[kind](group, lang())
               for kind, group in zip(comparison["group_kind"], comparison["group"])]
-    lines = [tr("profile.peers.line", group=group, n=row.n, rank=row.rank,
+    lines = [tr("profile.peers.line", group=group, countries=plural("figures.count.countries", row.n, lang()), rank=row.rank,
                 median=format_value(row.median, "%"), value=format_value(row.value, "%"))
              for group, row in zip(groups, comparison.itertuples())]
     frame = pd.DataFrame({"label": [name] + [tr("profile.peers.median", group=g) for g in groups],

@@ -795,10 +795,11 @@ def figure_with_year(profile: CountryProfile, indicator: str, lang: str) -> str:
 
 def _draw_comparison(pdf: BriefPDF, datas: list[BriefData], year: int, lang: str, today: date) -> None:
     pdf.add_page(orientation="L")          # ten columns read best across a landscape page
-    pdf.footer_text = t("brief.pack.footer", lang, n=len(datas))
+    pdf.footer_text = t("brief.pack.footer", lang, countries=plural("figures.count.countries_areas", len(datas), lang))
     pdf.start_section(t("brief.pack.title", lang))
     _draw_header(pdf, t("brief.pack.kicker", lang), t("brief.pack.title", lang),
-                 t("brief.pack.subtitle", lang, n=len(datas), year=year), fmt_date(today, lang))
+                 t("brief.pack.subtitle", lang, countries=plural("figures.count.countries_areas", len(datas), lang),
+                   year=year), fmt_date(today, lang))
     pdf.heading(t("brief.pack.table", lang), space=1.0)
     pdf.small(t("brief.pack.note", lang, year=year))
     pdf.ln(1)

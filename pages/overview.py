@@ -13,7 +13,7 @@ from components.state import lang, tr, url_selectbox
 from components.tables import data_table
 from components.text import markdown
 from ipmd import fund_summary, overview
-from ipmd.i18n import fmt_compact, fmt_date, fmt_number, fmt_pct, fmt_usd
+from ipmd.i18n import fmt_compact, fmt_date, fmt_number, fmt_pct, fmt_usd, plural
 
 require_app()
 
@@ -47,7 +47,8 @@ if indicator == overview.LEDGER_INDICATOR:
 if not values.empty:
     top = values.nlargest(5, "value")
     unit = unit_of(indicator)
-    markdown(tr("overview.map.summary", indicator=tr(f"indicator.{indicator}"), year=chosen_year, n=len(values),
+    markdown(tr("overview.map.summary", indicator=tr(f"indicator.{indicator}"), year=chosen_year,
+                countries=plural("figures.count.countries_areas", len(values), lang()),
                 top=", ".join(f"{r.name} ({format_value(r.value, unit)})" for r in top.itertuples())))
     caption_sources(*values["source_id"].unique())
 data_table(lambda: values.sort_values("value", ascending=False)[["name", "iso3", "value", "year", "source_id"]],
