@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+import numbers
 from functools import lru_cache
 from pathlib import Path
 
@@ -33,7 +34,11 @@ def catalog(lang: str) -> dict[str, str]:
 
 
 def t(key: str, lang: str = DEFAULT_LANGUAGE, **values) -> str:
-    """The message `key` in `lang`, falling back to English (a test makes sure no language lacks a key)."""
+    """The message `key` in `lang`, falling back to English (a test makes sure no language lacks a key).
+
+    A message held as plural forms (`key.one`, `key.other`...) takes the form of its count {n}: see plural()."""
+    if key not in catalog(DEFAULT_LANGUAGE) and f"{key}.other" in catalog(DEFAULT_LANGUAGE) and "n" in values:
+        return plural(key, values.pop("n"), lang, **values)
     text = catalog(lang if lang in LANGUAGES else DEFAULT_LANGUAGE).get(key)
     if text is None:
         text = catalog(DEFAULT_LANGUAGE)[key]
@@ -112,10 +117,12 @@ def plural_form(n, lang: str) -> str:
 def plural(key: str, n, lang: str, **values) -> str:
     """The message `key.<plural form of n>` (falling back to `key.other`), with {n} the number formatted in `lang`:
     plural("figures.count.projects", 1, "en") -> '1 project'. Every count that meets a noun goes through here."""
-    form = plural_form(n, lang)
+    if not isinstance(n, numbers.Real) or _missing(float(n)):   # '–' for an unknown count: the general form
+        return t(f"{key}.other", lang, n="–" if isinstance(n, numbers.Real) else n, **values)
+    n = int(n) if float(n).is_integer() else float(n)            # numpy counts too
     messages = catalog(lang if lang in LANGUAGES else DEFAULT_LANGUAGE)
-    chosen = f"{key}.{form}" if f"{key}.{form}" in messages else f"{key}.other"
-    return t(chosen, lang, n=fmt_number(n, lang), **values)
+    chosen = f"{key}.{plural_form(n, lang)}"
+    return t(chosen if chosen in messages else f"{key}.other", lang, n=fmt_number(n, lang), **values)
 
 
 def fmt_date(value, lang: str) -> str:

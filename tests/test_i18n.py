@@ -3,6 +3,7 @@ names, the partnership's goals and areas of work, regions and income groups foll
 from __future__ import annotations
 
 import json
+import re
 import string
 from datetime import date
 from pathlib import Path
@@ -245,3 +246,21 @@ def test_country_names_read_in_running_text():
     assert country_name(by_code["RUS"], "fr") == "Fédération de Russie"
     assert country_name(by_code["COD"], "es") == "República Democrática del Congo"
     assert country_name(by_code["MAR"], "fr") == "Maroc"     # names that read well stay the database's
+
+
+@pytest.mark.parametrize("key, n, lang, expected", [
+    ("allocation.round.selected_note", 1, "en", "1 proposal · US$1"),
+    ("allocation.round.selected_note", 3, "en", "3 proposals · US$1"),
+    ("allocation.round.selected_note", 0, "fr", "0 proposition · US$1"),
+    ("allocation.round.selected_note", 2, "es", "2 propuestas · US$1"),
+    ("allocation.record.months", "–", "fr", "– mois"),          # an unknown count takes the general form
+    ("allocation.record.months", 1, "es", "1 mes"),
+])
+def test_a_message_held_as_plural_forms_takes_the_form_of_its_count(key, n, lang, expected):
+    assert t(key, lang, n=n, exact="US$1") == expected
+
+
+def test_no_message_counts_in_parentheses():
+    """'{n} problem(s)' is what plural forms are for."""
+    for lang in LANGUAGES:
+        assert not [k for k, v in catalog(lang).items() if "{n}" in v and re.search(r"\w\((s|e|es|x)\)", v)], lang
