@@ -54,5 +54,5 @@ def last_transaction(con, year: int) -> date | None:
     """The date of the ledger's last transaction up to the end of `year` (None: none by then). A fund figure
     'cumulative to the end of {year}' says so when the ledger stops earlier."""
     from ipmd.fund_summary import as_of
-    dates = pd.to_datetime(as_of(queries.ledger(con), year)["transactions"]["txn_date"])
+    dates = pd.to_datetime(as_of(queries.ledger(con), year)["transactions"]["txn_date"]).dropna()
     return None if dates.empty else dates.max().date()
