@@ -14,9 +14,8 @@ from components.provenance import caption_sources, illustrative_notice
 from components.state import lang, tr, url_choice, url_tabs
 from components.tables import data_table
 from components.text import markdown
-from ipmd import profile
 from ipmd.i18n import fmt_compact, fmt_pct, fmt_usd, income_group_name, place_name, plural, usd_column_format
-from ipmd.profile import SDG_REMITTANCE_COST_TARGET, CountryProfile, detail_text, format_figure, until
+from ipmd.profile import SDG_REMITTANCE_COST_TARGET, CountryProfile, detail_text, download_frame, format_figure, until
 
 
 def _value(profile: CountryProfile, indicator: str) -> str:
@@ -183,8 +182,8 @@ def peers(comparison: pd.DataFrame, indicator_label: str, name: str, source_id: 
         return
     groups = [PEER_GROUP_NAMES[kind](group, lang())
               for kind, group in zip(comparison["group_kind"], comparison["group"])]
-    lines = [tr("profile.peers.line", group=group, countries=plural("figures.count.countries", row.n, lang()), rank=row.rank,
-                median=format_value(row.median, "%"), value=format_value(row.value, "%"))
+    lines = [tr("profile.peers.line", group=group, countries=plural("figures.count.countries", row.n, lang()),
+                rank=row.rank, median=format_value(row.median, "%"), value=format_value(row.value, "%"))
              for group, row in zip(groups, comparison.itertuples())]
     frame = pd.DataFrame({"label": [name] + [tr("profile.peers.median", group=g) for g in groups],
                           "value": [comparison.iloc[0]["value"], *comparison["median"]],
@@ -205,8 +204,8 @@ def partnership(projects: pd.DataFrame, name: str, iso3: str) -> None:
         illustrative_notice(bool(projects["is_illustrative"].any()))
         markdown(tr("profile.partnership.summary", country=name,
                     projects=plural("figures.count.approved_projects", len(projects), lang()),
-                       approved=fmt_usd(projects["approved_here"].sum(), lang()),
-                       disbursed=fmt_usd(projects["disbursed_here"].sum(), lang())))
+                    approved=fmt_usd(projects["approved_here"].sum(), lang()),
+                    disbursed=fmt_usd(projects["disbursed_here"].sum(), lang())))
         shown = projects.drop(columns=["is_illustrative"]).assign(
             status=[tr(f"coverage.status.{s}") for s in projects["status"]])
         money = usd_column_format(lang())
@@ -235,5 +234,5 @@ def downloads(iso3: str, name: str) -> None:
         sources = observations[["publisher", "source_title", "edition"]].drop_duplicates()
         return heading + "\n" + "\n".join(f"{r.publisher}, {r.source_title} ({r.edition})" for r in sources.itertuples())
 
-    csv_download(lambda: load(profile.download_frame, iso3), f"ipmd_profile_{iso3}.csv", key="profile_csv",
+    csv_download(lambda: load(download_frame, iso3), f"ipmd_profile_{iso3}.csv", key="profile_csv",
                  sources_note=note, label=tr("profile.download_csv"))
