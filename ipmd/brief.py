@@ -308,6 +308,14 @@ def _stocks_by_sex_wide(stocks: pd.DataFrame, column: str) -> pd.DataFrame:
     return wide[["female", "male", "total"]].dropna(how="all").sort_index()
 
 
+def stock_title(data: BriefData) -> str:
+    """'Migrant stock by sex, 1990–2015': the estimate years the brief's chart shows (up to the brief's year)."""
+    years = [year for frame in data.stock_wide.values() for year in frame.index]
+    if not years:
+        return t("profile.chart.stocks", data.lang)
+    return t("figures.chart.stocks", data.lang, first=int(min(years)), last=int(max(years)))
+
+
 def has_stock_data(data: BriefData) -> bool:
     return any(not stocks_by_sex_wide(data, c).empty for c in ("immigrants", "emigrants"))
 
@@ -741,7 +749,7 @@ def _draw_brief(pdf: BriefPDF, data: BriefData) -> int:
     else:                                                     # a very long table: remittances open page 2
         stock_height = max(MIN_CHART_HEIGHT, min(STOCK_HEIGHT, pdf.room() - stock_fixed - 1))
         remittance_height, split = REMITTANCE_HEIGHT, True
-    _draw_chart_block(pdf, data, "stocks", t("profile.chart.stocks", lang),
+    _draw_chart_block(pdf, data, "stocks", stock_title(data),
                       stock_chart(data, height_mm=stock_height) if has_stocks else None, stock_height)
     if split:
         pdf.add_page()

@@ -16,8 +16,8 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
 from ipmd.brief import (MAX_PROJECTS, BriefData, brief_data, chart_sources, chart_summary, corridor_chart, png_bytes,
-                        projects_more, projects_summary,
-                        remittance_chart, source_line, status_name, stock_chart)
+                        projects_more, projects_summary, remittance_chart, source_line, status_name, stock_chart,
+                        stock_title)
 from ipmd.i18n import fmt_date, fmt_pct, fmt_usd, t
 from ipmd.profile import SDG_REMITTANCE_COST_TARGET
 
@@ -36,7 +36,7 @@ LAYOUT_TITLE, LAYOUT_TITLE_ONLY = 0, 5
 def slide_titles(data: BriefData) -> list[str]:
     """The title of every slide, in order (the title slide's is the country name)."""
     lang = data.lang
-    return [data.name, t("brief.slide.headline", lang), t("profile.chart.stocks", lang),
+    return [data.name, t("brief.slide.headline", lang), stock_title(data),
             t("profile.chart.remittances", lang), t("profile.chart.corridors", lang, year=data.stock_year),
             t("profile.partnership.title", lang), t("brief.section.sources", lang)]
 
@@ -153,7 +153,7 @@ def country_brief_pptx(con, iso3: str, year: int, lang: str) -> bytes:
     _notes(slide, "\n".join(f"{r.label}: {r.value} ({r.year}) {r.detail}" for r in data.rows))
 
     # 3-5. charts, one per slide
-    _chart_slide(prs, data, t("profile.chart.stocks", lang), "stocks",
+    _chart_slide(prs, data, stock_title(data), "stocks",
                  png_bytes(stock_chart(data, width_mm=308, height_mm=113, font=11)))
     _chart_slide(prs, data, t("profile.chart.remittances", lang), "remittances",
                  png_bytes(remittance_chart(data, width_mm=308, height_mm=113, font=11)))

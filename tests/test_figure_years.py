@@ -133,3 +133,13 @@ def test_profile_page_shows_each_value_with_its_own_year(con, iso3, year, lang):
             assert note.startswith(f"{details} · "), f"{iso3} {year} {indicator}: {note!r}"
         else:
             assert not re.search(r"\(\d{4}\)", note), note
+
+
+@pytest.mark.parametrize("year", [2024, 2015])
+def test_brief_stock_chart_title_names_the_years_it_shows(con, year):
+    from ipmd import slides
+
+    data = brief.brief_data(con, "MAR", year, "es")
+    title = t("figures.chart.stocks", "es", first=1990, last=year)
+    assert brief.stock_title(data) == title
+    assert title in slides.slide_titles(data)
