@@ -175,7 +175,7 @@ def corridors(profile: CountryProfile, names: pd.DataFrame, name: str, stock_yea
 PEER_GROUP_NAMES = {"un_region": place_name, "income_group": income_group_name}   # ipmd.profile.peer_comparison's kinds
 
 
-def peers(comparison: pd.DataFrame, indicator_label: str, name: str, source_id: str | None) -> None:
+def peers(comparison: pd.DataFrame, indicator_label: str, name: str, source_id: str | None, year: int) -> None:
     st.subheader(tr("profile.chart.peers", indicator=indicator_label))
     if comparison.empty:
         st.info(tr("common.no_data"))
@@ -192,6 +192,7 @@ def peers(comparison: pd.DataFrame, indicator_label: str, name: str, source_id: 
     summary = " ".join(lines)
     st.plotly_chart(charts.peers(frame, {"y": indicator_label}), key="profile_peers", config=charts.CHART_CONFIG, alt=summary)
     markdown(summary)
+    st.caption(tr("figures.peers_years", year=year, country=name, own_year=int(comparison.iloc[0]["year"])))
     if source_id:
         caption_sources(source_id)
 

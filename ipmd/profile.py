@@ -164,8 +164,8 @@ def peer_values(con, indicator: str, year: int) -> pd.DataFrame:
 def peer_comparison(values: pd.DataFrame, iso3: str) -> pd.DataFrame:
     """The country's value against its UN region and World Bank income group: median and rank (1 = highest).
 
-    `values` holds one value per country (peer_values). Rows: group kind, group name, value, median, rank, n, and
-    source_id (where the values come from: one source per indicator)."""
+    `values` holds one value per country (peer_values). Rows: group kind, group name, value, its year, median, rank,
+    n, and source_id (where the values come from: one source per indicator)."""
     me = values[values["iso3"] == iso3]
     out = []
     for kind in ("un_region", "income_group"):
@@ -175,8 +175,9 @@ def peer_comparison(values: pd.DataFrame, iso3: str) -> pd.DataFrame:
         peers = values[values[kind] == group]
         rank = int((peers["value"] > me.iloc[0]["value"]).sum()) + 1
         out.append({"group_kind": kind, "group": group, "value": float(me.iloc[0]["value"]),
-                    "median": float(peers["value"].median()), "rank": rank, "n": len(peers)})
-    table = pd.DataFrame(out, columns=["group_kind", "group", "value", "median", "rank", "n"])
+                    "year": int(me.iloc[0]["year"]), "median": float(peers["value"].median()), "rank": rank,
+                    "n": len(peers)})
+    table = pd.DataFrame(out, columns=["group_kind", "group", "value", "year", "median", "rank", "n"])
     return table.assign(source_id=values["source_id"].iloc[0] if len(values) else None)
 
 

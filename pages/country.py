@@ -48,7 +48,8 @@ peer_indicator, bad_peer = url_selectbox(tr("profile.peers.pick"), profile.PEER_
 if bad_peer:
     st.warning(tr("common.unknown_link_value", value=bad_peer[:40]), icon=":material/help:")
 peers = profile.peer_comparison(load(profile.peer_values, peer_indicator, chosen_year), iso3)   # values shared by all
-profile_view.peers(peers, tr(f"indicator.{peer_indicator}"), name, peers["source_id"].iloc[0] if len(peers) else None)
+profile_view.peers(peers, tr(f"indicator.{peer_indicator}"), name, peers["source_id"].iloc[0] if len(peers) else None,
+                   chosen_year)
 
 profile_view.partnership(fund_summary.projects_in(load(fund_summary.projects_by_country), iso3), name, iso3)
 

@@ -71,12 +71,16 @@ def test_profile_charts_mark_the_chosen_year(year):
     assert all(int(y) <= year for text in summaries for y in re.findall(r"\b(?:19|20)\d\d\b", text))
 
 
-def test_a_shared_link_keeps_the_peer_indicator():
+def test_a_shared_link_keeps_the_peer_indicator(con):
     at = open_page("pages/country.py", country="MAR", peer="remittances_received_pct_gdp")
     assert not at.exception
     assert at.selectbox(key="peer").value == "remittances_received_pct_gdp"
     assert at.query_params["peer"] == "remittances_received_pct_gdp"
     assert any(t("indicator.remittances_received_pct_gdp", "en") in s.value for s in at.subheader)
+    # the peers are each country's latest value up to the year: Morocco's % of GDP is of its own year
+    own = con.execute("""SELECT max(year) FROM observations WHERE iso3 = 'MAR' AND year <= 2024
+                         AND indicator_id = 'remittances_received_pct_gdp'""").fetchone()[0]
+    assert t("figures.peers_years", "en", year=2024, country="Morocco", own_year=own) in [c.value for c in at.caption]
     # chosen on the page, it goes into the link
     at.selectbox(key="peer").set_value("emigrant_pct_pop").run()
     assert at.query_params["peer"] == "emigrant_pct_pop"

@@ -46,6 +46,7 @@ def test_peer_comparison_ranks_the_country_in_its_region_and_income_group(con):
     assert table.loc["un_region", "median"] == pytest.approx(asia.value.median())
     assert table.loc["un_region", "rank"] == (asia.value > mine).sum() + 1
     assert table.loc["un_region", "value"] == pytest.approx(mine)
+    assert table.loc["un_region", "year"] == latest.set_index("iso3").year["PHL"]   # the value's own year
     assert set(table.source_id) == set(latest.source_id)
     assert profile.peer_comparison(values, "XYZ").empty
 
