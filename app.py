@@ -31,7 +31,7 @@ pages = {
     ],
 }
 page = st.navigation(pages)
-year_picker()
+year_picker(page.url_path)   # with what the year selects on this page
 edition_note()
 link = st.sidebar.empty()
 share_link(link)  # the view as it arrived: stays when a page stops early (e.g. a restricted page)

@@ -15,10 +15,17 @@ def language_picker() -> str:
     return value
 
 
-def year_picker() -> int:
+# What the sidebar year selects on each page (by its url_path; "" is the overview, the default page)
+YEAR_MEANING = {"": "overview", "country": "country", "coverage": "coverage", "funds": "funds",
+                "allocation": "allocation"}
+
+
+def year_picker(page: str | None = None) -> int:
     years = load(stock_years)
     value, _ = url_selectbox(tr("sidebar.year"), years, key="year", default=years[-1], container=st.sidebar,
                              help=tr("sidebar.year_help"))
+    if page is not None:
+        st.sidebar.caption(tr(f"figures.year_on.{YEAR_MEANING.get(page, 'other')}"))
     return value
 
 

@@ -16,7 +16,8 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
 from ipmd.brief import (MAX_PROJECTS, BriefData, brief_data, chart_sources, chart_summary, corridor_chart, png_bytes,
-                        remittance_chart, source_line, status_name, stock_chart)
+                        projects_more, projects_summary, remittance_chart, source_line, status_name, stock_chart,
+                        stock_title)
 from ipmd.i18n import fmt_date, fmt_pct, fmt_usd, t
 from ipmd.profile import SDG_REMITTANCE_COST_TARGET
 
@@ -35,7 +36,7 @@ LAYOUT_TITLE, LAYOUT_TITLE_ONLY = 0, 5
 def slide_titles(data: BriefData) -> list[str]:
     """The title of every slide, in order (the title slide's is the country name)."""
     lang = data.lang
-    return [data.name, t("brief.slide.headline", lang), t("profile.chart.stocks", lang),
+    return [data.name, t("brief.slide.headline", lang), stock_title(data),
             t("profile.chart.remittances", lang), t("profile.chart.corridors", lang, year=data.stock_year),
             t("profile.partnership.title", lang), t("brief.section.sources", lang)]
 
@@ -152,7 +153,7 @@ def country_brief_pptx(con, iso3: str, year: int, lang: str) -> bytes:
     _notes(slide, "\n".join(f"{r.label}: {r.value} ({r.year}) {r.detail}" for r in data.rows))
 
     # 3-5. charts, one per slide
-    _chart_slide(prs, data, t("profile.chart.stocks", lang), "stocks",
+    _chart_slide(prs, data, stock_title(data), "stocks",
                  png_bytes(stock_chart(data, width_mm=308, height_mm=113, font=11)))
     _chart_slide(prs, data, t("profile.chart.remittances", lang), "remittances",
                  png_bytes(remittance_chart(data, width_mm=308, height_mm=113, font=11)))
@@ -173,9 +174,7 @@ def country_brief_pptx(con, iso3: str, year: int, lang: str) -> bytes:
                       fill=NOTICE)
             top += Inches(0.85)
         _text_box(slide, MARGIN, top, width, Inches(0.8),
-                  t("profile.partnership.summary", lang, country=data.name, n=len(projects),
-                    approved=fmt_usd(projects["approved_here"].sum(), lang),
-                    disbursed=fmt_usd(projects["disbursed_here"].sum(), lang)), size=15)
+                  projects_summary(data), size=15)
         top += Inches(0.95)
         rows = [[t("brief.col.project", lang), t("brief.col.partner", lang), t("brief.col.status", lang),
                  t("profile.partnership.approved_here", lang), t("profile.partnership.disbursed_here", lang)]]
@@ -183,7 +182,7 @@ def country_brief_pptx(con, iso3: str, year: int, lang: str) -> bytes:
                   fmt_usd(p.disbursed_here, lang)] for p in projects.head(MAX_PROJECTS).itertuples()]
         _table(slide, rows, top, [5.6, 1.3, 1.4, 1.9, 1.9], size=12)
         if len(projects) > MAX_PROJECTS:
-            _footer(slide, data, t("brief.projects_more", lang, n=len(projects) - MAX_PROJECTS))
+            _footer(slide, data, projects_more(data, MAX_PROJECTS))
 
     # 7. sources and notes
     slide = _titled(prs, t("brief.section.sources", lang))

@@ -15,7 +15,7 @@ from components.state import lang, tr, url_choice, url_multiselect, url_tabs, ur
 from components.tables import data_table, when_opened
 from ipmd import coverage_report as cr
 from ipmd import gis, need
-from ipmd.i18n import fmt_number
+from ipmd.i18n import fmt_number, plural
 
 require_app()
 
@@ -177,12 +177,12 @@ if shown == "gaps":
                 st.markdown(tr("coverage.method", min_ind=need.DEFAULT_MIN_INDICATORS))
                 st.markdown(tr("coverage.coverage_note"))
                 st.markdown(tr("coverage.gap.lens_note"))
-        st.markdown(tr("coverage.gap.summary", n_gap=len(gap_rows), n_high=int(table["high_need"].sum()),
-                       n=gf.n_scored_all, cutoff=fmt_number(gf.cutoff, lang(), 2)))
+        st.markdown(plural("figures.gap_summary", len(gap_rows), lang(), n_high=int(table["high_need"].sum()),
+                           n_all=gf.n_scored_all, cutoff=fmt_number(gf.cutoff, lang(), 2)))
         if gf.developing_only:
             st.caption(tr("coverage.gap.developing_note"))
         cc.show_gap_table(gap_rows, gf, "coverage_gap_table")
-        summary = tr("coverage.scatter.summary", n=gf.n_scored, n_gap=len(gap_rows),
+        summary = tr("coverage.scatter.summary", n=gf.n_scored, n_all=gf.n_scored_all, n_gap=len(gap_rows),
                      top=", ".join(gap_rows["name"].head(5)) or "–")
         scatter = cached_figure("coverage.scatter",
                                 (chosen_year, weights, lens, goal_id, mode, developing, *filter_inputs),
@@ -191,7 +191,7 @@ if shown == "gaps":
         st.markdown(summary)
         caption_sources(*[s for k in gf.weights for s in cr.NEED_SOURCES[k]], "illustrative_portfolio")
         missing = cc.with_names(gf.missing, name_of)
-        st.markdown(tr("coverage.gap.missing", n=len(missing), min_ind=need.DEFAULT_MIN_INDICATORS))
+        st.markdown(plural("figures.gap_missing", len(missing), lang(), min_ind=need.DEFAULT_MIN_INDICATORS))
         if len(missing):
             if box := when_opened(tr("coverage.gap.missing_list", n=len(missing)), key="coverage_missing"):
                 with box:

@@ -14,7 +14,7 @@ from components.state import lang, tr, url_selectbox
 from components.tables import data_table
 from components.text import markdown
 from ipmd import fund_summary, gis, overview
-from ipmd.i18n import fmt_compact, fmt_number, fmt_pct, fmt_usd
+from ipmd.i18n import fmt_compact, fmt_date, fmt_number, fmt_pct, fmt_usd, plural
 
 require_app()
 
@@ -48,7 +48,8 @@ if indicator == overview.LEDGER_INDICATOR:
 if not values.empty:
     top = values.nlargest(5, "value")
     unit = unit_of(indicator)
-    markdown(tr("overview.map.summary", indicator=tr(f"indicator.{indicator}"), year=chosen_year, n=len(values),
+    markdown(tr("overview.map.summary", indicator=tr(f"indicator.{indicator}"), year=chosen_year,
+                countries=plural("figures.count.countries_areas", len(values), lang()),
                 top=", ".join(f"{r.name} ({format_value(r.value, unit)})" for r in top.itertuples())))
     caption_sources(*values["source_id"].unique())
 data_table(lambda: values.sort_values("value", ascending=False)[["name", "iso3", "value", "year", "source_id"]],
@@ -61,6 +62,15 @@ if not values.empty:
 with figures_box:
     kpis = load(overview.world_kpis, chosen_year)
     fund = load(fund_summary.fund_kpis, chosen_year)
+    last = load(overview.last_transaction, chosen_year)
+    if last is None:
+        fund_note = tr("figures.fund_note_empty", year=chosen_year)
+    elif last.year < chosen_year:
+        fund_note = tr("figures.fund_note_ended", year=chosen_year, last=fmt_date(last, lang()))
+    else:
+        fund_note = tr("figures.fund_note", year=chosen_year)
+    if fund.is_illustrative:
+        fund_note = tr("figures.illustrative", text=fund_note)
     kpi_row([
         Kpi(tr("overview.kpi.migrants"), fmt_compact(kpis.migrants and kpis.migrants.value, lang()),
             figure_note(kpis.migrants)),
@@ -71,10 +81,10 @@ with figures_box:
     ])
     kpi_row([
         Kpi(tr("overview.kpi.project_countries"), fmt_number(fund.countries, lang()),
-            tr("overview.kpi.fund_note", year=chosen_year), help=tr("overview.kpi.project_countries_help")),
+            fund_note, help=tr("overview.kpi.project_countries_help")),
         Kpi(tr("overview.kpi.deposited"), fmt_usd(fund.deposited, lang()),
-            tr("overview.kpi.fund_note", year=chosen_year), help=tr("funds.def.deposited")),
+            fund_note, help=tr("funds.def.deposited")),
         Kpi(tr("overview.kpi.approved"), fmt_usd(fund.approved, lang()),
-            tr("overview.kpi.fund_note", year=chosen_year), help=tr("funds.def.approved")),
+            fund_note, help=tr("funds.def.approved")),
     ])
     illustrative_notice(fund.is_illustrative)

@@ -84,10 +84,14 @@ def country_with_projects(con) -> str:
 def expected_figures(con, iso3: str, lang: str) -> dict[str, str]:
     """Headline figures as the brief must print them, formatted here with the i18n functions."""
     profile = load_profile(con, iso3, YEAR)
+
+    def pct(value, language):   # a share below 1% keeps two significant digits (0.080%, not 0.1%)
+        return fmt_pct(value, language, significant=2)
+
     formats = {
         "immigrant_stock": fmt_compact, "emigrant_stock": fmt_compact, "population": fmt_compact,
         "refugees_hosted": fmt_compact, "remittances_received_usd": fmt_usd, "remittances_paid_usd": fmt_usd,
-        "remittance_cost_inbound_pct": fmt_pct, "immigrant_pct_pop": fmt_pct, "emigrant_female_share": fmt_pct,
+        "remittance_cost_inbound_pct": pct, "immigrant_pct_pop": pct, "emigrant_female_share": pct,
         "gdp_per_capita_usd": lambda v, language: fmt_usd(v, language, compact=False),
     }
     return {ind: fmt(profile.figure(ind).value, lang) for ind, fmt in formats.items() if profile.figure(ind)}
