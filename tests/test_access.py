@@ -7,8 +7,10 @@ import textwrap
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from access_fixtures import AUTH, ROLES_TABLE
 from ipmd.access import (DEMO_USER, ROLES, RolesConfig, RolesConfigError, UnknownRoleError, auth_config_problems,
-                         claim_groups, has_role, roles_for, sign_in_providers, user_from_claims)
+                         claim_groups, demo_mode_allowed, has_role, may_import, roles_for, sign_in_providers,
+                         user_from_claims)
 from ipmd.i18n import t
 
 CONFIG = RolesConfig.from_mapping({
@@ -98,6 +100,20 @@ def test_user_from_claims():
     assert DEMO_USER.demo and DEMO_USER.roles == set(ROLES)
 
 
+def test_demo_mode_only_over_the_illustrative_portfolio():
+    assert demo_mode_allowed("illustrative")
+    assert not demo_mode_allowed("illustrative", refused=True)
+    for kind in ("real", None, "", "Illustrative "):         # anything else is a real ledger: fail closed
+        assert not demo_mode_allowed(kind)
+
+
+def test_only_a_signed_in_secretariat_member_may_import():
+    assert may_import(user_from_claims({"email": "sam@example.org"}, CONFIG))
+    assert not may_import(user_from_claims({"email": "alice@example.org"}, CONFIG))
+    assert not may_import(user_from_claims({"email": "mallory@example.org"}, CONFIG))
+    assert not may_import(DEMO_USER) and not may_import(None)           # demo mode never imports
+
+
 def test_auth_section_checks():
     good = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "s" * 32,
             "client_id": "c", "client_secret": "x", "server_metadata_url": "https://idp/.well-known/openid-configuration"}
@@ -114,13 +130,6 @@ def test_auth_section_checks():
 
 
 # ------------------------------------------------------------------------ require_role on a page
-
-AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "test-cookie-secret-0123456789",
-        "client_id": "ipmd", "client_secret": "secret",
-        "server_metadata_url": "http://localhost:9/.well-known/openid-configuration"}
-ROLES_TABLE = {"committee": ["alice@example.org"], "secretariat": ["sam@example.org"],
-               "committee_groups": ["ipmd-committee"]}
-
 
 def page(role: str, *, auth: dict | None = AUTH, roles: dict | None = None, user: dict | None = None) -> AppTest:
     script = textwrap.dedent(f"""
