@@ -129,21 +129,24 @@ def account_sidebar(user: User) -> None:
     sign_out_button(st.sidebar, key="access_sidebar_sign_out")
 
 
-def _admit(role: str, demo_notice: str = "access.demo_mode") -> User | None:
-    """The user who may open a page for `role` (DEMO_USER in demo mode, after `demo_notice`); otherwise
-    None, after saying why in plain words and offering sign-in or sign-out."""
+def _admit(role: str, no_sign_in: str | None = None) -> User | None:
+    """The user who may open a page for `role` (DEMO_USER in demo mode); otherwise None, after saying why
+    in plain words and offering sign-in or sign-out. With `no_sign_in` (a message key), a server without
+    sign-in shows that message and admits no one, whatever the ledger."""
     check_role(role)                   # a misspelt role is a programming error: raise, do not open
     broken = secrets_unreadable()
     if broken:
         st.error(tr("access.config_error", problem=broken), icon=":material/block:")
         return None
     if not sign_in_configured():
-        if not ledger_is_illustrative():
+        if no_sign_in:
+            st.warning(tr(no_sign_in), icon=":material/lock:")
+        elif not ledger_is_illustrative():
             st.error(tr("access.real_ledger_needs_sign_in"), icon=":material/lock:")
         elif demo_mode_refused():
             st.error(tr("access.demo_refused", env=REQUIRE_SIGNIN_ENV), icon=":material/lock:")
         else:
-            st.warning(tr(demo_notice), icon=":material/lock_open:")
+            st.warning(tr("access.demo_mode"), icon=":material/lock_open:")
             return DEMO_USER
         return None
 
@@ -187,7 +190,7 @@ def import_access() -> User | None:
     """The admin page's decision: the signed-in Secretariat member who may import, or None after saying
     that this visitor gets the template and a dry run only, and how to import from the command line.
     Demo mode never imports from the web: an anonymous visitor could replace the ledger for everyone."""
-    user = _admit("secretariat", demo_notice="access.import.demo")
+    user = _admit("secretariat", no_sign_in="access.import.no_sign_in")
     if may_import(user):
         return user
     st.info(tr("access.import.limited", command=IMPORT_COMMAND), icon=":material/upload_file:")

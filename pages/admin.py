@@ -131,7 +131,8 @@ if last is not None and last["ok"] and not st.session_state.get(f"admin_upload_{
 
 # ------------------------------------------------------------------------------------------ downloads
 st.subheader(tr("admin.download.header"))
-st.caption(tr("admin.download.intro"))
+if importer is not None:               # the intro also offers the ledger in use
+    st.caption(tr("admin.download.intro"))
 today = dt.date.today().isoformat()
 left, middle, right = st.columns(3)
 left.download_button(tr("admin.download.template"), data=lambda: template_bytes(db.db_path()),

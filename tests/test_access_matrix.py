@@ -128,6 +128,8 @@ def test_admin_import(ledger, setup):
         assert t("admin.current.header") in [h.value for h in at.subheader]
     else:
         assert downloads == [t("admin.download.template")]
+        if visitor is None:
+            assert [w.value for w in at.warning] == [t("access.import.no_sign_in")]
         assert limited in [i.value for i in at.info] and "python -m ipmd.ledger import" in limited
         assert t("admin.current.header") not in [h.value for h in at.subheader] and not at.dataframe
         assert MARKER not in everything_shown(at)

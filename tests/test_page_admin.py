@@ -87,7 +87,7 @@ def broken_workbook(db_path) -> bytes:
 def test_in_demo_mode_the_admin_page_offers_the_template_and_a_dry_run_only(db_copy):
     at = open_admin()
     assert not at.exception, [e.message for e in at.exception]
-    assert t("access.import.demo") in [w.value for w in at.warning]
+    assert t("access.import.no_sign_in") in [w.value for w in at.warning]
     assert t("access.import.limited", command=IMPORT_COMMAND) in [i.value for i in at.info]
     assert at.title[0].value == t("admin.title")
     assert [b.proto.label for b in at.get("download_button")] == [t("admin.download.template")]

@@ -161,11 +161,14 @@ def test_anonymous_visitor_sees_only_the_sign_in_message(page, signin_app):
     assert page.get_by_role("button", name=t("access.sign_in")).count() == 1
     assert t("access.demo_mode") not in text
 
+    # the admin page: the template and a dry run only, the command-line import named; no ledger export
     text = _open(page, signin_app + "/admin", t("access.sign_in_needed.secretariat"))
     _shot(page, "signin_anonymous_admin")
-    assert t("access.sign_in_needed.secretariat") in text
-    assert t("admin.title") not in text
-    assert page.locator('[data-testid="stFileUploader"], [data-testid="stDownloadButton"]').count() == 0
+    assert t("admin.title") in text and "python -m ipmd.ledger import FILE" in text
+    assert page.locator('[data-testid="stFileUploader"]').count() == 1
+    assert [b.strip().split("\n")[-1] for b in page.locator('[data-testid="stDownloadButton"]').all_inner_texts()] == [
+        t("admin.download.template")]
+    assert page.get_by_role("button", name=t("access.sign_in")).count() == 1
     assert not page.watch.aborted and not page.watch.errors(), (page.watch.aborted, page.watch.errors())
 
 
@@ -179,7 +182,8 @@ def test_committee_member_signs_in_and_opens_the_allocation_review(page, signin_
     _shot(page, f"signin_{sub}_allocation")
     if sub == "alice":                              # the committee is not the Secretariat (once is enough)
         _open(page, signin_app + "/admin", t("access.denied.secretariat", who=USERS[sub]["email"]))
-        assert page.locator('[data-testid="stFileUploader"]').count() == 0
+        assert [b.strip().split("\n")[-1] for b in page.locator('[data-testid="stDownloadButton"]').all_inner_texts()] == [
+        t("admin.download.template")]
     _only_the_provider_stylesheet_was_blocked(page)
 
 
