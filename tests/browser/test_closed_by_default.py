@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -45,21 +44,9 @@ def real_app(tmp_path_factory):
 def _settled(page, expect: str, timeout: float = 120.0) -> str:
     """Wait until `expect` is shown and the script run is over; the main area's text."""
     page.get_by_text(expect, exact=False).first.wait_for(timeout=timeout * 1000)
-    deadline = time.monotonic() + timeout
-    while True:
-        state = bh.page_state(page)
-        if state["script"] == "notRunning" and state["stale"] == 0 and state["finished"] >= 1:
-            break
-        assert time.monotonic() < deadline, bh.describe_state(state)
-        page.wait_for_timeout(100)
+    bh.wait_run_over(page, timeout)
     assert not bh.exception_texts(page), bh.exception_texts(page)
     return bh.main_text(page)
-
-
-def _download_labels(page) -> list[str]:
-    """The download buttons' labels (their inner text starts with the icon's name)."""
-    page.locator('[data-testid="stDownloadButton"]').first.wait_for(timeout=30_000)
-    return [text.strip().split("\n")[-1] for text in page.locator('[data-testid="stDownloadButton"]').all_inner_texts()]
 
 
 def _sha256(path: Path) -> str:
@@ -82,7 +69,7 @@ def test_real_ledger_admin_page_checks_a_file_but_does_not_import_it(page, real_
     page.goto(url + "/admin", wait_until="domcontentloaded")
     text = _settled(page, t("admin.upload.header"))
     assert IMPORT_COMMAND in text
-    assert _download_labels(page) == [t("admin.download.template")]
+    assert bh.download_labels(page) == [t("admin.download.template")]
     upload = tmp_path / "fund-ledger.xlsx"
     upload.write_bytes(export_ledger(db, "xlsx"))
     page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(upload))
@@ -102,4 +89,4 @@ def test_illustrative_portfolio_opens_the_allocation_review_as_a_demo(page, base
     text = _settled(page, t("admin.upload.header"))
     screenshot(page, "closed_demo_admin")
     assert t("access.import.no_sign_in") in text and IMPORT_COMMAND in text
-    assert _download_labels(page) == [t("admin.download.template")]
+    assert bh.download_labels(page) == [t("admin.download.template")]

@@ -118,14 +118,8 @@ def _open(page, url: str, expect: str, timeout: float = 90.0, settle: bool = Tru
     page.goto(url, wait_until="domcontentloaded")
     try:
         page.get_by_text(expect, exact=False).first.wait_for(timeout=timeout * 1000)
-        deadline = time.monotonic() + timeout
-        while settle:
-            state = bh.page_state(page)
-            if state["script"] == "notRunning" and state["stale"] == 0 and state["finished"] >= 1:
-                break
-            if time.monotonic() > deadline:
-                raise bh.NotDrawn(bh.describe_state(state))
-            page.wait_for_timeout(100)
+        if settle:
+            bh.wait_run_over(page, timeout)
     except Exception as exc:
         shot = _shot(page, "FAILED_signin_" + url.rsplit("/", 1)[-1])
         pytest.fail(f"{url}: {expect!r} not shown: {exc}\nbrowser errors: {page.watch.errors()}\n"
@@ -162,13 +156,13 @@ def test_anonymous_visitor_sees_only_the_sign_in_message(page, signin_app):
     assert t("access.demo_mode") not in text
 
     # the admin page: the template and a dry run only, the command-line import named; no ledger export
-    text = _open(page, signin_app + "/admin", t("access.sign_in_needed.secretariat"))
-    _shot(page, "signin_anonymous_admin")
+    text = _open(page, signin_app + "/admin", t("admin.upload.header"))        # the page's last section
+    assert t("access.sign_in_needed.secretariat") in text
     assert t("admin.title") in text and "python -m ipmd.ledger import FILE" in text
-    assert page.locator('[data-testid="stFileUploader"]').count() == 1
-    assert [b.strip().split("\n")[-1] for b in page.locator('[data-testid="stDownloadButton"]').all_inner_texts()] == [
-        t("admin.download.template")]
+    assert bh.download_labels(page) == [t("admin.download.template")]          # waits until drawn
+    page.locator('[data-testid="stFileUploader"]').wait_for(timeout=30_000)
     assert page.get_by_role("button", name=t("access.sign_in")).count() == 1
+    _shot(page, "signin_anonymous_admin")
     assert not page.watch.aborted and not page.watch.errors(), (page.watch.aborted, page.watch.errors())
 
 
@@ -181,9 +175,9 @@ def test_committee_member_signs_in_and_opens_the_allocation_review(page, signin_
     assert t("access.signed_in_as", who=USERS[sub]["email"]) in _sidebar_text(page)
     _shot(page, f"signin_{sub}_allocation")
     if sub == "alice":                              # the committee is not the Secretariat (once is enough)
-        _open(page, signin_app + "/admin", t("access.denied.secretariat", who=USERS[sub]["email"]))
-        assert [b.strip().split("\n")[-1] for b in page.locator('[data-testid="stDownloadButton"]').all_inner_texts()] == [
-        t("admin.download.template")]
+        text = _open(page, signin_app + "/admin", t("admin.upload.header"))
+        assert t("access.denied.secretariat", who=USERS[sub]["email"]) in text
+        assert bh.download_labels(page) == [t("admin.download.template")]
     _only_the_provider_stylesheet_was_blocked(page)
 
 
