@@ -213,3 +213,12 @@ def test_with_sign_in_configured_only_the_secretariat_gets_the_import(db_copy):
     at = open_admin(**SECRETARIAT)
     assert not at.exception and at.file_uploader and at.title[0].value == t("admin.title")
     assert not at.warning and len(at.get("download_button")) == 3
+
+
+def test_a_broken_sign_in_configuration_leaves_the_template_and_the_dry_run_only(db_copy):
+    """Fail closed: a misspelt role key names the problem, and even the Secretariat cannot import."""
+    at = open_admin({"auth": AUTH, "ipmd_roles": {"secretariats": ["sam@example.org"]}}, user=VISITORS["secretariat"])
+    assert not at.exception, [e.message for e in at.exception]
+    assert "secretariats" in at.error[0].value
+    assert [b.proto.label for b in at.get("download_button")] == [t("admin.download.template")]
+    assert at.file_uploader and t("admin.current.header") not in [h.value for h in at.subheader]
