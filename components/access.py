@@ -100,6 +100,8 @@ def current_user() -> User | None:
         return None
     if not sign_in_configured():
         return DEMO_USER if demo_mode_allowed(meta().get("ledger_kind"), demo_mode_refused()) else None
+    if auth_config_problems(_secrets_value("auth")):
+        return None
     claims = _claims()
     if not claims.get("is_logged_in"):
         return None
