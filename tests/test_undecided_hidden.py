@@ -21,6 +21,13 @@ from apptest_pages import app_test
 TABLES = real_ledger_tables()
 UNDECIDED = undecided_ids(TABLES)
 ID_PATTERN = re.compile(r"\b(" + "|".join(map(re.escape, UNDECIDED)) + r")\b")
+CELLS = sorted({f"{g}-{a}" for g, a in TABLES["project_goals"].merge(TABLES["projects"], on="project_id")
+                 .loc[lambda f: f["project_id"].isin(UNDECIDED), ["goal_id", "area_id"]].itertuples(index=False)})
+_PRIMARY = TABLES["project_goals"].merge(TABLES["projects"], on="project_id").loc[lambda f: f["is_primary"].astype(bool)]
+# the funded projects each cell lists (by primary goal, the page's default counting)
+LISTED = {cell: _PRIMARY.loc[(_PRIMARY["goal_id"] + "-" + _PRIMARY["area_id"] == cell)
+                             & _PRIMARY["status"].isin(["approved", "active", "closed"]), "project_id"].tolist()
+          for cell in CELLS}
 COUNTRIES = sorted(set(TABLES["project_countries"].loc[TABLES["project_countries"]["project_id"].isin(UNDECIDED),
                                                        "iso3"]))
 
@@ -28,6 +35,8 @@ PAGES = [("pages/overview.py", {}), ("pages/methods.py", {}),
          *[("pages/coverage.py", {"view": v}) for v in ("matrix", "map", "gaps", "gfmd")],
          *[("pages/funds.py", {"view": v}) for v in ("flows", "map", "donors", "time")],
          *[("pages/country.py", {"country": iso3, "pack": ",".join(COUNTRIES)}) for iso3 in COUNTRIES],
+         # the goal x area cells of the undecided proposals, each listing its projects
+         *[("pages/coverage.py", {"view": "matrix", "cell": cell}) for cell in CELLS],
          # a link asking for the undecided statuses: refused with a warning, the public statuses shown
          ("pages/coverage.py", {"view": "matrix", "status": "submitted,under_review"})]
 
@@ -83,6 +92,8 @@ def test_no_undecided_proposal_on_a_public_page(page, params, real_db, monkeypat
     text = shown(at)
     assert MARKER not in text
     assert not ID_PATTERN.search(text), ID_PATTERN.search(text)
+    for pid in LISTED.get(params.get("cell"), []):       # the cell's funded projects are listed: it was drawn
+        assert re.search(rf"\b{pid}\b", text), pid
     assert deferred_downloads or page.endswith(("overview.py", "methods.py"))
     for name, build in deferred_downloads.items():
         content = file_text(build())
