@@ -188,6 +188,9 @@ def test_signed_in_user_without_a_role_is_not_authorised(page, signin_app, provi
     assert t("access.denied.committee", who=USERS["mallory"]["email"]) in text
     assert t("allocation.title") not in text
     assert page.locator('[data-testid="stDataFrame"], [data-testid="stPlotlyChart"]').count() == 0
-    buttons = page.locator('[data-testid="stMain"] button').all_inner_texts()
-    assert [b for b in buttons if t("access.sign_out") in b], f"no sign-out button among {buttons}"
+    buttons = page.locator('[data-testid="stMain"] button')
+    try:                                    # the error is drawn a moment before the button below it
+        buttons.filter(has_text=t("access.sign_out")).first.wait_for(timeout=30_000)
+    except Exception:  # noqa: BLE001
+        pytest.fail(f"no sign-out button among {buttons.all_inner_texts()}")
     _only_the_provider_stylesheet_was_blocked(page)
