@@ -11,7 +11,9 @@ import plotly.graph_objects as go
 
 from components import theme
 
-CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+# One toolbar button (a PNG of the chart): each button is a tab stop, and six of them covered legends on a phone.
+# Zoom stays (drag on the plot; a double click resets it).
+CHART_CONFIG = {"displaylogo": False, "modeBarButtons": [["toImage"]]}
 
 
 def title_layout(title: str) -> dict:

@@ -11,7 +11,8 @@ from components import theme
 from ipmd.geo import topojson_ids
 
 # plotly.js fetches its base-layer topojson even for custom GeoJSON; serve it from static/ (ARCHITECTURE trap 1).
-MAP_CONFIG = {"topojsonURL": "app/static/", "displaylogo": False, "scrollZoom": False}
+MAP_CONFIG = {"topojsonURL": "app/static/", "displaylogo": False, "scrollZoom": False,
+              "modeBarButtons": [["zoomInGeo", "zoomOutGeo", "resetGeo", "toImage"]]}
 
 
 def _map_layout(height: int, **geo) -> dict:

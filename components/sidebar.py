@@ -6,7 +6,7 @@ from html import escape
 import streamlit as st
 
 from components.data import load, meta
-from components.state import tr, url_selectbox
+from components.state import lang, tr, url_selectbox
 from ipmd.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES
 from ipmd.profile import stock_years
 
@@ -26,8 +26,9 @@ def year_picker() -> int:
 
 def edition_note() -> None:
     info = meta()
-    st.sidebar.caption(tr("sidebar.edition", edition=info.get("data_edition", "?"),
-                          built=info.get("built_at", "?")[:10]))
+    # the database states its edition in English: other languages point to the sources' own editions instead
+    edition = info.get("data_edition", "?") if lang() == DEFAULT_LANGUAGE else tr("shell.editions")
+    st.sidebar.caption(tr("sidebar.edition", edition=edition, built=info.get("built_at", "?")[:10]))
     if info.get("ledger_kind", "illustrative") == "illustrative":
         st.sidebar.caption(tr("sidebar.ledger_illustrative"))
 
