@@ -121,6 +121,8 @@ def sankey(links: pd.DataFrame, *, money: Formatter, share: Formatter, link_hove
     xs, ys = _positions(nodes, pad / (height - margin["t"] - margin["b"]))
     diagram = go.Sankey(
         arrangement="snap", valueformat=",.0f",
+        # dark labels with a white halo, readable over the coloured flows (the chart theme greyed them)
+        textfont=dict(color="#1f2029", size=13, shadow="1px 1px 2px #fff, -1px -1px 2px #fff, 1px -1px 2px #fff, -1px 1px 2px #fff"),
         node=dict(label=nodes["label"].tolist(), color=node_colours, pad=pad, thickness=16, x=xs, y=ys,
                   line=dict(color="white", width=0.5), customdata=node_data,
                   hovertemplate="<b>%{label}</b><br>" + node_hover + "<extra></extra>"),
@@ -154,6 +156,10 @@ def donor_bars(donors: pd.DataFrame, names: dict[str, str], money: Formatter, sh
         "legend": {"traceorder": "reversed"}})
 
 
+# YlGnBu without its near-white end: the smallest deposits stay visible against the white page
+HEAT = [[0.0, "#c7e9b4"], [0.2, "#7fcdbb"], [0.4, "#41b6c4"], [0.6, "#1d91c0"], [0.8, "#225ea8"], [1.0, "#081d58"]]
+
+
 def donor_timing(timing: pd.DataFrame, order: list[str], money: Formatter, title: str) -> go.Figure:
     """Deposits by donor (rows, in `order`, first on top) and year (columns): when the money came in."""
     wide = timing.pivot_table(index="name", columns="year", values="deposited_usd", aggfunc="sum")
@@ -161,7 +167,7 @@ def donor_timing(timing: pd.DataFrame, order: list[str], money: Formatter, title
     wide = wide.reindex(index=[n for n in order if n in wide.index][::-1], columns=years)
     text = [[money(v) if pd.notna(v) else "" for v in row] for row in wide.to_numpy()]
     heatmap = go.Heatmap(
-        z=wide.to_numpy(), x=[str(y) for y in years], y=wide.index.tolist(), colorscale=theme.SEQUENTIAL,
+        z=wide.to_numpy(), x=[str(y) for y in years], y=wide.index.tolist(), colorscale=HEAT,
         customdata=text, hovertemplate="<b>%{y}</b>, %{x}: %{customdata}<extra></extra>", xgap=2, ygap=2,
         colorbar=dict(thickness=10, tickprefix="US$", tickformat="~s"), hoverongaps=False)
     return go.Figure(data=[heatmap], layout={**title_layout(title), "height": max(300, 22 * len(wide) + 110),

@@ -18,7 +18,8 @@ STYLESHEET = Path(__file__).resolve().parents[1] / "static" / "ipmd.css"
 # Tooltips and button labels that Streamlit and plotly.js write in English, by their English text.
 _UI_WORDS = {"Download plot as a PNG": "shell.ui.download_png", "Copy to clipboard": "shell.ui.copy",
              "Zoom in": "shell.ui.zoom_in", "Zoom out": "shell.ui.zoom_out", "Reset": "shell.ui.reset",
-             "Fullscreen": "shell.ui.fullscreen", "Close fullscreen": "shell.ui.close_fullscreen"}
+             "Fullscreen": "shell.ui.fullscreen", "Close fullscreen": "shell.ui.close_fullscreen",
+             "Download as CSV": "shell.ui.download_csv", "Search": "shell.ui.search"}
 # Sets <html lang>, and puts those tooltips in the page's language as they appear (once per animation frame).
 _DOCUMENT_SCRIPT = """<script>(() => {
   document.documentElement.lang = LANG;

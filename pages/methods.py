@@ -5,7 +5,7 @@ from components.shell import require_app
 from components.data import load, meta
 from components.state import tr
 from components.tables import when_opened
-from components.text import caption, markdown
+from components.text import caption, literal, markdown
 from ipmd import REPO_ROOT, queries
 
 require_app()
@@ -28,7 +28,7 @@ st.subheader(tr("methods.indicators"))
 indicators = load(queries.indicators)
 for row in indicators.itertuples():
     label = f"{tr('indicator.' + row.indicator_id) if row.indicator_id else row.name_en} · {row.unit}"
-    if box := when_opened(label, key=f"methods_indicator_{row.Index}"):
+    if box := when_opened(literal(label), key=f"methods_indicator_{row.Index}"):
         with box:
             markdown(row.description)
             caption(tr("methods.default_source", source=f"{row.publisher}, {row.source_title} ({row.edition})"))

@@ -37,7 +37,7 @@ PAGES = [
 # of the same kind. Matched as whole words in the page's visible text, tooltips and labels.
 LEFTOVERS = ["Copy to clipboard", "IPMD build", "derived", "Data:", "Built", "Trust fund", "Remittances",
              "Country profiles", "Overview", "Source:", "Sources:", "illustrative demonstration",
-             "Show the data", "Download", "Year", "Language", "Copy link", "International Migrant Stock",
+             "Show the data", "Download", "Year", "Copy link", "International Migrant Stock",
              "World Development Indicators", "Refugee Population Statistics"]
 # Kept: names that are the same in every language (publishers, the app's acronym), matched before the
 # leftovers so that "UN DESA" or "KNOMAD" never count.
