@@ -58,7 +58,7 @@ goal_label = dict(zip(options.goals["goal_id"], options.goals["label"]))
 partner_name = dict(zip(options.partners["partner_id"], options.partners["name"]))
 problems = []
 with st.container(border=True):
-    cols = st.columns([1, 1, 2, 2, 3])
+    cols = st.columns([1.4, 1.4, 2, 2, 3])  # a year (and its arrow) fits in the first two at 1280 px
     start, bad_from = url_selectbox(tr("funds.filter.from"), year_options("from", years), key="from",
                                     default=years[0], container=cols[0])
     end, bad_to = url_selectbox(tr("funds.filter.to"), year_options("to", years), key="to",

@@ -89,6 +89,12 @@ TEXT_JS = r"""() => {
 }"""
 
 
+def bh_t(key: str, lang: str = "en") -> str:
+    from ipmd.i18n import t
+
+    return t(key, lang)
+
+
 def english_leftovers(text: str) -> list[str]:
     return [word for word in LEFTOVERS if re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text)]
 
@@ -149,3 +155,34 @@ def test_every_page_readable_in_its_language(browser, app_server, axe, language,
 def test_leftover_detector_finds_whole_words_only():
     assert english_leftovers("Données : édition 2024. Copy to clipboard") == ["Copy to clipboard"]
     assert english_leftovers("Yearly / Overviews / non-derived") == []
+
+
+def test_country_picker_by_keyboard_picks_the_country_typed(page, open_page):
+    """Typing "Moro", then ArrowDown and Enter, opens Morocco (with fuzzy matching, ArrowDown went from the
+    highlighted Morocco to Comoros)."""
+    open_page(page, "/country?country=PHL")
+    box = page.locator('[data-testid="stSelectbox"]').filter(
+        has=page.locator('[data-testid="stWidgetLabel"]', has_text=bh_t("profile.pick"))).first
+    box.locator("input").click()
+    page.keyboard.type("Moro")
+    page.locator('[role="option"]').first.wait_for()
+    before = bh.runs_finished(page)
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    bh.wait_until_drawn(page, min_finished=before + 1)
+    assert "country=MAR" in page.url, page.url
+
+
+def test_navigation_is_the_apps_own_with_a_visible_focus_ring(page, open_page):
+    """The sidebar shows the translated page names (never pages/ file names) and a keyboard focus ring."""
+    open_page(page, "/methods?lang=fr")
+    links = bh.nav_links(page)
+    assert [link["text"] for link in links][:2] == [bh_t("nav.overview", "fr"), bh_t("nav.country", "fr")], links
+    assert not page.locator('[data-testid="stSidebarNav"]').count()
+    link = page.locator('[data-testid="stPageLink-NavLink"]').first
+    link.focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")
+    outline = page.evaluate("() => { const s = getComputedStyle(document.activeElement); "
+                            "return [s.outlineStyle, parseFloat(s.outlineWidth), s.outlineColor]; }")
+    assert outline[0] == "solid" and outline[1] >= 2 and outline[2] == "rgb(0, 114, 178)", outline
