@@ -21,7 +21,9 @@ st.subheader(tr("methods.sources"))
 sources = load(queries.sources)
 st.dataframe(sources[["title", "publisher", "edition", "licence", "url", "file_name", "is_illustrative", "notes"]],
              hide_index=True, key="methods_sources",
-             column_config={"url": st.column_config.LinkColumn(tr("methods.link")),
+             column_config={**{c: tr(f"shell.col.{c}") for c in ("title", "publisher", "edition", "licence", "file_name",
+                                                                  "notes")},
+                            "url": st.column_config.LinkColumn(tr("methods.link")),
                             "is_illustrative": st.column_config.CheckboxColumn(tr("methods.illustrative"))})
 
 st.subheader(tr("methods.indicators"))

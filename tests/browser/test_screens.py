@@ -1,7 +1,7 @@
 """Every page, in English, French and Spanish, on a 1280×720 projector and a 390×844 phone (issue 17).
 
 On each page: no key figure, heading, caption, navigation label or table header is cut (an element's
-scrollWidth within its clientWidth where it hides its overflow; a table header drawn with an ellipsis),
+scrollWidth within its clientWidth where it hides its overflow; a table header running into the next column),
 the document's `lang` is the page's language, no English leftover appears on a French or Spanish page,
 and axe-core (bundled by axe-playwright-python, runs offline) finds no serious or critical violation.
 
@@ -25,6 +25,7 @@ LANGUAGES = ("en", "fr", "es")
 PAGES = [
     ("overview", "/"),
     ("country", "/country?country=MEX"),
+    ("country_projects", "/country?country=JOR"),
     ("coverage", "/coverage"),
     ("coverage_map", "/coverage?view=map"),
     ("funds", "/funds"),
@@ -42,19 +43,22 @@ LEFTOVERS = ["Copy to clipboard", "IPMD build", "derived", "Data:", "Built", "Tr
 # Kept: names that are the same in every language (publishers, the app's acronym), matched before the
 # leftovers so that "UN DESA" or "KNOMAD" never count.
 
-# Installed before any page script: remembers every text a canvas draws with an ellipsis (st.dataframe
-# draws its headers and cells on a canvas, so a cut header is only visible there).
+# Installed before any page script: st.dataframe draws its headers on a canvas (glide-data-grid), clipped to
+# their column with no ellipsis. Remembers where each header text was last drawn (x, width) in each canvas.
 CANVAS_HOOK = r"""
 (() => {
   if (window.__ipmdCanvasHooked) return;
   window.__ipmdCanvasHooked = true;
-  window.__ipmdEllipsis = [];
+  window.__ipmdHeaders = new Map();
+  let next = 0;
   const fill = CanvasRenderingContext2D.prototype.fillText;
   CanvasRenderingContext2D.prototype.fillText = function (text, x, y, ...rest) {
-    const s = String(text);
-    if (s.endsWith('…')) {
-      const m = this.getTransform();
-      window.__ipmdEllipsis.push({text: s, y: y + m.f, canvasTop: this.canvas.getBoundingClientRect().top});
+    const m = this.getTransform(), top = y * m.d + m.f;
+    if (top < 36 * (window.devicePixelRatio || 1) && this.canvas.closest && this.canvas.closest('[data-testid="stDataFrame"]')) {
+      if (!this.canvas.__ipmdId) this.canvas.__ipmdId = ++next;
+      const ratio = window.devicePixelRatio || 1;
+      window.__ipmdHeaders.set(`${this.canvas.__ipmdId}|${text}`, {canvas: this.canvas.__ipmdId, text: String(text),
+        x: (x * m.a + m.e) / ratio, width: this.measureText(String(text)).width * m.a / ratio});
     }
     return fill.call(this, text, x, y, ...rest);
   };
@@ -76,8 +80,16 @@ CUT_JS = r"""() => {
       out.push(`${el.closest('[data-testid]')?.getAttribute('data-testid')}: "${el.innerText.trim().slice(0, 60)}" `
                + `(${el.scrollWidth} > ${el.clientWidth} px)`);
   }
-  // table headers: st.dataframe draws them in its first row (about 35 px) on a canvas
-  for (const e of (window.__ipmdEllipsis || [])) if (e.y < 40) out.push(`table header: "${e.text}"`);
+  // table headers (CANVAS_HOOK): a header is cut when its text runs into the next column's header
+  const byCanvas = {};
+  for (const h of (window.__ipmdHeaders || new Map()).values()) (byCanvas[h.canvas] = byCanvas[h.canvas] || []).push(h);
+  for (const headers of Object.values(byCanvas)) {
+    headers.sort((a, b) => a.x - b.x);
+    for (let i = 0; i + 1 < headers.length; i++)
+      if (headers[i].x + headers[i].width > headers[i + 1].x - 8)
+        out.push(`table header: "${headers[i].text}" (${Math.round(headers[i].width)} px of text, `
+                 + `${Math.round(headers[i + 1].x - headers[i].x - 8)} px of column)`);
+  }
   return Array.from(new Set(out));
 }"""
 
@@ -177,7 +189,7 @@ def test_navigation_is_the_apps_own_with_a_visible_focus_ring(page, open_page):
     """The sidebar shows the translated page names (never pages/ file names) and a keyboard focus ring."""
     open_page(page, "/methods?lang=fr")
     links = bh.nav_links(page)
-    assert [link["text"] for link in links][:2] == [bh_t("nav.overview", "fr"), bh_t("nav.country", "fr")], links
+    assert [link["text"].splitlines()[-1] for link in links][:2] == [bh_t("nav.overview", "fr"), bh_t("nav.country", "fr")], links
     assert not page.locator('[data-testid="stSidebarNav"]').count()
     link = page.locator('[data-testid="stPageLink-NavLink"]').first
     link.focus()
@@ -186,3 +198,32 @@ def test_navigation_is_the_apps_own_with_a_visible_focus_ring(page, open_page):
     outline = page.evaluate("() => { const s = getComputedStyle(document.activeElement); "
                             "return [s.outlineStyle, parseFloat(s.outlineWidth), s.outlineColor]; }")
     assert outline[0] == "solid" and outline[1] >= 2 and outline[2] == "rgb(0, 114, 178)", outline
+
+
+# A4 portrait less the stylesheet's 10 mm margins, in CSS pixels (96 per inch): the stylesheet asks for landscape,
+# but a browser's print dialog may still choose portrait.
+PRINTABLE_WIDTH = round((210 - 20) / 25.4 * 96)
+
+
+def test_printed_pages_fit_their_charts_on_the_sheet(page, open_page):
+    """Printing from the browser: the sidebar is left out and every chart, drawn for a 1400 px laptop screen,
+    fits within the printable width of an A4 sheet (it was clipped at the sheet's edge). Chromium lays the page out
+    again at the sheet's width but keeps each chart as drawn on screen: the stylesheet scales the page for print."""
+    page.set_viewport_size({"width": 1400, "height": 900})
+    for path in ("/", "/funds", "/country?country=MEX"):
+        open_page(page, path)
+        page.emulate_media(media="print")
+        try:
+            found = page.evaluate("""() => {
+                const main = document.querySelector('[data-testid="stMainBlockContainer"]').getBoundingClientRect();
+                const sidebar = document.querySelector('[data-testid="stSidebar"]');
+                return {sidebar: sidebar ? sidebar.getBoundingClientRect().width : 0,
+                        // the SVG plotly drew for the screen (its box is stretched to the sheet, not the drawing)
+                        charts: Array.from(document.querySelectorAll('.js-plotly-plot .main-svg:first-child'))
+                            .map(svg => Math.round(svg.getBoundingClientRect().right - main.left))};
+            }""")
+        finally:
+            page.emulate_media(media="screen")
+        assert found["sidebar"] == 0, f"{path}: the sidebar is printed"
+        assert found["charts"], f"{path}: no chart"
+        assert max(found["charts"]) <= PRINTABLE_WIDTH, f"{path}: charts end at {found['charts']} px, sheet {PRINTABLE_WIDTH} px"
