@@ -13,9 +13,7 @@ from components.state import lang, share_link, tr
 FAVICON = Path(__file__).parent / "static" / "favicon.svg"
 st.set_page_config(page_title="IPMD", page_icon=str(FAVICON), layout="wide")
 
-# the navigation first: it is what the sidebar shows before anything else
-nav_box = st.sidebar.container()
-language_picker()
+language_picker()  # first: its label reads in all three languages
 pages = {
     tr("nav.explore"): [
         st.Page("pages/overview.py", title=tr("nav.overview"), icon=":material/public:", default=True),
@@ -35,8 +33,7 @@ pages = {
 }
 page = st.navigation(pages, position="hidden")
 document_setup(lang(), tr("app.tab_title", page=page.title))
-with nav_box:
-    navigation(pages)
+navigation(pages)
 year_picker()
 edition_note()
 link = st.sidebar.empty()
