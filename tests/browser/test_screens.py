@@ -227,3 +227,19 @@ def test_printed_pages_fit_their_charts_on_the_sheet(page, open_page):
         assert found["sidebar"] == 0, f"{path}: the sidebar is printed"
         assert found["charts"], f"{path}: no chart"
         assert max(found["charts"]) <= PRINTABLE_WIDTH, f"{path}: charts end at {found['charts']} px, sheet {PRINTABLE_WIDTH} px"
+
+
+def test_share_link_copy_button_is_shown_without_hovering(page, open_page):
+    """The share popover's help says the copy button is on the right: it is there without a mouse over it,
+    labelled in the page's language."""
+    open_page(page, "/country?country=MEX&lang=es")
+    page.locator('[data-testid="stPopoverButton"]').first.click()
+    button = page.locator('[data-testid="stPopoverBody"] [data-testid="stCode"] button').first
+    button.wait_for(state="attached")
+    page.mouse.move(2, 2)
+    page.wait_for_timeout(300)
+    assert button.is_visible()
+    assert button.get_attribute("aria-label") == bh_t("shell.ui.copy", "es")
+    code, copy = (page.locator('[data-testid="stPopoverBody"] [data-testid="stCode"]').first.bounding_box(),
+                  button.bounding_box())
+    assert copy["x"] > code["x"] + code["width"] / 2, "the copy button is not on the right"
