@@ -2,8 +2,8 @@
 
 On each page: no key figure, heading, caption, navigation label or table header is cut (an element's
 scrollWidth within its clientWidth where it hides its overflow; a table header running into the next column),
-the document's `lang` is the page's language, no English leftover appears on a French or Spanish page,
-and axe-core (bundled by axe-playwright-python, runs offline) finds no serious or critical violation.
+the document's `lang` is the page's language, no English leftover appears on a French or Spanish page, chart
+text is at least 4.5:1 on white, and axe-core (bundled by axe-playwright-python, runs offline) finds no serious or critical violation.
 
 One server and one browser for the whole module, and one test per language and size that opens every
 page in turn, so the run stays short on a 2-core CI machine. Screenshots of each page are saved under
@@ -93,6 +93,21 @@ CUT_JS = r"""() => {
   return Array.from(new Set(out));
 }"""
 
+# Chart text (axis ticks and titles, legends, colour bars) below 4.5:1 on white, as "text (ratio)".
+CHART_CONTRAST_JS = r"""() => {
+  const lum = (rgb) => {
+    const c = rgb.match(/[\d.]+/g).slice(0, 3).map(v => { v = v / 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+    return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+  };
+  const out = [];
+  for (const el of document.querySelectorAll('.js-plotly-plot .xtick text, .js-plotly-plot .ytick text, '
+      + '.js-plotly-plot .g-xtitle text, .js-plotly-plot .g-ytitle text, .js-plotly-plot .legendtext, .js-plotly-plot .cbaxis text')) {
+    const ratio = 1.05 / (lum(getComputedStyle(el).fill) + 0.05);
+    if (ratio < 4.5) out.push(`${el.textContent.slice(0, 20)} (${ratio.toFixed(1)}:1)`);
+  }
+  return out.slice(0, 5);
+}"""
+
 TEXT_JS = r"""() => {
   const parts = [document.body.innerText];
   for (const el of document.querySelectorAll('[title], [aria-label], [placeholder]'))
@@ -154,6 +169,7 @@ def test_every_page_readable_in_its_language(browser, app_server, axe, language,
             found += [f"cut: {c}" for c in page.evaluate(CUT_JS)]
             if language != "en":
                 found += [f"English leftover: {w!r}" for w in english_leftovers(page.evaluate(TEXT_JS))]
+            found += [f"chart text under 4.5:1: {c}" for c in page.evaluate(CHART_CONTRAST_JS)]
             found += [f"axe: {v}" for v in serious_violations(axe, page)]
             if found:
                 problems[name] = found
