@@ -259,3 +259,31 @@ def test_share_link_copy_button_is_shown_without_hovering(page, open_page):
     code, copy = (page.locator('[data-testid="stPopoverBody"] [data-testid="stCode"]').first.bounding_box(),
                   button.bounding_box())
     assert copy["x"] > code["x"] + code["width"] / 2, "the copy button is not on the right"
+
+
+def test_first_open_of_a_fresh_server_never_shows_page_file_names(browser):
+    """On a server's first request Streamlit is still in its pages-directory mode: its navigation widget listed
+    pages/ file names ("app, admin, allocation...") before app.py ran. Nothing but the app's own navigation may
+    ever appear, and the page's title is the first text of the page."""
+    server = bh.start_server(bh.app_path(), cwd=bh.REPO)
+    context = browser.new_context(viewport=SIZES["projector"])
+    context.route("**/*", bh.Watch().route_handler)
+    context.add_init_script(bh.INIT_SCRIPT)
+    context.add_init_script(r"""
+      window.__ipmdSeen = {streamlitNav: false, firstMain: null};
+      new MutationObserver(() => {
+        if (document.querySelector('[data-testid="stSidebarNav"], [data-testid="stSidebarNavLink"]'))
+          window.__ipmdSeen.streamlitNav = true;
+        const first = document.querySelector('[data-testid="stMain"] [data-testid="stElementContainer"] :is(h1, p)');
+        if (!window.__ipmdSeen.firstMain && first && first.innerText.trim()) window.__ipmdSeen.firstMain = first.innerText.trim();
+      }).observe(document, {subtree: true, childList: true});
+    """)
+    try:
+        page = context.new_page()
+        bh.goto_and_wait(page, f"{server.url}/country?country=PHL")
+        seen = page.evaluate("() => window.__ipmdSeen")
+    finally:
+        context.close()
+        server.stop()
+    assert not seen["streamlitNav"], "Streamlit's own navigation (page file names) appeared"
+    assert seen["firstMain"] == bh_t("profile.title"), seen
