@@ -80,6 +80,15 @@ CUT_JS = r"""() => {
       out.push(`${el.closest('[data-testid]')?.getAttribute('data-testid')}: "${el.innerText.trim().slice(0, 60)}" `
                + `(${el.scrollWidth} > ${el.clientWidth} px)`);
   }
+  // chart titles: plotly draws them on one line, cut at the chart's edge
+  for (const svg of document.querySelectorAll('.js-plotly-plot .main-svg:first-of-type')) {
+    const box = svg.getBoundingClientRect();
+    for (const title of svg.parentElement.querySelectorAll('.gtitle')) {
+      const r = title.getBoundingClientRect();
+      if (r.width && (r.right > box.right + 1 || r.left < box.left - 1))
+        out.push(`chart title: "${title.textContent.slice(0, 60)}" (${Math.round(r.width)} px in ${Math.round(box.width)} px)`);
+    }
+  }
   // table headers (CANVAS_HOOK): a header is cut when its text runs into the next column's header
   const byCanvas = {};
   for (const h of (window.__ipmdHeaders || new Map()).values()) (byCanvas[h.canvas] = byCanvas[h.canvas] || []).push(h);
