@@ -33,12 +33,43 @@ WHITE = RGBColor(0xFF, 0xFF, 0xFF)
 LAYOUT_TITLE, LAYOUT_TITLE_ONLY = 0, 5
 
 
+# The sources and notes at a size a projected room can read: 16 pt, about 110 characters a line on the slide's
+# width, and at most 17 lines a slide (the rest goes on the next slide, titled "... (2/3)").
+SOURCES_PT, LINE_CHARS, SLIDE_LINES = 16, 110, 17
+
+
+def _source_pages(data: BriefData) -> list[list[str]]:
+    """The numbered sources, then the notes, cut into slides; an entry is never split across two slides."""
+    lang = data.lang
+    entries = [f"[{n}] {source_line(data, s)}" for n, s in enumerate(data.cited, start=1)]
+    entries += [t("brief.note.years", lang, year=data.year, stock_year=data.stock_year),
+                t("brief.note.net_balance", lang),
+                t("brief.note.cost", lang, target=fmt_pct(SDG_REMITTANCE_COST_TARGET, lang)),
+                t("brief.note.edition", lang, edition=data.edition, built=data.built,
+                  hash=data.meta.get("content_hash", "–")[:12]),
+                t("brief.note.generated", lang, date=fmt_date(data.today, lang))]
+    pages, lines = [[]], 0
+    for entry in entries:
+        needed = -(-len(entry) // LINE_CHARS)
+        if pages[-1] and lines + needed > SLIDE_LINES:
+            pages.append([])
+            lines = 0
+        pages[-1].append(entry)
+        lines += needed
+    return pages
+
+
+def _sources_titles(data: BriefData) -> list[str]:
+    title, count = t("brief.section.sources", data.lang), len(_source_pages(data))
+    return [title] if count == 1 else [f"{title} ({i}/{count})" for i in range(1, count + 1)]
+
+
 def slide_titles(data: BriefData) -> list[str]:
     """The title of every slide, in order (the title slide's is the country name)."""
     lang = data.lang
     return [data.name, t("brief.slide.headline", lang), stock_title(data),
             t("profile.chart.remittances", lang), t("profile.chart.corridors", lang, year=data.stock_year),
-            t("profile.partnership.title", lang), t("brief.section.sources", lang)]
+            t("profile.partnership.title", lang), *_sources_titles(data)]
 
 
 def _text_box(slide, left, top, width, height, text: str, size: float = 14, colour=INK, bold: bool = False,
@@ -184,17 +215,10 @@ def country_brief_pptx(con, iso3: str, year: int, lang: str) -> bytes:
         if len(projects) > MAX_PROJECTS:
             _footer(slide, data, projects_more(data, MAX_PROJECTS))
 
-    # 7. sources and notes
-    slide = _titled(prs, t("brief.section.sources", lang))
-    lines = [f"[{n}] {source_line(data, s)}" for n, s in enumerate(data.cited, start=1)]
-    notes = [t("brief.note.years", lang, year=data.year, stock_year=data.stock_year),
-             t("brief.note.net_balance", lang),
-             t("brief.note.cost", lang, target=fmt_pct(SDG_REMITTANCE_COST_TARGET, lang)),
-             t("brief.note.edition", lang, edition=data.edition, built=data.built,
-               hash=data.meta.get("content_hash", "–")[:12]),
-             t("brief.note.generated", lang, date=fmt_date(data.today, lang))]
-    size = 10 if len(lines) <= 10 else 9
-    _text_box(slide, MARGIN, Inches(1.3), width, Inches(5.8), "\n".join(lines + [""] + notes), size=size)
+    # 7. sources and notes, over as many slides as they need
+    for title, entries in zip(_sources_titles(data), _source_pages(data)):
+        slide = _titled(prs, title)
+        _text_box(slide, MARGIN, Inches(1.3), width, Inches(5.8), "\n".join(entries), size=SOURCES_PT)
 
     buffer = io.BytesIO()
     prs.save(buffer)

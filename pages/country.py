@@ -22,7 +22,7 @@ label_of = dict(zip(names["iso3"], names["name"]))
 st.title(tr("profile.title"))
 iso3, rejected = url_selectbox(tr("profile.pick"), options, key="country", default=None, always_in_url=True,
                                format_func=lambda code: f"{label_of[code]} ({code})",
-                               placeholder=tr("profile.pick_placeholder"), index=None)
+                               placeholder=tr("profile.pick_placeholder"), index=None, filter_mode="prefix")
 if rejected:
     st.warning(tr("profile.unknown", code=rejected[:12]), icon=":material/help:")
 if iso3 is None:

@@ -58,7 +58,7 @@ goal_label = dict(zip(options.goals["goal_id"], options.goals["label"]))
 partner_name = dict(zip(options.partners["partner_id"], options.partners["name"]))
 problems = []
 with st.container(border=True):
-    cols = st.columns([1, 1, 2, 2, 3])
+    cols = st.columns([1.4, 1.4, 2, 2, 3])  # a year (and its arrow) fits in the first two at 1280 px
     start, bad_from = url_selectbox(tr("funds.filter.from"), year_options("from", years), key="from",
                                     default=years[0], container=cols[0])
     end, bad_to = url_selectbox(tr("funds.filter.to"), year_options("to", years), key="to",
@@ -101,7 +101,8 @@ with boxes["flows"]:
     end_stage, bad_end = url_choice(cols[1].segmented_control, tr("funds.sankey.end"), fund_report.END_STAGES,
                                      "end_stage", "region", required=True,
                                      format_func=lambda e: tr(f"funds.sankey.end.{e}"))
-    other, bad_other = url_choice(cols[2].select_slider, tr("funds.sankey.other"), OTHER_STEPS, "other", 0,
+    # by default, flows under 3 % of their stage are grouped as "Other": at 0 % all 25 donors were listed
+    other, bad_other = url_choice(cols[2].select_slider, tr("funds.sankey.other"), OTHER_STEPS, "other", 3,
                                    format_func=lambda v: fmt_pct(v, lang(), 0),
                                    help=tr("funds.sankey.other_help"))
 with boxes["map"]:
@@ -258,22 +259,20 @@ with boxes["donors"]:
             hover = tr("funds.donors.hover", name="<b>%{customdata[0]}</b>", pledged="%{customdata[1]}",
                        deposited="%{customdata[2]}", share="%{customdata[3]}", first="%{customdata[4]}",
                        last="%{customdata[5]}")
-            left, right = st.columns([3, 2])
-            with left:
-                fig = cached_figure("funds.donors", view, lambda: fund_charts.donor_bars(
-                    donors, {"pledged_usd": names["pledged"], "deposited_usd": names["deposited"]}, money, share, day,
-                    hover, tr("funds.donors.chart_title", period=period)))
-                st.plotly_chart(fig, key="funds_donors", config=charts.CHART_CONFIG, alt=summary)
-            with right:
-                timing = report.donor_timing
-                if not timing.empty:
-                    busiest = timing.groupby("year")["deposited_usd"].sum()
-                    timing_summary = tr("funds.donors.timing_summary", period=period, year=int(busiest.idxmax()),
-                                        value=money(busiest.max()))
-                    fig = cached_figure("funds.donor_timing", view, lambda: fund_charts.donor_timing(
-                        timing, donors["name"].tolist(), money, tr("funds.donors.timing_title")))
-                    st.plotly_chart(fig, key="funds_donor_timing", config=charts.CHART_CONFIG, alt=timing_summary)
-                    caption(timing_summary)
+            fig = cached_figure("funds.donors", view, lambda: fund_charts.donor_bars(
+                donors, {"pledged_usd": names["pledged"], "deposited_usd": names["deposited"]}, money, share, day,
+                hover, tr("funds.donors.chart_title", period=period)))
+            st.plotly_chart(fig, key="funds_donors", config=charts.CHART_CONFIG, alt=summary)
+            # the heat map below the bars, full width: beside them, its cells were about 100 px wide in all
+            timing = report.donor_timing
+            if not timing.empty:
+                busiest = timing.groupby("year")["deposited_usd"].sum()
+                timing_summary = tr("funds.donors.timing_summary", period=period, year=int(busiest.idxmax()),
+                                    value=money(busiest.max()))
+                fig = cached_figure("funds.donor_timing", view, lambda: fund_charts.donor_timing(
+                    timing, donors["name"].tolist(), money, tr("funds.donors.timing_title")))
+                st.plotly_chart(fig, key="funds_donor_timing", config=charts.CHART_CONFIG, alt=timing_summary)
+                caption(timing_summary)
             markdown(summary)
             table_and_csv(donors.drop(columns=["donor_id"]), f"ipmd_fund_donors_{start}_{end}.csv", "funds_donors", {
                 "name": tr("funds.donors.col.name"), "donor_type": tr("funds.donors.col.type"),

@@ -467,9 +467,11 @@ def sankey_link_count(page) -> int:
 
 
 def nav_links(page) -> list[dict]:
-    """The navigation's pages as [{'text', 'href', 'path'}] (sidebar or top navigation)."""
+    """The navigation's pages as [{'text', 'href', 'path'}] (Streamlit's sidebar or top navigation, or the app's
+    own links in the sidebar: components/sidebar.py navigation)."""
     links = page.evaluate(r"""() => Array.from(document.querySelectorAll(
-            'a[data-testid="stSidebarNavLink"], a[data-testid="stTopNavLink"]'))
+            'a[data-testid="stSidebarNavLink"], a[data-testid="stTopNavLink"], '
+            + '.st-key-ipmd_nav a[data-testid="stPageLink-NavLink"]'))
         .map(a => ({text: a.innerText.trim(), href: a.href}))""")
     out, seen = [], set()
     for link in links:
