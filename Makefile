@@ -1,6 +1,6 @@
 # IPMD Policy Coherence Dashboard: one-command setup, run, test, build and benchmark.
 #   make run        set up a fresh machine and start the app on the bundled database
-#   make test       set up, then run every test (unit, AppTest and browser tests)
+#   make test       set up (with Debian's chromium and haproxy), then run every test
 #   make test-fast  every test but the browser tests
 #   make build      rebuild data/ipmd.duckdb from the sources
 #   make bench      the performance benchmark (budgets of issue 8; exits non-zero when one is missed)
@@ -25,11 +25,15 @@ $(STAMP): requirements.txt | $(PY)
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
 
-# Debian's chromium for the browser tests and the benchmark (playwright cannot download browsers here).
+# Debian's chromium for the browser tests and the benchmark (playwright cannot download browsers here),
+# and haproxy for the deployment tests and the replica proof.
 chromium:
-	@if [ ! -x "$(CHROMIUM)" ] && ! command -v chromium >/dev/null 2>&1; then \
-		echo "installing chromium with apt-get"; \
-		$(SUDO) apt-get update && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	@missing=""; \
+	if [ ! -x "$(CHROMIUM)" ] && ! command -v chromium >/dev/null 2>&1; then missing="chromium"; fi; \
+	if ! command -v haproxy >/dev/null 2>&1 && [ ! -x /usr/sbin/haproxy ]; then missing="$$missing haproxy"; fi; \
+	if [ -n "$$missing" ]; then \
+		echo "installing with apt-get:$$missing"; \
+		$(SUDO) apt-get update && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; \
 	fi
 
 run: $(STAMP)

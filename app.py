@@ -4,15 +4,16 @@ from pathlib import Path
 import streamlit as st
 
 import components.theme  # noqa: F401  (sets the colour-blind-safe plotly template)
-from components.sidebar import edition_note, language_picker, year_picker
-from components.state import share_link, tr
+from components.shell import document_setup
+from components.sidebar import edition_note, language_picker, navigation, year_picker
+from components.state import lang, share_link, tr
 
 # A local SVG globe: an emoji icon makes Streamlit load its emoji catalogue (~0.3 s of a cold start), and a
 # Material icon is fetched from Google's servers (nothing offline)
 FAVICON = Path(__file__).parent / "static" / "favicon.svg"
-st.set_page_config(page_title="IPMD · Migration and Development", page_icon=str(FAVICON), layout="wide")
+st.set_page_config(page_title="IPMD", page_icon=str(FAVICON), layout="wide")
 
-language_picker()
+language_picker()  # first: its label reads in all three languages
 pages = {
     tr("nav.explore"): [
         st.Page("pages/overview.py", title=tr("nav.overview"), icon=":material/public:", default=True),
@@ -30,8 +31,10 @@ pages = {
         st.Page("pages/methods.py", title=tr("nav.methods"), icon=":material/menu_book:", url_path="methods"),
     ],
 }
-page = st.navigation(pages)
-year_picker()
+page = st.navigation(pages, position="hidden")
+document_setup(lang(), tr("app.tab_title", page=page.title))
+navigation(pages)
+year_picker(page.url_path)   # with what the year selects on this page
 edition_note()
 link = st.sidebar.empty()
 share_link(link)  # the view as it arrived: stays when a page stops early (e.g. a restricted page)

@@ -163,10 +163,12 @@ def view(context, url: str, timings: Timings, timeout: float = 60.0) -> dict:
 def spa_nav(page, path: str, timeout: float = 60.0) -> float:
     """Click the navigation link to `path` on an open page; seconds until every chart is drawn."""
     before = bh.runs_finished(page)
-    link = page.locator(f'a[data-testid="stSidebarNavLink"][href$="{path}"], '
-                        f'a[data-testid="stTopNavLink"][href$="{path}"]').first
+    # the app's own navigation links (components/sidebar.py), or Streamlit's navigation widget
+    kinds = ('.st-key-ipmd_nav a[data-testid="stPageLink-NavLink"]', 'a[data-testid="stSidebarNavLink"]',
+             'a[data-testid="stTopNavLink"]')
+    link = page.locator(", ".join(f'{kind}[href$="{path}"]' for kind in kinds)).first
     if path == "/":
-        link = page.locator('a[data-testid="stSidebarNavLink"], a[data-testid="stTopNavLink"]').first
+        link = page.locator(", ".join(kinds)).first
     t0 = time.perf_counter()
     link.click()
     state = bh.wait_until_drawn(page, min_finished=before + 1, timeout=timeout)

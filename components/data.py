@@ -14,10 +14,13 @@ import streamlit as st
 from ipmd import db, queries
 
 
-def _stamp() -> tuple[str, int, int]:
+def _stamp() -> tuple[str, int, int, int]:
+    """What identifies the file in place, read on every call: an import by any process (another replica,
+    the command line) renames a new file over the path, which gives it a new inode even when its
+    modification time and size happen to equal the old one's."""
     path = db.db_path()
     info = os.stat(path)
-    return str(path), info.st_mtime_ns, info.st_size
+    return str(path), info.st_ino, info.st_mtime_ns, info.st_size
 
 
 class _Database:
@@ -37,7 +40,7 @@ class _Database:
                 if self._con is not None:
                     self._con.close()
                 self._con = db.connect(stamp[0])
-                self._version = queries.meta(self._con).get("content_hash", f"{stamp[1]}-{stamp[2]}")
+                self._version = queries.meta(self._con).get("content_hash", "-".join(map(str, stamp[1:])))
                 self._stamp = stamp
             return self._con, self._version
 

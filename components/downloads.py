@@ -6,7 +6,9 @@ from typing import Callable
 import pandas as pd
 import streamlit as st
 
-from components.state import tr
+from components.data import connection
+from components.state import lang, tr
+from ipmd import gis
 from ipmd.cells import safe_frame
 
 
@@ -29,3 +31,20 @@ def csv_download(frame: pd.DataFrame | Callable[[], pd.DataFrame], file_name: st
 
     st.download_button(label or tr("download.csv"), data=data, file_name=file_name, mime="text/csv", key=key,
                        icon=":material/download:", on_click="ignore")
+
+
+def map_downloads(build: Callable[..., object], file_stem: str, key: str, layer_name: str = "ipmd",
+                  help_key: str = "gis.download.help") -> None:
+    """What a map shows, with its shapes, as GeoPackage and GeoJSON for QGIS or ArcGIS: `build(con, lang)` returns
+    the GeoDataFrame (ipmd.gis), called only when someone clicks (the language is the page's, read now: Streamlit
+    calls the function outside the script run)."""
+    language = lang()
+
+    def data(fmt: str) -> Callable[[], bytes]:
+        return lambda: gis.to_bytes(build(connection(), language), fmt, layer_name)
+
+    row = st.container(horizontal=True)
+    for fmt, (_, mime) in gis.FORMATS.items():
+        row.download_button(tr(f"gis.download.{fmt}"), data=data(fmt), file_name=f"{file_stem}.{fmt}", mime=mime,
+                            key=f"{key}_{fmt}", icon=":material/public:", on_click="ignore",
+                            help=tr(help_key))

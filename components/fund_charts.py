@@ -46,7 +46,7 @@ def ladder(ladder: FundingLadder, names: dict[str, str], money: Formatter, title
         customdata=[[money(v)] for v in values], hovertemplate="<b>%{x}</b>: %{customdata[0]}<extra></extra>",
         cliponaxis=False)
     return go.Figure(data=[bar], layout={**title_layout(title), "height": 340, "showlegend": False,
-                                         "yaxis": {**AXIS_MONEY, "rangemode": "tozero"}, "margin": {"t": 60}})
+                                         "yaxis": {**AXIS_MONEY, "rangemode": "tozero"}, "margin": {"t": 70}})
 
 
 # ------------------------------------------------------------------------------------------- sankey
@@ -117,10 +117,12 @@ def sankey(links: pd.DataFrame, *, money: Formatter, share: Formatter, link_hove
                                  [share(v) for v in links["share"]], links["source_stage"] + ">" + links["target_stage"]])
     node_data = np.column_stack([[money(v) for v in nodes["throughput"]], [share(v) for v in nodes["share"]]])
     tallest = int(nodes.groupby("column").size().max())
-    height, pad, margin = max(480, min(2400, 22 * tallest + 120)), 12, dict(l=10, r=10, t=50, b=10)
+    height, pad, margin = max(480, min(2400, 22 * tallest + 120)), 12, dict(l=10, r=10, t=70, b=10)
     xs, ys = _positions(nodes, pad / (height - margin["t"] - margin["b"]))
     diagram = go.Sankey(
         arrangement="snap", valueformat=",.0f",
+        # dark labels with a white halo, readable over the coloured flows (the chart theme greyed them)
+        textfont=dict(color="#1f2029", size=13, shadow="1px 1px 2px #fff, -1px -1px 2px #fff, 1px -1px 2px #fff, -1px 1px 2px #fff"),
         node=dict(label=nodes["label"].tolist(), color=node_colours, pad=pad, thickness=16, x=xs, y=ys,
                   line=dict(color="white", width=0.5), customdata=node_data,
                   hovertemplate="<b>%{label}</b><br>" + node_hover + "<extra></extra>"),
@@ -154,6 +156,10 @@ def donor_bars(donors: pd.DataFrame, names: dict[str, str], money: Formatter, sh
         "legend": {"traceorder": "reversed"}})
 
 
+# YlGnBu without its near-white end: the smallest deposits stay visible against the white page
+HEAT = [[0.0, "#c7e9b4"], [0.2, "#7fcdbb"], [0.4, "#41b6c4"], [0.6, "#1d91c0"], [0.8, "#225ea8"], [1.0, "#081d58"]]
+
+
 def donor_timing(timing: pd.DataFrame, order: list[str], money: Formatter, title: str) -> go.Figure:
     """Deposits by donor (rows, in `order`, first on top) and year (columns): when the money came in."""
     wide = timing.pivot_table(index="name", columns="year", values="deposited_usd", aggfunc="sum")
@@ -161,10 +167,11 @@ def donor_timing(timing: pd.DataFrame, order: list[str], money: Formatter, title
     wide = wide.reindex(index=[n for n in order if n in wide.index][::-1], columns=years)
     text = [[money(v) if pd.notna(v) else "" for v in row] for row in wide.to_numpy()]
     heatmap = go.Heatmap(
-        z=wide.to_numpy(), x=[str(y) for y in years], y=wide.index.tolist(), colorscale=theme.SEQUENTIAL,
+        z=wide.to_numpy(), x=[str(y) for y in years], y=wide.index.tolist(), colorscale=HEAT,
         customdata=text, hovertemplate="<b>%{y}</b>, %{x}: %{customdata}<extra></extra>", xgap=2, ygap=2,
         colorbar=dict(thickness=10, tickprefix="US$", tickformat="~s"), hoverongaps=False)
     return go.Figure(data=[heatmap], layout={**title_layout(title), "height": max(300, 22 * len(wide) + 110),
+                                             "margin": {"t": 70},
                                              "yaxis": {"automargin": True}, "xaxis": {"type": "category"}})
 
 
@@ -183,7 +190,7 @@ def ceiling_bar(share: float, ceiling: float, warn_margin: float, status: str, *
         {"text": labels["ceiling"], "x": ceiling, "xref": "x", "xanchor": "left", "y": 1, "yref": "y domain",
          "yanchor": "top", "showarrow": False, "font": {"size": 12}}]
     return go.Figure(data=[bar], layout={
-        **title_layout(title), "height": 190, "showlegend": False, "margin": {"t": 60, "b": 30},
+        **title_layout(title), "height": 220, "showlegend": False, "margin": {"t": 90, "b": 30},
         "xaxis": {"range": [0, top], "tickformat": ".0%"}, "yaxis": {"visible": False},
         "shapes": [at_risk, vertical_line(ceiling, color=VERMILLION, width=2)], "annotations": annotations})
 

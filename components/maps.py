@@ -11,7 +11,8 @@ from components import theme
 from ipmd.geo import topojson_ids
 
 # plotly.js fetches its base-layer topojson even for custom GeoJSON; serve it from static/ (ARCHITECTURE trap 1).
-MAP_CONFIG = {"topojsonURL": "app/static/", "displaylogo": False, "scrollZoom": False}
+MAP_CONFIG = {"topojsonURL": "app/static/", "displaylogo": False, "scrollZoom": False,
+              "modeBarButtons": [["zoomInGeo", "zoomOutGeo", "resetGeo", "toImage"]]}
 
 
 def _map_layout(height: int, **geo) -> dict:
@@ -48,7 +49,9 @@ def world_choropleth(frame: pd.DataFrame, countries: pd.DataFrame, *, colorbar_t
                     **({"color": theme.NO_DATA} if no_data else {"color": rows["color"].tolist(), "coloraxis": "coloraxis"})},
             customdata=rows[["iso3", "name", "label"]].to_numpy(), hovertemplate=hover, name="",
             showlegend=False))
-    colorbar = {"title": {"text": colorbar_title, "side": "right"}, "thickness": 12, "len": 0.8}
+    # under the map, across it: at the right it took a third of a phone's width from the map
+    colorbar = {"title": {"text": colorbar_title, "side": "top"}, "orientation": "h", "thickness": 12, "len": 0.6,
+                "x": 0.5, "xanchor": "center", "y": 0, "yanchor": "top"}
     if log_scale and data["color"].notna().any():
         tickvals = list(range(int(np.floor(data["color"].min())), int(np.ceil(data["color"].max())) + 1))
         colorbar.update(tickvals=tickvals, ticktext=[_power_of_ten(v) for v in tickvals])

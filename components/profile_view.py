@@ -6,7 +6,7 @@ import streamlit as st
 
 from components import charts, maps, theme
 from components.data import load
-from components.downloads import csv_download
+from components.downloads import csv_download, map_downloads
 from components.figure_cache import cached_figure
 from components.kpi import Kpi, kpi_row
 from components.labels import figure_note, format_value
@@ -14,18 +14,13 @@ from components.provenance import caption_sources, illustrative_notice
 from components.state import lang, tr, url_choice, url_tabs
 from components.tables import data_table
 from components.text import markdown, plain
-from ipmd import queries
-from ipmd.i18n import fmt_compact, fmt_pct, fmt_usd, income_group_name, place_name, usd_column_format
-from ipmd.profile import SDG_REMITTANCE_COST_TARGET, CountryProfile
+from ipmd import gis
+from ipmd.i18n import fmt_compact, fmt_pct, fmt_usd, income_group_name, place_name, plural, usd_column_format
+from ipmd.profile import SDG_REMITTANCE_COST_TARGET, CountryProfile, detail_text, download_frame, format_figure, until
 
 
-def _value(profile: CountryProfile, indicator: str, kind: str = "compact") -> str:
-    figure = profile.figure(indicator)
-    if figure is None:
-        return "–"
-    formats = {"compact": fmt_compact, "pct": fmt_pct, "usd": fmt_usd,
-               "usd_exact": lambda value, language: fmt_usd(value, language, compact=False)}
-    return formats[kind](figure.value, lang())
+def _value(profile: CountryProfile, indicator: str) -> str:
+    return format_figure(profile, indicator, lang())
 
 
 def _inputs(profile: CountryProfile, *more) -> tuple:
@@ -34,6 +29,8 @@ def _inputs(profile: CountryProfile, *more) -> tuple:
 
 
 def _note(profile: CountryProfile, indicator: str, extra: str = "") -> str:
+    """The figure's year and source, after its ratios (each of another year says its own: detail_text)."""
+    extra = extra or detail_text(profile, indicator, lang())
     note = figure_note(profile.figure(indicator))
     return f"{extra} · {note}" if extra else note
 
@@ -50,12 +47,8 @@ def classification(profile: CountryProfile) -> None:
 def headline(profile: CountryProfile) -> None:
     p = profile
     kpi_row([
-        Kpi(tr("profile.immigrants"), _value(p, "immigrant_stock"),
-            _note(p, "immigrant_stock", tr("profile.pct_and_female", pct=_value(p, "immigrant_pct_pop", "pct"),
-                                           female=_value(p, "immigrant_female_share", "pct")))),
-        Kpi(tr("profile.emigrants"), _value(p, "emigrant_stock"),
-            _note(p, "emigrant_stock", tr("profile.pct_and_female", pct=_value(p, "emigrant_pct_pop", "pct"),
-                                          female=_value(p, "emigrant_female_share", "pct")))),
+        Kpi(tr("profile.immigrants"), _value(p, "immigrant_stock"), _note(p, "immigrant_stock")),
+        Kpi(tr("profile.emigrants"), _value(p, "emigrant_stock"), _note(p, "emigrant_stock")),
         Kpi(tr("profile.net_balance"), _value(p, "net_migrant_balance"), _note(p, "net_migrant_balance"),
             help=tr("profile.net_balance_help")),
         Kpi(tr("profile.population"), _value(p, "population"), _note(p, "population")),
@@ -68,19 +61,27 @@ def headline(profile: CountryProfile) -> None:
     elif cost:
         cost_note = tr("profile.cost_within_target", target=fmt_pct(SDG_REMITTANCE_COST_TARGET, lang()))
     kpi_row([
-        Kpi(tr("profile.remittances_received"), _value(p, "remittances_received_usd", "usd"),
-            _note(p, "remittances_received_usd", tr("profile.pct_gdp", pct=_value(p, "remittances_received_pct_gdp", "pct")))),
-        Kpi(tr("profile.remittances_paid"), _value(p, "remittances_paid_usd", "usd"),
-            _note(p, "remittances_paid_usd", tr("profile.pct_gdp", pct=_value(p, "remittances_paid_pct_gdp", "pct")))),
-        Kpi(tr("profile.cost"), _value(p, "remittance_cost_inbound_pct", "pct"),
+        Kpi(tr("profile.remittances_received"), _value(p, "remittances_received_usd"), _note(p, "remittances_received_usd")),
+        Kpi(tr("profile.remittances_paid"), _value(p, "remittances_paid_usd"), _note(p, "remittances_paid_usd")),
+        Kpi(tr("profile.cost"), _value(p, "remittance_cost_inbound_pct"),
             _note(p, "remittance_cost_inbound_pct", cost_note), help=tr("profile.cost_help")),
     ])
     kpi_row([
         Kpi(tr("profile.refugees_hosted"), _value(p, "refugees_hosted"), _note(p, "refugees_hosted")),
         Kpi(tr("profile.refugees_origin"), _value(p, "refugees_origin"), _note(p, "refugees_origin")),
-        Kpi(tr("profile.gdp_per_capita"), _value(p, "gdp_per_capita_usd", "usd_exact"),
+        Kpi(tr("profile.gdp_per_capita"), _value(p, "gdp_per_capita_usd"),
             _note(p, "gdp_per_capita_usd")),
     ])
+
+
+def _mark_category(fig, categories: list, year: int, axes: tuple[str, ...]):
+    """Shade the chosen year's bar on each panel of a chart with year categories (a band behind it)."""
+    if year not in categories:
+        return fig
+    i = categories.index(year)
+    return fig.update_layout(shapes=[
+        {"type": "rect", "layer": "below", "x0": i - 0.5, "x1": i + 0.5, "xref": f"x{a}", "y0": 0, "y1": 1,
+         "yref": f"y{a} domain", "fillcolor": "rgba(85, 85, 85, 0.12)", "line": {"width": 0}} for a in axes])
 
 
 def stock_chart(profile: CountryProfile, name: str) -> None:
@@ -89,15 +90,19 @@ def stock_chart(profile: CountryProfile, name: str) -> None:
     if stocks.dropna(subset=["immigrants", "emigrants"], how="all").empty:
         st.info(tr("common.no_data"))
         return
-    fig = cached_figure("profile.stocks", _inputs(profile), lambda: charts.stock_by_sex(
-        stocks, (tr("profile.immigrants"), tr("profile.emigrants")), {"female": tr("sex.female"), "male": tr("sex.male")}))
-    total = stocks[stocks["sex"] == "total"].sort_values("year")
+    fig = cached_figure("profile.stocks", _inputs(profile), lambda: _mark_category(charts.stock_by_sex(
+        stocks, (tr("profile.immigrants"), tr("profile.emigrants")), {"female": tr("sex.female"), "male": tr("sex.male")}),
+        sorted(stocks["year"].unique()), profile.year, ("", "2")))
+    total = until(stocks[stocks["sex"] == "total"], profile.year).sort_values("year")
+    if total.empty:
+        total = stocks[stocks["sex"] == "total"].sort_values("year")
     first, last = total.iloc[0], total.iloc[-1]
     summary = tr("profile.chart.stocks_summary", country=name, y0=int(first.year), y1=int(last.year),
                  imm0=fmt_compact(first.immigrants, lang()), imm1=fmt_compact(last.immigrants, lang()),
                  emi0=fmt_compact(first.emigrants, lang()), emi1=fmt_compact(last.emigrants, lang()))
     st.plotly_chart(fig, key="profile_stocks", config=charts.CHART_CONFIG, alt=summary)
     markdown(summary)
+    st.caption(tr("figures.chosen_year_band", year=profile.year))
     caption_sources("undesa_ims_2024_destination", "undesa_ims_2024_origin")
     data_table(lambda: stocks.pivot_table(index="year", columns="sex", values=["immigrants", "emigrants"]),
                "profile_stocks", hide_index=False)
@@ -110,14 +115,16 @@ def remittance_chart(profile: CountryProfile, name: str) -> None:
         st.info(tr("common.no_data"))
         return
     fig = cached_figure("profile.remittances", _inputs(profile), lambda: charts.remittances(
-        series, {"received_usd": tr("profile.remittances_received"), "paid_usd": tr("profile.remittances_paid")}))
-    received = series.dropna(subset=["received_usd"])
+        series, {"received_usd": tr("profile.remittances_received"), "paid_usd": tr("profile.remittances_paid")}
+    ).update_layout(shapes=[charts.vertical_line(profile.year)]))
+    received = until(series, profile.year).dropna(subset=["received_usd"])   # the text quotes what is up to the year
     summary = tr("profile.chart.remittances_summary", country=name,
                  year=int(received.iloc[-1].year) if len(received) else "–",
                  value=fmt_usd(received.iloc[-1].received_usd if len(received) else None, lang()),
                  peak_year=int(received.loc[received.received_usd.idxmax()].year) if len(received) else "–")
     st.plotly_chart(fig, key="profile_remittances", config=charts.CHART_CONFIG, alt=summary)
     markdown(summary)
+    st.caption(tr("figures.chosen_year", year=profile.year))
     caption_sources("wdi_remittances_received_usd", "wdi_remittances_paid_usd")
     data_table(series, "profile_remittances")
 
@@ -159,6 +166,9 @@ def corridors(profile: CountryProfile, names: pd.DataFrame, name: str, stock_yea
             flows = cached_figure("profile.corridor_map", _inputs(profile, kind), lambda: maps.flows_map(
                 (me["label_lon"], me["label_lat"]), rows.dropna(subset=["label_lon"]), color=colour))
             maps.show_map(flows, key="profile_corridor_map", alt=summary)
+            map_downloads(lambda con, language: gis.corridor_layer(con, profile.iso3, frame, kind, stock_year, language),
+                          f"ipmd_corridors_{kind}_{profile.iso3}_{stock_year}", key="profile_corridor_map",
+                          layer_name=f"corridors_{kind}", help_key="gis.download.corridors_help")
         else:
             st.info(tr("common.no_data"))
     markdown(summary)
@@ -169,15 +179,15 @@ def corridors(profile: CountryProfile, names: pd.DataFrame, name: str, stock_yea
 PEER_GROUP_NAMES = {"un_region": place_name, "income_group": income_group_name}   # ipmd.profile.peer_comparison's kinds
 
 
-def peers(comparison: pd.DataFrame, indicator_label: str, name: str, source_id: str | None) -> None:
+def peers(comparison: pd.DataFrame, indicator_label: str, name: str, source_id: str | None, year: int) -> None:
     st.subheader(tr("profile.chart.peers", indicator=indicator_label))
     if comparison.empty:
         st.info(tr("common.no_data"))
         return
     groups = [PEER_GROUP_NAMES[kind](group, lang())
               for kind, group in zip(comparison["group_kind"], comparison["group"])]
-    lines = [tr("profile.peers.line", group=group, n=row.n, rank=row.rank,
-                median=format_value(row.median, "%"), value=format_value(row.value, "%"))
+    lines = [tr("profile.peers.line", group=group, countries=plural("figures.count.countries", row.n, lang()),
+                rank=row.rank, median=format_value(row.median, "%"), value=format_value(row.value, "%"))
              for group, row in zip(groups, comparison.itertuples())]
     frame = pd.DataFrame({"label": [name] + [tr("profile.peers.median", group=g) for g in groups],
                           "value": [comparison.iloc[0]["value"], *comparison["median"]],
@@ -186,6 +196,7 @@ def peers(comparison: pd.DataFrame, indicator_label: str, name: str, source_id: 
     summary = " ".join(lines)
     st.plotly_chart(charts.peers(frame, {"y": indicator_label}), key="profile_peers", config=charts.CHART_CONFIG, alt=summary)
     markdown(summary)
+    st.caption(tr("figures.peers_years", year=year, country=name, own_year=int(comparison.iloc[0]["year"])))
     if source_id:
         caption_sources(source_id)
 
@@ -196,9 +207,10 @@ def partnership(projects: pd.DataFrame, name: str, iso3: str) -> None:
         st.info(tr("profile.partnership.none", country=name))
     else:
         illustrative_notice(bool(projects["is_illustrative"].any()))
-        markdown(tr("profile.partnership.summary", country=name, n=len(projects),
-                       approved=fmt_usd(projects["approved_here"].sum(), lang()),
-                       disbursed=fmt_usd(projects["disbursed_here"].sum(), lang())))
+        markdown(tr("profile.partnership.summary", country=name,
+                    projects=plural("figures.count.approved_projects", len(projects), lang()),
+                    approved=fmt_usd(projects["approved_here"].sum(), lang()),
+                    disbursed=fmt_usd(projects["disbursed_here"].sum(), lang())))
         shown = projects.drop(columns=["is_illustrative"]).assign(
             status=[tr(f"coverage.status.{s}") for s in projects["status"]])
         money = usd_column_format(lang())
@@ -227,5 +239,5 @@ def downloads(iso3: str, name: str) -> None:
         sources = observations[["publisher", "source_title", "edition"]].drop_duplicates()
         return heading + "\n" + "\n".join(f"{r.publisher}, {r.source_title} ({r.edition})" for r in sources.itertuples())
 
-    csv_download(lambda: load(queries.country_download, iso3), f"ipmd_profile_{iso3}.csv", key="profile_csv",
+    csv_download(lambda: load(download_frame, iso3), f"ipmd_profile_{iso3}.csv", key="profile_csv",
                  sources_note=note, label=tr("profile.download_csv"))

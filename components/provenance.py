@@ -4,20 +4,27 @@ from __future__ import annotations
 import streamlit as st
 
 from components.data import sources, version
-from components.state import tr
+from components.state import lang, tr
+from ipmd.i18n import catalog
 from components.text import caption, literal
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _labels(data_version: str) -> dict[str, tuple[str, str]]:
-    """(full, short) label of every source in the database `data_version`."""
-    return {source_id: (f"{row.publisher}, {row.title} ({row.edition})", f"{row.publisher}, {row.edition}")
-            for source_id, row in sources().iterrows()}
+@st.cache_resource(show_spinner=False, max_entries=12)
+def _labels(data_version: str, language: str) -> dict[str, tuple[str, str]]:
+    """(full, short) label of every source in the database `data_version`, its publisher and title in `language`
+    where the catalogue has them (keys source.<id>.title / .publisher), else as the database holds them."""
+    words = catalog(language)
+    out = {}
+    for source_id, row in sources().iterrows():
+        publisher = words.get(f"source.{source_id}.publisher", row.publisher)
+        title = words.get(f"source.{source_id}.title", row.title)
+        out[source_id] = (f"{publisher}, {title} ({row.edition})", f"{publisher}, {row.edition}")
+    return out
 
 
 def source_label(source_id: str, short: bool = False) -> str:
     """'UN DESA Population Division, International Migrant Stock 2024: ... (IMS 2024)'; short: publisher and edition."""
-    labels = _labels(version()).get(source_id)
+    labels = _labels(version(), lang()).get(source_id)
     if labels is None:
         return source_id
     return labels[1] if short else labels[0]

@@ -6,11 +6,55 @@ as /country?country=PHL runs pages/country.py on its own: no sidebar, no languag
 and the whole server stays in that mode. Each page calls `require_app()` first: in that state it
 switches the server to st.navigation mode and reruns, so the request goes through app.py.
 """
+import json
+from pathlib import Path
+
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
+
+from ipmd.i18n import DEFAULT_LANGUAGE, t
+
+STYLESHEET = Path(__file__).resolve().parents[1] / "static" / "ipmd.css"
+# Tooltips and button labels that Streamlit and plotly.js write in English, by their English text.
+_UI_WORDS = {"Download plot as a PNG": "shell.ui.download_png", "Copy to clipboard": "shell.ui.copy",
+             "Zoom in": "shell.ui.zoom_in", "Zoom out": "shell.ui.zoom_out", "Reset": "shell.ui.reset",
+             "Fullscreen": "shell.ui.fullscreen", "Close fullscreen": "shell.ui.close_fullscreen",
+             "Download as CSV": "shell.ui.download_csv", "Search": "shell.ui.search"}
+# Sets <html lang>, and puts those tooltips in the page's language as they appear (once per animation frame).
+_DOCUMENT_SCRIPT = """<script>(() => {
+  document.documentElement.lang = LANG;
+  const words = WORDS;
+  if (window.__ipmdWords) window.__ipmdWords.disconnect();
+  if (!Object.keys(words).length) return;
+  let queued = false;
+  const translate = () => {
+    queued = false;
+    for (const el of document.querySelectorAll('[title], [aria-label], [data-title]'))
+      for (const a of ['title', 'aria-label', 'data-title']) {
+        const v = el.getAttribute(a);
+        if (v && words[v]) el.setAttribute(a, words[v]);
+      }
+  };
+  window.__ipmdWords = new MutationObserver(() => { if (!queued) { queued = true; requestAnimationFrame(translate); } });
+  window.__ipmdWords.observe(document.body, {subtree: true, childList: true});
+  translate();
+})();</script>"""
 
 
 def require_app() -> None:
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()
+
+
+def document_setup(language: str, title: str) -> None:
+    """The app's stylesheet, and the document's language and tab title in the page's language.
+
+    Streamlit has no setting for <html lang> (screen readers and the browser's hyphenation and translation
+    offer read it): a one-line script sets it, in a sidebar container the stylesheet hides."""
+    st.set_page_config(page_title=title)
+    st.html(STYLESHEET)
+    words = {} if language == DEFAULT_LANGUAGE else {english: t(key, language) for english, key in _UI_WORDS.items()}
+    script = _DOCUMENT_SCRIPT.replace("LANG", json.dumps(language)).replace("WORDS", json.dumps(words))
+    with st.sidebar.container(key="ipmd_document"):
+        st.html(script, unsafe_allow_javascript=True)

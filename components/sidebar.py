@@ -1,10 +1,12 @@
-"""The sidebar every page shares: language, year and the data edition."""
+"""The sidebar every page shares: navigation, language, year and the data edition."""
 from __future__ import annotations
+
+from html import escape
 
 import streamlit as st
 
 from components.data import load, meta
-from components.state import tr, url_selectbox
+from components.state import lang, tr, url_selectbox
 from ipmd.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES
 from ipmd.profile import stock_years
 
@@ -15,17 +17,25 @@ def language_picker() -> str:
     return value
 
 
-def year_picker() -> int:
+# What the sidebar year selects on each page (by its url_path; "" is the overview, the default page)
+YEAR_MEANING = {"": "overview", "country": "country", "coverage": "coverage", "funds": "funds",
+                "allocation": "allocation"}
+
+
+def year_picker(page: str | None = None) -> int:
     years = load(stock_years)
     value, _ = url_selectbox(tr("sidebar.year"), years, key="year", default=years[-1], container=st.sidebar,
                              help=tr("sidebar.year_help"))
+    if page is not None:
+        st.sidebar.caption(tr(f"figures.year_on.{YEAR_MEANING.get(page, 'other')}"))
     return value
 
 
 def edition_note() -> None:
     info = meta()
-    st.sidebar.caption(tr("sidebar.edition", edition=info.get("data_edition", "?"),
-                          built=info.get("built_at", "?")[:10]))
+    # the database states its edition in English: other languages point to the sources' own editions instead
+    edition = info.get("data_edition", "?") if lang() == DEFAULT_LANGUAGE else tr("shell.editions")
+    st.sidebar.caption(tr("sidebar.edition", edition=edition, built=info.get("built_at", "?")[:10]))
     if info.get("ledger_kind", "illustrative") == "illustrative":
         st.sidebar.caption(tr("sidebar.ledger_illustrative"))
 
@@ -33,3 +43,16 @@ def edition_note() -> None:
 def year() -> int:
     """The year chosen in the sidebar (the latest with data until someone picks another)."""
     return st.session_state.get("year") or load(stock_years)[-1]
+
+
+def navigation(pages: dict[str, list]) -> None:
+    """The app's own navigation in the sidebar: section titles as headings and one link per page.
+
+    Streamlit's navigation widget is turned off (client.showSidebarNavigation in .streamlit/config.toml):
+    on a first open it listed the raw file names of pages/ before app.py had run, its labels were cut
+    with an ellipsis, and its list markup failed the accessibility check."""
+    with st.sidebar.container(key="ipmd_nav"):
+        for section, section_pages in pages.items():
+            st.html(f"<h2>{escape(section)}</h2>")
+            for page in section_pages:
+                st.page_link(page, label=page.title, icon=page.icon, width="stretch")

@@ -23,6 +23,10 @@ Decisions, so the rules can be read in one place:
   quietly lock out, or open up, a page.
 - Roles are worked out from the configuration on every page run, so removing someone from the
   configuration takes effect on their next click, whatever their sign-in cookie says.
+- Confidentiality follows the data: restricted pages may open without sign-in ("demo mode") only while
+  the bundled illustrative portfolio is loaded (meta ledger_kind 'illustrative'); any other ledger kind,
+  a missing one included, is treated as real and needs sign-in and the role, whatever the environment
+  says. Importing a ledger from the web always needs a signed-in Secretariat member, demo or not.
 """
 from __future__ import annotations
 
@@ -160,6 +164,19 @@ class User:
 
 
 DEMO_USER = User(email=None, name="demo", roles=frozenset(ROLES), demo=True)
+ILLUSTRATIVE_LEDGER = "illustrative"
+IMPORT_COMMAND = "python -m ipmd.ledger import FILE"
+
+
+def demo_mode_allowed(ledger_kind: str | None, refused: bool = False) -> bool:
+    """Whether restricted pages may open without sign-in: only over the illustrative portfolio, and only
+    when the server does not refuse demo mode (IPMD_REQUIRE_SIGNIN)."""
+    return ledger_kind == ILLUSTRATIVE_LEDGER and not refused
+
+
+def may_import(user: User | None) -> bool:
+    """Whether `user` may replace the ledger from the web: a signed-in Secretariat member, never demo mode."""
+    return user is not None and not user.demo and "secretariat" in user.roles
 
 
 def user_from_claims(claims: Mapping, config: RolesConfig) -> User:

@@ -34,8 +34,9 @@ from PIL import Image
 
 from ipmd import fund_summary, queries
 from ipmd.i18n import (LANGUAGES, country_name, fmt_compact, fmt_date, fmt_number, fmt_pct, fmt_usd, income_group_name,
-                       place_name, t)
-from ipmd.profile import SDG_REMITTANCE_COST_TARGET, CountryProfile, load_profile, stock_years
+                       place_name, plural, t)
+from ipmd.profile import (SDG_REMITTANCE_COST_TARGET, CountryProfile, detail_text, format_figure, load_profile,
+                          stock_years, until)
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}   # each face costs ~0.1 s to load
@@ -99,7 +100,7 @@ class BriefData:
     @cached_property
     def stock_wide(self) -> dict[str, pd.DataFrame]:
         """year x sex stocks for 'immigrants' and 'emigrants' (see stocks_by_sex_wide)."""
-        return {column: _stocks_by_sex_wide(self.profile.stocks, column) for column in ("immigrants", "emigrants")}
+        return {column: _stocks_by_sex_wide(until(self.profile.stocks, self.year), column) for column in ("immigrants", "emigrants")}
 
     @cached_property
     def cited(self) -> list[str]:
@@ -149,34 +150,6 @@ def brief_data(con, iso3: str, year: int, lang: str, today: date | None = None) 
     )
 
 
-def _fmt(profile: CountryProfile, indicator: str, kind: str, lang: str) -> str:
-    figure = profile.figure(indicator)
-    if figure is None:
-        return "–"
-    if kind == "pct":
-        return fmt_pct(figure.value, lang)
-    if kind == "usd":
-        return fmt_usd(figure.value, lang)
-    if kind == "usd_exact":
-        return fmt_usd(figure.value, lang, compact=False)
-    return fmt_compact(figure.value, lang)
-
-
-def format_figure(profile: CountryProfile, indicator: str, lang: str) -> str:
-    """A headline figure as the brief prints it ('–' when missing)."""
-    return _fmt(profile, indicator, FIGURE_KINDS.get(indicator, "compact"), lang)
-
-
-FIGURE_KINDS = {
-    "immigrant_stock": "compact", "emigrant_stock": "compact", "net_migrant_balance": "compact",
-    "remittances_received_usd": "usd", "remittances_paid_usd": "usd",
-    "remittance_cost_inbound_pct": "pct", "refugees_hosted": "compact", "refugees_origin": "compact",
-    "population": "compact", "gdp_per_capita_usd": "usd_exact",
-    "immigrant_pct_pop": "pct", "immigrant_female_share": "pct", "emigrant_pct_pop": "pct",
-    "emigrant_female_share": "pct", "remittances_received_pct_gdp": "pct", "remittances_paid_pct_gdp": "pct",
-}
-
-
 def headline_rows(profile: CountryProfile, lang: str) -> list[HeadlineRow]:
     """The headline table: value, detail, year and sources of each figure, formatted in `lang`."""
     p = profile
@@ -191,15 +164,6 @@ def headline_rows(profile: CountryProfile, lang: str) -> list[HeadlineRow]:
             detail = t("common.no_data", lang)
         return HeadlineRow(indicator, t(label_key, lang), f(indicator), detail,
                            str(figure.year) if figure else "–", tuple(dict.fromkeys(sources)))
-
-    def pct_and_female(prefix: str) -> str:
-        pct, female = p.figure(f"{prefix}_pct_pop"), p.figure(f"{prefix}_female_share")
-        if pct is None and female is None:
-            return ""
-        return t("profile.pct_and_female", lang, pct=f(f"{prefix}_pct_pop"), female=f(f"{prefix}_female_share"))
-
-    def pct_gdp(indicator: str) -> str:
-        return t("profile.pct_gdp", lang, pct=f(indicator)) if p.figure(indicator) else ""
 
     cost = p.figure("remittance_cost_inbound_pct")
     target = fmt_pct(SDG_REMITTANCE_COST_TARGET, lang)
@@ -218,14 +182,14 @@ def headline_rows(profile: CountryProfile, lang: str) -> list[HeadlineRow]:
         region_text = f"{place_name(subregion, lang)} ({place_name(region, lang)})"
     wb_region, income_group = _text(country.get("wb_region")), _text(country.get("income_group"))
     return [
-        row("immigrant_stock", "profile.immigrants", pct_and_female("immigrant"),
+        row("immigrant_stock", "profile.immigrants", detail_text(p, "immigrant_stock", lang),
             "immigrant_pct_pop", "immigrant_female_share"),
-        row("emigrant_stock", "profile.emigrants", pct_and_female("emigrant"),
+        row("emigrant_stock", "profile.emigrants", detail_text(p, "emigrant_stock", lang),
             "emigrant_pct_pop", "emigrant_female_share"),
         row("net_migrant_balance", "profile.net_balance", t("brief.net_balance_detail", lang)),
-        row("remittances_received_usd", "profile.remittances_received", pct_gdp("remittances_received_pct_gdp"),
+        row("remittances_received_usd", "profile.remittances_received", detail_text(p, "remittances_received_usd", lang),
             "remittances_received_pct_gdp"),
-        row("remittances_paid_usd", "profile.remittances_paid", pct_gdp("remittances_paid_pct_gdp"),
+        row("remittances_paid_usd", "profile.remittances_paid", detail_text(p, "remittances_paid_usd", lang),
             "remittances_paid_pct_gdp"),
         row("remittance_cost_inbound_pct", "profile.cost", cost_detail),
         row("refugees_hosted", "profile.refugees_hosted"),
@@ -344,12 +308,20 @@ def _stocks_by_sex_wide(stocks: pd.DataFrame, column: str) -> pd.DataFrame:
     return wide[["female", "male", "total"]].dropna(how="all").sort_index()
 
 
+def stock_title(data: BriefData) -> str:
+    """'Migrant stock by sex, 1990–2015': the estimate years the brief's chart shows (up to the brief's year)."""
+    years = [year for frame in data.stock_wide.values() for year in frame.index]
+    if not years:
+        return t("profile.chart.stocks", data.lang)
+    return t("figures.chart.stocks", data.lang, first=int(min(years)), last=int(max(years)))
+
+
 def has_stock_data(data: BriefData) -> bool:
     return any(not stocks_by_sex_wide(data, c).empty for c in ("immigrants", "emigrants"))
 
 
 def remittance_frame(data: BriefData) -> pd.DataFrame:
-    series = data.profile.remittances
+    series = until(data.profile.remittances, data.year)   # the brief is 'up to {year}': so are its charts
     series = series[series["year"] >= FIRST_CHART_YEAR]
     return series.dropna(subset=["received_usd", "paid_usd"], how="all").sort_values("year")
 
@@ -474,7 +446,7 @@ def chart_summary(data: BriefData, chart: str) -> str:
     """The one-line text of a chart (also its alternative text)."""
     lang, name = data.lang, data.name
     if chart == "stocks":
-        total = data.profile.stocks
+        total = until(data.profile.stocks, data.year)
         total = total[total["sex"] == "total"].dropna(subset=["immigrants", "emigrants"], how="all").sort_values("year")
         if total.empty:
             return t("common.no_data", lang)
@@ -669,6 +641,21 @@ def _draw_chart_block(pdf: BriefPDF, data: BriefData, chart: str, title: str, im
         pdf.small(t("brief.sources_ref", data.lang, refs=refs), size=REF_SIZE, line=REF_LINE)
 
 
+def projects_summary(data: BriefData) -> str:
+    """'2 approved projects work in Morocco: ...' (the brief's and the slides' line on the partnership)."""
+    projects, lang = data.projects, data.lang
+    return t("profile.partnership.summary", lang, country=data.name,
+             projects=plural("figures.count.approved_projects", len(projects), lang),
+             approved=fmt_usd(projects["approved_here"].sum(), lang),
+             disbursed=fmt_usd(projects["disbursed_here"].sum(), lang))
+
+
+def projects_more(data: BriefData, shown: int) -> str:
+    """'… and 1 more project, listed in the dashboard.'"""
+    return t("brief.projects_more", data.lang,
+             more=plural("figures.count.more_projects", len(data.projects) - shown, data.lang))
+
+
 def _draw_projects(pdf: BriefPDF, data: BriefData) -> None:
     lang, projects = data.lang, data.projects
     pdf.need(30)
@@ -685,10 +672,7 @@ def _draw_projects(pdf: BriefPDF, data: BriefData) -> None:
                        align="L", fill=True, padding=1.2)
         pdf.ln(1)
     pdf.set_font(FONT, size=8)
-    pdf.multi_cell(0, 3.8, t("profile.partnership.summary", lang, country=data.name, n=len(projects),
-                             approved=fmt_usd(projects["approved_here"].sum(), lang),
-                             disbursed=fmt_usd(projects["disbursed_here"].sum(), lang)),
-                   new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+    pdf.multi_cell(0, 3.8, projects_summary(data), new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
     pdf.ln(1)
     size = 7.3
     pdf.set_font(FONT, size=size)
@@ -707,7 +691,7 @@ def _draw_projects(pdf: BriefPDF, data: BriefData) -> None:
             r.cell(fmt_usd(p.approved_here, lang))
             r.cell(fmt_usd(p.disbursed_here, lang))
     if len(projects) > len(shown):
-        pdf.small(t("brief.projects_more", lang, n=len(projects) - len(shown)))
+        pdf.small(projects_more(data, len(shown)))
     pdf.set_font(FONT, size=9)
 
 
@@ -765,7 +749,7 @@ def _draw_brief(pdf: BriefPDF, data: BriefData) -> int:
     else:                                                     # a very long table: remittances open page 2
         stock_height = max(MIN_CHART_HEIGHT, min(STOCK_HEIGHT, pdf.room() - stock_fixed - 1))
         remittance_height, split = REMITTANCE_HEIGHT, True
-    _draw_chart_block(pdf, data, "stocks", t("profile.chart.stocks", lang),
+    _draw_chart_block(pdf, data, "stocks", stock_title(data),
                       stock_chart(data, height_mm=stock_height) if has_stocks else None, stock_height)
     if split:
         pdf.add_page()
@@ -806,15 +790,24 @@ PACK_COLUMNS = (
 
 def comparison_rows(datas: list[BriefData]) -> list[list[str]]:
     """One row per country: its name then the PACK_COLUMNS figures, formatted in its language."""
-    return [[d.name] + [format_figure(d.profile, ind, d.lang) for ind, _ in PACK_COLUMNS] for d in datas]
+    return [[d.name] + [figure_with_year(d.profile, ind, d.lang) for ind, _ in PACK_COLUMNS] for d in datas]
+
+
+def figure_with_year(profile: CountryProfile, indicator: str, lang: str) -> str:
+    """A figure for a table headed 'latest figures up to {year}': its own year beside it when it is an earlier one."""
+    text, figure = format_figure(profile, indicator, lang), profile.figure(indicator)
+    if figure is None or figure.year == profile.year:
+        return text
+    return t("figures.of_year", lang, text=text, year=figure.year)
 
 
 def _draw_comparison(pdf: BriefPDF, datas: list[BriefData], year: int, lang: str, today: date) -> None:
     pdf.add_page(orientation="L")          # ten columns read best across a landscape page
-    pdf.footer_text = t("brief.pack.footer", lang, n=len(datas))
+    pdf.footer_text = t("brief.pack.footer", lang, countries=plural("figures.count.countries_areas", len(datas), lang))
     pdf.start_section(t("brief.pack.title", lang))
     _draw_header(pdf, t("brief.pack.kicker", lang), t("brief.pack.title", lang),
-                 t("brief.pack.subtitle", lang, n=len(datas), year=year), fmt_date(today, lang))
+                 t("brief.pack.subtitle", lang, countries=plural("figures.count.countries_areas", len(datas), lang),
+                   year=year), fmt_date(today, lang))
     pdf.heading(t("brief.pack.table", lang), space=1.0)
     pdf.small(t("brief.pack.note", lang, year=year))
     pdf.ln(1)

@@ -9,7 +9,7 @@ from ipmd import queries
 from ipmd.coverage import FUNDED_STATUSES, country_funding, project_amounts
 
 ILLUSTRATIVE_SOURCE = "illustrative_portfolio"
-REAL_LEDGER_SOURCE = "imported_ledger"
+REAL_LEDGER_SOURCE = "fund_ledger_import"   # the sources row an import writes (ipmd.ledger.store)
 
 
 @dataclass(frozen=True)

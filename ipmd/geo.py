@@ -3,7 +3,8 @@
 The app draws countries from plotly's own 1:110m topojson (served from static/, so maps work offline)
 by ISO3 code: a figure then carries no geometry and stays small and quick to send. Countries that
 topojson lacks, and small states, are drawn as markers at their label point from the boundaries
-table. The boundaries table also keeps simplified Natural Earth polygons for analysts (geopandas).
+table. The boundaries table also keeps simplified Natural Earth polygons: ipmd.gis hands them to analysts
+(GeoPackage, GeoJSON).
 """
 from __future__ import annotations
 

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import json
 import math
+import numbers
 from functools import lru_cache
 from pathlib import Path
 
+from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_decimal, get_group_symbol
 
@@ -32,7 +34,11 @@ def catalog(lang: str) -> dict[str, str]:
 
 
 def t(key: str, lang: str = DEFAULT_LANGUAGE, **values) -> str:
-    """The message `key` in `lang`, falling back to English (a test makes sure no language lacks a key)."""
+    """The message `key` in `lang`, falling back to English (a test makes sure no language lacks a key).
+
+    A message held as plural forms (`key.one`, `key.other`...) takes the form of its count {n}: see plural()."""
+    if key not in catalog(DEFAULT_LANGUAGE) and f"{key}.other" in catalog(DEFAULT_LANGUAGE) and "n" in values:
+        return plural(key, values.pop("n"), lang, **values)
     text = catalog(lang if lang in LANGUAGES else DEFAULT_LANGUAGE).get(key)
     if text is None:
         text = catalog(DEFAULT_LANGUAGE)[key]
@@ -93,11 +99,30 @@ def usd_column_format(lang: str) -> str:
     return t("unit.usd", lang, amount=f"%'{get_group_symbol(lang)},d")
 
 
-def fmt_pct(value, lang: str, digits: int = 1) -> str:
-    """A value already expressed in percent (48.03 -> '48.0%' / '48,0 %')."""
+def fmt_pct(value, lang: str, digits: int = 1, significant: int = 0) -> str:
+    """A value already expressed in percent (48.03 -> '48.0%' / '48,0 %'). With `significant`, a small share keeps
+    that many significant digits (0.0466 -> '0.047%' with 2, where one decimal would read '0.0%')."""
     if _missing(value):
         return "–"
+    if significant and 0 < abs(value) < 10 ** (significant - digits - 1):
+        digits = min(significant - 1 - math.floor(math.log10(abs(value))), 6)
     return t("unit.pct", lang, value=fmt_number(value, lang, digits))
+
+
+def plural_form(n, lang: str) -> str:
+    """The CLDR plural category of the number n in `lang`: 'one', 'many' or 'other' (French: 0 and 1 are 'one')."""
+    return Locale.parse(lang if lang in LANGUAGES else DEFAULT_LANGUAGE).plural_form(abs(n))
+
+
+def plural(key: str, n, lang: str, **values) -> str:
+    """The message `key.<plural form of n>` (falling back to `key.other`), with {n} the number formatted in `lang`:
+    plural("figures.count.projects", 1, "en") -> '1 project'. Every count that meets a noun goes through here."""
+    if not isinstance(n, numbers.Real) or _missing(float(n)):   # '–' for an unknown count: the general form
+        return t(f"{key}.other", lang, n="–" if isinstance(n, numbers.Real) else n, **values)
+    n = int(n) if float(n).is_integer() else float(n)            # numpy counts too
+    messages = catalog(lang if lang in LANGUAGES else DEFAULT_LANGUAGE)
+    chosen = f"{key}.{plural_form(n, lang)}"
+    return t(chosen if chosen in messages else f"{key}.other", lang, n=fmt_number(n, lang), **values)
 
 
 def fmt_date(value, lang: str) -> str:
@@ -131,5 +156,10 @@ def area_label(area_id: str, lang: str) -> str:
 
 
 def country_name(row, lang: str) -> str:
-    """The name of a countries row (dict or Series) in `lang`."""
+    """The name of a countries row (dict or Series) in `lang`, fit for running text: the ISO list inverts some names
+    ("Palestine, State of", "Salomon, Îles"), which breaks a comma-separated list; those have their UN name in the
+    messages (country.<iso3>, figures.json)."""
+    key = f"country.{row.get('iso3')}"
+    if key in catalog(DEFAULT_LANGUAGE):
+        return t(key, lang)
     return row.get(f"name_{lang}") or row["name_en"]

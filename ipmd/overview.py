@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import pandas as pd
 
@@ -47,3 +48,11 @@ def map_values(con, indicator: str, year: int) -> pd.DataFrame:
         from ipmd.fund_summary import approved_by_country
         return approved_by_country(queries.ledger(con), year)
     return queries.latest_values(con, indicator, year)
+
+
+def last_transaction(con, year: int) -> date | None:
+    """The date of the ledger's last transaction up to the end of `year` (None: none by then). A fund figure
+    'cumulative to the end of {year}' says so when the ledger stops earlier."""
+    from ipmd.fund_summary import as_of
+    dates = pd.to_datetime(as_of(queries.ledger(con), year)["transactions"]["txn_date"]).dropna()
+    return None if dates.empty else dates.max().date()

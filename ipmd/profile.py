@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ipmd import queries
+from ipmd.i18n import fmt_compact, fmt_pct, fmt_usd, t
 
 SDG_REMITTANCE_COST_TARGET = 3.0  # SDG 10.c.1: average cost of sending US$200 below 3% by 2030
 
@@ -64,6 +65,64 @@ def headline_figures(obs: pd.DataFrame, year: int) -> dict[str, Figure]:
     return figures
 
 
+# How each headline figure is written ('compact' for counts of people).
+FIGURE_KINDS = {
+    "immigrant_stock": "compact", "emigrant_stock": "compact", "net_migrant_balance": "compact",
+    "remittances_received_usd": "usd", "remittances_paid_usd": "usd",
+    "remittance_cost_inbound_pct": "pct", "refugees_hosted": "compact", "refugees_origin": "compact",
+    "population": "compact", "gdp_per_capita_usd": "usd_exact",
+    "immigrant_pct_pop": "pct", "immigrant_female_share": "pct", "emigrant_pct_pop": "pct",
+    "emigrant_female_share": "pct", "remittances_received_pct_gdp": "pct", "remittances_paid_pct_gdp": "pct",
+}
+SHARE_SIGNIFICANT = 2   # a share below 1% keeps two significant digits: 0.047% of GDP, not 0.0%
+
+# The ratios written beside a headline figure: (indicator, message with {pct}).
+DETAIL_PARTS = {
+    "immigrant_stock": (("immigrant_pct_pop", "figures.pct_of_population"), ("immigrant_female_share", "figures.pct_women")),
+    "emigrant_stock": (("emigrant_pct_pop", "figures.pct_of_population"), ("emigrant_female_share", "figures.pct_women")),
+    "remittances_received_usd": (("remittances_received_pct_gdp", "profile.pct_gdp"),),
+    "remittances_paid_usd": (("remittances_paid_pct_gdp", "profile.pct_gdp"),),
+}
+
+
+def format_value(value, kind: str, lang: str) -> str:
+    if kind == "pct":
+        return fmt_pct(value, lang, significant=SHARE_SIGNIFICANT)
+    if kind == "usd":
+        return fmt_usd(value, lang)
+    if kind == "usd_exact":
+        return fmt_usd(value, lang, compact=False)
+    return fmt_compact(value, lang)
+
+
+def format_figure(profile: "CountryProfile", indicator: str, lang: str) -> str:
+    """A headline figure as the profile and the briefs write it ('–' when missing)."""
+    figure = profile.figure(indicator)
+    return "–" if figure is None else format_value(figure.value, FIGURE_KINDS.get(indicator, "compact"), lang)
+
+
+def detail_text(profile: "CountryProfile", indicator: str, lang: str) -> str:
+    """The ratios beside a headline figure ('9.7% of GDP'). Each is the latest value up to the profile's year, like
+    the figure, but the two can be of different years (WDI's remittances % of GDP ends in 2021, the amounts in
+    2024): a ratio of another year than its figure says its year, '46.2% of GDP (2021)'."""
+    main = profile.figure(indicator)
+    parts = []
+    for part, key in DETAIL_PARTS.get(indicator, ()):
+        figure = profile.figure(part)
+        if figure is None:
+            continue
+        text = t(key, lang, pct=format_figure(profile, part, lang))
+        if main is None or figure.year != main.year:
+            text = t("figures.of_year", lang, text=text, year=figure.year)
+        parts.append(text)
+    return ", ".join(parts)
+
+
+def until(frame: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The rows of a series (a `year` column) up to `year`: what a text 'up to {year}' may quote."""
+    return frame[frame["year"] <= year]
+
+
 def _wide(rows: pd.DataFrame, index: list[str], columns: dict[str, str]) -> pd.DataFrame:
     """rows (indicator_id, value and the `index` columns) as one row per index value and one column per indicator,
     renamed by `columns`; the first value wins. A plain loop: these are a few dozen rows, and pivot_table costs
@@ -92,6 +151,9 @@ def remittance_series(obs: pd.DataFrame) -> pd.DataFrame:
     return _wide(rows, ["year"], names)
 
 
+PEER_INDICATORS = ("immigrant_pct_pop", "emigrant_pct_pop", "remittances_received_pct_gdp")   # "Compare on" (?peer=)
+
+
 def peer_values(con, indicator: str, year: int) -> pd.DataFrame:
     """Every country's latest value of `indicator` up to `year` with its UN region and World Bank income group
     (iso3, year, value, unit, source_id, un_region, income_group): the same for every country compared."""
@@ -102,8 +164,8 @@ def peer_values(con, indicator: str, year: int) -> pd.DataFrame:
 def peer_comparison(values: pd.DataFrame, iso3: str) -> pd.DataFrame:
     """The country's value against its UN region and World Bank income group: median and rank (1 = highest).
 
-    `values` holds one value per country (peer_values). Rows: group kind, group name, value, median, rank, n, and
-    source_id (where the values come from: one source per indicator)."""
+    `values` holds one value per country (peer_values). Rows: group kind, group name, value, its year, median, rank,
+    n, and source_id (where the values come from: one source per indicator)."""
     me = values[values["iso3"] == iso3]
     out = []
     for kind in ("un_region", "income_group"):
@@ -113,9 +175,30 @@ def peer_comparison(values: pd.DataFrame, iso3: str) -> pd.DataFrame:
         peers = values[values[kind] == group]
         rank = int((peers["value"] > me.iloc[0]["value"]).sum()) + 1
         out.append({"group_kind": kind, "group": group, "value": float(me.iloc[0]["value"]),
-                    "median": float(peers["value"].median()), "rank": rank, "n": len(peers)})
-    table = pd.DataFrame(out, columns=["group_kind", "group", "value", "median", "rank", "n"])
+                    "year": int(me.iloc[0]["year"]), "median": float(peers["value"].median()), "rank": rank,
+                    "n": len(peers)})
+    table = pd.DataFrame(out, columns=["group_kind", "group", "value", "year", "median", "rank", "n"])
     return table.assign(source_id=values["source_id"].iloc[0] if len(values) else None)
+
+
+CORRIDOR_NAMES = {"emigrants_by_destination": "Emigrants, by country of destination",
+                  "immigrants_by_origin": "Immigrants, by country of origin"}
+DOWNLOAD_DECIMALS = {"%": 3, "US$": 0, "persons": 0}   # rounded as published: whole people and dollars
+
+
+def download_frame(con, iso3: str) -> pd.DataFrame:
+    """Everything the profile shows for one country, as one table for a CSV: every indicator, year, sex and source,
+    then the corridors (emigrants by destination, immigrants by origin, with the partner country); values rounded
+    (whole persons and US$, percentages to 3 decimals so small shares keep their digits)."""
+    figures = queries.country_download(con, iso3).assign(partner_iso3=None, partner=None)
+    corridors = queries.country_corridors(con, iso3)
+    corridors["indicator"] = corridors["indicator_id"].map(CORRIDOR_NAMES)
+    frame = pd.concat([figures, corridors[figures.columns]], ignore_index=True) if len(corridors) else figures
+    decimals = frame["unit"].map(DOWNLOAD_DECIMALS).fillna(3).astype(int)
+    frame["value"] = [round(v, d) if pd.notna(v) else v for v, d in zip(frame["value"], decimals)]
+    columns = ["iso3", "country", "indicator_id", "indicator", "partner_iso3", "partner", "sex", "year", "value",
+               "unit", "is_default_source", "publisher", "source_title", "edition", "licence", "source_url"]
+    return frame[columns]
 
 
 def load_profile(con, iso3: str, year: int) -> CountryProfile | None:

@@ -50,6 +50,10 @@ def country_download(con, iso3: str) -> pd.DataFrame:
     return query(con, "country_download", {"iso3": iso3})
 
 
+def country_corridors(con, iso3: str, source_id: str = "undesa_ims_2024_bilateral") -> pd.DataFrame:
+    return query(con, "country_corridors", {"iso3": iso3, "source_id": source_id})
+
+
 def top_destinations(con, iso3: str, year: int, limit: int = 10) -> pd.DataFrame:
     return query(con, "top_destinations", {"iso3": iso3, "year": int(year), "limit": int(limit)})
 

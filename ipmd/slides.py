@@ -16,7 +16,8 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
 from ipmd.brief import (MAX_PROJECTS, BriefData, brief_data, chart_sources, chart_summary, corridor_chart, png_bytes,
-                        remittance_chart, source_line, status_name, stock_chart)
+                        projects_more, projects_summary, remittance_chart, source_line, status_name, stock_chart,
+                        stock_title)
 from ipmd.i18n import fmt_date, fmt_pct, fmt_usd, t
 from ipmd.profile import SDG_REMITTANCE_COST_TARGET
 
@@ -32,12 +33,43 @@ WHITE = RGBColor(0xFF, 0xFF, 0xFF)
 LAYOUT_TITLE, LAYOUT_TITLE_ONLY = 0, 5
 
 
+# The sources and notes at a size a projected room can read: 16 pt, about 110 characters a line on the slide's
+# width, and at most 17 lines a slide (the rest goes on the next slide, titled "... (2/3)").
+SOURCES_PT, LINE_CHARS, SLIDE_LINES = 16, 110, 17
+
+
+def _source_pages(data: BriefData) -> list[list[str]]:
+    """The numbered sources, then the notes, cut into slides; an entry is never split across two slides."""
+    lang = data.lang
+    entries = [f"[{n}] {source_line(data, s)}" for n, s in enumerate(data.cited, start=1)]
+    entries += [t("brief.note.years", lang, year=data.year, stock_year=data.stock_year),
+                t("brief.note.net_balance", lang),
+                t("brief.note.cost", lang, target=fmt_pct(SDG_REMITTANCE_COST_TARGET, lang)),
+                t("brief.note.edition", lang, edition=data.edition, built=data.built,
+                  hash=data.meta.get("content_hash", "–")[:12]),
+                t("brief.note.generated", lang, date=fmt_date(data.today, lang))]
+    pages, lines = [[]], 0
+    for entry in entries:
+        needed = -(-len(entry) // LINE_CHARS)
+        if pages[-1] and lines + needed > SLIDE_LINES:
+            pages.append([])
+            lines = 0
+        pages[-1].append(entry)
+        lines += needed
+    return pages
+
+
+def _sources_titles(data: BriefData) -> list[str]:
+    title, count = t("brief.section.sources", data.lang), len(_source_pages(data))
+    return [title] if count == 1 else [f"{title} ({i}/{count})" for i in range(1, count + 1)]
+
+
 def slide_titles(data: BriefData) -> list[str]:
     """The title of every slide, in order (the title slide's is the country name)."""
     lang = data.lang
-    return [data.name, t("brief.slide.headline", lang), t("profile.chart.stocks", lang),
+    return [data.name, t("brief.slide.headline", lang), stock_title(data),
             t("profile.chart.remittances", lang), t("profile.chart.corridors", lang, year=data.stock_year),
-            t("profile.partnership.title", lang), t("brief.section.sources", lang)]
+            t("profile.partnership.title", lang), *_sources_titles(data)]
 
 
 def _text_box(slide, left, top, width, height, text: str, size: float = 14, colour=INK, bold: bool = False,
@@ -152,7 +184,7 @@ def country_brief_pptx(con, iso3: str, year: int, lang: str) -> bytes:
     _notes(slide, "\n".join(f"{r.label}: {r.value} ({r.year}) {r.detail}" for r in data.rows))
 
     # 3-5. charts, one per slide
-    _chart_slide(prs, data, t("profile.chart.stocks", lang), "stocks",
+    _chart_slide(prs, data, stock_title(data), "stocks",
                  png_bytes(stock_chart(data, width_mm=308, height_mm=113, font=11)))
     _chart_slide(prs, data, t("profile.chart.remittances", lang), "remittances",
                  png_bytes(remittance_chart(data, width_mm=308, height_mm=113, font=11)))
@@ -173,9 +205,7 @@ def country_brief_pptx(con, iso3: str, year: int, lang: str) -> bytes:
                       fill=NOTICE)
             top += Inches(0.85)
         _text_box(slide, MARGIN, top, width, Inches(0.8),
-                  t("profile.partnership.summary", lang, country=data.name, n=len(projects),
-                    approved=fmt_usd(projects["approved_here"].sum(), lang),
-                    disbursed=fmt_usd(projects["disbursed_here"].sum(), lang)), size=15)
+                  projects_summary(data), size=15)
         top += Inches(0.95)
         rows = [[t("brief.col.project", lang), t("brief.col.partner", lang), t("brief.col.status", lang),
                  t("profile.partnership.approved_here", lang), t("profile.partnership.disbursed_here", lang)]]
@@ -183,19 +213,12 @@ def country_brief_pptx(con, iso3: str, year: int, lang: str) -> bytes:
                   fmt_usd(p.disbursed_here, lang)] for p in projects.head(MAX_PROJECTS).itertuples()]
         _table(slide, rows, top, [5.6, 1.3, 1.4, 1.9, 1.9], size=12)
         if len(projects) > MAX_PROJECTS:
-            _footer(slide, data, t("brief.projects_more", lang, n=len(projects) - MAX_PROJECTS))
+            _footer(slide, data, projects_more(data, MAX_PROJECTS))
 
-    # 7. sources and notes
-    slide = _titled(prs, t("brief.section.sources", lang))
-    lines = [f"[{n}] {source_line(data, s)}" for n, s in enumerate(data.cited, start=1)]
-    notes = [t("brief.note.years", lang, year=data.year, stock_year=data.stock_year),
-             t("brief.note.net_balance", lang),
-             t("brief.note.cost", lang, target=fmt_pct(SDG_REMITTANCE_COST_TARGET, lang)),
-             t("brief.note.edition", lang, edition=data.edition, built=data.built,
-               hash=data.meta.get("content_hash", "–")[:12]),
-             t("brief.note.generated", lang, date=fmt_date(data.today, lang))]
-    size = 10 if len(lines) <= 10 else 9
-    _text_box(slide, MARGIN, Inches(1.3), width, Inches(5.8), "\n".join(lines + [""] + notes), size=size)
+    # 7. sources and notes, over as many slides as they need
+    for title, entries in zip(_sources_titles(data), _source_pages(data)):
+        slide = _titled(prs, title)
+        _text_box(slide, MARGIN, Inches(1.3), width, Inches(5.8), "\n".join(entries), size=SOURCES_PT)
 
     buffer = io.BytesIO()
     prs.save(buffer)

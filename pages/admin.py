@@ -13,13 +13,14 @@ from pathlib import PurePath
 import pandas as pd
 import streamlit as st
 
-from components.access import require_role
+from components.access import import_access, may_import_now
 from components.data import load, meta
 from components.downloads import csv_bytes
 from components.shell import require_app
 from components.state import lang, tr
 from components.text import caption, plain
 from ipmd import db, queries
+from ipmd.access import IMPORT_COMMAND
 from ipmd.i18n import fmt_number
 from ipmd.ledger.export import export_ledger, template_bytes
 from ipmd.ledger.limits import MAX_ROWS, MAX_SECONDS, MAX_UNCOMPRESSED_BYTES
@@ -27,7 +28,9 @@ from ipmd.ledger.store import commit_import, import_ledger
 from ipmd.ledger.template import LEDGER_TABLES, MAX_UPLOAD_BYTES, UPLOAD_EXTENSIONS
 
 require_app()                          # a cold deep link to /admin still goes through app.py (components/shell.py)
-user = require_role("secretariat")     # stops here, before any data is read, unless the visitor may see this
+importer = import_access()             # a signed-in Secretariat member; anyone else: template and dry run only
+if st.session_state.pop("admin_import_refused", False):
+    st.error(tr("access.import.refused", command=IMPORT_COMMAND), icon=":material/block:")
 
 LIMIT_MB = MAX_UPLOAD_BYTES // (1024 * 1024)
 PROBLEM_COLUMNS = ("file", "sheet", "row", "column", "message")
@@ -93,6 +96,9 @@ def run_import(source, filename: str | None, digest: str, generation: int) -> No
     again, so the page that follows already reads the new database (components/data.py notices the
     new file; no cache needs clearing). It writes the tables the dry run checked, unless another import has
     replaced the database since: then the file is checked again against the database in place now."""
+    if not may_import_now():                                    # checked when the click arrives, too
+        st.session_state["admin_import_refused"] = True
+        return
     checked = st.session_state.get("admin_dry_run")
     with st.spinner(tr("admin.import.running")):               # a callback's output shows at the page's top
         if checked is not None and checked[0] == digest:     # validated once: written as checked, unless the
@@ -111,17 +117,18 @@ st.title(tr("admin.title"))
 st.caption(tr("admin.intro"))
 
 # ---------------------------------------------------------------------------- the ledger now in use
-st.subheader(tr("admin.current.header"))
-info = meta()
-if info.get("ledger_kind") == "real":
-    imported = info.get("ledger_imported_at", "?")[:16].replace("T", " ") + " UTC"
-    caption(tr("admin.current.real", imported=imported, file=info.get("ledger_file", "?")))
-else:
-    st.caption(tr("admin.current.illustrative"))
-ledger = load(queries.ledger)
-st.dataframe(counts_frame({name: len(ledger[name]) for name in LEDGER_TABLES}), hide_index=True,
-             key="admin_current_counts", width="content")
-st.caption(tr("admin.current.hash", hash=info.get("content_hash", "?")[:12]))
+if importer is not None:               # its file name and size (undecided proposals included) are not public
+    st.subheader(tr("admin.current.header"))
+    info = meta()
+    if info.get("ledger_kind") == "real":
+        imported = info.get("ledger_imported_at", "?")[:16].replace("T", " ") + " UTC"
+        caption(tr("admin.current.real", imported=imported, file=info.get("ledger_file", "?")))
+    else:
+        st.caption(tr("admin.current.illustrative"))
+    ledger = load(queries.ledger)
+    st.dataframe(counts_frame({name: len(ledger[name]) for name in LEDGER_TABLES}), hide_index=True,
+                 key="admin_current_counts", width="content")
+    st.caption(tr("admin.current.hash", hash=info.get("content_hash", "?")[:12]))
 generation = st.session_state.get("admin_upload_generation", 0)      # bumped after an import: clears the box
 last = st.session_state.get("admin_last_import")
 if last is not None and last["ok"] and not st.session_state.get(f"admin_upload_{generation}"):
@@ -130,18 +137,20 @@ if last is not None and last["ok"] and not st.session_state.get(f"admin_upload_{
 
 # ------------------------------------------------------------------------------------------ downloads
 st.subheader(tr("admin.download.header"))
-st.caption(tr("admin.download.intro"))
+if importer is not None:               # the intro also offers the ledger in use
+    st.caption(tr("admin.download.intro"))
 today = dt.date.today().isoformat()
 left, middle, right = st.columns(3)
 left.download_button(tr("admin.download.template"), data=lambda: template_bytes(db.db_path()),
                      file_name="ipmd-ledger-template.xlsx", mime=XLSX_MIME, key="admin_template",
                      help=tr("admin.download.template_help"), icon=":material/download:", on_click="ignore")
-middle.download_button(tr("admin.download.xlsx"), data=lambda: export_ledger(db.db_path(), "xlsx"),
-                       file_name=f"ipmd-ledger-{today}.xlsx", mime=XLSX_MIME, key="admin_export_xlsx",
-                       icon=":material/download:", on_click="ignore")
-right.download_button(tr("admin.download.csv"), data=lambda: export_ledger(db.db_path(), "csv"),
-                      file_name=f"ipmd-ledger-{today}-csv.zip", mime="application/zip", key="admin_export_csv",
-                      icon=":material/download:", on_click="ignore")
+if importer is not None:               # the whole ledger, undecided proposals included
+    middle.download_button(tr("admin.download.xlsx"), data=lambda: export_ledger(db.db_path(), "xlsx"),
+                           file_name=f"ipmd-ledger-{today}.xlsx", mime=XLSX_MIME, key="admin_export_xlsx",
+                           icon=":material/download:", on_click="ignore")
+    right.download_button(tr("admin.download.csv"), data=lambda: export_ledger(db.db_path(), "csv"),
+                          file_name=f"ipmd-ledger-{today}-csv.zip", mime="application/zip",
+                          key="admin_export_csv", icon=":material/download:", on_click="ignore")
 
 # ------------------------------------------------------------------------- upload -> dry run -> confirm
 st.subheader(tr("admin.upload.header"))
@@ -179,6 +188,9 @@ if not result.ok:
 
 st.success(tr("admin.check.valid"), icon=":material/task_alt:")
 st.dataframe(counts_frame(result.counts), hide_index=True, key="admin_incoming_counts", width="content")
+if importer is None:
+    st.caption(tr("access.import.dry_run_only", command=IMPORT_COMMAND))
+    st.stop()
 st.button(tr("admin.confirm.button"), type="primary", icon=":material/upload:", key="admin_confirm",
           on_click=run_import, args=(source, filename, digest, generation))
 if last is not None and not last["ok"] and last["digest"] == digest:      # refused at the last moment

@@ -23,7 +23,7 @@ label_of = dict(zip(names["iso3"], names["name"]))
 st.title(tr("profile.title"))
 iso3, rejected = url_selectbox(tr("profile.pick"), options, key="country", default=None, always_in_url=True,
                                format_func=lambda code: f"{label_of[code]} ({code})",
-                               placeholder=tr("profile.pick_placeholder"), index=None)
+                               placeholder=tr("profile.pick_placeholder"), index=None, filter_mode="prefix")
 if rejected:
     st.warning(tr("profile.unknown", code=plain(rejected[:12])), icon=":material/help:")
 if iso3 is None:
@@ -44,11 +44,13 @@ with right:
     profile_view.remittance_chart(data, name)
 profile_view.corridors(data, names, name, stock_year)
 
-peer_indicator = st.selectbox(tr("profile.peers.pick"), ["immigrant_pct_pop", "emigrant_pct_pop",
-                                                         "remittances_received_pct_gdp"],
-                              format_func=lambda i: tr(f"indicator.{i}"), key="peer_indicator")
+peer_indicator, bad_peer = url_selectbox(tr("profile.peers.pick"), profile.PEER_INDICATORS, key="peer",
+                                         default=profile.PEER_INDICATORS[0], format_func=lambda i: tr(f"indicator.{i}"))
+if bad_peer:
+    st.warning(tr("common.unknown_link_value", value=bad_peer[:40]), icon=":material/help:")
 peers = profile.peer_comparison(load(profile.peer_values, peer_indicator, chosen_year), iso3)   # values shared by all
-profile_view.peers(peers, tr(f"indicator.{peer_indicator}"), name, peers["source_id"].iloc[0] if len(peers) else None)
+profile_view.peers(peers, tr(f"indicator.{peer_indicator}"), name, peers["source_id"].iloc[0] if len(peers) else None,
+                   chosen_year)
 
 profile_view.partnership(fund_summary.projects_in(load(fund_summary.projects_by_country), iso3), name, iso3)
 

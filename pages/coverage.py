@@ -6,7 +6,7 @@ from components.shell import require_app
 from components import charts, maps
 from components import coverage_charts as cc
 from components.data import load
-from components.downloads import csv_download
+from components.downloads import csv_download, map_downloads
 from components.figure_cache import cached_figure
 from components.labels import country_frame
 from components.provenance import caption_sources, illustrative_notice
@@ -15,8 +15,8 @@ from components.state import lang, tr, url_choice, url_multiselect, url_tabs, ur
 from components.tables import data_table, when_opened
 from components.text import plain
 from ipmd import coverage_report as cr
-from ipmd import need
-from ipmd.i18n import fmt_number
+from ipmd import gis, need
+from ipmd.i18n import fmt_number, plural
 
 require_app()
 
@@ -140,6 +140,10 @@ if shown == "map":
             st.caption(tr("coverage.map.no_country", n=cov.without_country["n_projects"],
                           approved=cc.usd(cov.without_country["approved"]), total=cc.usd(cov.approved)))
         st.caption(tr("coverage.map.hint"))
+        map_downloads(lambda con, language: gis.ledger_layer(
+            con, frame, language, value="approved", measure="approved", period=f"{start}-{end}",
+            illustrative=m.is_illustrative, extra=("n_projects", "disbursed", "spent")),
+            f"ipmd_coverage_map_{goal}_{mode}_{start}-{end}", key="coverage_map", layer_name="coverage")
         if box := when_opened(tr("common.data_table"), key="coverage_map_data"):
             with box:
                 table = frame[["name", "iso3", "un_region", "income_group", "n_projects", "approved", "disbursed",
@@ -174,12 +178,12 @@ if shown == "gaps":
                 st.markdown(tr("coverage.method", min_ind=need.DEFAULT_MIN_INDICATORS))
                 st.markdown(tr("coverage.coverage_note"))
                 st.markdown(tr("coverage.gap.lens_note"))
-        st.markdown(tr("coverage.gap.summary", n_gap=len(gap_rows), n_high=int(table["high_need"].sum()),
-                       n=gf.n_scored_all, cutoff=fmt_number(gf.cutoff, lang(), 2)))
+        st.markdown(plural("figures.gap_summary", len(gap_rows), lang(), n_high=int(table["high_need"].sum()),
+                           n_all=gf.n_scored_all, cutoff=fmt_number(gf.cutoff, lang(), 2)))
         if gf.developing_only:
             st.caption(tr("coverage.gap.developing_note"))
         cc.show_gap_table(gap_rows, gf, "coverage_gap_table")
-        summary = tr("coverage.scatter.summary", n=gf.n_scored, n_gap=len(gap_rows),
+        summary = tr("coverage.scatter.summary", n=gf.n_scored, n_all=gf.n_scored_all, n_gap=len(gap_rows),
                      top=", ".join(gap_rows["name"].head(5)) or "–")
         scatter = cached_figure("coverage.scatter",
                                 (chosen_year, weights, lens, goal_id, mode, developing, *filter_inputs),
@@ -188,7 +192,7 @@ if shown == "gaps":
         st.markdown(summary)
         caption_sources(*[s for k in gf.weights for s in cr.NEED_SOURCES[k]], "illustrative_portfolio")
         missing = cc.with_names(gf.missing, name_of)
-        st.markdown(tr("coverage.gap.missing", n=len(missing), min_ind=need.DEFAULT_MIN_INDICATORS))
+        st.markdown(plural("figures.gap_missing", len(missing), lang(), min_ind=need.DEFAULT_MIN_INDICATORS))
         if len(missing):
             if box := when_opened(tr("coverage.gap.missing_list", n=len(missing)), key="coverage_missing"):
                 with box:

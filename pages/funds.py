@@ -5,7 +5,7 @@ import streamlit as st
 from components.shell import require_app
 from components import charts, fund_charts, maps
 from components.data import load
-from components.downloads import csv_download
+from components.downloads import csv_download, map_downloads
 from components.figure_cache import cached_figure
 from components.kpi import Kpi, kpi_row
 from components.labels import country_frame
@@ -13,7 +13,7 @@ from components.provenance import illustrative_notice
 from components.state import lang, tr, url_choice, url_multiselect, url_selectbox, url_tabs
 from components.tables import data_table
 from components.text import caption, literal, markdown, plain
-from ipmd import fund_report
+from ipmd import fund_report, gis
 from ipmd.i18n import fmt_date, fmt_pct, fmt_usd, usd_column_format
 
 require_app()
@@ -58,7 +58,7 @@ goal_label = dict(zip(options.goals["goal_id"], options.goals["label"]))
 partner_name = dict(zip(options.partners["partner_id"], options.partners["name"]))
 problems = []
 with st.container(border=True):
-    cols = st.columns([1, 1, 2, 2, 3])
+    cols = st.columns([1.4, 1.4, 2, 2, 3])  # a year (and its arrow) fits in the first two at 1280 px
     start, bad_from = url_selectbox(tr("funds.filter.from"), year_options("from", years), key="from",
                                     default=years[0], container=cols[0])
     end, bad_to = url_selectbox(tr("funds.filter.to"), year_options("to", years), key="to",
@@ -101,7 +101,8 @@ with boxes["flows"]:
     end_stage, bad_end = url_choice(cols[1].segmented_control, tr("funds.sankey.end"), fund_report.END_STAGES,
                                      "end_stage", "region", required=True,
                                      format_func=lambda e: tr(f"funds.sankey.end.{e}"))
-    other, bad_other = url_choice(cols[2].select_slider, tr("funds.sankey.other"), OTHER_STEPS, "other", 0,
+    # by default, flows under 3 % of their stage are grouped as "Other": at 0 % all 25 donors were listed
+    other, bad_other = url_choice(cols[2].select_slider, tr("funds.sankey.other"), OTHER_STEPS, "other", 3,
                                    format_func=lambda v: fmt_pct(v, lang(), 0),
                                    help=tr("funds.sankey.other_help"))
 with boxes["map"]:
@@ -238,6 +239,10 @@ with boxes["map"]:
                               total=money(getattr(ladder, money_kind))))
             table_and_csv(report.countries, f"ipmd_fund_{money_kind}_by_country_{start}_{end}.csv", "funds_map",
                           {"amount_usd": st.column_config.NumberColumn(format="dollar")})
+            map_downloads(lambda con, language: gis.ledger_layer(
+                con, report.countries, language, value="amount_usd", measure=money_kind, period=f"{start}-{end}",
+                illustrative=options.is_illustrative, extra=("n_projects",)),
+                f"ipmd_fund_map_{money_kind}_{start}-{end}", key="funds_map", layer_name=f"fund_{money_kind}")
 
 # --------------------------------------------------------------------------------------------- 4. donors
 donors = report.donors
@@ -254,22 +259,20 @@ with boxes["donors"]:
             hover = tr("funds.donors.hover", name="<b>%{customdata[0]}</b>", pledged="%{customdata[1]}",
                        deposited="%{customdata[2]}", share="%{customdata[3]}", first="%{customdata[4]}",
                        last="%{customdata[5]}")
-            left, right = st.columns([3, 2])
-            with left:
-                fig = cached_figure("funds.donors", view, lambda: fund_charts.donor_bars(
-                    donors, {"pledged_usd": names["pledged"], "deposited_usd": names["deposited"]}, money, share, day,
-                    hover, tr("funds.donors.chart_title", period=period)))
-                st.plotly_chart(fig, key="funds_donors", config=charts.CHART_CONFIG, alt=summary)
-            with right:
-                timing = report.donor_timing
-                if not timing.empty:
-                    busiest = timing.groupby("year")["deposited_usd"].sum()
-                    timing_summary = tr("funds.donors.timing_summary", period=period, year=int(busiest.idxmax()),
-                                        value=money(busiest.max()))
-                    fig = cached_figure("funds.donor_timing", view, lambda: fund_charts.donor_timing(
-                        timing, donors["name"].tolist(), money, tr("funds.donors.timing_title")))
-                    st.plotly_chart(fig, key="funds_donor_timing", config=charts.CHART_CONFIG, alt=timing_summary)
-                    caption(timing_summary)
+            fig = cached_figure("funds.donors", view, lambda: fund_charts.donor_bars(
+                donors, {"pledged_usd": names["pledged"], "deposited_usd": names["deposited"]}, money, share, day,
+                hover, tr("funds.donors.chart_title", period=period)))
+            st.plotly_chart(fig, key="funds_donors", config=charts.CHART_CONFIG, alt=summary)
+            # the heat map below the bars, full width: beside them, its cells were about 100 px wide in all
+            timing = report.donor_timing
+            if not timing.empty:
+                busiest = timing.groupby("year")["deposited_usd"].sum()
+                timing_summary = tr("funds.donors.timing_summary", period=period, year=int(busiest.idxmax()),
+                                    value=money(busiest.max()))
+                fig = cached_figure("funds.donor_timing", view, lambda: fund_charts.donor_timing(
+                    timing, donors["name"].tolist(), money, tr("funds.donors.timing_title")))
+                st.plotly_chart(fig, key="funds_donor_timing", config=charts.CHART_CONFIG, alt=timing_summary)
+                caption(timing_summary)
             markdown(summary)
             table_and_csv(donors.drop(columns=["donor_id"]), f"ipmd_fund_donors_{start}_{end}.csv", "funds_donors", {
                 "name": tr("funds.donors.col.name"), "donor_type": tr("funds.donors.col.type"),

@@ -5,7 +5,7 @@ from components.shell import require_app
 from components.data import load, meta
 from components.state import tr
 from components.tables import when_opened
-from components.text import caption, markdown
+from components.text import caption, literal, markdown
 from ipmd import REPO_ROOT, queries
 
 require_app()
@@ -21,14 +21,16 @@ st.subheader(tr("methods.sources"))
 sources = load(queries.sources)
 st.dataframe(sources[["title", "publisher", "edition", "licence", "url", "file_name", "is_illustrative", "notes"]],
              hide_index=True, key="methods_sources",
-             column_config={"url": st.column_config.LinkColumn(tr("methods.link")),
+             column_config={**{c: tr(f"shell.col.{c}") for c in ("title", "publisher", "edition", "licence", "file_name",
+                                                                  "notes")},
+                            "url": st.column_config.LinkColumn(tr("methods.link")),
                             "is_illustrative": st.column_config.CheckboxColumn(tr("methods.illustrative"))})
 
 st.subheader(tr("methods.indicators"))
 indicators = load(queries.indicators)
 for row in indicators.itertuples():
     label = f"{tr('indicator.' + row.indicator_id) if row.indicator_id else row.name_en} · {row.unit}"
-    if box := when_opened(label, key=f"methods_indicator_{row.Index}"):
+    if box := when_opened(literal(label), key=f"methods_indicator_{row.Index}"):
         with box:
             markdown(row.description)
             caption(tr("methods.default_source", source=f"{row.publisher}, {row.source_title} ({row.edition})"))

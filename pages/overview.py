@@ -4,6 +4,7 @@ import streamlit as st
 from components.shell import require_app
 from components import maps
 from components.data import load
+from components.downloads import map_downloads
 from components.kpi import Kpi, kpi_row
 from components.figure_cache import cached_figure
 from components.labels import country_frame, figure_note, format_value, unit_of, value_labels
@@ -12,8 +13,8 @@ from components.sidebar import year
 from components.state import lang, tr, url_selectbox
 from components.tables import data_table
 from components.text import markdown
-from ipmd import fund_summary, overview
-from ipmd.i18n import fmt_compact, fmt_number, fmt_pct, fmt_usd
+from ipmd import fund_summary, gis, overview
+from ipmd.i18n import fmt_compact, fmt_date, fmt_number, fmt_pct, fmt_usd, plural
 
 require_app()
 
@@ -47,16 +48,29 @@ if indicator == overview.LEDGER_INDICATOR:
 if not values.empty:
     top = values.nlargest(5, "value")
     unit = unit_of(indicator)
-    markdown(tr("overview.map.summary", indicator=tr(f"indicator.{indicator}"), year=chosen_year, n=len(values),
+    markdown(tr("overview.map.summary", indicator=tr(f"indicator.{indicator}"), year=chosen_year,
+                countries=plural("figures.count.countries_areas", len(values), lang()),
                 top=", ".join(f"{r.name} ({format_value(r.value, unit)})" for r in top.itertuples())))
     caption_sources(*values["source_id"].unique())
 data_table(lambda: values.sort_values("value", ascending=False)[["name", "iso3", "value", "year", "source_id"]],
            "overview", file_name=f"ipmd_{indicator}_{chosen_year}.csv",
            sources_note="\n".join(source_label(s) for s in values["source_id"].unique()))
+if not values.empty:
+    map_downloads(lambda con, language: gis.indicator_layer(con, indicator, chosen_year, language),
+                  f"ipmd_map_{indicator}_{chosen_year}", key="overview_map", layer_name=indicator)
 
 with figures_box:
     kpis = load(overview.world_kpis, chosen_year)
     fund = load(fund_summary.fund_kpis, chosen_year)
+    last = load(overview.last_transaction, chosen_year)
+    if last is None:
+        fund_note = tr("figures.fund_note_empty", year=chosen_year)
+    elif last.year < chosen_year:
+        fund_note = tr("figures.fund_note_ended", year=chosen_year, last=fmt_date(last, lang()))
+    else:
+        fund_note = tr("figures.fund_note", year=chosen_year)
+    if fund.is_illustrative:
+        fund_note = tr("figures.illustrative", text=fund_note)
     kpi_row([
         Kpi(tr("overview.kpi.migrants"), fmt_compact(kpis.migrants and kpis.migrants.value, lang()),
             figure_note(kpis.migrants)),
@@ -67,10 +81,10 @@ with figures_box:
     ])
     kpi_row([
         Kpi(tr("overview.kpi.project_countries"), fmt_number(fund.countries, lang()),
-            tr("overview.kpi.fund_note", year=chosen_year), help=tr("overview.kpi.project_countries_help")),
+            fund_note, help=tr("overview.kpi.project_countries_help")),
         Kpi(tr("overview.kpi.deposited"), fmt_usd(fund.deposited, lang()),
-            tr("overview.kpi.fund_note", year=chosen_year), help=tr("funds.def.deposited")),
+            fund_note, help=tr("funds.def.deposited")),
         Kpi(tr("overview.kpi.approved"), fmt_usd(fund.approved, lang()),
-            tr("overview.kpi.fund_note", year=chosen_year), help=tr("funds.def.approved")),
+            fund_note, help=tr("funds.def.approved")),
     ])
     illustrative_notice(fund.is_illustrative)

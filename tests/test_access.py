@@ -7,8 +7,10 @@ import textwrap
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from access_fixtures import AUTH, ROLES_TABLE, make_real_ledger_db
 from ipmd.access import (DEMO_USER, ROLES, RolesConfig, RolesConfigError, UnknownRoleError, auth_config_problems,
-                         claim_groups, has_role, roles_for, sign_in_providers, user_from_claims)
+                         claim_groups, demo_mode_allowed, has_role, may_import, roles_for, sign_in_providers,
+                         user_from_claims)
 from ipmd.i18n import t
 
 CONFIG = RolesConfig.from_mapping({
@@ -98,6 +100,20 @@ def test_user_from_claims():
     assert DEMO_USER.demo and DEMO_USER.roles == set(ROLES)
 
 
+def test_demo_mode_only_over_the_illustrative_portfolio():
+    assert demo_mode_allowed("illustrative")
+    assert not demo_mode_allowed("illustrative", refused=True)
+    for kind in ("real", None, "", "Illustrative "):         # anything else is a real ledger: fail closed
+        assert not demo_mode_allowed(kind)
+
+
+def test_only_a_signed_in_secretariat_member_may_import():
+    assert may_import(user_from_claims({"email": "sam@example.org"}, CONFIG))
+    assert not may_import(user_from_claims({"email": "alice@example.org"}, CONFIG))
+    assert not may_import(user_from_claims({"email": "mallory@example.org"}, CONFIG))
+    assert not may_import(DEMO_USER) and not may_import(None)           # demo mode never imports
+
+
 def test_auth_section_checks():
     good = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "s" * 32,
             "client_id": "c", "client_secret": "x", "server_metadata_url": "https://idp/.well-known/openid-configuration"}
@@ -114,13 +130,6 @@ def test_auth_section_checks():
 
 
 # ------------------------------------------------------------------------ require_role on a page
-
-AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "test-cookie-secret-0123456789",
-        "client_id": "ipmd", "client_secret": "secret",
-        "server_metadata_url": "http://localhost:9/.well-known/openid-configuration"}
-ROLES_TABLE = {"committee": ["alice@example.org"], "secretariat": ["sam@example.org"],
-               "committee_groups": ["ipmd-committee"]}
-
 
 def page(role: str, *, auth: dict | None = AUTH, roles: dict | None = None, user: dict | None = None) -> AppTest:
     script = textwrap.dedent(f"""
@@ -249,3 +258,36 @@ def test_a_broken_secrets_file_closes_the_page_rather_than_opening_demo_mode(tmp
     assert not at.exception
     assert "CONFIDENTIAL" not in shown(at) and not at.warning
     assert at.error and str(broken) in at.error[0].value
+
+
+@pytest.mark.parametrize("auth, user, env, expected", [
+    (None, None, None, "demo"),                                                 # demo mode
+    (None, None, "1", "None"),                                                  # demo mode refused
+    (AUTH, {"is_logged_in": False}, None, "None"),
+    (AUTH, {"is_logged_in": True, "email": "sam@example.org"}, None, "committee,secretariat"),
+    ({k: v for k, v in AUTH.items() if k != "cookie_secret"}, {"is_logged_in": True, "email": "sam@example.org"},
+     None, "None"),                                                             # incomplete [auth]: nobody
+])
+def test_current_user_follows_the_same_rules_as_the_pages(auth, user, env, expected, monkeypatch):
+    """current_user() decides the import button's callback: it must not be more open than the page."""
+    if env:
+        monkeypatch.setenv("IPMD_REQUIRE_SIGNIN", env)
+    at = AppTest.from_string("import streamlit as st\nfrom components.access import current_user\nu = current_user()\n"
+                             "st.markdown('None' if u is None else 'demo' if u.demo else ','.join(sorted(u.roles)))",
+                             default_timeout=30)
+    at.secrets["ipmd_roles"] = ROLES_TABLE
+    if auth is not None:
+        at.secrets["auth"] = auth
+    if user is not None:
+        at.user = user
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.markdown[0].value == expected
+
+
+def test_no_demo_user_once_a_real_ledger_is_loaded(tmp_path, monkeypatch):
+    monkeypatch.setenv("IPMD_DB", str(make_real_ledger_db(tmp_path)))
+    at = page("committee", auth=None)
+    assert not at.exception
+    assert "CONFIDENTIAL CONTENT" not in shown(at) and not at.warning
+    assert at.error[0].value == t("access.real_ledger_needs_sign_in")

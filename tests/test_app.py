@@ -119,10 +119,27 @@ def test_profile_csv_holds_every_figure_of_the_country_with_its_sources(deferred
     assert any("Kenya" in line for line in notes)
     assert any("UN DESA" in line for line in notes) and any("World Bank" in line for line in notes)
     table = pd.read_csv(io.StringIO(text), comment="#")
-    expected = queries.country_observations(db.connect(), "KEN")
-    assert len(table) == len(expected) > 100
+    con = db.connect()
+    expected = queries.country_observations(con, "KEN")
+    figures = table[table["partner_iso3"].isna()]
+    assert len(figures) == len(expected) > 100
     assert set(table["iso3"]) == {"KEN"}
-    assert table["value"].sum() == pytest.approx(expected["value"].sum())
+    assert figures["value"].sum() == pytest.approx(expected["value"].sum(), rel=1e-9)
+    # the corridors too: emigrants by destination and immigrants by origin, every estimate year and sex
+    corridors = table[table["partner_iso3"].notna()]
+    out, into = con.execute("""SELECT count(*) FILTER (WHERE origin_iso3 = 'KEN'), count(*) FILTER (WHERE dest_iso3 = 'KEN')
+                               FROM bilateral_stock""").fetchone()
+    assert corridors["indicator_id"].value_counts().to_dict() == {"emigrants_by_destination": out,
+                                                                  "immigrants_by_origin": into}
+    uganda = corridors[(corridors.partner_iso3 == "UGA") & (corridors.indicator_id == "immigrants_by_origin")
+                       & (corridors.year == 2024) & (corridors.sex == "total")]
+    assert uganda["value"].iloc[0] == con.execute("""SELECT stock FROM bilateral_stock WHERE origin_iso3 = 'UGA'
+        AND dest_iso3 = 'KEN' AND year = 2024 AND sex = 'total'""").fetchone()[0]
+    # rounded as published: whole people and dollars, percentages to 3 decimals
+    people = table[table["unit"].isin(["persons", "US$"])]["value"]
+    assert (people == people.round()).all()
+    shares = table[table["unit"] == "%"]["value"]
+    assert (shares == shares.round(3)).all() and len(shares)
 
 
 def test_a_cached_map_follows_the_language():

@@ -3,6 +3,7 @@ names, the partnership's goals and areas of work, regions and income groups foll
 from __future__ import annotations
 
 import json
+import re
 import string
 from datetime import date
 from pathlib import Path
@@ -11,7 +12,8 @@ import pytest
 
 from ipmd import db
 from ipmd.i18n import (LANGUAGES, LOCALES_DIR, area_label, catalog, country_name, fmt_compact, fmt_date, fmt_number,
-                       fmt_pct, fmt_usd, goal_label, income_group_name, place_name, t, usd_column_format)
+                       fmt_pct, fmt_usd, goal_label, income_group_name, place_name, plural, plural_form, t,
+                       usd_column_format)
 
 TRANSLATIONS = [lang for lang in LANGUAGES if lang != "en"]
 AREAS = sorted(path.stem for path in (LOCALES_DIR / "en").glob("*.json"))
@@ -193,3 +195,72 @@ def test_check_tool_agrees():
     tool = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(tool)
     assert tool.problems() == []
+
+
+def test_small_shares_keep_two_significant_digits():
+    # the Philippines pays 0.047% of its GDP in remittances: one decimal would read 0.0%
+    assert fmt_pct(0.04662, "en", significant=2) == "0.047%"
+    assert fmt_pct(0.04662, "fr", significant=2) == "0,047\u202f%"
+    assert fmt_pct(0.5, "es", significant=2) == "0,50\u00a0%"
+    assert fmt_pct(46.22, "en", significant=2) == "46.2%"      # from 1% up, one decimal as before
+    assert fmt_pct(0.0, "en", significant=2) == "0.0%"
+    assert fmt_pct(0.04662, "en") == "0.0%"                      # without it, as before (tables, axes)
+
+
+@pytest.mark.parametrize("n, lang, expected", [
+    (1, "en", "1 approved project"), (2, "en", "2 approved projects"), (0, "en", "0 approved projects"),
+    (1, "fr", "1 projet approuvé"), (0, "fr", "0 projet approuvé"),     # French: 0 and 1 are singular
+    (2, "fr", "2 projets approuvés"), (1_000_000, "fr", "1\u202f000\u202f000 projets approuvés"),
+    (1, "es", "1 proyecto aprobado"), (0, "es", "0 proyectos aprobados"), (1234, "es", "1234 proyectos aprobados"),
+])
+def test_counts_take_the_languages_plural_form(n, lang, expected):
+    assert plural("figures.count.approved_projects", n, lang) == expected
+
+
+def test_every_plural_message_has_its_other_form():
+    """plural() falls back to `.other`, so every counted noun needs one, in every language."""
+    for lang in ("en", "fr", "es"):
+        stems = {k.rsplit(".", 1)[0] for k in catalog(lang) if k.startswith("figures.count.")}
+        assert stems and all(f"{stem}.other" in catalog(lang) for stem in stems)
+        assert plural_form(1, lang) == "one" and plural_form(2, lang) == "other"
+
+
+def test_country_names_read_in_running_text():
+    """A list 'A, B, C' of names must not break on a name the ISO list inverts ('Palestine, State of')."""
+    path = db.db_path()
+    if not path.exists():
+        pytest.skip(f"{path} is not built")
+    con = db.connect(path)
+    rows = [dict(zip(("iso3", "name_en", "name_fr", "name_es"), r))
+            for r in con.execute("SELECT iso3, name_en, name_fr, name_es FROM countries").fetchall()]
+    con.close()
+    # names that are lists themselves, as the UN writes them
+    listed = {"BES", "SHN"}
+    for lang in ("en", "fr", "es"):
+        inverted = [(r["iso3"], country_name(r, lang)) for r in rows
+                    if ", " in country_name(r, lang) and r["iso3"] not in listed]
+        assert inverted == [], lang
+    by_code = {r["iso3"]: r for r in rows}
+    assert [country_name(by_code["PSE"], lang) for lang in ("en", "fr", "es")] == [
+        "State of Palestine", "État de Palestine", "Estado de Palestina"]
+    assert country_name(by_code["RUS"], "fr") == "Fédération de Russie"
+    assert country_name(by_code["COD"], "es") == "República Democrática del Congo"
+    assert country_name(by_code["MAR"], "fr") == "Maroc"     # names that read well stay the database's
+
+
+@pytest.mark.parametrize("key, n, lang, expected", [
+    ("allocation.round.selected_note", 1, "en", "1 proposal · US$1"),
+    ("allocation.round.selected_note", 3, "en", "3 proposals · US$1"),
+    ("allocation.round.selected_note", 0, "fr", "0 proposition · US$1"),
+    ("allocation.round.selected_note", 2, "es", "2 propuestas · US$1"),
+    ("allocation.record.months", "–", "fr", "– mois"),          # an unknown count takes the general form
+    ("allocation.record.months", 1, "es", "1 mes"),
+])
+def test_a_message_held_as_plural_forms_takes_the_form_of_its_count(key, n, lang, expected):
+    assert t(key, lang, n=n, exact="US$1") == expected
+
+
+def test_no_message_counts_in_parentheses():
+    """'{n} problem(s)' is what plural forms are for."""
+    for lang in LANGUAGES:
+        assert not [k for k, v in catalog(lang).items() if "{n}" in v and re.search(r"\w\((s|e|es|x)\)", v)], lang

@@ -1,6 +1,7 @@
-"""AppTest of the admin page (ledger administration): demo mode says so; a broken upload lists its problems
-by file, sheet, row and column and leaves the database byte-for-byte as it was; a valid upload is only a
-dry run until the Secretariat confirms, then the page shows the real ledger now in use.
+"""AppTest of the admin page (ledger administration): demo mode offers the template and a dry run only; a broken
+upload lists its problems by file, sheet, row and column and leaves the database byte-for-byte as it was; a valid
+upload is only a dry run until a signed-in Secretariat member confirms, then the page shows the real ledger now
+in use. Who gets what in every configuration: tests/test_access_matrix.py.
 
 Every test works on a temporary copy of the database (IPMD_DB), so backups land in the temporary folder.
 """
@@ -16,12 +17,15 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from access_fixtures import AUTH, ROLES_TABLE, VISITORS
 from apptest_pages import app_test
 from ipmd import DEFAULT_DB
+from ipmd.access import IMPORT_COMMAND
 from ipmd.i18n import t
 from ipmd.ledger.export import export_ledger
 
 PAGE = "pages/admin.py"
+SECRETARIAT = {"secrets": {"auth": AUTH, "ipmd_roles": ROLES_TABLE}, "user": VISITORS["secretariat"]}
 
 
 def sha256(path) -> str:
@@ -80,18 +84,26 @@ def broken_workbook(db_path) -> bytes:
     return out.getvalue()
 
 
-def test_admin_page_runs_in_demo_mode_and_says_so(db_copy):
+def test_in_demo_mode_the_admin_page_offers_the_template_and_a_dry_run_only(db_copy):
     at = open_admin()
     assert not at.exception, [e.message for e in at.exception]
-    assert t("access.demo_mode") in [w.value for w in at.warning]
+    assert t("access.import.no_sign_in") in [w.value for w in at.warning]
+    assert t("access.import.limited", command=IMPORT_COMMAND) in [i.value for i in at.info]
     assert at.title[0].value == t("admin.title")
-    labels = [b.proto.label for b in at.get("download_button")]
-    assert labels == [t("admin.download.template"), t("admin.download.xlsx"), t("admin.download.csv")]
+    assert [b.proto.label for b in at.get("download_button")] == [t("admin.download.template")]
     uploader = at.file_uploader[0]
     assert uploader.accept_multiple_files
     assert set(uploader.allowed_type) == {".xlsx", ".xml", ".zip", ".csv"}
     assert uploader.proto.max_upload_size_mb == 20
+
+
+def test_the_secretariat_gets_the_ledger_in_use_and_its_exports(db_copy):
+    at = open_admin(**SECRETARIAT)
+    assert not at.exception, [e.message for e in at.exception]
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == [t("admin.download.template"), t("admin.download.xlsx"), t("admin.download.csv")]
     assert t("admin.current.illustrative") in [c.value for c in at.caption]
+    assert not at.warning and not at.info
 
 
 def test_broken_upload_lists_problems_and_leaves_the_database_unchanged(db_copy):
@@ -137,7 +149,7 @@ def test_the_csv_forms_are_checked_too(db_copy, form):
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             files = [(name, zf.read(name)) for name in zf.namelist()]
     before = sha256(db_copy)
-    at = upload(open_admin(), *files)
+    at = upload(open_admin(**SECRETARIAT), *files)
     assert not at.exception, [e.message for e in at.exception]
     assert t("admin.check.valid") in [s.value for s in at.success], [e.value for e in at.error]
     assert at.button(key="admin_confirm").label == t("admin.confirm.button")
@@ -155,7 +167,7 @@ def test_a_file_of_another_type_never_reaches_the_importer(db_copy):
 
 def test_valid_upload_is_a_dry_run_until_confirmed_then_the_real_ledger_is_in_use(db_copy):
     before = sha256(db_copy)
-    at = upload(open_admin(), ("fund-ledger.xlsx", export_ledger(db_copy, "xlsx")))
+    at = upload(open_admin(**SECRETARIAT), ("fund-ledger.xlsx", export_ledger(db_copy, "xlsx")))
     assert not at.exception, [e.message for e in at.exception]
     assert t("admin.check.valid") in [s.value for s in at.success]
     assert sha256(db_copy) == before                                # the check wrote nothing
@@ -186,20 +198,29 @@ def test_valid_upload_is_a_dry_run_until_confirmed_then_the_real_ledger_is_in_us
     assert not at.file_uploader[0].value
 
 
-def test_with_sign_in_configured_an_anonymous_visitor_sees_no_admin_tools(db_copy):
-    secrets = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "0123456789abcdef",
-                        "client_id": "ipmd", "client_secret": "x",
-                        "server_metadata_url": "http://localhost:9/.well-known/openid-configuration"},
-               "ipmd_roles": {"secretariat": ["sam@example.org"], "committee": ["alice@example.org"]}}
-    at = open_admin(secrets, user={"is_logged_in": False})
+def test_with_sign_in_configured_only_the_secretariat_gets_the_import(db_copy):
+    secrets = SECRETARIAT["secrets"]
+    at = open_admin(secrets, user=VISITORS["anonymous"])
     assert not at.exception
     assert at.info[0].value == t("access.sign_in_needed.secretariat")
-    assert not at.file_uploader and not at.get("download_button") and not at.title
+    assert [b.label for b in at.button] == [t("access.sign_in")]
+    assert [b.proto.label for b in at.get("download_button")] == [t("admin.download.template")]
+    assert at.file_uploader and t("admin.current.header") not in [h.value for h in at.subheader]
 
-    at = open_admin(secrets, user={"is_logged_in": True, "email": "alice@example.org"})
+    at = open_admin(secrets, user=VISITORS["committee"])
     assert at.error[0].value == t("access.denied.secretariat", who="alice@example.org")
-    assert not at.file_uploader
+    assert [b.label for b in at.button] == [t("access.sign_out")]
+    assert [b.proto.label for b in at.get("download_button")] == [t("admin.download.template")]
 
-    at = open_admin(secrets, user={"is_logged_in": True, "email": "sam@example.org"})
+    at = open_admin(**SECRETARIAT)
     assert not at.exception and at.file_uploader and at.title[0].value == t("admin.title")
-    assert not [w for w in at.warning if w.value == t("access.demo_mode")]
+    assert not at.warning and len(at.get("download_button")) == 3
+
+
+def test_a_broken_sign_in_configuration_leaves_the_template_and_the_dry_run_only(db_copy):
+    """Fail closed: a misspelt role key names the problem, and even the Secretariat cannot import."""
+    at = open_admin({"auth": AUTH, "ipmd_roles": {"secretariats": ["sam@example.org"]}}, user=VISITORS["secretariat"])
+    assert not at.exception, [e.message for e in at.exception]
+    assert "secretariats" in at.error[0].value
+    assert [b.proto.label for b in at.get("download_button")] == [t("admin.download.template")]
+    assert at.file_uploader and t("admin.current.header") not in [h.value for h in at.subheader]

@@ -46,5 +46,39 @@ def test_peer_comparison_ranks_the_country_in_its_region_and_income_group(con):
     assert table.loc["un_region", "median"] == pytest.approx(asia.value.median())
     assert table.loc["un_region", "rank"] == (asia.value > mine).sum() + 1
     assert table.loc["un_region", "value"] == pytest.approx(mine)
+    assert table.loc["un_region", "year"] == latest.set_index("iso3").year["PHL"]   # the value's own year
     assert set(table.source_id) == set(latest.source_id)
     assert profile.peer_comparison(values, "XYZ").empty
+
+
+def test_a_ratio_of_another_year_than_its_figure_says_its_year(con):
+    """Tonga's remittances are of 2024, their % of GDP (WDI) of 2021; the Philippines pays 0.047% of GDP."""
+    tonga = profile.load_profile(con, "TON", 2024)
+    amount, ratio = tonga.figure("remittances_received_usd"), tonga.figure("remittances_received_pct_gdp")
+    assert (amount.year, ratio.year) == (2024, 2021)
+    assert profile.detail_text(tonga, "remittances_received_usd", "en") == f"{ratio.value:.1f}% of GDP (2021)"
+    assert profile.detail_text(tonga, "remittances_received_usd", "fr") == f"{ratio.value:.1f} % du PIB (2021)".replace(
+        ".", ",").replace(" %", "\u202f%")
+    philippines = profile.load_profile(con, "PHL", 2024)
+    paid = philippines.figure("remittances_paid_pct_gdp")
+    assert paid.year == philippines.figure("remittances_paid_usd").year and paid.value < 0.1
+    assert profile.detail_text(philippines, "remittances_paid_usd", "en") == f"{paid.value:.3f}% of GDP"   # no year: the same
+    # the year chosen earlier: both of that year, no year written
+    earlier = profile.load_profile(con, "TON", 2015)
+    assert "(" not in profile.detail_text(earlier, "remittances_received_usd", "en")
+
+
+def test_profile_download_rounds_values_and_holds_the_corridors(con):
+    frame = profile.download_frame(con, "MAR")
+    raw = queries.country_download(con, "MAR")
+    figures = frame[frame["partner_iso3"].isna()]
+    assert len(figures) == len(raw)
+    assert (figures["value"] - raw["value"]).abs().max() <= 0.5     # rounded, not changed
+    corridors = frame[frame["partner_iso3"].notna()]
+    spain = corridors[(corridors.indicator_id == "emigrants_by_destination") & (corridors.partner_iso3 == "ESP")
+                      & (corridors.year == 2024) & (corridors.sex == "total")]
+    assert spain["value"].iloc[0] == con.execute("""SELECT stock FROM bilateral_stock WHERE origin_iso3 = 'MAR'
+        AND dest_iso3 = 'ESP' AND year = 2024 AND sex = 'total'""").fetchone()[0]
+    assert set(corridors["source_title"]) == {queries.sources(con).set_index("source_id").loc[
+        "undesa_ims_2024_bilateral", "title"]}
+    assert profile.download_frame(con, "XYZ").empty

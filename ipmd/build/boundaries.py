@@ -12,13 +12,20 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from pathlib import Path
 
+import pandas as pd
 import shapely
 from pyproj import Geod
-from shapely.geometry import MultiPolygon, Polygon, shape
+from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.polygon import orient
 
+from ipmd.build.sources import FILES, SourceError
+from ipmd.build.sources import _path as source_path
+
+SOURCE_ID = "ne_50m_admin0"
 NE_ALIASES = {"KOS": "XKX"}        # Natural Earth code -> WDI code
+NE_CODE_FIELDS = ("ADM0_A3", "ISO_A3_EH", "WB_A3")
 SMALL_STATE_KM2 = 2_500            # below this (or with no polygon) a country is drawn with a marker
 SIMPLIFY_DEG = 0.05                # Douglas-Peucker tolerance for countries of SMALL_FEATURE_KM2 or more
 SIMPLIFY_SMALL_DEG = 0.005         # ... and for smaller ones, so islands keep their shape
@@ -40,6 +47,38 @@ class NeCountry:
     ne_codes: tuple[str, ...]
 
 
+def read_features(sources_dir: Path):
+    """The Natural Earth file as a GeoDataFrame (geopandas, through pyogrio), with the checks every source gets:
+    the file is there and readable, every feature has the properties the build uses and a geometry, and none
+    is missing at the end."""
+    import geopandas as gpd
+    from pyogrio.errors import DataSourceError
+
+    spec = FILES[SOURCE_ID]
+    path = source_path(sources_dir, spec)
+    try:
+        frame = gpd.read_file(path, engine="pyogrio")
+    except (DataSourceError, ValueError, OSError) as exc:
+        raise SourceError(f"{spec.file_name}: cannot be read as GeoJSON ({exc})") from exc
+    missing = [c for c in spec.columns if c not in frame.columns]
+    if missing:
+        raise SourceError(f"{spec.file_name}: column (property) '{missing[0]}' is missing")
+    # a property one feature lacks is read as empty: Natural Earth leaves none empty (it writes -99)
+    for column in spec.columns:
+        if frame[column].isna().any():
+            i = int(frame[column].isna().to_numpy().argmax())
+            raise SourceError(f"{spec.file_name}: feature {i} ({frame['ADM0_A3'].iloc[i]}): property '{column}' "
+                              f"is missing or empty")
+    empty = frame.geometry.isna() | frame.geometry.is_empty
+    if empty.any():
+        i = int(empty.to_numpy().argmax())
+        raise SourceError(f"{spec.file_name}: feature {i} ({frame['ADM0_A3'].iloc[i]}) has no geometry")
+    if len(frame) < spec.min_rows:
+        raise SourceError(f"{spec.file_name}: {len(frame)} features, expected at least {spec.min_rows}; "
+                          f"the file looks truncated")
+    return frame
+
+
 def ne_key(props: dict, known: set[str]) -> str | None:
     alias = NE_ALIASES.get(props["ADM0_A3"])
     if alias in known:
@@ -54,28 +93,26 @@ def geodesic_km2(geom) -> float:
     return abs(_GEOD.geometry_area_perimeter(geom)[0]) / 1e6
 
 
-def match_features(features: list[dict], known: set[str]) -> dict[str, NeCountry]:
-    """Group Natural Earth features by the country code they belong to (features of no country dropped)."""
-    groups: dict[str, list[tuple[dict, object, float]]] = {}
-    for feat in features:
-        props = feat["properties"]
-        key = ne_key(props, known)
-        if key is None:
-            continue
-        geom = shapely.make_valid(shape(feat["geometry"]))
-        groups.setdefault(key, []).append((props, geom, geodesic_km2(geom)))
+def _given(value) -> str | None:
+    return None if value is None or pd.isna(value) or value in ("", "-99") else value
+
+
+def match_features(features, known: set[str]) -> dict[str, NeCountry]:
+    """Group Natural Earth features (a GeoDataFrame) by the country code they belong to (features of no country
+    dropped): a country's geometry is the union of its parts, its attributes those of its largest part."""
+    frame = features.assign(iso3=[ne_key(p, known) for p in features[list(NE_CODE_FIELDS)].to_dict("records")])
+    frame = frame[frame["iso3"].notna()]
+    frame = frame.set_geometry(frame.make_valid())
+    frame["area_km2"] = [geodesic_km2(g) for g in frame.geometry]
+    frame = frame.sort_values(["iso3", "area_km2", "ADM0_A3"], ascending=[True, False, True])
     out = {}
-    for iso3, parts in sorted(groups.items()):
-        parts.sort(key=lambda p: (-p[2], p[0]["ADM0_A3"]))
-        main = parts[0][0]
-        geom = parts[0][1] if len(parts) == 1 else shapely.union_all([p[1] for p in parts])
-        region = main["REGION_UN"] if main["REGION_UN"] not in (None, "", "-99") else None
-        sub = main["SUBREGION"] if main["SUBREGION"] not in (None, "", "-99") else None
+    for iso3, parts in frame.groupby("iso3", sort=True):
+        main = parts.iloc[0]
+        geom = main.geometry if len(parts) == 1 else shapely.union_all(parts.geometry.to_numpy())
         own = main["ISO_A3_EH"] == iso3 or NE_ALIASES.get(main["ADM0_A3"]) == iso3
-        a2 = main["ISO_A2_EH"] if own and main["ISO_A2_EH"] not in (None, "", "-99") else None
-        out[iso3] = NeCountry(iso3, geom, float(main["LABEL_X"]), float(main["LABEL_Y"]),
-                              sum(p[2] for p in parts), region, sub, a2,
-                              tuple(sorted(p[0]["ADM0_A3"] for p in parts)))
+        out[iso3] = NeCountry(iso3, geom, float(main["LABEL_X"]), float(main["LABEL_Y"]), float(parts["area_km2"].sum()),
+                              _given(main["REGION_UN"]), _given(main["SUBREGION"]),
+                              _given(main["ISO_A2_EH"]) if own else None, tuple(sorted(parts["ADM0_A3"])))
     return out
 
 

@@ -15,7 +15,7 @@ import pycountry
 
 from ipmd.build import (boundaries, checks, countries, database, exchange_rates, flows, indicators,
                         reference, undesa, wdi)
-from ipmd.build.sources import (FILES, SourceError, derived_rows, package_rows, read_csv, read_geojson,
+from ipmd.build.sources import (FILES, SourceError, derived_rows, package_rows, read_csv,
                                 read_parquet, source_row, wdi_last_updated)
 
 SEED = 2008
@@ -73,7 +73,7 @@ def read_all(src: Path, step: Step) -> dict:
     read_csv(src, "gfmd_2007_2008")   # read again by ipmd.build.framework; checked here, up front
     desa2020 = undesa.read_2020_totals(src)
     step("reading Natural Earth boundaries and the UN DESA bilateral table")
-    features = read_geojson(src, "ne_50m_admin0")
+    features = boundaries.read_features(src)
     bilateral_raw = read_parquet(src, "undesa_ims_2024_bilateral")
     step("reading UN DESA workbooks (destination, origin)")
     dest = undesa.read_destination(src)

@@ -6,7 +6,6 @@ truncated download stops the build with a message a person can act on.
 from __future__ import annotations
 
 import hashlib
-import json
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -282,29 +281,6 @@ def read_parquet(sources_dir: Path, source_id: str) -> pd.DataFrame:
     except Exception as exc:  # pyarrow raises several unrelated types for a damaged file
         raise SourceError(f"{spec.file_name}: cannot be read as Parquet ({exc})") from exc
     return _check_frame(df, spec)
-
-
-def read_geojson(sources_dir: Path, source_id: str) -> list[dict]:
-    """Features of a GeoJSON file; every feature must carry the properties listed in the spec."""
-    spec = FILES[source_id]
-    path = _path(sources_dir, spec)
-    try:
-        with open(path, encoding="utf-8") as f:
-            data = json.load(f)
-        features = data["features"]
-    except (json.JSONDecodeError, KeyError, TypeError, UnicodeDecodeError) as exc:
-        raise SourceError(f"{spec.file_name}: cannot be read as GeoJSON ({exc})") from exc
-    for i, feat in enumerate(features):
-        props = feat.get("properties") or {}
-        missing = [c for c in spec.columns if c not in props]
-        if missing:
-            raise SourceError(f"{spec.file_name}: feature {i}: column (property) '{missing[0]}' is missing")
-        if not feat.get("geometry"):
-            raise SourceError(f"{spec.file_name}: feature {i} ({props.get('ADM0_A3')}) has no geometry")
-    if len(features) < spec.min_rows:
-        raise SourceError(f"{spec.file_name}: {len(features)} features, expected at least {spec.min_rows}; "
-                          f"the file looks truncated")
-    return features
 
 
 def read_workbook(sources_dir: Path, source_id: str) -> dict[str, pd.DataFrame]:

@@ -467,9 +467,11 @@ def sankey_link_count(page) -> int:
 
 
 def nav_links(page) -> list[dict]:
-    """The navigation's pages as [{'text', 'href', 'path'}] (sidebar or top navigation)."""
+    """The navigation's pages as [{'text', 'href', 'path'}] (Streamlit's sidebar or top navigation, or the app's
+    own links in the sidebar: components/sidebar.py navigation)."""
     links = page.evaluate(r"""() => Array.from(document.querySelectorAll(
-            'a[data-testid="stSidebarNavLink"], a[data-testid="stTopNavLink"]'))
+            'a[data-testid="stSidebarNavLink"], a[data-testid="stTopNavLink"], '
+            + '.st-key-ipmd_nav a[data-testid="stPageLink-NavLink"]'))
         .map(a => ({text: a.innerText.trim(), href: a.href}))""")
     out, seen = [], set()
     for link in links:
@@ -498,3 +500,23 @@ def choose_option(page, label: str, option_text: str, *, timeout: float = 15.0) 
     page.keyboard.type(option_text)
     option = page.locator('[role="option"]').filter(has_text=option_text).first
     option.click(timeout=timeout * 1000)
+
+
+def wait_run_over(page, timeout: float) -> None:
+    """Until a script run has finished and none is running or stale: lighter than wait_until_drawn, for
+    pages where only who sees what counts (a page that refuses a visitor stops early and draws no chart)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        state = page_state(page)
+        if state["script"] == "notRunning" and state["stale"] == 0 and state["finished"] >= 1:
+            return
+        if time.monotonic() > deadline:
+            raise NotDrawn(describe_state(state))
+        page.wait_for_timeout(100)
+
+
+def download_labels(page, timeout: float = 30.0) -> list[str]:
+    """The download buttons' labels, once one is drawn (their inner text starts with the icon's name)."""
+    buttons = page.locator('[data-testid="stDownloadButton"]')
+    buttons.first.wait_for(timeout=timeout * 1000)
+    return [text.strip().split("\n")[-1] for text in buttons.all_inner_texts()]

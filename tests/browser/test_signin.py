@@ -118,14 +118,8 @@ def _open(page, url: str, expect: str, timeout: float = 90.0, settle: bool = Tru
     page.goto(url, wait_until="domcontentloaded")
     try:
         page.get_by_text(expect, exact=False).first.wait_for(timeout=timeout * 1000)
-        deadline = time.monotonic() + timeout
-        while settle:
-            state = bh.page_state(page)
-            if state["script"] == "notRunning" and state["stale"] == 0 and state["finished"] >= 1:
-                break
-            if time.monotonic() > deadline:
-                raise bh.NotDrawn(bh.describe_state(state))
-            page.wait_for_timeout(100)
+        if settle:
+            bh.wait_run_over(page, timeout)
     except Exception as exc:
         shot = _shot(page, "FAILED_signin_" + url.rsplit("/", 1)[-1])
         pytest.fail(f"{url}: {expect!r} not shown: {exc}\nbrowser errors: {page.watch.errors()}\n"
@@ -161,11 +155,14 @@ def test_anonymous_visitor_sees_only_the_sign_in_message(page, signin_app):
     assert page.get_by_role("button", name=t("access.sign_in")).count() == 1
     assert t("access.demo_mode") not in text
 
-    text = _open(page, signin_app + "/admin", t("access.sign_in_needed.secretariat"))
-    _shot(page, "signin_anonymous_admin")
+    # the admin page: the template and a dry run only, the command-line import named; no ledger export
+    text = _open(page, signin_app + "/admin", t("admin.upload.header"))        # the page's last section
     assert t("access.sign_in_needed.secretariat") in text
-    assert t("admin.title") not in text
-    assert page.locator('[data-testid="stFileUploader"], [data-testid="stDownloadButton"]').count() == 0
+    assert t("admin.title") in text and "python -m ipmd.ledger import FILE" in text
+    assert bh.download_labels(page) == [t("admin.download.template")]          # waits until drawn
+    page.locator('[data-testid="stFileUploader"]').wait_for(timeout=30_000)
+    assert page.get_by_role("button", name=t("access.sign_in")).count() == 1
+    _shot(page, "signin_anonymous_admin")
     assert not page.watch.aborted and not page.watch.errors(), (page.watch.aborted, page.watch.errors())
 
 
@@ -178,8 +175,9 @@ def test_committee_member_signs_in_and_opens_the_allocation_review(page, signin_
     assert t("access.signed_in_as", who=USERS[sub]["email"]) in _sidebar_text(page)
     _shot(page, f"signin_{sub}_allocation")
     if sub == "alice":                              # the committee is not the Secretariat (once is enough)
-        _open(page, signin_app + "/admin", t("access.denied.secretariat", who=USERS[sub]["email"]))
-        assert page.locator('[data-testid="stFileUploader"]').count() == 0
+        text = _open(page, signin_app + "/admin", t("admin.upload.header"))
+        assert t("access.denied.secretariat", who=USERS[sub]["email"]) in text
+        assert bh.download_labels(page) == [t("admin.download.template")]
     _only_the_provider_stylesheet_was_blocked(page)
 
 
@@ -190,6 +188,9 @@ def test_signed_in_user_without_a_role_is_not_authorised(page, signin_app, provi
     assert t("access.denied.committee", who=USERS["mallory"]["email"]) in text
     assert t("allocation.title") not in text
     assert page.locator('[data-testid="stDataFrame"], [data-testid="stPlotlyChart"]').count() == 0
-    buttons = page.locator('[data-testid="stMain"] button').all_inner_texts()
-    assert [b for b in buttons if t("access.sign_out") in b], f"no sign-out button among {buttons}"
+    buttons = page.locator('[data-testid="stMain"] button')
+    try:                                    # the error is drawn a moment before the button below it
+        buttons.filter(has_text=t("access.sign_out")).first.wait_for(timeout=30_000)
+    except Exception:  # noqa: BLE001
+        pytest.fail(f"no sign-out button among {buttons.all_inner_texts()}")
     _only_the_provider_stylesheet_was_blocked(page)

@@ -1,0 +1,298 @@
+"""Every page, in English, French and Spanish, on a 1280×720 projector and a 390×844 phone (issue 17).
+
+On each page: no key figure, heading, caption, navigation label or table header is cut (an element's
+scrollWidth within its clientWidth where it hides its overflow; a table header running into the next column),
+the document's `lang` is the page's language, no English leftover appears on a French or Spanish page, chart
+text is at least 4.5:1 on white, and axe-core (bundled by axe-playwright-python, runs offline) finds no serious or critical violation.
+
+One server and one browser for the whole module, and one test per language and size that opens every
+page in turn, so the run stays short on a 2-core CI machine. Screenshots of each page are saved under
+tests/browser/screenshots/ (git-ignored) as screens_<size>_<lang>_<page>.png.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import browser_helpers as bh
+from conftest import screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(900)]
+
+SIZES = {"projector": {"width": 1280, "height": 720}, "phone": {"width": 390, "height": 844}}
+LANGUAGES = ("en", "fr", "es")
+PAGES = [
+    ("overview", "/"),
+    ("country", "/country?country=MEX"),
+    ("country_projects", "/country?country=JOR"),
+    ("coverage", "/coverage"),
+    ("coverage_map", "/coverage?view=map"),
+    ("funds", "/funds"),
+    ("funds_donors", "/funds?view=donors"),
+    ("allocation", "/allocation"),
+    ("admin", "/admin"),
+    ("methods", "/methods"),
+]
+# English words and phrases that were left untranslated on French and Spanish pages (issue 17), and others
+# of the same kind. Matched as whole words in the page's visible text, tooltips and labels.
+LEFTOVERS = ["Copy to clipboard", "IPMD build", "derived", "Data:", "Built", "Trust fund", "Remittances",
+             "Country profiles", "Overview", "Source:", "Sources:", "illustrative demonstration",
+             "Show the data", "Download", "Year", "Copy link", "International Migrant Stock",
+             "World Development Indicators", "Refugee Population Statistics"]
+# Kept: names that are the same in every language (publishers, the app's acronym), matched before the
+# leftovers so that "UN DESA" or "KNOMAD" never count.
+
+# Installed before any page script: st.dataframe draws its headers on a canvas (glide-data-grid), clipped to
+# their column with no ellipsis. Remembers where each header text was last drawn (x, width) in each canvas.
+CANVAS_HOOK = r"""
+(() => {
+  if (window.__ipmdCanvasHooked) return;
+  window.__ipmdCanvasHooked = true;
+  window.__ipmdHeaders = new Map();
+  let next = 0;
+  const fill = CanvasRenderingContext2D.prototype.fillText;
+  CanvasRenderingContext2D.prototype.fillText = function (text, x, y, ...rest) {
+    const m = this.getTransform(), top = y * m.d + m.f;
+    if (top < 36 * (window.devicePixelRatio || 1) && this.canvas.closest && this.canvas.closest('[data-testid="stDataFrame"]')) {
+      if (!this.canvas.__ipmdId) this.canvas.__ipmdId = ++next;
+      const ratio = window.devicePixelRatio || 1;
+      window.__ipmdHeaders.set(`${this.canvas.__ipmdId}|${text}`, {canvas: this.canvas.__ipmdId, text: String(text),
+        x: (x * m.a + m.e) / ratio, width: this.measureText(String(text)).width * m.a / ratio});
+    }
+    return fill.call(this, text, x, y, ...rest);
+  };
+})();
+"""
+
+# Elements that show a figure, a title or a label: cut when they hide overflowing text.
+CUT_JS = r"""() => {
+  const sel = ['[data-testid="stMetricValue"]', '[data-testid="stMetricValue"] *', '[data-testid="stMetricLabel"]',
+    '[data-testid="stMetricLabel"] *', '[data-testid="stCaptionContainer"]', '[data-testid="stHeading"] *',
+    '[data-testid="stPageLink-NavLink"] *', '[data-testid="stTab"] *', '[data-testid="stTable"] th',
+    '[data-testid="stWidgetLabel"] *', '[data-testid="stExpander"] summary *', 'button p'].join(',');
+  const out = [];
+  for (const el of document.querySelectorAll(sel)) {
+    if (!el.getClientRects().length || !el.innerText || !el.innerText.trim()) continue;
+    const s = getComputedStyle(el);
+    const hides = s.overflowX !== 'visible' || s.textOverflow === 'ellipsis';
+    if (hides && el.scrollWidth > el.clientWidth + 1)
+      out.push(`${el.closest('[data-testid]')?.getAttribute('data-testid')}: "${el.innerText.trim().slice(0, 60)}" `
+               + `(${el.scrollWidth} > ${el.clientWidth} px)`);
+  }
+  // chart titles: plotly draws them on one line, cut at the chart's edge
+  for (const svg of document.querySelectorAll('.js-plotly-plot .main-svg:first-of-type')) {
+    const box = svg.getBoundingClientRect();
+    for (const title of svg.parentElement.querySelectorAll('.gtitle')) {
+      const r = title.getBoundingClientRect();
+      if (r.width && (r.right > box.right + 1 || r.left < box.left - 1))
+        out.push(`chart title: "${title.textContent.slice(0, 60)}" (${Math.round(r.width)} px in ${Math.round(box.width)} px)`);
+    }
+  }
+  // table headers (CANVAS_HOOK): a header is cut when its text runs into the next column's header
+  const byCanvas = {};
+  for (const h of (window.__ipmdHeaders || new Map()).values()) (byCanvas[h.canvas] = byCanvas[h.canvas] || []).push(h);
+  for (const headers of Object.values(byCanvas)) {
+    headers.sort((a, b) => a.x - b.x);
+    for (let i = 0; i + 1 < headers.length; i++)
+      if (headers[i].x + headers[i].width > headers[i + 1].x - 8)
+        out.push(`table header: "${headers[i].text}" (${Math.round(headers[i].width)} px of text, `
+                 + `${Math.round(headers[i + 1].x - headers[i].x - 8)} px of column)`);
+  }
+  return Array.from(new Set(out));
+}"""
+
+# Chart text (axis ticks and titles, legends, colour bars) below 4.5:1 on white, as "text (ratio)".
+CHART_CONTRAST_JS = r"""() => {
+  const lum = (rgb) => {
+    const c = rgb.match(/[\d.]+/g).slice(0, 3).map(v => { v = v / 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+    return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+  };
+  const out = [];
+  for (const el of document.querySelectorAll('.js-plotly-plot .xtick text, .js-plotly-plot .ytick text, '
+      + '.js-plotly-plot .g-xtitle text, .js-plotly-plot .g-ytitle text, .js-plotly-plot .legendtext, .js-plotly-plot .cbaxis text')) {
+    const ratio = 1.05 / (lum(getComputedStyle(el).fill) + 0.05);
+    if (ratio < 4.5) out.push(`${el.textContent.slice(0, 20)} (${ratio.toFixed(1)}:1)`);
+  }
+  return out.slice(0, 5);
+}"""
+
+TEXT_JS = r"""() => {
+  const parts = [document.body.innerText];
+  for (const el of document.querySelectorAll('[title], [aria-label], [placeholder]'))
+    for (const a of ['title', 'aria-label', 'placeholder']) if (el.getAttribute(a)) parts.push(el.getAttribute(a));
+  return parts.join('\n');
+}"""
+
+
+def bh_t(key: str, lang: str = "en") -> str:
+    from ipmd.i18n import t
+
+    return t(key, lang)
+
+
+def english_leftovers(text: str) -> list[str]:
+    return [word for word in LEFTOVERS if re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text)]
+
+
+@pytest.fixture(scope="module")
+def axe():
+    from axe_playwright_python.sync_playwright import Axe
+
+    return Axe()
+
+
+def serious_violations(axe, page) -> list[str]:
+    results = axe.run(page, options={"resultTypes": ["violations"]})
+    return [f"{v['id']} ({v['impact']}): {v['help']} -- {len(v['nodes'])}× e.g. {v['nodes'][0]['target']}: "
+            f"{v['nodes'][0].get('failureSummary', '')[:300]}"
+            for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_page_readable_in_its_language(browser, app_server, axe, language, size):
+    context = browser.new_context(viewport=SIZES[size], locale="en-GB", timezone_id="UTC")
+    watch = bh.Watch()
+    context.route("**/*", watch.route_handler)
+    context.add_init_script(bh.INIT_SCRIPT)
+    context.add_init_script(CANVAS_HOOK)
+    page = context.new_page()
+    watch.attach(page)
+    problems: dict[str, list[str]] = {}
+    try:
+        for name, path in PAGES:
+            url = f"{app_server}{path}{'&' if '?' in path else '?'}lang={language}"
+            found = []
+            try:
+                bh.goto_and_wait(page, url)
+            except bh.NotDrawn as exc:
+                problems[name] = [f"not drawn: {exc}"]
+                continue
+            screenshot(page, f"screens_{size}_{language}_{name}")
+            if bh.exception_texts(page):
+                found.append(f"exception box: {bh.exception_texts(page)}")
+            document_lang = page.evaluate("() => document.documentElement.lang")
+            if document_lang != language:
+                found.append(f'<html lang="{document_lang}">, not "{language}"')
+            found += [f"cut: {c}" for c in page.evaluate(CUT_JS)]
+            if language != "en":
+                found += [f"English leftover: {w!r}" for w in english_leftovers(page.evaluate(TEXT_JS))]
+            found += [f"chart text under 4.5:1: {c}" for c in page.evaluate(CHART_CONTRAST_JS)]
+            found += [f"axe: {v}" for v in serious_violations(axe, page)]
+            if found:
+                problems[name] = found
+        assert not watch.aborted, f"requests to other hosts: {watch.aborted}"
+    finally:
+        context.close()
+    report = "\n".join(f"{name}:\n    " + "\n    ".join(found) for name, found in problems.items())
+    assert not problems, f"{language}, {size} {SIZES[size]}:\n{report}"
+
+
+def test_leftover_detector_finds_whole_words_only():
+    assert english_leftovers("Données : édition 2024. Copy to clipboard") == ["Copy to clipboard"]
+    assert english_leftovers("Yearly / Overviews / non-derived") == []
+
+
+def test_country_picker_by_keyboard_picks_the_country_typed(page, open_page):
+    """Typing "Moro", then ArrowDown and Enter, opens Morocco (with fuzzy matching, ArrowDown went from the
+    highlighted Morocco to Comoros)."""
+    open_page(page, "/country?country=PHL")
+    box = page.locator('[data-testid="stSelectbox"]').filter(
+        has=page.locator('[data-testid="stWidgetLabel"]', has_text=bh_t("profile.pick"))).first
+    box.locator("input").click()
+    page.keyboard.type("Moro")
+    page.locator('[role="option"]').first.wait_for()
+    before = bh.runs_finished(page)
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    bh.wait_until_drawn(page, min_finished=before + 1)
+    assert "country=MAR" in page.url, page.url
+
+
+def test_navigation_is_the_apps_own_with_a_visible_focus_ring(page, open_page):
+    """The sidebar shows the translated page names (never pages/ file names) and a keyboard focus ring."""
+    open_page(page, "/methods?lang=fr")
+    links = bh.nav_links(page)
+    assert [link["text"].splitlines()[-1] for link in links][:2] == [bh_t("nav.overview", "fr"), bh_t("nav.country", "fr")], links
+    assert not page.locator('[data-testid="stSidebarNav"]').count()
+    link = page.locator('[data-testid="stPageLink-NavLink"]').first
+    link.focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")
+    outline = page.evaluate("() => { const s = getComputedStyle(document.activeElement); "
+                            "return [s.outlineStyle, parseFloat(s.outlineWidth), s.outlineColor]; }")
+    assert outline[0] == "solid" and outline[1] >= 2 and outline[2] == "rgb(0, 114, 178)", outline
+
+
+# A4 portrait less the stylesheet's 10 mm margins, in CSS pixels (96 per inch): the stylesheet asks for landscape,
+# but a browser's print dialog may still choose portrait.
+PRINTABLE_WIDTH = round((210 - 20) / 25.4 * 96)
+
+
+def test_printed_pages_fit_their_charts_on_the_sheet(page, open_page):
+    """Printing from the browser: the sidebar is left out and every chart, drawn for a 1400 px laptop screen,
+    fits within the printable width of an A4 sheet (it was clipped at the sheet's edge). Chromium lays the page out
+    again at the sheet's width but keeps each chart as drawn on screen: the stylesheet scales the page for print."""
+    page.set_viewport_size({"width": 1400, "height": 900})
+    for path in ("/", "/funds", "/country?country=MEX"):
+        open_page(page, path)
+        page.emulate_media(media="print")
+        try:
+            found = page.evaluate("""() => {
+                const main = document.querySelector('[data-testid="stMainBlockContainer"]').getBoundingClientRect();
+                const sidebar = document.querySelector('[data-testid="stSidebar"]');
+                return {sidebar: sidebar ? sidebar.getBoundingClientRect().width : 0,
+                        // the SVG plotly drew for the screen (its box is stretched to the sheet, not the drawing)
+                        charts: Array.from(document.querySelectorAll('.js-plotly-plot .main-svg:first-child'))
+                            .map(svg => Math.round(svg.getBoundingClientRect().right - main.left))};
+            }""")
+        finally:
+            page.emulate_media(media="screen")
+        assert found["sidebar"] == 0, f"{path}: the sidebar is printed"
+        assert found["charts"], f"{path}: no chart"
+        assert max(found["charts"]) <= PRINTABLE_WIDTH, f"{path}: charts end at {found['charts']} px, sheet {PRINTABLE_WIDTH} px"
+
+
+def test_share_link_copy_button_is_shown_without_hovering(page, open_page):
+    """The share popover's help says the copy button is on the right: it is there without a mouse over it,
+    labelled in the page's language."""
+    open_page(page, "/country?country=MEX&lang=es")
+    page.locator('[data-testid="stPopoverButton"]').first.click()
+    button = page.locator('[data-testid="stPopoverBody"] [data-testid="stCode"] button').first
+    button.wait_for(state="attached")
+    page.mouse.move(2, 2)
+    page.wait_for_timeout(300)
+    assert button.is_visible()
+    assert button.get_attribute("aria-label") == bh_t("shell.ui.copy", "es")
+    code, copy = (page.locator('[data-testid="stPopoverBody"] [data-testid="stCode"]').first.bounding_box(),
+                  button.bounding_box())
+    assert copy["x"] > code["x"] + code["width"] / 2, "the copy button is not on the right"
+
+
+def test_first_open_of_a_fresh_server_never_shows_page_file_names(browser):
+    """On a server's first request Streamlit is still in its pages-directory mode: its navigation widget listed
+    pages/ file names ("app, admin, allocation...") before app.py ran. Nothing but the app's own navigation may
+    ever appear, and the page's title is the first text of the page."""
+    server = bh.start_server(bh.app_path(), cwd=bh.REPO)
+    context = browser.new_context(viewport=SIZES["projector"])
+    context.route("**/*", bh.Watch().route_handler)
+    context.add_init_script(bh.INIT_SCRIPT)
+    context.add_init_script(r"""
+      window.__ipmdSeen = {streamlitNav: false, firstMain: null};
+      new MutationObserver(() => {
+        if (document.querySelector('[data-testid="stSidebarNav"], [data-testid="stSidebarNavLink"]'))
+          window.__ipmdSeen.streamlitNav = true;
+        const first = document.querySelector('[data-testid="stMain"] [data-testid="stElementContainer"] :is(h1, p)');
+        if (!window.__ipmdSeen.firstMain && first && first.innerText.trim()) window.__ipmdSeen.firstMain = first.innerText.trim();
+      }).observe(document, {subtree: true, childList: true});
+    """)
+    try:
+        page = context.new_page()
+        bh.goto_and_wait(page, f"{server.url}/country?country=PHL")
+        seen = page.evaluate("() => window.__ipmdSeen")
+    finally:
+        context.close()
+        server.stop()
+    assert not seen["streamlitNav"], "Streamlit's own navigation (page file names) appeared"
+    assert seen["firstMain"] == bh_t("profile.title"), seen
