@@ -7,6 +7,7 @@ import shutil
 import pytest
 
 import ledger_fixtures as F
+from access_fixtures import configure
 from apptest_pages import app_test
 from ipmd import DEFAULT_DB
 from ipmd.i18n import fmt_number, t
@@ -23,8 +24,7 @@ def db_copy(tmp_path, monkeypatch):
 
 def open_admin():
     at = app_test("pages/admin.py", timeout=120)
-    at.secrets["ipmd_roles"] = {}                 # demo mode: the page is open
-    return at.run()
+    return configure(at, "secretariat").run()     # importing from the web takes a signed-in Secretariat member
 
 
 def test_limits_are_stated_and_a_file_is_validated_once(db_copy, monkeypatch):
