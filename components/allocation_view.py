@@ -19,7 +19,8 @@ from components.state import keep_in_url, lang, tr, url_choice, url_multiselect,
 from components.tables import data_table, when_opened
 from components.text import plain
 from ipmd import allocation
-from ipmd.coverage import AREAS, GOALS, MODES, PIPELINE_STATUSES
+from ipmd.coverage import MODES
+from ipmd.fund.rules import AREAS, GOALS, PIPELINE_STATUSES
 from ipmd.i18n import area_label, fmt_date, fmt_number, fmt_pct, fmt_usd, goal_label, label, t
 from ipmd.whatif import WhatIf
 

@@ -18,7 +18,7 @@ import math
 import pandas as pd
 
 from ipmd import funds, queries
-from ipmd.coverage import FUNDED_STATUSES
+from ipmd.fund.rules import FUNDED_STATUSES
 from ipmd.fund_summary import is_illustrative
 from ipmd.funds import FundFilters, FundingLadder, WorldBankShare
 from ipmd.i18n import DEFAULT_LANGUAGE, area_label, goal_label, place_name, t

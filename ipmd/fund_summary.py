@@ -6,7 +6,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ipmd import queries
-from ipmd.coverage import FUNDED_STATUSES, country_funding, project_amounts
+from ipmd.coverage import country_funding, project_amounts
+from ipmd.fund.rules import FUNDED_STATUSES
 
 ILLUSTRATIVE_SOURCE = "illustrative_portfolio"
 REAL_LEDGER_SOURCE = "fund_ledger_import"   # the sources row an import writes (ipmd.ledger.store)

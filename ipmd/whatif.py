@@ -34,13 +34,12 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from ipmd.coverage import (AREAS, FUNDED_STATUSES, MODES, PIPELINE_STATUSES, coverage_matrix,
-                           project_amounts)
+from ipmd import funds
+from ipmd.coverage import MODES, coverage_matrix, project_amounts
+from ipmd.fund.rules import AMOUNT_TOLERANCE_USD, AREAS, FUNDED_STATUSES, PIPELINE_STATUSES, WORLD_BANK_CEILING
 from ipmd.need import QUADRANT_GAP
 
 WB_PARTNER_ID = "WB"
-DEFAULT_CEILING = 0.15
-_TOL = 1e-6  # US$: float noise below this is not an over-commitment
 
 
 @dataclass(frozen=True)
@@ -165,8 +164,8 @@ def _normalise_selection(selection: pd.DataFrame | None, projects: pd.DataFrame)
     sel["amount"] = sel["amount"].fillna(sel["requested_usd"])  # no amount = the full request
     if (sel["amount"] < 0).any():
         raise ValueError("selected amounts must be >= 0")
-    sel["is_partial"] = sel["amount"] < sel["requested_usd"] - _TOL
-    sel["exceeds_request"] = sel["amount"] > sel["requested_usd"] + _TOL
+    sel["is_partial"] = sel["amount"] < sel["requested_usd"] - AMOUNT_TOLERANCE_USD
+    sel["exceeds_request"] = sel["amount"] > sel["requested_usd"] + AMOUNT_TOLERANCE_USD
     warnings = []
     for r in sel.itertuples():
         if r.exceeds_request:
@@ -231,7 +230,7 @@ def _by_country(amounts: pd.DataFrame, project_countries: pd.DataFrame) -> pd.Se
 
 def what_if(selection: pd.DataFrame | None, projects: pd.DataFrame, project_goals: pd.DataFrame,
             project_countries: pd.DataFrame, transactions: pd.DataFrame, donors: pd.DataFrame,
-            need_gaps: pd.DataFrame | Iterable[str] | None = None, ceiling: float = DEFAULT_CEILING,
+            need_gaps: pd.DataFrame | Iterable[str] | None = None, ceiling: float = WORLD_BANK_CEILING,
             mode: str = "primary", statuses: Iterable[str] | None = FUNDED_STATUSES) -> WhatIf:
     """The effects of approving `selection` now.
 
@@ -253,15 +252,13 @@ def what_if(selection: pd.DataFrame | None, projects: pd.DataFrame, project_goal
     sel, warnings = _normalise_selection(selection, projects)
     eff = sel.loc[sel["amount"] > 0]
 
-    # balance
-    tx_amount = transactions["amount_usd"].astype(float)
-    is_deposit = transactions["txn_type"] == "deposit"
-    deposits = float(tx_amount[is_deposit].sum())
-    approved_to_date = float(tx_amount[transactions["txn_type"] == "commitment"].sum())
-    available = deposits - approved_to_date
+    # balance: the funds screen's own figures
+    ladder = funds.funding_ladder(transactions)
+    deposits, approved_to_date = ladder.deposited, ladder.approved
+    available = ladder.fund_balance
     selected_total = float(sel["amount"].sum())
     remaining = available - selected_total
-    over = bool(remaining < -_TOL)
+    over = bool(remaining < -AMOUNT_TOLERANCE_USD)
     shortfall = float(-remaining) if over else 0.0
     if over:
         warnings.append(f"The selection over-commits the fund by US$ {shortfall:,.0f}.")
@@ -307,10 +304,10 @@ def what_if(selection: pd.DataFrame | None, projects: pd.DataFrame, project_goal
         return float(by_partner.get(WB_PARTNER_ID, 0.0)) / total if total > 0 else float("nan")
 
     # World Bank internal share of deposits
-    internal_ids = set(donors.loc[donors["is_world_bank_internal"].fillna(False).astype(bool), "donor_id"])
-    wb_dep = float(tx_amount[is_deposit & transactions["donor_id"].isin(internal_ids)].sum())
-    wb_internal_share = wb_dep / deposits if deposits > 0 else float("nan")
-    wb_over = bool(deposits > 0 and wb_internal_share > ceiling + 1e-12)
+    wb = funds.world_bank_share_status({"transactions": transactions, "donors": donors}, ceiling=ceiling)
+    wb_dep = wb.wb_deposits
+    wb_internal_share = wb.share if wb.total_deposits > 0 else float("nan")
+    wb_over = wb.status == "breached"
     if wb_over:
         warnings.append(f"World Bank internal resources are {wb_internal_share:.1%} of deposits, above the "
                         f"{ceiling:.0%} ceiling.")

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from ipmd import fund_report, funds, queries
-from ipmd.coverage import FUNDED_STATUSES, PIPELINE_STATUSES
+from ipmd.fund.rules import FUNDED_STATUSES, PIPELINE_STATUSES
 
 TOL = 0.5          # US$
 
