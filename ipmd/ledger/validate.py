@@ -27,7 +27,7 @@ from ipmd.fund.rules import parse_bool
 from ipmd.ledger.invariants import ledger_invariant_problems
 from ipmd.ledger.limits import tick
 from ipmd.ledger.problems import Problem
-from ipmd.ledger.read import RawLedger
+from ipmd.ledger.raw import RawLedger
 from ipmd.ledger.template import INCOMING_TYPES, OUTGOING_TYPES, SHEETS, TXN_TYPES, Column, Sheet
 
 DB_REFERENCE_TABLES = ("countries", "partners", "areas_of_work", "goals", "gfmd_items")
