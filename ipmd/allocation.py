@@ -286,6 +286,7 @@ def decision_sheet_from(book: dict[str, pd.DataFrame], countries: pd.DataFrame, 
     selection = sel.reindex(columns=SELECTION_COLUMNS).reset_index(drop=True)
 
     summary = result.summary()
+    summary = pd.DataFrame({"figure": [t(key, lang) for key in summary["key"]], "value": summary["value"]})
     summary = pd.concat([summary, pd.DataFrame({
         "figure": ["Pledged but not yet deposited (US$, not available)", "Pipeline requested in total (US$)",
                    "Proposals in the pipeline"],
