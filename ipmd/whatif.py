@@ -5,7 +5,8 @@ Pure functions: pandas frames in (schema.sql columns), a frozen dataclass out. N
 
 What is measured (figures "to date" = over the transactions passed in; filter them by date first):
 - deposits            sum of 'deposit' transactions (money received from donors)
-- approved_to_date    sum of 'commitment' transactions (Oversight Committee approvals)
+- approved_to_date    sum of 'commitment' transactions (Oversight Committee approvals); both are
+                      ipmd.funds.funding_ladder's, the figures of the funds page
 - available_before    deposits - approved_to_date (what the committee can still commit)
 - selected_total      sum of the selection's amounts; remaining = available_before - selected_total;
                       over_committed when remaining < 0, shortfall = the amount missing (else 0).
@@ -20,7 +21,8 @@ What is measured (figures "to date" = over the transactions passed in; filter th
   squared shares on a 0-1 scale (1 = everything to one; n equal parts give 1/n; multiply by 10,000
   for the antitrust 0-10,000 scale). NaN when there is no money.
 - World Bank ceiling: wb_internal_share = deposits from donors flagged is_world_bank_internal (the
-  Bank's own resources, DGF) / all deposits, against `ceiling` (15%). A selection does not change
+  Bank's own resources, DGF) / all deposits, against `ceiling` (15%), judged by
+  ipmd.funds.world_bank_share_status with the rule of ipmd/fund/rules.py. A selection does not change
   deposits, so this share is the same before and after. Separately, because the World Bank can also
   be an implementing partner ('WB'), wb_partner_share_before/after = share of approvals going to
   projects whose partner_id is 'WB' (selection_includes_wb says whether the selection adds any).
