@@ -18,8 +18,9 @@ from components.labels import country_frame
 from components.state import keep_in_url, lang, tr, url_choice, url_multiselect, url_selectbox
 from components.tables import data_table, when_opened
 from components.text import plain
-from ipmd import allocation
-from ipmd.coverage import AREAS, GOALS, MODES, PIPELINE_STATUSES
+from ipmd import allocation, whatif
+from ipmd.coverage import MODES
+from ipmd.fund.rules import AREAS, GOALS, PIPELINE_STATUSES
 from ipmd.i18n import area_label, fmt_date, fmt_number, fmt_pct, fmt_usd, goal_label, label, t
 from ipmd.whatif import WhatIf
 
@@ -216,19 +217,31 @@ def balance(result: WhatIf) -> None:
         Kpi(tr("allocation.round.remaining"), usd(result.remaining), usd(result.remaining, exact=True),
             help=tr("allocation.round.remaining_help")),
     ])
-    if result.over_committed:
-        st.error(tr("allocation.round.over", shortfall=usd(result.shortfall, exact=True),
-                    available=usd(result.available_before, exact=True)), icon=":material/error:")
+    for warning in result.warnings:
+        text = tr(warning.key, **_warning_values(warning.values))
+        if warning.key == whatif.OVER_COMMITTED:
+            st.error(text, icon=":material/error:")
+        elif warning.key == whatif.ZERO_AMOUNT:
+            st.caption(text)
+        else:
+            st.warning(text)
     sel = result.selection
-    for r in sel.loc[sel["exceeds_request"]].itertuples():
-        st.warning(tr("allocation.round.exceeds", id=plain(r.project_id), amount=usd(r.amount, exact=True),
-                      requested=usd(r.requested_usd, exact=True)))
     partial = sel.loc[sel["is_partial"] & (sel["amount"] > 0)]
     if len(partial):
         st.caption(tr("allocation.round.partial", ids=plain(", ".join(partial["project_id"]))))
-    zero = sel.loc[sel["amount"] <= 0]
-    if len(zero):
-        st.caption(tr("allocation.round.zero", ids=plain(", ".join(zero["project_id"]))))
+
+
+def _warning_values(values: dict) -> dict[str, str]:
+    """A what-if warning's values as text: amounts in US$, shares in %, ids and statuses as plain words."""
+    def text(name: str, value) -> str:
+        if name in ("amount", "requested", "shortfall", "available"):
+            return usd(value, exact=True)
+        if name in ("share", "ceiling"):
+            return share(value)
+        if name == "status":
+            return status_label(value)
+        return plain(", ".join(value) if isinstance(value, tuple) else str(value))
+    return {name: text(name, value) for name, value in values.items()}
 
 
 def coverage_figure(result: WhatIf, goal_names: dict, area_names: dict) -> go.Figure:
@@ -344,8 +357,6 @@ def world_bank(result: WhatIf, env: allocation.Envelope) -> None:
         st.metric(tr("allocation.wb.partner"), share(result.wb_partner_share_after), border=True,
                   help=tr("allocation.wb.partner_help"))
         st.caption(tr("allocation.wb.partner_note", before=share(result.wb_partner_share_before)))
-    if result.wb_internal_over_ceiling:
-        st.error(tr("allocation.wb.breached_msg", share=share(result.wb_internal_share), ceiling=share(result.ceiling)))
 
 
 def decision_downloads(selection: allocation.Selection, year: int, mode: str) -> None:

@@ -14,14 +14,14 @@ import streamlit as st
 from components.data import load
 from components.labels import country_frame
 from components.state import tr, url_multiselect
-from ipmd import brief, slides
+from ipmd.documents import pack, pdf, slides
 
 PDF = "application/pdf"
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 
 
 def _country_pdf(iso3: str, year: int, lang: str) -> bytes:
-    return load(brief.country_brief_pdf, iso3, int(year), lang)
+    return load(pdf.country_brief_pdf, iso3, int(year), lang)
 
 
 def _country_pptx(iso3: str, year: int, lang: str) -> bytes:
@@ -29,7 +29,7 @@ def _country_pptx(iso3: str, year: int, lang: str) -> bytes:
 
 
 def _meeting_pack(codes: tuple[str, ...], year: int, lang: str) -> bytes:
-    return load(brief.meeting_pack_pdf, tuple(codes), int(year), lang)
+    return load(pack.meeting_pack_pdf, tuple(codes), int(year), lang)
 
 
 def brief_downloads(iso3: str, year: int, lang: str, *, heading: bool = True) -> None:
@@ -62,9 +62,9 @@ def meeting_pack_picker(year: int, lang: str) -> list[str]:
                                        placeholder=tr("brief.pack.pick_placeholder"))
     if rejected:
         st.warning(tr("profile.unknown", code=", ".join(rejected)[:40]), icon=":material/help:")
-    too_many = len(chosen) > brief.MAX_PACK_COUNTRIES
+    too_many = len(chosen) > pack.MAX_PACK_COUNTRIES
     if too_many:
-        st.warning(tr("brief.pack.limit", n=brief.MAX_PACK_COUNTRIES))
+        st.warning(tr("brief.pack.limit", n=pack.MAX_PACK_COUNTRIES))
     elif not chosen:
         st.caption(tr("brief.pack.empty"))
     codes = tuple(chosen)

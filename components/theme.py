@@ -1,12 +1,13 @@
-"""One colour-blind-safe palette (Okabe-Ito) for every chart, set as the default plotly template.
+"""One colour-blind-safe palette (Okabe-Ito, from ipmd.documents.palette, shared with the PDF and slides) for
+every chart, set as the default plotly template.
 
 The Streamlit theme in .streamlit/config.toml uses the same blue as its primary colour.
 """
 import plotly.graph_objects as go
 import plotly.io as pio
 
-OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
-FEMALE, MALE, TOTAL = "#D55E00", "#0072B2", "#000000"
+from ipmd.documents.palette import FEMALE, MALE, OKABE_ITO, TOTAL  # noqa: F401 (the pages' colours)
+
 SEQUENTIAL = "YlGnBu"          # ColorBrewer, readable with colour-vision deficiencies
 NO_DATA = "#d9d9d9"
 FONT = "Source Sans Pro, sans-serif"

@@ -26,9 +26,10 @@ import pandas as pd
 
 from ipmd import coverage_report, funds, need, queries
 from ipmd.cells import XLSX_TEXT_OPTIONS, safe_frame
-from ipmd.coverage import AREAS, PIPELINE_STATUSES, project_amounts
+from ipmd.coverage import project_amounts
+from ipmd.fund.rules import AREAS, PIPELINE_STATUSES, WORLD_BANK_CEILING
 from ipmd.i18n import country_name, goal_label, label, t
-from ipmd.whatif import DEFAULT_CEILING, WhatIf, what_if
+from ipmd.whatif import WhatIf, what_if
 
 TXN_TYPES = ("pledge", "deposit", "commitment", "disbursement", "expenditure")
 DECISIONS = {"approved": "approved", "active": "approved", "closed": "approved", "rejected": "rejected"}
@@ -184,7 +185,7 @@ class Envelope:
 def envelope_from(book: dict[str, pd.DataFrame]) -> Envelope:
     txns = book["transactions"]
     ladder = funds.funding_ladder(txns)
-    wb = funds.world_bank_share_status(book, ceiling=DEFAULT_CEILING)
+    wb = funds.world_bank_share_status(book, ceiling=WORLD_BANK_CEILING)
     pending = book["projects"].loc[book["projects"]["status"].isin(PIPELINE_STATUSES)]
     last = pd.to_datetime(txns["txn_date"]).max() if len(txns) else None
     illustrative = bool(txns["is_illustrative"].any() or book["projects"]["is_illustrative"].any())
@@ -232,7 +233,7 @@ def selection_frame(selection: Selection) -> pd.DataFrame:
 
 def effects_from(book: dict[str, pd.DataFrame], selection: Selection, high_need, mode: str = "primary") -> WhatIf:
     return what_if(selection_frame(selection), book["projects"], book["project_goals"], book["project_countries"],
-                   book["transactions"], book["donors"], need_gaps=high_need, ceiling=DEFAULT_CEILING, mode=mode)
+                   book["transactions"], book["donors"], need_gaps=high_need, ceiling=WORLD_BANK_CEILING, mode=mode)
 
 
 def high_need_uncovered(con, year: int) -> tuple[str, ...]:
@@ -285,6 +286,7 @@ def decision_sheet_from(book: dict[str, pd.DataFrame], countries: pd.DataFrame, 
     selection = sel.reindex(columns=SELECTION_COLUMNS).reset_index(drop=True)
 
     summary = result.summary()
+    summary = pd.DataFrame({"figure": [t(key, lang) for key in summary["key"]], "value": summary["value"]})
     summary = pd.concat([summary, pd.DataFrame({
         "figure": ["Pledged but not yet deposited (US$, not available)", "Pipeline requested in total (US$)",
                    "Proposals in the pipeline"],

@@ -26,11 +26,9 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-GOALS: tuple[str, ...] = ("G1", "G2", "G3")
-AREAS: tuple[str, ...] = ("A", "B")
+from ipmd.fund.rules import AREAS, FUNDED_STATUSES, GOALS, PIPELINE_STATUSES
+
 MODES: tuple[str, ...] = ("primary", "weighted")
-FUNDED_STATUSES: tuple[str, ...] = ("approved", "active", "closed")
-PIPELINE_STATUSES: tuple[str, ...] = ("submitted", "under_review")
 # GFMD items a project can follow up. 'format' (how the Forum meets) and 'participation' (who came)
 # describe the Forum itself, not policy content, so nobody is expected to follow them up.
 TRACKED_GFMD_TYPES: tuple[str, ...] = ("roundtable", "outcome", "recommendation", "cross_cutting")

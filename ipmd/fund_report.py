@@ -1,7 +1,7 @@
 """The trust fund flows page as one computation: filters in (primitives), a frozen report out.
 
 UI-free (no Streamlit). `fund_options(con, lang)` lists what the page's filters can choose from;
-`fund_report(con, ...)` loads the ledger and calls `build_report(tables, countries, ...)`, the pure
+`fund_report(con, ...)` loads the ledger and calls `fund_report_from(tables, countries, ...)`, the pure
 part, which the tests also run on small hand-made ledgers. All money rules live in ipmd/funds.py;
 this module picks them for the page's filters, labels the nodes in the interface language, checks
 that the flow diagram reconciles with the ladder, and writes the IATI-style transaction list.
@@ -18,7 +18,7 @@ import math
 import pandas as pd
 
 from ipmd import funds, queries
-from ipmd.coverage import FUNDED_STATUSES
+from ipmd.fund.rules import FUNDED_STATUSES
 from ipmd.fund_summary import is_illustrative
 from ipmd.funds import FundFilters, FundingLadder, WorldBankShare
 from ipmd.i18n import DEFAULT_LANGUAGE, area_label, goal_label, place_name, t
@@ -135,10 +135,10 @@ def _period(start_year: int | None, end_year: int | None) -> tuple[str | None, s
 
 def fund_options(con, lang: str = DEFAULT_LANGUAGE) -> FundOptions:
     tables = funded_ledger(queries.ledger(con))
-    return options_from(tables, lang)
+    return fund_options_from(tables, lang)
 
 
-def options_from(tables: dict[str, pd.DataFrame], lang: str = DEFAULT_LANGUAGE) -> FundOptions:
+def fund_options_from(tables: dict[str, pd.DataFrame], lang: str = DEFAULT_LANGUAGE) -> FundOptions:
     dates = pd.to_datetime(tables["transactions"]["txn_date"])
     goal_ids = sorted(tables.get("goals", pd.DataFrame(columns=["goal_id"]))["goal_id"])
     goals = pd.DataFrame({"goal_id": goal_ids, "label": [goal_label(g, lang) for g in goal_ids]})
@@ -161,15 +161,15 @@ def fund_report(con, start_year: int | None = None, end_year: int | None = None,
                 middle: str = "goal", end_stage: str = "region", other_pct: float = 0.0,
                 money: str = "approved", freq: str = "Y", lang: str = DEFAULT_LANGUAGE) -> FundReport:
     """Everything the trust fund flows page shows, for its filters (all primitives, so the page can cache it)."""
-    return build_report(queries.ledger(con), queries.countries(con), start_year, end_year, donor_types, goal_ids,
-                        partner_ids, middle, end_stage, other_pct, money, freq, lang)
+    return fund_report_from(queries.ledger(con), queries.countries(con), start_year, end_year, donor_types,
+                            goal_ids, partner_ids, middle, end_stage, other_pct, money, freq, lang)
 
 
-def build_report(ledger: dict[str, pd.DataFrame], countries: pd.DataFrame, start_year: int | None = None,
-                 end_year: int | None = None, donor_types: tuple[str, ...] = (), goal_ids: tuple[str, ...] = (),
-                 partner_ids: tuple[str, ...] = (), middle: str = "goal", end_stage: str = "region",
-                 other_pct: float = 0.0, money: str = "approved", freq: str = "Y",
-                 lang: str = DEFAULT_LANGUAGE) -> FundReport:
+def fund_report_from(ledger: dict[str, pd.DataFrame], countries: pd.DataFrame, start_year: int | None = None,
+                     end_year: int | None = None, donor_types: tuple[str, ...] = (), goal_ids: tuple[str, ...] = (),
+                     partner_ids: tuple[str, ...] = (), middle: str = "goal", end_stage: str = "region",
+                     other_pct: float = 0.0, money: str = "approved", freq: str = "Y",
+                     lang: str = DEFAULT_LANGUAGE) -> FundReport:
     if middle not in MIDDLE_STAGES:
         raise ValueError(f"middle must be one of {MIDDLE_STAGES}, not {middle!r}")
     if end_stage not in END_STAGES:

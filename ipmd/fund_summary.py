@@ -6,7 +6,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ipmd import queries
-from ipmd.coverage import FUNDED_STATUSES, country_funding, project_amounts
+from ipmd.coverage import country_funding, project_amounts
+from ipmd.fund.rules import FUNDED_STATUSES
 
 ILLUSTRATIVE_SOURCE = "illustrative_portfolio"
 REAL_LEDGER_SOURCE = "fund_ledger_import"   # the sources row an import writes (ipmd.ledger.store)
@@ -74,11 +75,11 @@ def projects_by_country(con) -> pd.DataFrame:
                                          ignore_index=True)
 
 
-def projects_in(projects: pd.DataFrame, iso3: str) -> pd.DataFrame:
+def country_projects_from(projects: pd.DataFrame, iso3: str) -> pd.DataFrame:
     """The rows of projects_by_country for one country, without the iso3 column."""
     return projects[projects["iso3"] == iso3].drop(columns="iso3").reset_index(drop=True)
 
 
 def country_projects(con, iso3: str) -> pd.DataFrame:
     """projects_by_country for one country."""
-    return projects_in(projects_by_country(con), iso3)
+    return country_projects_from(projects_by_country(con), iso3)

@@ -48,7 +48,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from ipmd.ledger.invariants import WORLD_BANK_CEILING
+from ipmd.fund.rules import (AMOUNT_TOLERANCE_USD, WORLD_BANK_CEILING, as_bool, over_world_bank_ceiling,
+                             world_bank_internal_ids)
 
 STAGES = ("goal", "area", "partner", "region", "country")
 FUND_NODE = "fund:IPMD"
@@ -124,7 +125,7 @@ def _typed(transactions: pd.DataFrame) -> pd.DataFrame:
     for col in ("donor_id", "project_id"):
         if col not in t.columns:
             t[col] = None
-    t["txn_date"] = pd.to_datetime(t["txn_date"])
+    t["txn_date"] = pd.to_datetime(t["txn_date"]) if "txn_date" in t.columns else pd.NaT
     t["amount_usd"] = pd.to_numeric(t["amount_usd"]).astype(float)
     return t
 
@@ -141,12 +142,6 @@ def _in_period(t: pd.DataFrame, start=None, end=None) -> pd.DataFrame:
 
 def _total(t: pd.DataFrame, txn_type: str) -> float:
     return float(t.loc[t["txn_type"] == txn_type, "amount_usd"].sum())
-
-
-def _bool(s: pd.Series) -> pd.Series:
-    if s.dtype == bool:
-        return s
-    return s.astype("string").str.lower().isin(["true", "1", "t", "yes"]).fillna(False).astype(bool)
 
 
 # ------------------------------------------------------------------------------------------ ladder
@@ -463,7 +458,7 @@ def donor_summary(tables: dict[str, pd.DataFrame], filters: FundFilters | None =
     out = pd.DataFrame({"donor_id": ids})
     out["name"] = out["donor_id"].map(donors["name"])
     out["donor_type"] = out["donor_id"].map(donors["donor_type"])
-    out["is_world_bank_internal"] = out["donor_id"].map(_bool(donors["is_world_bank_internal"])).fillna(False)
+    out["is_world_bank_internal"] = out["donor_id"].map(as_bool(donors["is_world_bank_internal"])).fillna(False)
     out["pledged_usd"] = out["donor_id"].map(sums["pledge"]).astype(float)
     out["deposited_usd"] = out["donor_id"].map(sums["deposit"]).astype(float)
     out["unpaid_usd"] = out["donor_id"].map((stock["pledge"] - stock["deposit"]).clip(lower=0)).fillna(0.0)
@@ -485,15 +480,13 @@ def world_bank_share_status(tables: dict[str, pd.DataFrame], ceiling: float = WO
     t = _in_period(_typed(tables["transactions"]), None, end)
     dep = t[t["txn_type"] == "deposit"]
     donors = tables["donors"]
-    internal = set(donors.loc[_bool(donors["is_world_bank_internal"]), "donor_id"])
+    internal = world_bank_internal_ids(donors)
     wb = float(dep.loc[dep["donor_id"].isin(internal), "amount_usd"].sum())
     total = float(dep["amount_usd"].sum())
     share = wb / total if total > 0 else 0.0
-    # compare amounts, not the rounded ratio: 15 of 100 must be exactly at the ceiling
-    eps = 1e-9 * max(total, 1.0)
-    if wb > ceiling * total + eps:
+    if over_world_bank_ceiling(wb, total, ceiling):
         status = "breached"
-    elif wb >= (ceiling - warn_margin) * total - eps and wb > 0:
+    elif wb >= (ceiling - warn_margin) * total - AMOUNT_TOLERANCE_USD and wb > 0:
         status = "at risk"
     else:
         status = "within"

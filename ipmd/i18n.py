@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import math
 import numbers
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,6 +19,14 @@ LANGUAGES = ("en", "fr", "es")
 LANGUAGE_NAMES = {"en": "English", "fr": "Français", "es": "Español"}
 DEFAULT_LANGUAGE = "en"
 LOCALES_DIR = Path(__file__).parent / "locales"
+
+
+@dataclass(frozen=True)
+class Message:
+    """A sentence the core hands to the interface: a message key and its raw values (numbers, ids),
+    formatted and translated there, in the reader's language."""
+    key: str
+    values: dict = field(default_factory=dict)
 
 
 @lru_cache(maxsize=None)

@@ -5,7 +5,8 @@ Pure functions: pandas frames in (schema.sql columns), a frozen dataclass out. N
 
 What is measured (figures "to date" = over the transactions passed in; filter them by date first):
 - deposits            sum of 'deposit' transactions (money received from donors)
-- approved_to_date    sum of 'commitment' transactions (Oversight Committee approvals)
+- approved_to_date    sum of 'commitment' transactions (Oversight Committee approvals); both are
+                      ipmd.funds.funding_ladder's, the figures of the funds page
 - available_before    deposits - approved_to_date (what the committee can still commit)
 - selected_total      sum of the selection's amounts; remaining = available_before - selected_total;
                       over_committed when remaining < 0, shortfall = the amount missing (else 0).
@@ -20,7 +21,8 @@ What is measured (figures "to date" = over the transactions passed in; filter th
   squared shares on a 0-1 scale (1 = everything to one; n equal parts give 1/n; multiply by 10,000
   for the antitrust 0-10,000 scale). NaN when there is no money.
 - World Bank ceiling: wb_internal_share = deposits from donors flagged is_world_bank_internal (the
-  Bank's own resources, DGF) / all deposits, against `ceiling` (15%). A selection does not change
+  Bank's own resources, DGF) / all deposits, against `ceiling` (15%), judged by
+  ipmd.funds.world_bank_share_status with the rule of ipmd/fund/rules.py. A selection does not change
   deposits, so this share is the same before and after. Separately, because the World Bank can also
   be an implementing partner ('WB'), wb_partner_share_before/after = share of approvals going to
   projects whose partner_id is 'WB' (selection_includes_wb says whether the selection adds any).
@@ -34,13 +36,19 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from ipmd.coverage import (AREAS, FUNDED_STATUSES, MODES, PIPELINE_STATUSES, coverage_matrix,
-                           project_amounts)
+from ipmd import funds
+from ipmd.coverage import MODES, coverage_matrix, project_amounts
+from ipmd.fund.rules import AMOUNT_TOLERANCE_USD, AREAS, FUNDED_STATUSES, PIPELINE_STATUSES, WORLD_BANK_CEILING
+from ipmd.i18n import Message
 from ipmd.need import QUADRANT_GAP
 
 WB_PARTNER_ID = "WB"
-DEFAULT_CEILING = 0.15
-_TOL = 1e-6  # US$: float noise below this is not an over-commitment
+# What `WhatIf.warnings` may hold: message keys, with their values (amounts in US$, shares 0-1, ids).
+OVER_COMMITTED = "allocation.round.over"                # shortfall, available
+EXCEEDS_REQUEST = "allocation.round.exceeds"            # id, amount, requested
+NOT_IN_PIPELINE = "allocation.round.not_pipeline"       # id, status
+ZERO_AMOUNT = "allocation.round.zero"                   # ids (a tuple)
+WB_CEILING = "allocation.wb.breached_msg"               # share, ceiling
 
 
 @dataclass(frozen=True)
@@ -81,38 +89,39 @@ class WhatIf:
     wb_partner_share_before: float
     wb_partner_share_after: float
     mode: str
-    warnings: tuple[str, ...]
+    warnings: tuple[Message, ...]    # message keys and values (see OVER_COMMITTED ...), in the order met
 
     def summary(self) -> pd.DataFrame:
-        """The headline figures as DataFrame(figure, value) for the decision sheet."""
+        """The headline figures as DataFrame(key, value) for the decision sheet: `key` is the figure's
+        message key (whatif.summary.*), translated by the caller; values are raw numbers, ids and flags."""
         rows = [
-            ("Deposits to date (US$)", self.deposits),
-            ("Approved to date (US$)", self.approved_to_date),
-            ("Available before the selection (US$)", self.available_before),
-            ("Selected (US$)", self.selected_total),
-            ("Remaining after the selection (US$)", self.remaining),
-            ("Over-committed", self.over_committed),
-            ("Shortfall (US$)", self.shortfall),
-            ("Projects selected", int(len(self.selection))),
-            ("High-need uncovered countries reached", self.n_high_need_reached),
-            ("High-need uncovered countries (total)", len(self.high_need)),
-            ("Countries reached", ", ".join(self.high_need_reached)),
-            ("Largest partner after", self.partner_after.largest),
-            ("Largest partner share after (0-1)", self.partner_after.largest_share),
-            ("Partner HHI before (0-1)", self.partner_before.hhi),
-            ("Partner HHI after (0-1)", self.partner_after.hhi),
-            ("Largest country after", self.country_after.largest),
-            ("Largest country share after (0-1)", self.country_after.largest_share),
-            ("Country HHI before (0-1)", self.country_before.hhi),
-            ("Country HHI after (0-1)", self.country_after.hhi),
-            ("World Bank internal share of deposits (0-1)", self.wb_internal_share),
-            ("World Bank internal ceiling (0-1)", self.ceiling),
-            ("World Bank internal share over ceiling", self.wb_internal_over_ceiling),
-            ("Share of approvals to partner WB before (0-1)", self.wb_partner_share_before),
-            ("Share of approvals to partner WB after (0-1)", self.wb_partner_share_after),
-            ("Coverage counting", self.mode),
+            ("deposits", self.deposits),
+            ("approved", self.approved_to_date),
+            ("available", self.available_before),
+            ("selected", self.selected_total),
+            ("remaining", self.remaining),
+            ("over_committed", self.over_committed),
+            ("shortfall", self.shortfall),
+            ("n_selected", int(len(self.selection))),
+            ("n_high_need_reached", self.n_high_need_reached),
+            ("n_high_need", len(self.high_need)),
+            ("countries_reached", ", ".join(self.high_need_reached)),
+            ("largest_partner", self.partner_after.largest),
+            ("largest_partner_share", self.partner_after.largest_share),
+            ("partner_hhi_before", self.partner_before.hhi),
+            ("partner_hhi_after", self.partner_after.hhi),
+            ("largest_country", self.country_after.largest),
+            ("largest_country_share", self.country_after.largest_share),
+            ("country_hhi_before", self.country_before.hhi),
+            ("country_hhi_after", self.country_after.hhi),
+            ("wb_internal_share", self.wb_internal_share),
+            ("wb_ceiling", self.ceiling),
+            ("wb_over_ceiling", self.wb_internal_over_ceiling),
+            ("wb_partner_before", self.wb_partner_share_before),
+            ("wb_partner_after", self.wb_partner_share_after),
+            ("mode", self.mode),
         ]
-        return pd.DataFrame(rows, columns=["figure", "value"])
+        return pd.DataFrame([(f"whatif.summary.{k}", v) for k, v in rows], columns=["key", "value"])
 
 
 def concentration(amounts: pd.Series) -> Concentration:
@@ -165,17 +174,18 @@ def _normalise_selection(selection: pd.DataFrame | None, projects: pd.DataFrame)
     sel["amount"] = sel["amount"].fillna(sel["requested_usd"])  # no amount = the full request
     if (sel["amount"] < 0).any():
         raise ValueError("selected amounts must be >= 0")
-    sel["is_partial"] = sel["amount"] < sel["requested_usd"] - _TOL
-    sel["exceeds_request"] = sel["amount"] > sel["requested_usd"] + _TOL
+    sel["is_partial"] = sel["amount"] < sel["requested_usd"] - AMOUNT_TOLERANCE_USD
+    sel["exceeds_request"] = sel["amount"] > sel["requested_usd"] + AMOUNT_TOLERANCE_USD
     warnings = []
     for r in sel.itertuples():
         if r.exceeds_request:
-            warnings.append(f"{r.project_id}: amount {r.amount:,.0f} is above the {r.requested_usd:,.0f} requested.")
+            warnings.append(Message(EXCEEDS_REQUEST, {"id": r.project_id, "amount": float(r.amount),
+                                                      "requested": float(r.requested_usd)}))
         if r.status not in PIPELINE_STATUSES:
-            warnings.append(f"{r.project_id} is '{r.status}', not in the pipeline: its amount is counted "
-                            "as an additional approval.")
-        if r.amount <= 0:
-            warnings.append(f"{r.project_id}: amount 0, so it changes nothing.")
+            warnings.append(Message(NOT_IN_PIPELINE, {"id": r.project_id, "status": r.status}))
+    zero = tuple(sel.loc[sel["amount"] <= 0, "project_id"])
+    if zero:
+        warnings.append(Message(ZERO_AMOUNT, {"ids": zero}))
     return sel[cols].reset_index(drop=True), warnings
 
 
@@ -231,7 +241,7 @@ def _by_country(amounts: pd.DataFrame, project_countries: pd.DataFrame) -> pd.Se
 
 def what_if(selection: pd.DataFrame | None, projects: pd.DataFrame, project_goals: pd.DataFrame,
             project_countries: pd.DataFrame, transactions: pd.DataFrame, donors: pd.DataFrame,
-            need_gaps: pd.DataFrame | Iterable[str] | None = None, ceiling: float = DEFAULT_CEILING,
+            need_gaps: pd.DataFrame | Iterable[str] | None = None, ceiling: float = WORLD_BANK_CEILING,
             mode: str = "primary", statuses: Iterable[str] | None = FUNDED_STATUSES) -> WhatIf:
     """The effects of approving `selection` now.
 
@@ -253,18 +263,16 @@ def what_if(selection: pd.DataFrame | None, projects: pd.DataFrame, project_goal
     sel, warnings = _normalise_selection(selection, projects)
     eff = sel.loc[sel["amount"] > 0]
 
-    # balance
-    tx_amount = transactions["amount_usd"].astype(float)
-    is_deposit = transactions["txn_type"] == "deposit"
-    deposits = float(tx_amount[is_deposit].sum())
-    approved_to_date = float(tx_amount[transactions["txn_type"] == "commitment"].sum())
-    available = deposits - approved_to_date
+    # balance: the funds screen's own figures
+    ladder = funds.funding_ladder(transactions)
+    deposits, approved_to_date = ladder.deposited, ladder.approved
+    available = ladder.fund_balance
     selected_total = float(sel["amount"].sum())
     remaining = available - selected_total
-    over = bool(remaining < -_TOL)
+    over = bool(remaining < -AMOUNT_TOLERANCE_USD)
     shortfall = float(-remaining) if over else 0.0
     if over:
-        warnings.append(f"The selection over-commits the fund by US$ {shortfall:,.0f}.")
+        warnings.append(Message(OVER_COMMITTED, {"shortfall": shortfall, "available": available}))
 
     # coverage before / after: the selection enters as approved projects with one commitment each
     projects_after = projects.copy()
@@ -307,13 +315,12 @@ def what_if(selection: pd.DataFrame | None, projects: pd.DataFrame, project_goal
         return float(by_partner.get(WB_PARTNER_ID, 0.0)) / total if total > 0 else float("nan")
 
     # World Bank internal share of deposits
-    internal_ids = set(donors.loc[donors["is_world_bank_internal"].fillna(False).astype(bool), "donor_id"])
-    wb_dep = float(tx_amount[is_deposit & transactions["donor_id"].isin(internal_ids)].sum())
-    wb_internal_share = wb_dep / deposits if deposits > 0 else float("nan")
-    wb_over = bool(deposits > 0 and wb_internal_share > ceiling + 1e-12)
+    wb = funds.world_bank_share_status({"transactions": transactions, "donors": donors}, ceiling=ceiling)
+    wb_dep = wb.wb_deposits
+    wb_internal_share = wb.share if wb.total_deposits > 0 else float("nan")
+    wb_over = wb.status == "breached"
     if wb_over:
-        warnings.append(f"World Bank internal resources are {wb_internal_share:.1%} of deposits, above the "
-                        f"{ceiling:.0%} ceiling.")
+        warnings.append(Message(WB_CEILING, {"share": wb_internal_share, "ceiling": float(ceiling)}))
 
     return WhatIf(
         deposits=deposits, approved_to_date=approved_to_date, available_before=available,

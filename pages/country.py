@@ -52,7 +52,8 @@ peers = profile.peer_comparison(load(profile.peer_values, peer_indicator, chosen
 profile_view.peers(peers, tr(f"indicator.{peer_indicator}"), name, peers["source_id"].iloc[0] if len(peers) else None,
                    chosen_year)
 
-profile_view.partnership(fund_summary.projects_in(load(fund_summary.projects_by_country), iso3), name, iso3)
+projects = fund_summary.country_projects_from(load(fund_summary.projects_by_country), iso3)
+profile_view.partnership(projects, name, iso3)
 
 st.subheader(tr("profile.downloads"))
 profile_view.downloads(iso3, name)

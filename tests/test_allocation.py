@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from ipmd import allocation, coverage_report, db, fund_report, need, queries
-from ipmd.coverage import PIPELINE_STATUSES
+from ipmd.fund.rules import PIPELINE_STATUSES
 from ipmd.i18n import t
 
 

@@ -15,7 +15,10 @@ import pytest
 from pptx import Presentation
 from pypdf import PdfReader
 
-from ipmd import brief, db, fund_summary, slides
+from ipmd import db, fund_summary
+from ipmd.documents import slides
+from ipmd.documents.pack import meeting_pack_pdf
+from ipmd.documents.pdf import country_brief_pdf
 from ipmd.i18n import country_name, fmt_compact, fmt_date, fmt_pct, fmt_usd, t
 from ipmd.profile import load_profile
 
@@ -55,7 +58,7 @@ _BUILT: dict[tuple[str, str], bytes] = {}
 def brief_pdf(con, iso3: str, lang: str) -> bytes:
     """The brief, built once per test session (several tests read the same one)."""
     if (iso3, lang) not in _BUILT:
-        _BUILT[iso3, lang] = timed(f"brief {iso3} {lang}", brief.country_brief_pdf, con, iso3, YEAR, lang)
+        _BUILT[iso3, lang] = timed(f"brief {iso3} {lang}", country_brief_pdf, con, iso3, YEAR, lang)
     return _BUILT[iso3, lang]
 
 
@@ -168,20 +171,20 @@ def test_brief_embeds_a_unicode_font(con):
 
 def test_unknown_country_or_language_is_a_clear_error(con):
     with pytest.raises(ValueError, match="XYZ"):
-        brief.country_brief_pdf(con, "XYZ", YEAR, "en")
+        country_brief_pdf(con, "XYZ", YEAR, "en")
     with pytest.raises(ValueError, match="XYZ"):
         slides.country_brief_pptx(con, "XYZ", YEAR, "en")
     with pytest.raises(ValueError, match="language"):
-        brief.country_brief_pdf(con, "MAR", YEAR, "de")
+        country_brief_pdf(con, "MAR", YEAR, "de")
     with pytest.raises(ValueError, match="XYZ"):
-        brief.meeting_pack_pdf(con, ["MAR", "XYZ"], YEAR, "en")
+        meeting_pack_pdf(con, ["MAR", "XYZ"], YEAR, "en")
     with pytest.raises(ValueError, match="at least one"):
-        brief.meeting_pack_pdf(con, [], YEAR, "en")
+        meeting_pack_pdf(con, [], YEAR, "en")
 
 
 def test_meeting_pack_is_a_comparison_page_then_each_brief(con):
     codes = ["MAR", "PHL", "MEX"]
-    pack = timed("meeting pack", brief.meeting_pack_pdf, con, codes + ["MAR"], YEAR, "fr")   # duplicate dropped
+    pack = timed("meeting pack", meeting_pack_pdf, con, codes + ["MAR"], YEAR, "fr")   # duplicate dropped
     pages, text = pdf_text(pack)
     single = [pdf_text(brief_pdf(con, code, "fr"))[0] for code in codes]
     assert pages == 1 + sum(single)

@@ -7,7 +7,7 @@ import pytest
 
 from ipmd import coverage_report as cr
 from ipmd import db, funds, need, queries
-from ipmd.coverage import FUNDED_STATUSES, PIPELINE_STATUSES
+from ipmd.fund.rules import FUNDED_STATUSES, PIPELINE_STATUSES
 
 TOL = 0.01   # US$
 

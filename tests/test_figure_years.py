@@ -11,7 +11,9 @@ import re
 import pytest
 
 from apptest_pages import open_page
-from ipmd import brief
+from ipmd.documents import slides
+from ipmd.documents.data import brief_data, remittance_frame
+from ipmd.documents.text import PACK_COLUMNS, chart_summary, comparison_rows, stock_title
 from ipmd.i18n import fmt_compact, fmt_pct, fmt_usd, t
 
 # PHL, MEX, MAR, IND: remittance countries; DEU, USA: destinations; TON and KNA: small states (Tonga's remittances
@@ -88,7 +90,7 @@ def test_the_sample_has_ratios_of_another_year_than_their_figure(con):
 @pytest.mark.parametrize("year", [2024, 2015])
 def test_brief_rows_show_each_value_with_its_own_year(con, iso3, year):
     lang = "fr" if iso3 in ("MAR", "REU") else "en"
-    data = brief.brief_data(con, iso3, year, lang)
+    data = brief_data(con, iso3, year, lang)
     rows = {row.indicator: row for row in data.rows}
     for indicator, value, value_year, details in expected(con, iso3, year, lang):
         row = rows[indicator]
@@ -101,14 +103,14 @@ def test_brief_rows_show_each_value_with_its_own_year(con, iso3, year):
 @pytest.mark.parametrize("iso3", ("PHL", "TON", "MEX"))
 def test_brief_up_to_2015_quotes_nothing_later(con, iso3):
     """'Latest figures up to 2015': the chart texts, the charts' series and the pack table stop at 2015."""
-    data = brief.brief_data(con, iso3, 2015, "en")
+    data = brief_data(con, iso3, 2015, "en")
     for chart in ("stocks", "remittances", "corridors"):
-        years = [int(y) for y in re.findall(r"\b(19\d\d|20\d\d)\b", brief.chart_summary(data, chart))]
-        assert years and max(years) <= 2015, (chart, brief.chart_summary(data, chart))
-    assert brief.remittance_frame(data)["year"].max() == 2015
+        years = [int(y) for y in re.findall(r"\b(19\d\d|20\d\d)\b", chart_summary(data, chart))]
+        assert years and max(years) <= 2015, (chart, chart_summary(data, chart))
+    assert remittance_frame(data)["year"].max() == 2015
     assert max(frame.index.max() for frame in data.stock_wide.values()) == 2015
-    row = brief.comparison_rows([data])[0]
-    for (indicator, _), cell in zip(brief.PACK_COLUMNS, row[1:]):
+    row = comparison_rows([data])[0]
+    for (indicator, _), cell in zip(PACK_COLUMNS, row[1:]):
         figure = data.profile.figure(indicator)
         if figure is not None and figure.year != 2015:
             assert cell.endswith(f"({figure.year})"), (indicator, cell)
@@ -137,9 +139,7 @@ def test_profile_page_shows_each_value_with_its_own_year(con, iso3, year, lang):
 
 @pytest.mark.parametrize("year", [2024, 2015])
 def test_brief_stock_chart_title_names_the_years_it_shows(con, year):
-    from ipmd import slides
-
-    data = brief.brief_data(con, "MAR", year, "es")
+    data = brief_data(con, "MAR", year, "es")
     title = t("figures.chart.stocks", "es", first=1990, last=year)
-    assert brief.stock_title(data) == title
+    assert stock_title(data) == title
     assert title in slides.slide_titles(data)

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from ipmd import fund_report, funds, queries
-from ipmd.coverage import FUNDED_STATUSES, PIPELINE_STATUSES
+from ipmd.fund.rules import FUNDED_STATUSES, PIPELINE_STATUSES
 
 TOL = 0.5          # US$
 
@@ -32,7 +32,7 @@ def everything(con):
 
 
 def report(ledger, countries, **kwargs):
-    return fund_report.build_report(ledger, countries, **kwargs)
+    return fund_report.fund_report_from(ledger, countries, **kwargs)
 
 
 def legs(links: pd.DataFrame) -> dict[str, float]:
@@ -138,7 +138,7 @@ def test_goal_area_and_region_nodes_are_named_in_the_interface_language(ledger, 
 
 
 def test_goal_filter_options_are_named_in_the_interface_language(ledger):
-    options = fund_report.options_from(fund_report.funded_ledger(ledger), "es")
+    options = fund_report.fund_options_from(fund_report.funded_ledger(ledger), "es")
     assert options.goals.to_dict("records") == [
         {"goal_id": "G1", "label": "G1 · Seguimiento del FMMD"},
         {"goal_id": "G2", "label": "G2 · Coherencia de las políticas"},
@@ -295,4 +295,5 @@ def test_flow_counts_do_not_count_other(ledger, countries):
     assert grouped.flow_counts == plain.flow_counts
     assert plain.flow_counts.n_end == len(plain.countries)
     assert plain.flow_counts.n_donors == (plain.donors["deposited_usd"] > 0).sum()
-    assert plain.flow_counts.n_partners == len(fund_report.options_from(fund_report.funded_ledger(ledger)).partners)
+    options = fund_report.fund_options_from(fund_report.funded_ledger(ledger))
+    assert plain.flow_counts.n_partners == len(options.partners)

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 import ledger_fixtures as F
 from ipmd import DEFAULT_DB, REPO_ROOT
 from ipmd.ledger.export import export_ledger, ledger_frames, template_bytes, write_export
-from ipmd.ledger.read import RawLedger
+from ipmd.ledger.raw import RawLedger
 from ipmd.ledger.store import LEDGER_SOURCE_ID, content_hash, import_ledger
 from ipmd.ledger.template import LEDGER_TABLES, SHEETS
 from ipmd.ledger.validate import ReferenceData, validate

@@ -162,3 +162,17 @@ def test_the_counting_mode_lives_in_the_url(con, pipe):
     after = y_values(coverage_traces(at)[t("allocation.cov.after")])
     assert after == pytest.approx(result.coverage_by_goal["approved_after"].tolist())
     assert open_page(count="nonsense").radio(key="count").value == "primary"
+
+
+def test_what_if_warnings_are_shown_in_words(con, pipe):
+    over, zero = pipe["project_id"].iloc[1], pipe["project_id"].iloc[3]
+    requested = float(pipe["requested_usd"].iloc[1])
+    at = tick(open_page(), {1: requested + 50_000.0, 3: 0.0})
+    assert not at.exception, [e.message for e in at.exception]
+    result = allocation.effects(con, ((over, requested + 50_000.0), (zero, 0.0)), 2024)
+    assert [w.key for w in result.warnings] == ["allocation.round.exceeds", "allocation.round.zero"]
+    shown = [w.value.replace("\\", "") for w in at.warning] + [c.value.replace("\\", "") for c in at.caption]
+    exceeds = t("allocation.round.exceeds", id=over, amount=fmt_usd(requested + 50_000.0, "en", compact=False),
+                requested=fmt_usd(requested, "en", compact=False))
+    assert any(exceeds in s.replace("\u2060", "") for s in shown), shown
+    assert any(t("allocation.round.zero", ids=zero) in s.replace("\u2060", "") for s in shown), shown

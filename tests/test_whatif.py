@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from ipmd.need import QUADRANT_GAP, QUADRANT_HIGH_COVERED
+from ipmd.i18n import LANGUAGES, Message, catalog, t
 from ipmd.whatif import Concentration, concentration, what_if
 
 
@@ -99,7 +100,7 @@ def test_over_commitment_and_world_bank_partner_share():
     r = run(pd.DataFrame({"project_id": ["P4", "P6"], "amount": [np.nan, 120.0]}))
     assert r.selected_total == 200.0 and r.remaining == -40.0
     assert r.over_committed and r.shortfall == 40.0
-    assert any("over-commits" in w for w in r.warnings)
+    assert Message("allocation.round.over", {"shortfall": 40.0, "available": 160.0}) in r.warnings
     assert r.selection_includes_wb
     assert r.wb_partner_share_before == pytest.approx(40 / 190)
     assert r.wb_partner_share_after == pytest.approx(160 / 390)
@@ -112,12 +113,13 @@ def test_exactly_using_the_balance_is_not_over_committed():
     r = run(pd.DataFrame({"project_id": ["P6"], "amount": [160.0]}))
     assert r.remaining == 0.0 and not r.over_committed and r.shortfall == 0.0
     assert bool(r.selection["exceeds_request"].iloc[0])           # 160 > 120 requested: warned, kept
-    assert any("above the" in w for w in r.warnings)
+    assert r.warnings == (Message("allocation.round.exceeds", {"id": "P6", "amount": 160.0, "requested": 120.0}),)
 
 
 def test_world_bank_internal_ceiling():
     r = run(None, ceiling=0.10)
-    assert r.wb_internal_over_ceiling and any("ceiling" in w for w in r.warnings)
+    assert r.wb_internal_over_ceiling
+    assert r.warnings == (Message("allocation.wb.breached_msg", {"share": pytest.approx(1 / 7), "ceiling": 0.10}),)
     assert not run(None).wb_internal_over_ceiling
     assert not run(None).selection_includes_wb
 
@@ -176,7 +178,7 @@ def test_need_gaps_from_a_gaps_frame_uses_only_the_gap_quadrant():
     r = run(pd.DataFrame({"project_id": ["P4", "P6"], "amount": [10.0, 0.0]}), need_gaps=gaps_frame)
     assert r.high_need == ("HTI", "NPL")
     assert r.high_need_reached == ("NPL",)          # P6 has amount 0: it reaches nobody
-    assert any("amount 0" in w for w in r.warnings)
+    assert r.warnings == (Message("allocation.round.zero", {"ids": ("P6",)}),)
     assert row(r.coverage_by_goal, "goal_id", "G2")["n_projects_after"] == 1   # P6 not counted
 
 
@@ -185,7 +187,7 @@ def test_selecting_an_already_funded_project_is_a_top_up_with_a_warning():
     assert r.remaining == 150.0
     g2 = row(r.coverage_by_goal, "goal_id", "G2")
     assert g2[["n_projects_before", "n_projects_after", "approved_after"]].tolist() == [1, 1, 60.0]
-    assert any("not in the pipeline" in w for w in r.warnings)
+    assert r.warnings == (Message("allocation.round.not_pipeline", {"id": "P2", "status": "approved"}),)
 
 
 def test_bad_selections_raise():
@@ -201,6 +203,18 @@ def test_bad_selections_raise():
 
 def test_summary_table():
     s = run(pd.DataFrame({"project_id": ["P4"], "amount": [30.0]})).summary()
-    assert list(s.columns) == ["figure", "value"]
-    v = dict(zip(s["figure"], s["value"]))
-    assert v["Remaining after the selection (US$)"] == 130.0 and v["Projects selected"] == 1
+    assert list(s.columns) == ["key", "value"]
+    v = dict(zip(s["key"], s["value"]))
+    assert v["whatif.summary.remaining"] == 130.0 and v["whatif.summary.n_selected"] == 1
+    assert t("whatif.summary.remaining", "en") == "Remaining after the selection (US$)"
+
+
+def test_every_summary_figure_and_warning_has_words_in_every_language():
+    r = run(pd.DataFrame({"project_id": ["P2", "P4", "P6"], "amount": [10.0, 0.0, 500.0]}), ceiling=0.10)
+    keys = set(r.summary()["key"]) | {w.key for w in r.warnings}
+    assert len(r.warnings) == 5                  # not in the pipeline, above the request, 0, over-committed, ceiling
+    for lang in LANGUAGES:
+        assert keys <= set(catalog(lang)), lang
+        for w in r.warnings:                    # every value the message names is given
+            text = t(w.key, lang, **{k: str(v) for k, v in w.values.items()})
+            assert "{" not in text, (lang, w.key)

@@ -47,7 +47,7 @@ import pycountry
 from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 
 from ipmd.ledger.limits import MAX_ROWS, limits_text, tick
-from ipmd.ledger.read import RawLedger
+from ipmd.ledger.raw import RawLedger
 from ipmd.ledger.template import SHEET_BY_NAME
 
 if TYPE_CHECKING:

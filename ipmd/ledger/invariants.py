@@ -28,11 +28,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ipmd.fund.rules import (AMOUNT_TOLERANCE_USD, SHARE_TOLERANCE, WORLD_BANK_CEILING, as_bool,
+                             over_world_bank_ceiling, world_bank_internal_ids)
 from ipmd.ledger.problems import Problem
-
-WORLD_BANK_CEILING = 0.15      # the proposal: World Bank internal resources at most 15% of total funding
-SHARE_TOLERANCE = 1e-6         # shares and weights summing to 1
-AMOUNT_TOLERANCE_USD = 0.01    # amounts are compared to the cent
 
 IATI_CODES = {"pledge": 11, "deposit": 1, "commitment": 2, "disbursement": 3, "expenditure": 4}
 
@@ -182,22 +180,15 @@ def _project_flow_within(txns: pd.DataFrame, flow_type: str, limit_type: str,
     ]
 
 
-def _as_bool(s: pd.Series) -> pd.Series:
-    if s.dtype == bool:
-        return s
-    text = s.astype("string").str.strip().str.lower()
-    return text.isin(["true", "1", "yes", "y", "t", "1.0"]).fillna(False).astype(bool)
-
-
 def _world_bank_share(txns: pd.DataFrame, donors: pd.DataFrame | None) -> list[Problem]:
     if not _has(donors, ["donor_id", "is_world_bank_internal"]):
         return []
-    internal_ids = set(donors.loc[_as_bool(donors["is_world_bank_internal"]), "donor_id"])
+    internal_ids = world_bank_internal_ids(donors)
     deposits = txns[txns["txn_type"] == "deposit"]
     total = deposits["amount_usd"].sum()
     internal = deposits[deposits["donor_id"].isin(internal_ids)]
     wb = internal["amount_usd"].sum()
-    if total <= 0 or wb <= WORLD_BANK_CEILING * total + AMOUNT_TOLERANCE_USD:
+    if not over_world_bank_ceiling(wb, total):
         return []
     last = internal.iloc[-1]   # the latest internal deposit: the one that took the share over
     return [Problem(
@@ -232,7 +223,7 @@ def _goal_weights(pg: pd.DataFrame | None, projects: pd.DataFrame | None) -> lis
     if has_goals:
         weights = pd.to_numeric(pg["weight"], errors="coerce")
         totals = weights.groupby(pg["project_id"], sort=True).sum()
-        primaries = _as_bool(pg["is_primary"]).groupby(pg["project_id"], sort=True).sum()
+        primaries = as_bool(pg["is_primary"]).groupby(pg["project_id"], sort=True).sum()
         first = _first_rows(pg)
         for pid, total in totals.items():
             if abs(total - 1) > SHARE_TOLERANCE:

@@ -25,15 +25,16 @@ import warnings as _warnings
 import zipfile
 import zlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from ipmd.cells import unquote
+from ipmd.ledger.iati import read_iati
 from ipmd.ledger.limits import MAX_COLUMNS, MAX_CSV_BYTES, MAX_ROWS, OverBudget, limits_text, tick
 from ipmd.ledger.problems import Problem
+from ipmd.ledger.raw import RawLedger
 from ipmd.ledger.template import (LEDGER_TABLES, MAX_UNCOMPRESSED_BYTES, MAX_UPLOAD_BYTES, SHEET_BY_NAME,
                                   UPLOAD_EXTENSIONS)
 
@@ -48,48 +49,6 @@ CHUNK = 1024 * 1024
 INSTRUCTION_SHEETS = {"instructions", "readme", "about"}
 REFERENCE_SHEETS = {"ref_partners", "ref_areas_of_work", "ref_goals", "ref_gfmd_items", "ref_countries",
                     "ref_currencies"}
-
-
-@dataclass
-class RawLedger:
-    kind: str                                   # 'xlsx' | 'csv' | 'iati'
-    filename: str
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    table_files: dict[str, str] = field(default_factory=dict)            # table -> file shown in problems
-    sheet_labels: dict[str, str] = field(default_factory=dict)           # table -> sheet shown (IATI: element)
-    column_labels: dict[str, dict[str, str]] = field(default_factory=dict)  # table -> column -> label shown
-    reported: set[tuple[str, int, str]] = field(default_factory=set)     # cells the reader reported on
-    content_sha256: str | None = None
-
-    def problem(self, table: str, index: int | None, column: str | None, message: str) -> Problem:
-        return Problem(message, file=self.table_files.get(table, self.filename),
-                       sheet=self.sheet_labels.get(table, table),
-                       row=None if index is None else int(index) + 2,
-                       column=self.column_labels.get(table, {}).get(column, column) if column else None)
-
-    def relocate(self, p: Problem) -> Problem:
-        """A problem found on the typed tables (the invariants), named as this file names things."""
-        table = p.sheet
-        if table not in SHEET_BY_NAME:
-            return p if p.file else replace(p, file=self.filename)
-        column = self.column_labels.get(table, {}).get(p.column, p.column) if p.column else None
-        return replace(p, file=p.file or self.table_files.get(table, self.filename),
-                       sheet=self.sheet_labels.get(table, table), column=column)
-
-    @property
-    def row_word(self) -> str:
-        """What a row number means in this file: a sheet's row, or an XML file's line."""
-        return "line" if self.kind == "iati" else "row"
-
-    def where(self, table: str) -> str:
-        file = self.table_files.get(table, self.filename)
-        return file if self.kind == "csv" else f"{file}, sheet {self.sheet_labels.get(table, table)}"
-
-    def fail(self, message: str, file: str | None = None, **where) -> "RawLedger":
-        self.problems.append(Problem(message, file=file or self.filename, **where))
-        return self
 
 
 def _mb(n: int) -> str:
@@ -151,7 +110,6 @@ def _read_bytes(data: bytes, name: str, reference: "ReferenceData | None") -> Ra
     if kind == "csv":
         return raw.fail("A single CSV file holds one table, but a ledger has five: give the folder (or a "
                         ".zip) with " + ", ".join(f"{t}.csv" for t in LEDGER_TABLES) + ".")
-    from ipmd.ledger.iati import read_iati     # here, not at the top: iati builds on this module
     return read_iati(data, name, reference)
 
 

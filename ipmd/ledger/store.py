@@ -42,7 +42,8 @@ from ipmd.db import db_path as default_db_path
 from ipmd.ledger import limits
 from ipmd.ledger.limits import Report
 from ipmd.ledger.problems import Problem
-from ipmd.ledger.read import RawLedger, Source, read_ledger
+from ipmd.ledger.raw import RawLedger
+from ipmd.ledger.read import Source, read_ledger
 from ipmd.ledger.template import DELETE_ORDER, LEDGER_TABLES, SHEET_BY_NAME
 from ipmd.ledger.validate import ReferenceData, validate
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ipmd.fund.rules import PROJECT_STATUSES
 from ipmd.ledger.invariants import IATI_CODES
 
 # ------------------------------------------------------------------------------------ fixed vocabularies
@@ -19,7 +20,6 @@ TXN_TYPES = IATI_CODES       # txn_type -> IATI transaction type: pledge 11, dep
 INCOMING_TYPES = ("pledge", "deposit")                          # carry a donor_id
 OUTGOING_TYPES = ("commitment", "disbursement", "expenditure")  # carry a project_id
 DONOR_TYPES = ("government", "private", "multilateral")
-PROJECT_STATUSES = ("submitted", "under_review", "approved", "active", "closed", "rejected")
 
 
 @dataclass(frozen=True)

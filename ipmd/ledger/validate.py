@@ -23,10 +23,11 @@ import duckdb
 import pandas as pd
 import pycountry
 
+from ipmd.fund.rules import parse_bool
 from ipmd.ledger.invariants import ledger_invariant_problems
 from ipmd.ledger.limits import tick
 from ipmd.ledger.problems import Problem
-from ipmd.ledger.read import RawLedger
+from ipmd.ledger.raw import RawLedger
 from ipmd.ledger.template import INCOMING_TYPES, OUTGOING_TYPES, SHEETS, TXN_TYPES, Column, Sheet
 
 DB_REFERENCE_TABLES = ("countries", "partners", "areas_of_work", "goals", "gfmd_items")
@@ -92,8 +93,6 @@ class CellError(ValueError):
 _NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _ISO_DATE = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})([T ]00:00(:00(\.0+)?)?)?")
-_TRUE = {"true", "t", "yes", "y", "1"}
-_FALSE = {"false", "f", "no", "n", "0"}
 
 
 def _blank(value) -> bool:
@@ -192,12 +191,9 @@ def _plausible(day: dt.date, value) -> dt.date:
 
 
 def parse_boolean(value, col: Column) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, (int, float)) and value in (0, 1):
-        return bool(value)
-    if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
-        return value.strip().lower() in _TRUE
+    parsed = parse_bool(value)
+    if parsed is not None:
+        return parsed
     raise CellError(f"{_show(value)} is not TRUE or FALSE.")
 
 

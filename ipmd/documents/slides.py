@@ -3,7 +3,7 @@
     country_brief_pptx(con, "MEX", 2024, "es") -> bytes
 
 Slides: title; headline figures; migrant stock by sex; remittances; main corridors; the partnership's
-projects; sources and notes. Same content, numbers and charts as the PDF (ipmd.brief), 16:9. Each
+projects; sources and notes. Same content, numbers and charts as the PDF (ipmd.documents.pdf), 16:9. Each
 chart carries its one-line summary on the slide, as its alternative text and in the speaker notes.
 """
 from __future__ import annotations
@@ -15,17 +15,18 @@ from pptx.dml.color import RGBColor
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from ipmd.brief import (MAX_PROJECTS, BriefData, brief_data, chart_sources, chart_summary, corridor_chart, png_bytes,
-                        projects_more, projects_summary, remittance_chart, source_line, status_name, stock_chart,
-                        stock_title)
+from ipmd.documents import palette
+from ipmd.documents.charts import corridor_chart, png_bytes, remittance_chart, stock_chart
+from ipmd.documents.data import MAX_PROJECTS, BriefData, brief_data, chart_sources
+from ipmd.documents.text import (chart_summary, projects_more, projects_summary, source_line, status_name,
+                                 stock_title)
 from ipmd.i18n import fmt_date, fmt_pct, fmt_usd, t
 from ipmd.profile import SDG_REMITTANCE_COST_TARGET
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 MARGIN = Inches(0.6)
-BLUE = RGBColor(0x00, 0x72, 0xB2)
-INK = RGBColor(0x1F, 0x24, 0x30)
-MUTED = RGBColor(0x5A, 0x60, 0x70)
+BLUE, INK, MUTED = (RGBColor.from_string(colour.lstrip("#").upper())
+                    for colour in (palette.BLUE, palette.INK, palette.MUTED))
 NOTICE = RGBColor(0xFF, 0xF4, 0xDC)
 HEAD_FILL = RGBColor(0xEE, 0xF2, 0xF7)
 WHITE = RGBColor(0xFF, 0xFF, 0xFF)
