@@ -42,11 +42,6 @@ def _largest_ledger():
 
 
 def make(case: str, folder: Path) -> tuple[bytes, str]:
-    import io
-    import zipfile
-
-    import openpyxl
-
     import ledger_fixtures as F
     from test_ledger_broken_files import csv_bomb_honest, csv_bomb_lying, far_cell_xlsx, zip_bomb
     if case == "csv_bomb_declared":

@@ -33,7 +33,6 @@ import datetime as dt
 import os
 import platform
 import random
-import re
 import shutil
 import signal
 import statistics
@@ -453,7 +452,7 @@ def report(args, r: dict, machine: str) -> tuple[str, list[str]]:
         "|---|---|",
         f"| sessions (opened; per replica) | {s.sessions}; "
         + ", ".join(f"{k}: {v}" for k, v in sorted(s.sessions_by_replica.items())) + " |",
-        f"| sessions opened after the kill (new visitors and the killed replica's, reconnected), per replica | "
+        "| sessions opened after the kill (new visitors and the killed replica's, reconnected), per replica | "
         + (", ".join(f"{k}: {v}" for k, v in sorted(s.new_after_kill.items())) or "none") + " |",
         f"| page views | {len(times)} |",
         f"| page time p50 / p95 / max (rerun sent → script_finished) | {percentile(times, .5):.2f} / "
