@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 import browser_helpers as bh
+from stats import maximum, median as _median
 
 BUDGET_REDRAW_S = 0.5
 BUDGET_SCRIPT_MS = 100.0
@@ -288,23 +289,79 @@ def run_interaction(ctx, base_url: str, item: Interaction, timings, reps: int, *
     return summarise(item, samples, errors)
 
 
-def _median(xs):
-    xs = sorted(x for x in xs if x == x)
-    if not xs:
-        return float("nan")
-    mid = len(xs) // 2
-    return xs[mid] if len(xs) % 2 else (xs[mid - 1] + xs[mid]) / 2
-
-
 def summarise(item: Interaction, samples: list[dict], errors: list[str]) -> dict:
-    nan = float("nan")
     return {"name": item.name, "url": item.url, "n": len(samples),
-            "s": _median([x["s"] for x in samples]), "s_max": max((x["s"] for x in samples), default=nan),
+            "s": _median([x["s"] for x in samples]), "s_max": maximum([x["s"] for x in samples]),
             "script_ms": _median([x["script_ms"] for x in samples]),
-            "script_ms_max": max((x["script_ms"] for x in samples), default=nan),
+            "script_ms_max": maximum([x["script_ms"] for x in samples]),
             "script_cpu_ms": _median([x["script_cpu_ms"] for x in samples]),
             "runs": _median([x["runs"] for x in samples]),
             "charts_redrawn": _median([x["charts_redrawn"] for x in samples]),
             "charts": max((x["charts"] for x in samples), default=0),
             "samples": [{k: (round(v, 3) if isinstance(v, float) else v) for k, v in x.items()} for x in samples],
             "errors": errors}
+
+
+def measure_all(browser, new_context, base_url: str, timings, reps: int, countries: list[str], log,
+                only: list[str] | None = None) -> dict:
+    """Every interaction in a new browser context (its own session); `countries`: the first is a warm-up,
+    the next `reps` (at least 3) are switched to, each not shown before. Returns results by name."""
+    switch_to = [countries[1 + i % (len(countries) - 1)] for i in range(max(reps, 3))]
+    out = {}
+    for item in interactions(switch_to):
+        if only and not any(word in item.name for word in only):
+            continue
+        fresh = item.name.startswith("country switch")
+        if fresh:
+            item.setup = _drawn_after(_pick_text("stSelectbox", lambda: _t("profile.pick"), countries[0]))
+        ctx = new_context(browser)
+        ctx.add_init_script(MARK_SCRIPT)
+        try:
+            res = run_interaction(ctx, base_url, item, timings, reps, fresh=fresh)
+        finally:
+            ctx.close()
+        out[item.name] = res
+        log(f"interaction {item.name:<38} redrawn {res['s']:.2f} s (max {res['s_max']:.2f})  script "
+            f"{res['script_ms']:.0f} ms (max {res['script_ms_max']:.0f})  charts {res['charts_redrawn']:g}/"
+            f"{res['charts']}  n {res['n']}  errors {len(res['errors'])}")
+    return out
+
+
+def _drawn_after(action: Callable) -> Callable:
+    def setup(page):
+        before = bh.runs_finished(page)
+        action(page)
+        bh.wait_until_drawn(page, min_finished=before + 1, timeout=60)
+    return setup
+
+
+def _fmt_s(x) -> str:
+    return "n/a" if x != x else f"{x:.2f} s"
+
+
+def _fmt_ms(x) -> str:
+    return "n/a" if x != x else f"{x:.0f} ms"
+
+
+def _yes(value, budget, factor=1.0) -> str:
+    return "n/a" if value != value else ("yes" if value <= budget * factor else "no")
+
+
+def report_lines(res: dict, reps: int) -> list[str]:
+    lines = [f"Interactions (issue 18; reported, not gated, until issue 18's speed work lands): each input on a "
+             f"drawn page, from its pointerdown/keydown to the last change of the page and of its charts (page "
+             f"clock), median and max over {reps} rounds after a warm-up round (the country switch: each to a "
+             f"country not shown before); script = the server's script time of the runs the input caused "
+             f"(sum; budget {BUDGET_REDRAW_S:g} s redrawn, {BUDGET_SCRIPT_MS:.0f} ms script).",
+             "",
+             "| interaction | page | redrawn (median / max) | within budget | within 2× | script (median / max) "
+             "| of which CPU | within budget | within 2× | runs | charts redrawn / shown | n | errors |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for name, r in res.items():
+        lines.append(
+            f"| {name} | {r['url']} | {_fmt_s(r['s'])} / {_fmt_s(r['s_max'])} | {_yes(r['s'], BUDGET_REDRAW_S)} | "
+            f"{_yes(r['s'], BUDGET_REDRAW_S, 2)} | {_fmt_ms(r['script_ms'])} / {_fmt_ms(r['script_ms_max'])} | "
+            f"{_fmt_ms(r['script_cpu_ms'])} | {_yes(r['script_ms'], BUDGET_SCRIPT_MS)} | "
+            f"{_yes(r['script_ms'], BUDGET_SCRIPT_MS, 2)} | {r['runs']:g} | {r['charts_redrawn']:g} / {r['charts']} | "
+            f"{r['n']} | {len(r['errors'])} |")
+    return lines
