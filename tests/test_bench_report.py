@@ -12,7 +12,7 @@ import interactions  # noqa: E402
 
 
 def _sample(s, script_ms, charts_redrawn=1):
-    return {"step": "x", "s": s, "script_ms": script_ms, "script_cpu_ms": script_ms / 2, "runs": 1,
+    return {"step": "x", "s": s, "wall_s": s + 0.1, "script_ms": script_ms, "script_cpu_ms": script_ms / 2, "runs": 1,
             "charts_redrawn": charts_redrawn, "charts": 2}
 
 
