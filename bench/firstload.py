@@ -91,11 +91,13 @@ def full_load(browser, new_context, url: str, timeout: float = 120.0) -> tuple[f
     return seconds, [f"{url}: {e}" for e in errors]
 
 
-def measure_floor(browser, new_context, app_url: str, floor_url: str, urls: list[str], reps: int, log) -> dict:
-    """Full loads of the floor and of every page, interleaved, `reps` rounds; ratios of the medians."""
+def measure_floor(browser, new_context, app_url: str, floor_url: str, urls: list[str], reps: int, log,
+                  warm: list[str] = ()) -> dict:
+    """Full loads of the floor and of every page, interleaved, `reps` rounds; ratios of the medians.
+    The floor and the pages in `warm` (not yet opened on the app's server) are opened once first."""
     floor, loads, errors = [], {u: [] for u in urls}, []
-    full_load(browser, new_context, floor_url + FLOOR_PATH)     # both servers warm: first runs, caches
-    for url in urls:
+    full_load(browser, new_context, floor_url + FLOOR_PATH)     # the floor's first run and caches
+    for url in warm:
         full_load(browser, new_context, app_url + url)
     for _ in range(reps):
         for url in urls:
