@@ -11,6 +11,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 import ledger_fixtures as F
+from access_fixtures import configure
 from apptest_pages import app_test
 from components.text import WORD_JOINER, literal, plain
 from ipmd import DEFAULT_DB
@@ -79,8 +80,7 @@ def test_hostile_ledger_text_is_shown_as_text_on_the_proposal_record(tmp_path, m
     assert import_ledger(F.xlsx_bytes(ledger), "ledger.xlsx", db).ok
     monkeypatch.setenv("IPMD_DB", str(db))
     at = app_test("pages/allocation.py", timeout=120, proposal=pid)
-    at.secrets["ipmd_roles"] = {}
-    at.run()
+    configure(at, "committee").run()             # a real ledger's proposals are for the signed-in committee
     assert not at.exception
     texts = page_texts(at)
     for value in HOSTILE[:3]:
