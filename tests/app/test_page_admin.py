@@ -1,7 +1,7 @@
 """AppTest of the admin page (ledger administration): demo mode offers the template and a dry run only; a broken
 upload lists its problems by file, sheet, row and column and leaves the database byte-for-byte as it was; a valid
 upload is only a dry run until a signed-in Secretariat member confirms, then the page shows the real ledger now
-in use. Who gets what in every configuration: tests/test_access_matrix.py.
+in use. Who gets what in every configuration: tests/app/test_access_matrix.py.
 
 Every test works on a temporary copy of the database (IPMD_DB), so backups land in the temporary folder.
 """

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ipmd import db
+from ipmd import REPO_ROOT, db
 from ipmd.i18n import (LANGUAGES, LOCALES_DIR, area_label, catalog, country_name, fmt_compact, fmt_date, fmt_number,
                        fmt_pct, fmt_usd, goal_label, income_group_name, place_name, plural, plural_form, t,
                        usd_column_format)
@@ -191,7 +191,7 @@ def test_money_columns_are_worded_as_in_the_language():
 def test_check_tool_agrees():
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("i18n_check", Path(__file__).parent.parent / "tools" / "i18n_check.py")
+    spec = importlib.util.spec_from_file_location("i18n_check", REPO_ROOT / "tools" / "i18n_check.py")
     tool = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(tool)
     assert tool.problems() == []
