@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import shutil
 import zipfile
 
 import duckdb
@@ -19,7 +18,6 @@ from streamlit.testing.v1 import AppTest
 
 from access_fixtures import AUTH, ROLES_TABLE, VISITORS
 from apptest_pages import app_test
-from ipmd import DEFAULT_DB
 from ipmd.access import IMPORT_COMMAND
 from ipmd.i18n import t
 from ipmd.ledger.export import export_ledger
@@ -33,11 +31,9 @@ def sha256(path) -> str:
 
 
 @pytest.fixture
-def db_copy(tmp_path, monkeypatch):
-    path = tmp_path / "ipmd.duckdb"
-    shutil.copyfile(DEFAULT_DB, path)
-    monkeypatch.setenv("IPMD_DB", str(path))
-    return path
+def db_copy(fixture_db):
+    """The admin page needs a ledger to replace, not the committed figures: the seeded fixture database."""
+    return fixture_db
 
 
 def open_admin(secrets: dict | None = None, user: dict | None = None) -> AppTest:
