@@ -34,7 +34,6 @@ SLOW = frozenset({
     "test_ledger_import::test_export_then_import_reproduces_rows_and_totals",
     "test_ledger_import::test_generated_ledger_imports_in_every_form",
     "test_ledger_import::test_iati_activities_are_mapped_and_converted",
-    "test_ledger_import::test_real_database_ledger_round_trips",
     "test_ledger_import::test_spreadsheet_leniency_ids_as_numbers_codes_in_lower_case",
     "test_need::test_scores_are_between_0_and_1_and_missing_iff_too_few",
     "test_portfolio::test_without_exchange_rates_everything_is_in_dollars",
