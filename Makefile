@@ -1,7 +1,7 @@
 # IPMD Policy Coherence Dashboard: one-command setup, run, test, build and benchmark.
 #   make run        set up a fresh machine and start the app on the bundled database
-#   make test       set up (with Debian's chromium and haproxy), then run every test
-#   make test-fast  every test but the browser tests
+#   make test       set up (with Debian's chromium and haproxy), then run every test (slow and browser included)
+#   make test-fast  every test but the browser and the slow ones (markers: pytest.ini, tests/*/conftest.py)
 #   make build      rebuild data/ipmd.duckdb from the sources
 #   make bench      the performance benchmark (budgets of issue 8; exits non-zero when one is missed)
 
@@ -43,7 +43,7 @@ test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 test-fast: $(STAMP)
-	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+	$(PY) -m pytest -m "not browser and not slow" $(PYTEST_ARGS)
 
 build: $(STAMP)
 	$(PY) -m ipmd.build

@@ -80,6 +80,27 @@ def make_fixture_db(path: Path) -> Path:
     return path
 
 
+def make_app_fixture_db(path: Path, seed: int = 16) -> Path:
+    """make_fixture_db and what every page's shell reads: the migrant stock years the sidebar offers
+    (seeded values for every fixture country) and the data edition. For page tests that need some database,
+    not the committed figures."""
+    make_fixture_db(path)
+    rng = random.Random(seed)
+    con = duckdb.connect(str(path))
+    try:
+        con.execute("INSERT INTO sources (source_id, title, publisher, edition, licence, is_illustrative) "
+                    "VALUES ('desa', 'International Migrant Stock', 'UN DESA', '2024', 'CC BY 3.0 IGO', FALSE)")
+        con.execute("INSERT INTO indicators VALUES ('immigrant_stock', 'International migrant stock', 'persons', "
+                    "'desa', 'Immigrants', NULL)")
+        con.executemany("INSERT INTO observations VALUES (?, ?, 'immigrant_stock', 'total', ?, 'persons', 'desa')",
+                        [(iso3, year, float(rng.randrange(10_000, 5_000_000)))
+                         for iso3 in COUNTRIES for year in (2015, 2020, 2024)])
+        con.execute("INSERT INTO meta VALUES ('data_edition', 'fixture: UN DESA IMS 2024 (seeded values)')")
+    finally:
+        con.close()
+    return path
+
+
 def sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 

@@ -44,8 +44,9 @@ def test_csv_download_bytes_hold_no_live_formula():
     assert rows[1][1] == "-1.5"                                   # a negative number stays a number
 
 
-def _decision_sheet_with_title(title: str) -> allocation.DecisionSheet:
-    con = ipmd_db.connect()
+def _decision_sheet_with_title(title: str, db_path) -> allocation.DecisionSheet:
+    """The decision sheet of a ledger's first pipeline proposal, retitled."""
+    con = ipmd_db.connect(db_path)
     book = queries.ledger(con)
     pipe = allocation.pipeline_from(book, queries.countries(con))
     pid = pipe["project_id"].iloc[0]
@@ -58,8 +59,9 @@ def _decision_sheet_with_title(title: str) -> allocation.DecisionSheet:
                                           queries.meta(con), "2026-01-01T00:00:00+00:00", 2024)
 
 
-def test_decision_sheet_xlsx_and_csv_keep_a_hostile_title_as_text():
-    sheet = _decision_sheet_with_title(HOSTILE_TITLE)
+def test_decision_sheet_xlsx_and_csv_keep_a_hostile_title_as_text(fixture_db):
+    assert import_ledger(F.xlsx_bytes(F.valid_ledger()), "ledger.xlsx", fixture_db).ok   # a ledger with a pipeline
+    sheet = _decision_sheet_with_title(HOSTILE_TITLE, fixture_db)
     wb = openpyxl.load_workbook(io.BytesIO(allocation.sheet_xlsx(sheet)))
     cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
     assert not [c.coordinate for c in cells if c.data_type == "f"], "no cell of the workbook is a formula"

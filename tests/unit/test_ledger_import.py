@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import ledger_fixtures as F
-from ipmd import DEFAULT_DB, REPO_ROOT
+from ipmd import REPO_ROOT
 from ipmd.ledger.export import export_ledger, ledger_frames, template_bytes, write_export
 from ipmd.ledger.raw import RawLedger
 from ipmd.ledger.store import LEDGER_SOURCE_ID, content_hash, import_ledger
@@ -352,16 +352,3 @@ def test_every_generated_ledger_is_valid_and_row_order_does_not_matter(reference
     shuffled = {k: v.sample(frac=1, random_state=seed).reset_index(drop=True) for k, v in t.items()}
     assert validate(raw_from(shuffled), reference).problems == []
 
-
-# ------------------------------------------------------------------------------ the real database
-
-@pytest.mark.skipif(not DEFAULT_DB.is_file(), reason="data/ipmd.duckdb is not built yet")
-def test_real_database_ledger_round_trips(tmp_path):
-    db = shutil.copy(DEFAULT_DB, tmp_path / "ipmd.duckdb")
-    before = ledger_frames(db)
-    result = import_ledger(export_ledger(db, "xlsx"), "export.xlsx", db)
-    assert result.ok, [str(p) for p in result.problems[:20]]
-    after = ledger_frames(db)
-    assert F.rows(after) == F.rows(before)
-    assert F.totals(after) == F.totals(before)
-    assert query(db, "SELECT value FROM meta WHERE key = 'ledger_kind'")[0][0] == "real"

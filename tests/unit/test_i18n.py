@@ -6,12 +6,11 @@ import json
 import re
 import string
 from datetime import date
-from pathlib import Path
 
 import pytest
 
-from ipmd import db
-from ipmd.i18n import (LANGUAGES, LOCALES_DIR, area_label, catalog, country_name, fmt_compact, fmt_date, fmt_number,
+from ipmd import REPO_ROOT
+from ipmd.i18n import (LANGUAGES, LOCALES_DIR, area_label, catalog, fmt_compact, fmt_date, fmt_number,
                        fmt_pct, fmt_usd, goal_label, income_group_name, place_name, plural, plural_form, t,
                        usd_column_format)
 
@@ -127,23 +126,6 @@ def test_dates_follow_the_language():
     assert fmt_date(day, "es") == "5 de marzo de 2026"
 
 
-def test_country_names_are_translated():
-    path = db.db_path()
-    if not path.exists():
-        pytest.skip(f"{path} is not built")
-    con = db.connect(path)
-    rows = {r[0]: dict(zip(("iso3", "name_en", "name_fr", "name_es"), r))
-            for r in con.execute("SELECT iso3, name_en, name_fr, name_es FROM countries "
-                                 "WHERE iso3 IN ('DEU', 'MAR', 'MEX', 'CIV')").fetchall()}
-    con.close()
-    assert country_name(rows["DEU"], "fr") == "Allemagne"
-    assert country_name(rows["DEU"], "es") == "Alemania"
-    assert country_name(rows["MAR"], "fr") == "Maroc"
-    assert country_name(rows["MEX"], "es") == "México"
-    assert country_name(rows["MAR"], "en") == "Morocco"
-    assert country_name(rows["CIV"], "fr") == country_name(rows["CIV"], "es") == "Côte d'Ivoire"   # not 'Costa de Marfíl'
-
-
 @pytest.mark.parametrize("name_of, value, lang, expected", [
     (goal_label, "G1", "fr", "G1 · Suivi du FMMD"),
     (goal_label, "G2", "fr", "G2 · Cohérence des politiques"),
@@ -164,22 +146,6 @@ def test_goals_areas_regions_and_income_groups_are_named_in_the_language(name_of
     assert name_of(value, lang) == expected
 
 
-def test_english_goal_and_area_names_are_the_databases():
-    """The catalogues translate the framework the build writes (ipmd/build/framework.py): same ids, same English."""
-    path = db.db_path()
-    if not path.exists():
-        pytest.skip(f"{path} is not built")
-    con = db.connect(path)
-    goals = con.execute("SELECT goal_id, short_name FROM goals").fetchall()
-    areas = con.execute("SELECT area_id, short_name, wording FROM areas_of_work").fetchall()
-    con.close()
-    assert {g: t(f"goal.{g}") for g, _ in goals} == dict(goals)
-    assert {a: (t(f"area.{a}"), t(f"area.{a}.wording")) for a, _, _ in areas} == {a: (n, w) for a, n, w in areas}
-    assert t("area.B.wording", "es").startswith("Fortalecer la capacidad de evaluar los efectos de la migración")
-    assert sorted(k for k in catalog("en") if k.startswith(("goal.", "area."))) == sorted(
-        [f"goal.{g}" for g, _ in goals] + [f"area.{a}{part}" for a, _, _ in areas for part in ("", ".wording")])
-
-
 def test_money_columns_are_worded_as_in_the_language():
     # Streamlit formats a NumberColumn with sprintf-js, where %'X,d groups thousands with X: the column stays
     # numeric (sorts by amount) and reads US$13,200,000 / 13 200 000 $ US / US$ 13.200.000
@@ -191,7 +157,7 @@ def test_money_columns_are_worded_as_in_the_language():
 def test_check_tool_agrees():
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("i18n_check", Path(__file__).parent.parent / "tools" / "i18n_check.py")
+    spec = importlib.util.spec_from_file_location("i18n_check", REPO_ROOT / "tools" / "i18n_check.py")
     tool = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(tool)
     assert tool.problems() == []
@@ -223,29 +189,6 @@ def test_every_plural_message_has_its_other_form():
         stems = {k.rsplit(".", 1)[0] for k in catalog(lang) if k.startswith("figures.count.")}
         assert stems and all(f"{stem}.other" in catalog(lang) for stem in stems)
         assert plural_form(1, lang) == "one" and plural_form(2, lang) == "other"
-
-
-def test_country_names_read_in_running_text():
-    """A list 'A, B, C' of names must not break on a name the ISO list inverts ('Palestine, State of')."""
-    path = db.db_path()
-    if not path.exists():
-        pytest.skip(f"{path} is not built")
-    con = db.connect(path)
-    rows = [dict(zip(("iso3", "name_en", "name_fr", "name_es"), r))
-            for r in con.execute("SELECT iso3, name_en, name_fr, name_es FROM countries").fetchall()]
-    con.close()
-    # names that are lists themselves, as the UN writes them
-    listed = {"BES", "SHN"}
-    for lang in ("en", "fr", "es"):
-        inverted = [(r["iso3"], country_name(r, lang)) for r in rows
-                    if ", " in country_name(r, lang) and r["iso3"] not in listed]
-        assert inverted == [], lang
-    by_code = {r["iso3"]: r for r in rows}
-    assert [country_name(by_code["PSE"], lang) for lang in ("en", "fr", "es")] == [
-        "State of Palestine", "État de Palestine", "Estado de Palestina"]
-    assert country_name(by_code["RUS"], "fr") == "Fédération de Russie"
-    assert country_name(by_code["COD"], "es") == "República Democrática del Congo"
-    assert country_name(by_code["MAR"], "fr") == "Maroc"     # names that read well stay the database's
 
 
 @pytest.mark.parametrize("key, n, lang, expected", [

@@ -1,7 +1,7 @@
 """AppTest of the admin page (ledger administration): demo mode offers the template and a dry run only; a broken
 upload lists its problems by file, sheet, row and column and leaves the database byte-for-byte as it was; a valid
 upload is only a dry run until a signed-in Secretariat member confirms, then the page shows the real ledger now
-in use. Who gets what in every configuration: tests/test_access_matrix.py.
+in use. Who gets what in every configuration: tests/app/test_access_matrix.py.
 
 Every test works on a temporary copy of the database (IPMD_DB), so backups land in the temporary folder.
 """
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import shutil
 import zipfile
 
 import duckdb
@@ -19,7 +18,6 @@ from streamlit.testing.v1 import AppTest
 
 from access_fixtures import AUTH, ROLES_TABLE, VISITORS
 from apptest_pages import app_test
-from ipmd import DEFAULT_DB
 from ipmd.access import IMPORT_COMMAND
 from ipmd.i18n import t
 from ipmd.ledger.export import export_ledger
@@ -33,11 +31,9 @@ def sha256(path) -> str:
 
 
 @pytest.fixture
-def db_copy(tmp_path, monkeypatch):
-    path = tmp_path / "ipmd.duckdb"
-    shutil.copyfile(DEFAULT_DB, path)
-    monkeypatch.setenv("IPMD_DB", str(path))
-    return path
+def db_copy(fixture_db):
+    """The admin page needs a ledger to replace, not the committed figures: the seeded fixture database."""
+    return fixture_db
 
 
 def open_admin(secrets: dict | None = None, user: dict | None = None) -> AppTest:

@@ -2,24 +2,20 @@
 run), the confirmed import writes what was checked, and the success message names no server path."""
 from __future__ import annotations
 
-import shutil
 
 import pytest
 
 import ledger_fixtures as F
 from access_fixtures import configure
 from apptest_pages import app_test
-from ipmd import DEFAULT_DB
 from ipmd.i18n import fmt_number, t
 from ipmd.ledger import limits, store
 
 
 @pytest.fixture
-def db_copy(tmp_path, monkeypatch):
-    path = tmp_path / "ipmd.duckdb"
-    shutil.copyfile(DEFAULT_DB, path)
-    monkeypatch.setenv("IPMD_DB", str(path))
-    return path
+def db_copy(fixture_db):
+    """The admin page needs a ledger to replace, not the committed figures: the seeded fixture database."""
+    return fixture_db
 
 
 def open_admin():

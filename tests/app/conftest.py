@@ -1,0 +1,59 @@
+"""Tests of kind `app`: every test in this folder gets the `app` marker, and `slow` for those in SLOW."""
+from pathlib import Path
+
+from folder_marks import mark_folder
+
+# module::function of the tests whose case took a second or more in the reference run of the whole
+# non-browser suite on the loaded 2-core machine (30% of a core for pytest; see README "Test it")
+SLOW = frozenset({
+    "test_access::test_no_demo_user_once_a_real_ledger_is_loaded",
+    "test_access_matrix::test_admin_dry_run",
+    "test_access_matrix::test_admin_import",
+    "test_access_matrix::test_allocation_review",
+    "test_app::test_a_cached_map_follows_the_language",
+    "test_app::test_corridors_show_a_ranking_or_a_map_from_the_link",
+    "test_app::test_corridors_show_destinations_then_origins_from_the_link",
+    "test_app::test_the_meeting_pack_opens_from_a_link_with_its_countries",
+    "test_deploy::test_every_process_serves_a_ledger_imported_by_another_on_its_next_run",
+    "test_i18n_pages::test_french_allocation_review",
+    "test_i18n_pages::test_spanish_funds_page",
+    "test_ledger_admin_flow::test_a_file_over_the_time_limit_is_refused_with_the_limits",
+    "test_ledger_admin_flow::test_limits_are_stated_and_a_file_is_validated_once",
+    "test_ledger_every_shape::test_every_page_opens_on_a_ledger_of_this_shape",
+    "test_page_admin::test_broken_upload_lists_problems_and_leaves_the_database_unchanged",
+    "test_page_admin::test_the_csv_forms_are_checked_too",
+    "test_page_admin::test_the_secretariat_gets_the_ledger_in_use_and_its_exports",
+    "test_page_admin::test_valid_upload_is_a_dry_run_until_confirmed_then_the_real_ledger_is_in_use",
+    "test_page_admin::test_with_sign_in_configured_only_the_secretariat_gets_the_import",
+    "test_page_allocation::test_a_link_opens_a_proposal_record",
+    "test_page_allocation::test_decision_sheet_download_has_the_rows_and_totals_shown",
+    "test_page_allocation::test_filters_live_in_the_url",
+    "test_page_allocation::test_over_committing_shows_an_error",
+    "test_page_allocation::test_since_a_date_lists_the_changes",
+    "test_page_allocation::test_the_counting_mode_lives_in_the_url",
+    "test_page_allocation::test_ticking_proposals_changes_the_balance_and_the_coverage",
+    "test_page_coverage::test_a_shared_link_opens_the_same_view",
+    "test_page_coverage::test_answers_at_the_top_are_computed",
+    "test_page_coverage::test_closed_sections_are_drawn_once_opened",
+    "test_page_coverage::test_page_runs_with_every_section",
+    "test_page_coverage::test_url_carries_the_filters",
+    "test_page_figures::test_overview_fund_figures_say_when_the_ledger_ends_before_the_year",
+    "test_page_funds::test_a_backwards_period_is_turned_round",
+    "test_page_funds::test_a_period_with_no_transactions_says_no_flows",
+    "test_page_funds::test_bad_url_values_give_a_warning_and_the_default_view",
+    "test_page_funds::test_filters_set_with_the_widgets_go_to_the_url",
+    "test_page_funds::test_kpis_are_the_ledger_and_carry_their_definitions",
+    "test_page_funds::test_other_threshold_groups_small_flows",
+    "test_page_funds::test_page_runs_with_each_filter_in_the_url",
+    "test_page_funds::test_page_runs_with_every_section",
+    "test_page_funds::test_sankey_links_sum_to_the_ladder",
+    "test_page_funds::test_the_open_tab_stays_open_when_the_language_changes",
+    "test_text_injection::test_a_hostile_link_value_is_reported_as_text",
+    "test_text_injection::test_hostile_ledger_text_is_shown_as_text_on_the_proposal_record",
+    "test_undecided_hidden::test_no_undecided_proposal_on_a_public_page",
+    "test_undecided_hidden::test_the_marker_would_be_found",
+})
+
+
+def pytest_collection_modifyitems(config, items):
+    mark_folder(items, Path(__file__).parent, "app", SLOW)

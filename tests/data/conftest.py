@@ -1,0 +1,30 @@
+"""Tests of kind `data`: every test in this folder gets the `data` marker, and `slow` for those in SLOW."""
+from pathlib import Path
+
+from folder_marks import mark_folder
+
+# module::function of the tests whose case took a second or more in the reference run of the whole
+# non-browser suite on the loaded 2-core machine (30% of a core for pytest; see README "Test it")
+SLOW = frozenset({
+    "test_allocation::test_empty_selection_sheet_is_the_before_state",
+    "test_allocation::test_high_need_reach_per_project_adds_up",
+    "test_brief::test_brief_labels_illustrative_projects",
+    "test_brief::test_meeting_pack_is_a_comparison_page_then_each_brief",
+    "test_build::test_build_prints_steps_and_row_counts",
+    "test_build::test_command_line_reports_failure_with_exit_status_1",
+    "test_build::test_content_hash_is_over_the_rows_not_the_bytes",
+    "test_build::test_renamed_column_in_a_workbook_names_file_sheet_and_column",
+    "test_coverage_report::test_cell_lists_add_up_to_their_cells",
+    "test_coverage_report::test_regions_add_up_to_the_whole",
+    "test_coverage_report::test_weights_change_the_ranking",
+    "test_database::test_meta_and_content_hash",
+    "test_fund_summary::test_the_ledger_source_is_a_row_of_sources_before_and_after_an_import",
+    "test_gis::test_a_broken_natural_earth_file_fails_the_build_naming_the_file",
+    "test_gis::test_build_with_geopandas_gives_the_stored_boundaries_row_for_row",
+    "test_gis::test_funds_money_map_download_holds_the_disbursed_money_per_country",
+    "test_ledger_real_database::test_real_database_ledger_round_trips",
+})
+
+
+def pytest_collection_modifyitems(config, items):
+    mark_folder(items, Path(__file__).parent, "data", SLOW)
