@@ -15,7 +15,7 @@ from components.downloads import csv_download
 from components.figure_cache import cached_figure
 from components.kpi import Kpi, kpi_row
 from components.labels import country_frame
-from components.state import keep_in_url, lang, tr, url_choice, url_multiselect, url_selectbox
+from components.state import keep_in_url, lang, report_unknown, tr, url_choice, url_multiselect, url_selectbox
 from components.tables import data_table, when_opened
 from components.text import plain
 from ipmd import allocation, whatif
@@ -89,7 +89,7 @@ def pipeline_filters(pipe: pd.DataFrame) -> dict[str, list[str]]:
                                            container=col, placeholder=tr("allocation.filter.all"))
         rejected += bad
     if rejected:
-        st.warning(tr("allocation.filter.unknown", values=plain(", ".join(v[:20] for v in rejected))))
+        report_unknown(rejected, "allocation.filter.unknown", "values")
     return chosen
 
 
@@ -137,7 +137,7 @@ def proposal_picker(pipe: pd.DataFrame) -> str | None:
         format_func=lambda pid: f"{pid} · {partners[pid]} · {titles[pid]}",
         placeholder=tr("allocation.record.placeholder"))
     if rejected:
-        st.warning(tr("allocation.record.unknown", code=plain(rejected[:30])))
+        report_unknown(rejected, "allocation.record.unknown", "code")
     return value
 
 

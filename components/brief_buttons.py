@@ -13,7 +13,7 @@ import streamlit as st
 
 from components.data import load
 from components.labels import country_frame
-from components.state import tr, url_multiselect
+from components.state import report_unknown, tr, url_multiselect
 from ipmd.documents import pack, pdf, slides
 
 PDF = "application/pdf"
@@ -61,7 +61,7 @@ def meeting_pack_picker(year: int, lang: str) -> list[str]:
                                        help=tr("brief.pack.pick_help"),
                                        placeholder=tr("brief.pack.pick_placeholder"))
     if rejected:
-        st.warning(tr("profile.unknown", code=", ".join(rejected)[:40]), icon=":material/help:")
+        report_unknown(rejected, "profile.unknown", "code")
     too_many = len(chosen) > pack.MAX_PACK_COUNTRIES
     if too_many:
         st.warning(tr("brief.pack.limit", n=pack.MAX_PACK_COUNTRIES))

@@ -17,9 +17,8 @@ from components import theme
 from components.charts import horizontal_line, vertical_line
 from components.downloads import csv_download
 from components.provenance import source_label
-from components.state import lang, tr, url_slider, url_toggle
+from components.state import lang, report_unknown, tr, url_slider, url_toggle
 from components.tables import when_opened
-from components.text import plain
 from ipmd import i18n, need
 from ipmd.coverage_report import NEED_SOURCES
 from ipmd.i18n import fmt_number, fmt_usd, usd_column_format
@@ -229,7 +228,7 @@ def need_controls() -> tuple[tuple[tuple[str, float], ...], bool, bool]:
             weights.append((indicator, float(value)))
             problems += [bad] if bad else []
     for value in problems:
-        st.warning(tr("common.unknown_link_value", value=plain(str(value)[:40])), icon=":material/help:")
+        report_unknown(str(value))
     return tuple(weights), bool(lens), not everyone
 
 

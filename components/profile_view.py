@@ -11,9 +11,9 @@ from components.figure_cache import cached_figure
 from components.kpi import Kpi, kpi_row
 from components.labels import figure_note, format_value
 from components.provenance import caption_sources, illustrative_notice
-from components.state import lang, tr, url_choice, url_tabs
+from components.state import lang, report_unknown, tr, url_choice, url_tabs
 from components.tables import data_table
-from components.text import markdown, plain
+from components.text import markdown
 from ipmd import gis
 from ipmd.i18n import fmt_compact, fmt_pct, fmt_usd, income_group_name, place_name, plural, usd_column_format
 from ipmd.profile import SDG_REMITTANCE_COST_TARGET, CountryProfile, detail_text, download_frame, format_figure, until
@@ -141,7 +141,7 @@ def corridors(profile: CountryProfile, names: pd.DataFrame, name: str, stock_yea
     kind, bad = url_choice(st.segmented_control, title, list(CORRIDORS), "corridors", "destinations", required=True,
                            label_visibility="collapsed", format_func=lambda k: tr(f"profile.corridors.{k}"))
     if bad:
-        st.warning(tr("common.unknown_link_value", value=plain(bad[:40])), icon=":material/help:")
+        report_unknown(bad)
     frame = profile.destinations if kind == "destinations" else profile.origins
     colour, summary_key = CORRIDORS[kind]
     if frame.empty:
@@ -156,7 +156,7 @@ def corridors(profile: CountryProfile, names: pd.DataFrame, name: str, stock_yea
     tabs, shown, bad = url_tabs({"bars": tr("profile.corridors.bars"), "map": tr("profile.corridors.map")},
                                 key="corridor_view", default="bars")
     if bad:
-        st.warning(tr("common.unknown_link_value", value=plain(bad[:40])), icon=":material/help:")
+        report_unknown(bad)
     with tabs[shown]:
         if shown == "bars":
             bars = cached_figure("profile.corridor_bars", _inputs(profile, kind),

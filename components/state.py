@@ -6,6 +6,7 @@ from typing import Callable, Sequence
 import numpy as np
 import streamlit as st
 
+from components.text import link_values
 from ipmd.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 
 
@@ -205,3 +206,9 @@ def url_year_range(label_text: str, first: int, last: int, *, keys: tuple[str, s
     _write_url(keys[0], None if value[0] == first else str(value[0]))
     _write_url(keys[1], None if value[1] == last else str(value[1]))
     return (int(value[0]), int(value[1])), rejected
+
+
+def report_unknown(values, key: str = "common.unknown_link_value", field: str = "value", container=st, **more) -> None:
+    """The one way a page says that link values name nothing: the message `key` with the values as text (cut alike
+    on every page, see components.text.link_values) in `field`; the page then shows its default view."""
+    container.warning(tr(key, **{field: link_values(values)}, **more), icon=":material/help:")

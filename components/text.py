@@ -26,6 +26,18 @@ def plain(value) -> str:
     return _MARKDOWN_PUNCTUATION.sub(r"\\\1", text).replace("\n", "  \n")
 
 
+LINK_VALUE_CHARS = 40     # a link value that names nothing is quoted up to this length
+LINK_VALUES_SHOWN = 5
+
+
+def link_values(values) -> str:
+    """Link values that name nothing, as every page reports them: each cut at LINK_VALUE_CHARS characters, at most
+    LINK_VALUES_SHOWN of them, as text (never Markdown)."""
+    items = [values] if isinstance(values, str) else [str(v) for v in values]
+    cut = [v if len(v) <= LINK_VALUE_CHARS else v[:LINK_VALUE_CHARS] + "…" for v in items[:LINK_VALUES_SHOWN]]
+    return plain(", ".join(cut) + (", …" if len(items) > LINK_VALUES_SHOWN else ""))
+
+
 def markdown(text: str, container=st) -> None:
     container.markdown(literal(text))
 

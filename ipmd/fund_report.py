@@ -323,7 +323,8 @@ def iati_transactions(tables: dict[str, pd.DataFrame], filters: FundFilters) -> 
     partner_names = (tables["partners"].set_index("partner_id")["name"] if "partners" in tables
                      else pd.Series(dtype=object))
     partner_id = rows["project_id"].map(projects["partner_id"])
-    partner = partner_id.map(partner_names).fillna(partner_id)
+    named = partner_id.map(partner_names)
+    partner = named.where(named.notna(), partner_id)     # a partner without a name keeps its id
     fund_name = "IPMD multi-donor trust fund"
     incoming = rows["txn_type"].isin(["pledge", "deposit"])
     outgoing = rows["txn_type"].isin(["commitment", "disbursement"])

@@ -7,9 +7,8 @@ from components.brief_buttons import brief_downloads, meeting_pack_picker
 from components.data import load
 from components.labels import country_frame
 from components.sidebar import year
-from components.state import lang, tr, url_selectbox
+from components.state import lang, report_unknown, tr, url_selectbox
 from components.tables import when_opened
-from components.text import plain
 from ipmd import fund_summary, profile
 from ipmd.i18n import country_name
 
@@ -25,7 +24,7 @@ iso3, rejected = url_selectbox(tr("profile.pick"), options, key="country", defau
                                format_func=lambda code: f"{label_of[code]} ({code})",
                                placeholder=tr("profile.pick_placeholder"), index=None, filter_mode="prefix")
 if rejected:
-    st.warning(tr("profile.unknown", code=plain(rejected[:12])), icon=":material/help:")
+    report_unknown(rejected, "profile.unknown", "code")
 if iso3 is None:
     st.info(tr("profile.choose"))
     st.stop()
@@ -47,7 +46,7 @@ profile_view.corridors(data, names, name, stock_year)
 peer_indicator, bad_peer = url_selectbox(tr("profile.peers.pick"), profile.PEER_INDICATORS, key="peer",
                                          default=profile.PEER_INDICATORS[0], format_func=lambda i: tr(f"indicator.{i}"))
 if bad_peer:
-    st.warning(tr("common.unknown_link_value", value=bad_peer[:40]), icon=":material/help:")
+    report_unknown(bad_peer)
 peers = profile.peer_comparison(load(profile.peer_values, peer_indicator, chosen_year), iso3)   # values shared by all
 profile_view.peers(peers, tr(f"indicator.{peer_indicator}"), name, peers["source_id"].iloc[0] if len(peers) else None,
                    chosen_year)

@@ -11,9 +11,8 @@ from components.figure_cache import cached_figure
 from components.labels import country_frame
 from components.provenance import caption_sources, illustrative_notice
 from components.sidebar import year
-from components.state import lang, tr, url_choice, url_multiselect, url_tabs, url_year_range
+from components.state import lang, report_unknown, tr, url_choice, url_multiselect, url_tabs, url_year_range
 from components.tables import data_table, when_opened
-from components.text import plain
 from ipmd import coverage_report as cr
 from ipmd import gis, need
 from ipmd.i18n import fmt_number, plural
@@ -59,7 +58,7 @@ with st.container(border=True):
                                   format_func=lambda g: tr("coverage.filter.all_goals") if g == "all" else g)
     problems += [bad] if bad else []
 for value in problems:
-    st.warning(tr("common.unknown_link_value", value=plain(str(value)[:40])), icon=":material/help:")
+    report_unknown(str(value))
 filters = dict(regions=tuple(regions), income_groups=tuple(incomes), partners=tuple(partners),
                statuses=tuple(statuses), start_year=start, end_year=end)
 goal_id = None if goal in (None, "all") else goal
@@ -68,7 +67,7 @@ filter_inputs = (*filters.values(), lang())     # what every figure below depend
 mode, bad = url_choice(st.segmented_control, tr("coverage.mode.label"), list(cr.coverage.MODES), key="mode",
                        default="primary", required=True, format_func=lambda m: tr(f"coverage.mode.{m}"))
 if bad:
-    st.warning(tr("common.unknown_link_value", value=plain(bad[:40])), icon=":material/help:")
+    report_unknown(bad)
 st.caption(tr(f"coverage.mode.{mode}.shown"))
 m = load(cr.matrix, mode=mode, **filters)
 illustrative_notice(m.is_illustrative)     # above the tabs: it holds for every view
@@ -77,7 +76,7 @@ illustrative_notice(m.is_illustrative)     # above the tabs: it holds for every 
 tabs, shown, bad_view = url_tabs({view: tr(f"coverage.tab.{view}") for view in ("matrix", "map", "gaps", "gfmd")},
                                  key="view", default="matrix")
 if bad_view:
-    st.warning(tr("common.unknown_link_value", value=plain(bad_view[:40])), icon=":material/help:")
+    report_unknown(bad_view)
 
 # ---------------------------------------------------------------------------------------- 1. matrix
 if shown == "matrix":
@@ -97,7 +96,7 @@ if shown == "matrix":
             cell, bad = url_choice(st.pills, tr("coverage.cell.pick"), cell_options, key="cell", default=None,
                                       format_func=lambda c: c.replace("-", " × "))
             if bad:
-                st.warning(tr("common.unknown_link_value", value=plain(bad[:40])), icon=":material/help:")
+                report_unknown(bad)
             if cell:
                 g, a = cell.split("-")
                 listed = load(cr.cell_projects, g, a, mode=mode, **filters)

@@ -12,7 +12,7 @@ from components.labels import country_frame
 from components.provenance import illustrative_notice
 from components.state import lang, tr, url_choice, url_multiselect, url_selectbox, url_tabs
 from components.tables import data_table
-from components.text import caption, literal, markdown, plain
+from components.text import caption, link_values, literal, markdown, plain
 from ipmd import fund_report, gis
 from ipmd.i18n import fmt_date, fmt_pct, fmt_usd, usd_column_format
 
@@ -73,11 +73,11 @@ with st.container(border=True):
                                              format_func=lambda p: f"{p} ({partner_name[p]})")
 for bad in (bad_from, bad_to):
     if bad:
-        problems.append(tr("funds.filter.bad_year", value=plain(bad[:12])))
+        problems.append(tr("funds.filter.bad_year", value=link_values(bad)))
 for bad, what in ((bad_types, "funds.filter.donor_type"), (bad_goals, "funds.filter.goal"),
                   (bad_partners, "funds.filter.partner")):
     if bad:
-        problems.append(tr("funds.filter.unknown", values=plain(", ".join(v[:20] for v in bad[:5])), what=tr(what).lower()))
+        problems.append(tr("funds.filter.unknown", values=link_values(bad), what=tr(what).lower()))
 if start > end:
     problems.append(tr("funds.filter.swapped", start=start, end=end))
     start, end = end, start
@@ -115,7 +115,7 @@ with boxes["time"]:
 for bad, key in ((bad_view, "view"), (bad_middle, "middle"), (bad_end, "end_stage"), (bad_other, "other"),
                  (bad_money, "money"), (bad_freq, "freq")):
     if bad:
-        problems.append(tr("funds.filter.bad_value", value=plain(bad[:12]), what=f"?{key}="))
+        problems.append(tr("funds.filter.bad_value", value=link_values(bad), what=f"?{key}="))
 if problems:
     notice_slot.warning(literal("\n".join(f"- {problem}" for problem in problems)), icon=":material/help:")
 
