@@ -172,7 +172,9 @@ def spa_nav(page, path: str, timeout: float = 60.0) -> float:
     # the app's own navigation links (components/sidebar.py), or Streamlit's navigation widget
     kinds = ('.st-key-ipmd_nav a[data-testid="stPageLink-NavLink"]', 'a[data-testid="stSidebarNavLink"]',
              'a[data-testid="stTopNavLink"]')
-    link = page.locator(", ".join(f'{kind}[href$="{path}"]' for kind in kinds)).first
+    # Streamlit writes a page link's href relative ("country") and its own navigation's absolute ("/country")
+    rel = path.lstrip("/")
+    link = page.locator(", ".join(f'{kind}[href="{rel}"], {kind}[href$="/{rel}"]' for kind in kinds)).first
     if path == "/":
         link = page.locator(", ".join(kinds)).first
     t0 = time.perf_counter()
