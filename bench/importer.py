@@ -28,6 +28,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))
+sys.path.insert(0, str(REPO / "tests" / "unit"))     # the broken-file makers live beside their tests
 
 CASES = ("csv_bomb_declared", "csv_bomb_lying", "xlsx_over_expansion_limit", "xlsx_cell_at_XFD1048576",
          "largest_xlsx", "largest_csv_zip")

@@ -1,4 +1,4 @@
-"""Figures built once per distinct inputs and shared by every session.
+"""Figures built once per builder, arguments, language and database, and shared by every session.
 
 Building a plotly figure validates every property in Python, which costs more than the queries
 behind it; a page that redraws the same view (any widget change, a second visitor) takes the figure
@@ -6,23 +6,35 @@ from here instead. A cached figure is never changed after it is built: st.plotly
 """
 from __future__ import annotations
 
-from typing import Callable, Hashable
+from typing import Callable
 
 import plotly.graph_objects as go
 import streamlit as st
 
 from components.data import version
+from components.state import lang
 
 
 @st.cache_resource(show_spinner=False, max_entries=300)
-def _built(name: str, inputs: tuple, data_version: str, _build: Callable[[], go.Figure]) -> go.Figure:
-    return _build()
+def _built(builder: str, language: str, data_version: str, args: tuple, kwargs: dict,
+           _build: Callable[..., go.Figure]) -> go.Figure:
+    return _build(*args, **kwargs)
 
 
-def cached_figure(name: str, inputs: tuple[Hashable, ...], build: Callable[[], go.Figure]) -> go.Figure:
-    """`build()`, or the figure it made before for the same `name`, `inputs` and database.
+def figure(build: Callable[..., go.Figure], *args, **kwargs) -> go.Figure:
+    """`build(*args, **kwargs)`, or the figure it returned before for the same arguments.
 
-    `inputs` must hold everything the figure depends on besides the database (the page's parameters
-    and the interface language) as primitives; `build` is not looked at.
+    The key is derived, never listed by hand: the builder's qualified name, every argument (frames,
+    lists and dicts are hashed by value, as st.cache_data does), the interface language and the
+    database's version. So `build` must be a named function whose figure depends only on those:
+    a lambda is refused, since two lambdas would share one name.
     """
-    return _built(name, inputs, version(), build)
+    name = f"{build.__module__}.{build.__qualname__}"
+    if "<lambda>" in name or "<locals>" in name:
+        raise TypeError(f"figure() needs a module-level builder, not {name}")
+    return _built(name, lang(), version(), args, kwargs, _build=build)
+
+
+def cached_figure(name: str, inputs: tuple, build: Callable[[], go.Figure]) -> go.Figure:
+    """Deprecated: the key listed by hand. Use `figure(builder, *args)`."""
+    return _built(name, "", version(), inputs, {}, _build=lambda *_, **__: build())
