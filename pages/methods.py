@@ -8,6 +8,7 @@ from components.state import lang, tr
 from components.tables import when_opened
 from components.text import caption, literal, markdown
 from ipmd import REPO_ROOT, methods, queries
+from ipmd.i18n import catalog
 
 require_app()
 
@@ -29,8 +30,10 @@ st.dataframe(sources[["title", "publisher", "edition", "licence", "url", "file_n
 
 st.subheader(tr("methods.indicators"))
 indicators = load(queries.indicators)
+words = catalog(lang())
 for row in indicators.itertuples():
-    label = f"{tr('indicator.' + row.indicator_id) if row.indicator_id else row.name_en} · {row.unit}"
+    # an indicator the catalogue does not name yet (a newer database) keeps the database's English name
+    label = f"{words.get('indicator.' + str(row.indicator_id), row.name_en)} · {row.unit}"
     if box := when_opened(literal(label), key=f"methods_indicator_{row.Index}"):
         with box:
             markdown(row.description)
