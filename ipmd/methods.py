@@ -48,7 +48,8 @@ def method_key(method: dict) -> str:
 
 def method_counts(methods: pd.DataFrame) -> dict[str, int]:
     """How many countries are counted each way: by birth only, by citizenship (`mixed` of them also from data on the
-    foreign-born, data type 'C B'), imputed, with refugees added, and the total. birth + citizenship + imputed = total."""
+    foreign-born, data type 'C B'), imputed, with refugees added, and the total.
+    birth + citizenship + imputed = total."""
     flag = lambda c: methods[c].astype(bool) if len(methods) else pd.Series([], dtype=bool)   # noqa: E731
     birth, citizenship, imputed = flag("by_birth"), flag("by_citizenship"), flag("is_imputed")
     return {"total": len(methods), "birth": int((birth & ~citizenship & ~imputed).sum()),

@@ -89,7 +89,8 @@ def test_the_profile_says_how_the_country_is_counted(con):
     from ipmd.profile import load_profile
     words = catalog("en")
     expected = {"MAR": "profile.stock_method.citizenship_refugees", "USA": "profile.stock_method.birth",
-                "SOM": "profile.stock_method.imputed_refugees", "BEN": "profile.stock_method.birth_and_citizenship_refugees"}
+                "SOM": "profile.stock_method.imputed_refugees",
+                "BEN": "profile.stock_method.birth_and_citizenship_refugees"}
     for iso3, key in expected.items():
         method = load_profile(con, iso3, 2024).stock_method
         assert method_key(method) == key

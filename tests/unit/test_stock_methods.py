@@ -19,7 +19,8 @@ def sheet(rows: list[list]) -> pd.DataFrame:
     return pd.DataFrame(top + [header] + rows)
 
 
-NOTES = pd.DataFrame([[None, "Notes"], [None, None], [1, "Including persons born in  RÃ©union."]])   # as the 2024 sheet spells it
+# 'RÃ©union': as the 2024 sheet spells it
+NOTES = pd.DataFrame([[None, "Notes"], [None, None], [1, "Including persons born in  RÃ©union."]])
 
 
 def workbook(rows):
@@ -62,7 +63,8 @@ def test_the_profile_line_follows_the_flags(flags, expected):
 
 
 def test_counts_split_every_country_once():
-    frame = pd.DataFrame({"by_birth": [True, True, False, True, False], "by_citizenship": [False, False, True, True, False],
+    frame = pd.DataFrame({"by_birth": [True, True, False, True, False],
+                          "by_citizenship": [False, False, True, True, False],
                           "is_imputed": [False, False, False, False, True],
                           "refugees_added": [True, False, True, True, True]})
     counts = method_counts(frame)
