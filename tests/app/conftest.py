@@ -11,6 +11,8 @@ SLOW = frozenset({
     "test_access_matrix::test_admin_import",
     "test_access_matrix::test_allocation_review",
     "test_app::test_a_cached_map_follows_the_language",
+    "test_page_methods::test_pages_run_on_a_database_without_counting_methods",
+    "test_page_methods::test_profile_says_how_the_country_counts_its_immigrants",
     "test_app::test_corridors_show_a_ranking_or_a_map_from_the_link",
     "test_app::test_corridors_show_destinations_then_origins_from_the_link",
     "test_app::test_the_meeting_pack_opens_from_a_link_with_its_countries",
