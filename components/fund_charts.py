@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from components import theme
 from components.charts import title_layout, vertical_line
-from ipmd.funds import LADDER_DEFINITIONS, FundingLadder
+from ipmd.fund.flows import LADDER_DEFINITIONS, FundingLadder
 
 Formatter = Callable[[float], str]
 BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY = theme.OKABE_ITO[:6]

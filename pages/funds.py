@@ -13,7 +13,8 @@ from components.provenance import illustrative_notice
 from components.state import lang, tr, url_choice, url_multiselect, url_selectbox, url_tabs
 from components.tables import data_table
 from components.text import caption, link_values, literal, markdown, plain
-from ipmd import fund_report, gis
+from ipmd import gis
+from ipmd.fund import report as fund_report
 from ipmd.i18n import fmt_date, fmt_pct, fmt_usd, usd_column_format
 
 require_app()

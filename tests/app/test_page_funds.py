@@ -6,7 +6,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import apptest_pages
-from ipmd import fund_report, queries
+from ipmd import queries
+from ipmd.fund import report as fund_report
 from ipmd.i18n import fmt_usd
 
 PAGE = "pages/funds.py"

@@ -2,7 +2,7 @@
 
 UI-free (no Streamlit). `fund_options(con, lang)` lists what the page's filters can choose from;
 `fund_report(con, ...)` loads the ledger and calls `fund_report_from(tables, countries, ...)`, the pure
-part, which the tests also run on small hand-made ledgers. All money rules live in ipmd/funds.py;
+part, which the tests also run on small hand-made ledgers. All money rules live in ipmd/fund/flows.py;
 this module picks them for the page's filters, labels the nodes in the interface language, checks
 that the flow diagram reconciles with the ladder, and writes the IATI-style transaction list.
 
@@ -17,10 +17,11 @@ import math
 
 import pandas as pd
 
-from ipmd import funds, queries
+from ipmd import queries
+from ipmd.fund import flows
 from ipmd.fund.rules import FUNDED_STATUSES
-from ipmd.fund_summary import is_illustrative
-from ipmd.funds import FundFilters, FundingLadder, WorldBankShare
+from ipmd.fund.summary import is_illustrative
+from ipmd.fund.flows import FundFilters, FundingLadder, WorldBankShare
 from ipmd.i18n import DEFAULT_LANGUAGE, area_label, goal_label, place_name, t
 
 MIDDLE_STAGES = ("goal", "area")
@@ -79,16 +80,16 @@ class FlowCounts:
 class FundReport:
     filters: FundFilters
     ladder: FundingLadder
-    links: pd.DataFrame                # funds.LINK_COLUMNS, labels in the interface language
+    links: pd.DataFrame                # flows.LINK_COLUMNS, labels in the interface language
     reconciliation: Reconciliation
     flow_counts: FlowCounts
     money_kind: str
     countries: pd.DataFrame            # iso3, name, amount_usd, n_projects
     unplaced_usd: float                # money of the kind with no country row (not on the map)
-    donors: pd.DataFrame               # funds.donor_summary columns
+    donors: pd.DataFrame               # flows.donor_summary columns
     donor_timing: pd.DataFrame         # donor_id, name, year, deposited_usd
     world_bank: WorldBankShare
-    over_time: pd.DataFrame            # funds.flows_over_time columns (deposits, fund_balance NaN with project filters)
+    over_time: pd.DataFrame            # flows.flows_over_time columns (deposits, fund_balance NaN with project filters)
     transactions: pd.DataFrame         # IATI_COLUMNS
     is_illustrative: bool
     notes: tuple[str, ...] = field(default=())
@@ -109,8 +110,8 @@ def funded_ledger(ledger: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """The ledger without projects that are not funded (undecided or rejected) and their rows."""
     projects = ledger["projects"][ledger["projects"]["status"].isin(FUNDED_STATUSES)]
     keep = set(projects["project_id"])
-    # object ids: with pandas' string dtype, funds.filtered_transactions fails on a period with no project
-    # transaction (an empty str factor times the amounts); reported to the owner of ipmd/funds.py
+    # object ids: with pandas' string dtype, flows.filtered_transactions fails on a period with no project
+    # transaction (an empty str factor times the amounts); reported to the owner of ipmd/fund/flows.py
     txns = ledger["transactions"].astype({"project_id": object, "donor_id": object})
     out = dict(ledger)
     out["projects"] = projects.reset_index(drop=True)
@@ -121,7 +122,7 @@ def funded_ledger(ledger: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
 
 
 def _localised_countries(countries: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """countries with name_en replaced by the name in `lang` (funds.flow_links labels countries by name_en)."""
+    """countries with name_en replaced by the name in `lang` (flows.flow_links labels countries by name_en)."""
     column = f"name_{lang}"
     if column == "name_en" or column not in countries:
         return countries
@@ -184,14 +185,14 @@ def fund_report_from(ledger: dict[str, pd.DataFrame], countries: pd.DataFrame, s
     names = _localised_countries(countries, lang)
     tables["countries"] = names          # regions and names for every stage and the map
 
-    ladder = funds.ladder_for(tables, filters)
+    ladder = flows.ladder_for(tables, filters)
     stages = (middle, "partner", end_stage)
-    links = funds.flow_links(tables, stages, filters, other_threshold_share=max(float(other_pct), 0.0) / 100.0,
+    links = flows.flow_links(tables, stages, filters, other_threshold_share=max(float(other_pct), 0.0) / 100.0,
                              countries=names)
-    ungrouped = links if other_pct <= 0 else funds.flow_links(tables, stages, filters, countries=names)
+    ungrouped = links if other_pct <= 0 else flows.flow_links(tables, stages, filters, countries=names)
     links = _translate_nodes(links, lang)
 
-    by_country = funds.amounts_by_country(tables, money, filters)
+    by_country = flows.amounts_by_country(tables, money, filters)
     by_country = by_country.merge(names[["iso3", "name_en"]].rename(columns={"name_en": "name"}), on="iso3",
                                   how="left")
     by_country["name"] = by_country["name"].fillna(by_country["iso3"])
@@ -202,19 +203,19 @@ def fund_report_from(ledger: dict[str, pd.DataFrame], countries: pd.DataFrame, s
         filters=filters, ladder=ladder, links=links, reconciliation=reconcile(ladder, links, filters),
         flow_counts=flow_counts(ungrouped, end_stage),
         money_kind=money, countries=by_country, unplaced_usd=unplaced if abs(unplaced) > TOLERANCE_USD else 0.0,
-        donors=funds.donor_summary(tables, filters), donor_timing=donor_timing(tables, filters),
-        world_bank=funds.world_bank_share_status(tables, end=end),
+        donors=flows.donor_summary(tables, filters), donor_timing=donor_timing(tables, filters),
+        world_bank=flows.world_bank_share_status(tables, end=end),
         over_time=over_time(tables, filters, freq), transactions=iati_transactions(tables, filters),
         is_illustrative=is_illustrative(ledger))
 
 
 def _translate_nodes(links: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """funds.flow_links' labels in `lang`: its own nodes (fund, balances, Other, Unspecified), goals, areas of work
+    """flows.flow_links' labels in `lang`: its own nodes (fund, balances, Other, Unspecified), goals, areas of work
     and regions (donors, partners and countries keep theirs: names, ids and countries already in `lang`)."""
     if links.empty:
         return links
-    words = {funds.FUND_NODE: t("funds.node.fund", lang), funds.UNALLOCATED_NODE: t("funds.node.unallocated", lang),
-             funds.BROUGHT_FORWARD_NODE: t("funds.node.brought_forward", lang),
+    words = {flows.FUND_NODE: t("funds.node.fund", lang), flows.UNALLOCATED_NODE: t("funds.node.unallocated", lang),
+             flows.BROUGHT_FORWARD_NODE: t("funds.node.brought_forward", lang),
              "donor:unattributed": t("funds.node.unattributed", lang)}
 
     named = {"goal": goal_label, "area": area_label, "region": place_name}
@@ -223,9 +224,9 @@ def _translate_nodes(links: pd.DataFrame, lang: str) -> pd.DataFrame:
         if node in words:
             return words[node]
         stage, key = node.split(":", 1) if ":" in node else ("", node)
-        if key == funds.OTHER:
+        if key == flows.OTHER:
             return t("funds.node.other", lang)
-        if key == funds.UNSPECIFIED:
+        if key == flows.UNSPECIFIED:
             return t("funds.node.unspecified", lang)
         return named[stage](key, lang) if stage in named else current
 
@@ -238,7 +239,7 @@ def _translate_nodes(links: pd.DataFrame, lang: str) -> pd.DataFrame:
 def reconcile(ladder: FundingLadder, links: pd.DataFrame, filters: FundFilters) -> Reconciliation:
     """Check the flow diagram against the ladder: every leg after the fund sums to approved; the donor
     leg sums to deposits (or to approved with goal or partner filters), balanced by the balance node."""
-    legs = funds.leg_totals(links)
+    legs = flows.leg_totals(links)
     donor_leg = float(legs.get("donor>fund", 0.0))
     downstream = {leg: float(v) for leg, v in legs.items() if leg.startswith("fund>") and leg != "fund>balance"}
     downstream.update({leg: float(v) for leg, v in legs.items()
@@ -263,7 +264,7 @@ def flow_counts(links: pd.DataFrame, end_stage: str) -> FlowCounts:
     """Donors, partners and regions or countries in ungrouped flow links, and the partner receiving most."""
     def keys(stage: str) -> set[str]:
         nodes = set(links.loc[links["source_stage"] == stage, "source"]) | set(links.loc[links["target_stage"] == stage, "target"])
-        return {n for n in nodes if n.split(":", 1)[1] not in (funds.UNSPECIFIED, funds.OTHER, "unattributed")}
+        return {n for n in nodes if n.split(":", 1)[1] not in (flows.UNSPECIFIED, flows.OTHER, "unattributed")}
     partners = links[links["target_stage"] == "partner"].groupby("target_label")["value"].sum()
     return FlowCounts(n_donors=len(keys("donor")), n_partners=len(keys("partner")), n_end=len(keys(end_stage)),
                       top_partner=str(partners.idxmax()) if len(partners) else None,
@@ -273,7 +274,7 @@ def flow_counts(links: pd.DataFrame, end_stage: str) -> FlowCounts:
 def donor_timing(tables: dict[str, pd.DataFrame], filters: FundFilters) -> pd.DataFrame:
     """Deposits per donor and year in the period (selected donor types): donor_id, name, year, deposited_usd."""
     cols = ["donor_id", "name", "year", "deposited_usd"]
-    t = funds.filtered_transactions(tables, filters)
+    t = flows.filtered_transactions(tables, filters)
     dep = t[t["txn_type"] == "deposit"]
     if dep.empty:
         return pd.DataFrame(columns=cols)
@@ -292,7 +293,7 @@ def over_time(tables: dict[str, pd.DataFrame], filters: FundFilters, freq: str =
     are NaN, as in the ladder.
     """
     to_end = FundFilters(None, filters.end, filters.donor_types, filters.goal_ids, filters.partner_ids)
-    out = funds.flows_over_time(funds.filtered_transactions(tables, to_end), freq if freq in FREQUENCIES else "Y",
+    out = flows.flows_over_time(flows.filtered_transactions(tables, to_end), freq if freq in FREQUENCIES else "Y",
                                 filters.start, filters.end)
     if filters.selects_projects and not out.empty:
         out = out.assign(deposits=math.nan, fund_balance=math.nan)
@@ -309,7 +310,7 @@ def iati_transactions(tables: dict[str, pd.DataFrame], filters: FundFilters) -> 
     share of pooled money; 1 without filters) and `value_usd_in_selection` = value_usd x that share, so
     summing it by type gives the ladder.
     """
-    selected = funds.filtered_transactions(tables, filters)
+    selected = flows.filtered_transactions(tables, filters)
     if selected.empty:
         return pd.DataFrame(columns=IATI_COLUMNS)
     raw = tables["transactions"].set_index("txn_id")
