@@ -223,8 +223,8 @@ def donors_tab(sel: Selection) -> None:
                    deposited="%{customdata[2]}", share="%{customdata[3]}", first="%{customdata[4]}",
                    last="%{customdata[5]}")
         names = {"pledged_usd": tr("funds.ladder.pledged"), "deposited_usd": tr("funds.ladder.deposited")}
-        show(figure(figures.donor_bars, donors, names, lang(), hover, tr("funds.donors.chart_title", period=sel.period)),
-             "funds_donors", summary)
+        title = tr("funds.donors.chart_title", period=sel.period)
+        show(figure(figures.donor_bars, donors, names, lang(), hover, title), "funds_donors", summary)
         # the heat map below the bars, full width: beside them, its cells were about 100 px wide in all
         if busiest := data.busiest_year():
             timing_summary = tr("funds.donors.timing_summary", period=sel.period, year=busiest[0],

@@ -7,7 +7,8 @@ import pytest
 
 from ipmd import db
 from ipmd.fund import report as fund_report
-from ipmd.fund.report import DonorSection, Reconciliation, TimeSection
+from ipmd.fund.flows import FundFilters, FundingLadder
+from ipmd.fund.report import DonorSection, LadderSection, Reconciliation, TimeSection
 
 
 @pytest.fixture(scope="module")
@@ -83,3 +84,13 @@ def test_the_busiest_year_adds_every_donors_deposits():
     donors = DonorSection(donors=pd.DataFrame(), timing=timing, world_bank=None)
     assert donors.busiest_year() == (2011, 11.0)           # 4 + 7 beat 10
     assert DonorSection(pd.DataFrame(), timing.iloc[:0], None).busiest_year() is None
+
+
+def test_the_ladder_summary_leaves_out_the_donor_side_under_goal_or_partner_filters():
+    ladder = FundingLadder(pledged=math.nan, deposited=math.nan, approved=80.0, disbursed=50.0, spent=20.0,
+                           fund_balance=math.nan, partner_balance=30.0, unpaid_pledges=math.nan)
+    projects = LadderSection(FundFilters(goal_ids=("G1",)), ladder, True, 3, 0.0, True).summary()
+    assert projects.key == "funds.ladder.summary_projects"
+    assert projects.values == {"approved": 80.0, "disbursed": 50.0, "spent": 20.0, "partner_balance": 30.0}
+    pooled = LadderSection(FundFilters(), ladder, True, 3, 0.0, True).summary()
+    assert pooled.key == "funds.ladder.summary" and set(pooled.values) == set(fund_report.LADDER_FIGURES)
