@@ -1,0 +1,1 @@
+"""One module per screen: that screen's sections (what the page draws between its settings and the next)."""
