@@ -37,6 +37,10 @@ for row in indicators.itertuples():
             if isinstance(row.caveats, str) and row.caveats:
                 st.warning(row.caveats.replace("$", r"\$"), icon=":material/info:")
 
+st.subheader(tr("donor.methods_title"))
+markdown(tr("donor.method"))
+markdown(tr("sources_uses.methods"))
+
 st.subheader(tr("methods.illustrative_title"))
 st.markdown(tr("methods.illustrative_text"))
 
