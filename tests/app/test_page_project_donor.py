@@ -1,0 +1,121 @@
+"""The project and donor pages opened by link (?project=, ?donor=), with ids that name nothing, and undecided
+proposals kept from anyone without the committee role; the funds screen's sources-and-uses section."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from access_fixtures import MARKER, configure, make_real_ledger_db, real_ledger_tables, undecided_ids
+from apptest_pages import app_test, open_page
+from ipmd.i18n import fmt_usd
+
+
+def texts(at) -> str:
+    parts = [str(e.value) for kind in ("title", "header", "subheader", "markdown", "caption", "warning", "info",
+                                       "error", "text") for e in getattr(at, kind)]
+    parts += [m.label + " " + str(m.value) for m in at.metric]
+    parts += [d.value.to_csv() for d in at.dataframe]
+    parts += [c.proto.spec for c in at.get("plotly_chart")]
+    parts += [str(o) for w in at.selectbox for o in w.options]
+    return "\n".join(parts)
+
+
+def chart(at, key_part: str) -> dict:
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart") if key_part in c.proto.id]
+    assert specs, [c.proto.id for c in at.get("plotly_chart")]
+    return specs[0]
+
+
+def test_a_project_page_opens_by_link_with_its_ladder(fixture_db):
+    at = open_page("pages/project.py", project="DEMO-P")
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.query_params["project"] == "DEMO-P"
+    assert [h.value for h in at.header] == ["Demo"]
+    # the fixture ledger: DEMO-P approved 5, nothing transferred or spent
+    assert chart(at, "project_ladder")["data"][0]["y"] == [5.0, 0.0, 0.0]
+    assert {m.label: m.value for m in at.metric}["Approved"] == fmt_usd(5.0, "en")
+    assert any("Illustrative" in w.value for w in at.warning)
+    assert any("No results reported" in i.value for i in at.info)
+
+
+@pytest.mark.parametrize("value", ["NOPE", "<b>x</b>", "DEMO-P'; DROP TABLE projects"])
+def test_an_unknown_project_says_so_and_offers_the_picker(fixture_db, value):
+    at = open_page("pages/project.py", project=value)
+    assert not at.exception, [e.message for e in at.exception]
+    assert any("is not a project shown here" in w.value for w in at.warning)
+    assert at.selectbox(key="project").value is None
+    assert at.dataframe[0].value["link"].tolist() == ["project?project=DEMO-P"]
+
+
+def test_a_donor_page_opens_by_link_in_french(fixture_db):
+    at = open_page("pages/donor.py", donor="DEMO-D", lang="fr")
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.title[0].value == "Donateur" and [h.value for h in at.header] == ["Demo donor"]
+    over_time = chart(at, "donor_over_time")
+    # the fixture ledger: DEMO-D pledged 10 in December 2008 and deposited 10 in January 2009
+    assert over_time["data"][0]["x"] == ["2008", "2009"]
+    assert [trace["y"] for trace in over_time["data"]] == [[10.0, 0.0], [0.0, 10.0]]
+    metrics = {m.label: m.value for m in at.metric}
+    # the only approval (5) is drawn from the only donor's deposits
+    assert metrics["Sa part des approbations"] == fmt_usd(5.0, "fr")
+    assert metrics["Pas encore alloué"] == fmt_usd(5.0, "fr")
+    links = at.dataframe[-1].value["link"].tolist()
+    assert links == ["project?project=DEMO-P&lang=fr"]
+
+
+def test_an_unknown_donor_says_so(fixture_db):
+    at = open_page("pages/donor.py", donor="NOBODY")
+    assert not at.exception, [e.message for e in at.exception]
+    assert any("NOBODY" in w.value for w in at.warning)
+    assert at.dataframe[0].value["link"].tolist() == ["donor?donor=DEMO-D"]
+
+
+@pytest.fixture(scope="module")
+def real_db(tmp_path_factory):
+    return make_real_ledger_db(tmp_path_factory.mktemp("real"))
+
+
+def test_an_undecided_proposal_is_hidden_from_anyone_without_the_committee_role(real_db, monkeypatch):
+    monkeypatch.setenv("IPMD_DB", str(real_db))
+    monkeypatch.delenv("IPMD_REQUIRE_SIGNIN", raising=False)
+    pid = undecided_ids(real_ledger_tables())[0]
+    for visitor in (None, "anonymous", "no role"):
+        at = configure(app_test("pages/project.py", project=pid), visitor).run()
+        assert not at.exception, [e.message for e in at.exception]
+        shown = texts(at)
+        assert MARKER not in shown and any("is not a project shown here" in w.value for w in at.warning), visitor
+        assert at.selectbox(key="project").value is None
+    at = configure(app_test("pages/project.py", project=pid), "committee").run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert MARKER in texts(at) and any("confidential" in w.value for w in at.warning)
+
+
+def test_a_donor_page_names_no_undecided_proposal(real_db, monkeypatch):
+    monkeypatch.setenv("IPMD_DB", str(real_db))
+    tables = real_ledger_tables()
+    donor = tables["donors"]["donor_id"].iloc[0]
+    for view in ("goal", "partner", "country"):
+        at = configure(app_test("pages/donor.py", donor=donor, by=view), None).run()
+        assert not at.exception, [e.message for e in at.exception]
+        shown = texts(at)
+        assert MARKER not in shown and not any(pid in shown for pid in undecided_ids(tables))
+
+
+def _sources_uses_section():
+    from components.views.fund_sources_uses import section
+
+    section(2009)
+
+
+def test_the_sources_and_uses_section_draws_the_ledger(fixture_db):
+    at = AppTest.from_function(_sources_uses_section, default_timeout=60).run()
+    assert not at.exception, [e.message for e in at.exception]
+    table = at.dataframe[0].value.set_index(at.dataframe[0].value.columns[0])
+    # the fixture ledger: 10 deposited in 2009, nothing transferred; 5 approved
+    assert table.loc["Contributions from donors (deposits)"].tolist() == ["US$0", "US$10", "US$10"]
+    assert table.loc["Investment income"].tolist() == ["not recorded"] * 3
+    assert table.loc["of which available for approval (fund balance)"].tolist()[-1] == "US$5"
+    assert any("provisional" in w.value for w in at.warning)        # 2009 is the fixture ledger's last year
+    assert any("No transfer" in i.value for i in at.info)
