@@ -37,16 +37,17 @@ def kpis(page: DonorPage) -> None:
              Kpi(tr("donor.kpi.deposited"), fmt_usd(page.deposited, language), tr("donor.kpi.deposited_note")),
              Kpi(tr("donor.kpi.unpaid"), fmt_usd(page.unpaid, language), tr("donor.kpi.unpaid_note")),
              Kpi(tr("donor.kpi.attributed"), fmt_usd(page.attributed, language), tr("donor.kpi.attributed_note")),
-             Kpi(tr("donor.kpi.unallocated"), fmt_usd(page.unallocated, language), tr("donor.kpi.unallocated_note"))])
+             Kpi(tr("donor.kpi.unallocated"), fmt_usd(page.unallocated, language), tr("donor.kpi.unallocated_note"))],
+            columns=3)
 
 
 def over_time_figure(years: tuple[int, ...], pledged: tuple[float, ...], deposited: tuple[float, ...],
-                     names: tuple[str, str], title: str) -> go.Figure:
+                     names: tuple[str, str], title: str, axis_title: str) -> go.Figure:
     x = [str(y) for y in years]
     return go.Figure(data=[go.Bar(x=x, y=list(pledged), name=names[0], marker={"color": PLEDGE_COLOUR}),
                            go.Bar(x=x, y=list(deposited), name=names[1], marker={"color": DEPOSIT_COLOUR})],
                      layout={**charts.title_layout(title), "barmode": "group", "height": 340,
-                             "yaxis": {"tickprefix": "US$", "tickformat": "~s"},
+                             "yaxis": {"tickformat": "~s", "title": {"text": axis_title}},
                              "legend": {"orientation": "h", "y": -0.15}})
 
 
@@ -58,7 +59,7 @@ def over_time(page: DonorPage) -> None:
         return
     fig = figure(over_time_figure, tuple(int(y) for y in frame["year"]), tuple(map(float, frame["pledged"])),
                  tuple(map(float, frame["deposited"])), (tr("donor.kpi.pledged"), tr("donor.kpi.deposited")),
-                 tr("donor.over_time_title", donor=page.donor["name"]))
+                 tr("donor.over_time_title", donor=page.donor["name"]), tr("donor.axis_usd"))
     st.plotly_chart(fig, key="donor_over_time", config=charts.CHART_CONFIG)
     markdown(tr("donor.over_time_summary", donor=plain(page.donor["name"]), first=int(frame["year"].min()),
                 last=int(frame["year"].max()), pledged=fmt_usd(page.pledged, lang()),
@@ -76,12 +77,12 @@ def bars_figure(labels: tuple[str, ...], values: tuple[float, ...], texts: tuple
                                   hovertemplate="%{y}: %{text}<extra></extra>")],
                      layout={**charts.title_layout(title), "height": 120 + 28 * len(labels), "showlegend": False,
                              "yaxis": {"autorange": "reversed", "automargin": True},
-                             "xaxis": {"tickprefix": "US$", "tickformat": "~s"}})
+                             "xaxis": {"showticklabels": False}})
 
 
 def _breakdown(frame: pd.DataFrame, labels: list[str], key: str, title: str, total: float) -> None:
     language = lang()
-    texts = [f"{fmt_usd(v, language)} ({fmt_pct(v / total if total else 0, language, 0)})"
+    texts = [f"{fmt_usd(v, language)} ({fmt_pct(100 * v / total if total else 0, language, 0)})"
              for v in frame["attributed_usd"]]
     fig = figure(bars_figure, tuple(labels), tuple(map(float, frame["attributed_usd"])), tuple(texts), title)
     st.plotly_chart(fig, key=f"donor_{key}", config=charts.CHART_CONFIG)

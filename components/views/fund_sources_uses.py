@@ -80,7 +80,7 @@ def section(year: int) -> None:
     st.plotly_chart(fig, key="sources_uses_delivery", config=charts.CHART_CONFIG)
     last = by_year.iloc[-1]
     markdown(tr("sources_uses.delivery.summary", year=int(last["year"]),
-                rate=fmt_pct(last["cumulative_rate"], language, 0), spent=fmt_usd(by_year["spent"].sum(), language),
+                rate=fmt_pct(100 * last["cumulative_rate"], language, 0), spent=fmt_usd(by_year["spent"].sum(), language),
                 transferred=fmt_usd(by_year["transferred"].sum(), language)))
     if by_year["provisional"].any():
         caption(tr("sources_uses.delivery.provisional_mark"))

@@ -48,7 +48,7 @@ def purpose(page: ProjectPage) -> None:
         st.subheader(tr("project.goals"))
         for g in page.goals.itertuples():
             primary = tr("project.primary") if g.is_primary else ""
-            markdown(f"- {plain(goal_label(g.goal_id, lang()))}: {fmt_pct(g.weight, lang(), 0)} {primary}".rstrip())
+            markdown(f"- {plain(goal_label(g.goal_id, lang()))}: {fmt_pct(100 * g.weight, lang(), 0)} {primary}".rstrip())
         if page.goals.empty:
             st.caption(tr("project.no_goal"))
         st.subheader(tr("project.area"))
@@ -69,7 +69,7 @@ def countries(page: ProjectPage) -> None:
     if shown.empty:
         st.caption(tr("project.no_country"))
         return
-    markdown(plain(", ".join(f"{n} ({fmt_pct(s, lang(), 0)})" for n, s in zip(shown["name"], shown["share"]))))
+    markdown(plain(", ".join(f"{n} ({fmt_pct(100 * s, lang(), 0)})" for n, s in zip(shown["name"], shown["share"]))))
 
 
 def ladder_figure(stages: tuple[str, ...], amounts: tuple[float, ...], labels: tuple[str, ...],
@@ -102,10 +102,12 @@ def money(page: ProjectPage) -> None:
     else:
         st.info(tr("project.ladder.none"))
     usd = usd_column_format(language)
+    st.markdown(f"**{plain(tr('project.by_year'))}**")
     data_table(page.by_year, key="project_by_year", file_name=f"ipmd_project_{page.project['project_id']}_by_year.csv",
                column_config={"year": st.column_config.NumberColumn(tr("project.col.year"), format="%d"),
                               **{c: st.column_config.NumberColumn(tr(f"project.ladder.{c}"), format=usd)
                                  for c in ("approved", "disbursed", "spent")}})
+    st.markdown(f"**{plain(tr('project.transactions'))}**")
     txns = page.transactions.assign(txn_type=[tr(f"project.txn.{t}") for t in page.transactions["txn_type"]])
     data_table(txns, key="project_txns", file_name=f"ipmd_project_{page.project['project_id']}_transactions.csv",
                caption=tr("project.txns_caption"),
