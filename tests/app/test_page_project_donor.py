@@ -87,6 +87,12 @@ def test_an_undecided_proposal_is_hidden_from_anyone_without_the_committee_role(
         shown = texts(at)
         assert MARKER not in shown and any("is not a project shown here" in w.value for w in at.warning), visitor
         assert at.selectbox(key="project").value is None
+    listing = configure(app_test("pages/project.py"), None).run()          # the picker and the list of projects
+    tables = real_ledger_tables()
+    funded = tables["projects"].loc[tables["projects"]["status"].isin(["approved", "active", "closed"]), "project_id"]
+    assert not listing.exception
+    assert sorted(listing.dataframe[0].value["link"]) == sorted(f"project?project={p}" for p in funded)
+    assert MARKER not in texts(listing) and not any(p in texts(listing) for p in undecided_ids(real_ledger_tables()))
     at = configure(app_test("pages/project.py", project=pid), "committee").run()
     assert not at.exception, [e.message for e in at.exception]
     assert MARKER in texts(at) and any("confidential" in w.value for w in at.warning)
