@@ -14,7 +14,7 @@ from components.state import lang, tr
 from components.tables import data_table
 from components.text import caption, markdown, plain
 from ipmd.i18n import area_label, fmt_date, fmt_pct, fmt_usd, goal_label, usd_column_format
-from ipmd.portfolio.projects import ProjectPage
+from ipmd.portfolio.projects import ProjectPage, ProjectResults
 
 
 def status_label(status: str) -> str:
@@ -119,18 +119,65 @@ def money(page: ProjectPage) -> None:
                               "amount_original": tr("project.col.amount_original")})
 
 
-def results(reported: dict[str, pd.DataFrame], framework_present: bool) -> None:
-    """Results against targets, reports' timeliness and documents: the results framework's rows for the project,
-    or a plain statement that none are reported."""
+def results_figure(indicators: tuple[str, ...], targets: tuple[float, ...], actuals: tuple[float, ...],
+                   names: tuple[str, str], title: str) -> go.Figure:
+    return go.Figure(data=[go.Bar(y=list(indicators), x=list(targets), name=names[0], orientation="h",
+                                  marker={"color": "#c7e9b4"}),
+                           go.Bar(y=list(indicators), x=list(actuals), name=names[1], orientation="h",
+                                  marker={"color": "#225ea8"})],
+                     layout={**charts.title_layout(title), "barmode": "group", "height": 160 + 56 * len(indicators),
+                             "yaxis": {"autorange": "reversed", "automargin": True},
+                             "legend": {"orientation": "h", "y": -0.1}})
+
+
+def results(data: ProjectResults) -> None:
+    """Results against targets, reports' timeliness and documents, as the results framework records them for the
+    project; or a plain statement that none are reported."""
     st.subheader(tr("project.results.title"))
     caption(tr("project.results.intro"))
-    if not reported:
-        st.info(tr("project.results.none" if framework_present else "project.results.no_framework"),
+    if data.gender_marker is not None:
+        caption(tr("project.results.gender_marker", marker=data.gender_marker,
+                   meaning=tr(f"project.results.marker.{data.gender_marker}")))
+    if not data.reported:
+        st.info(tr("project.results.none" if data.framework else "project.results.no_framework"),
                 icon=":material/pending_actions:")
         return
-    for name, rows in reported.items():
-        st.markdown(f"**{plain(tr('project.results.table', table=name))}**")
-        st.dataframe(rows.drop(columns=["project_id"], errors="ignore"), hide_index=True, key=f"project_results_{name}")
+    language = lang()
+    rows = data.indicators
+    if len(rows):
+        reported = rows[rows["actual_value"].notna()]
+        sums = (reported.groupby("indicator_title", sort=False)[["target_value", "actual_value"]].sum()
+                .reindex(rows["indicator_title"].unique()).dropna())
+        if len(sums):
+            fig = figure(results_figure, tuple(sums.index), tuple(map(float, sums["target_value"])),
+                         tuple(map(float, sums["actual_value"])),
+                         (tr("project.results.target"), tr("project.results.actual")),
+                         tr("project.results.chart_title"))
+            st.plotly_chart(fig, key="project_results", config=charts.CHART_CONFIG)
+            caption(tr("project.results.chart_note"))
+        shown = rows.assign(result_type=[tr(f"project.results.type.{t}") for t in rows["result_type"]],
+                            sex=[tr(f"project.results.sex.{x}") for x in rows["sex"]])
+        st.dataframe(shown, hide_index=True, key="project_indicators", column_config={
+            **{c: tr(f"project.results.col.{c}") for c in ("result_type", "result_title", "indicator_title", "unit",
+                                                          "sex")},
+            **{c: st.column_config.NumberColumn(tr(f"project.results.col.{c}"), format="%g")
+               for c in ("baseline_value", "target_value", "actual_value")},
+            "period_start": st.column_config.DateColumn(tr("project.results.col.period_start")),
+            "period_end": st.column_config.DateColumn(tr("project.results.col.period_end"))})
+    if len(data.reports):
+        st.markdown(f"**{plain(tr('project.results.reports'))}**")
+        reports = data.reports.assign(report_type=[tr(f"project.results.report.{t}") for t in data.reports["report_type"]])
+        st.dataframe(reports, hide_index=True, key="project_reports", column_config={
+            "report_type": tr("project.results.col.report_type"),
+            "due_date": st.column_config.DateColumn(tr("project.results.col.due_date")),
+            "received_date": st.column_config.DateColumn(tr("project.results.col.received_date"))})
+        caption(tr("project.results.reports_note"))
+    if len(data.documents):
+        st.markdown(f"**{plain(tr('project.results.documents'))}**")
+        st.dataframe(data.documents, hide_index=True, key="project_documents", column_config={
+            "title": tr("project.results.col.title"), "category": tr("project.results.col.category"),
+            "url": st.column_config.TextColumn(tr("project.results.col.url")),
+            "document_date": st.column_config.DateColumn(tr("project.results.col.document_date"))})
 
 
 def picker_table(options: pd.DataFrame) -> None:

@@ -40,6 +40,31 @@ def test_a_project_page_opens_by_link_with_its_ladder(fixture_db):
     assert any("No results reported" in i.value for i in at.info)
 
 
+def test_a_projects_results_are_shown_when_the_ledger_has_them(fixture_db):
+    import duckdb
+
+    from project_results_fixtures import add_results
+
+    con = duckdb.connect(str(fixture_db))
+    add_results(con, "DEMO-P")
+    # a new database content: the app's caches are keyed on it
+    con.execute("UPDATE meta SET value = 'fixture-with-results' WHERE key = 'content_hash'")
+    con.close()
+    at = open_page("pages/project.py", project="DEMO-P")
+    assert not at.exception, [e.message for e in at.exception]
+    tables = {tuple(d.value.columns)[:2]: d.value for d in at.dataframe}
+    indicators = tables[("result_type", "result_title")]
+    assert indicators["target_value"].tolist() == [20.0, 20.0, 10.0]
+    assert indicators["sex"].tolist() == ["Women", "Men", "Women"]
+    # the chart sums the reported periods only: targets 20 + 20, achieved 22 + 15
+    bars = chart(at, "project_results")["data"]
+    assert [b["x"] for b in bars] == [[40.0], [37.0]]
+    assert tables[("report_type", "due_date")]["report_type"].tolist() == ["Progress report"]
+    assert tables[("title", "category")]["url"].tolist() == ["https://example.org/r.pdf"]
+    assert any("Gender equality marker (OECD-DAC): 2" in c.value for c in at.caption)
+    assert not any("No results reported" in i.value for i in at.info)
+
+
 @pytest.mark.parametrize("value", ["NOPE", "<b>x</b>", "DEMO-P'; DROP TABLE projects"])
 def test_an_unknown_project_says_so_and_offers_the_picker(fixture_db, value):
     at = open_page("pages/project.py", project=value)
