@@ -48,7 +48,7 @@ def over_time_figure(years: tuple[int, ...], pledged: tuple[float, ...], deposit
                            go.Bar(x=x, y=list(deposited), name=names[1], marker={"color": DEPOSIT_COLOUR})],
                      layout={**charts.title_layout(title), "barmode": "group", "height": 340,
                              "yaxis": {"tickformat": "~s", "title": {"text": axis_title}},
-                             "legend": {"orientation": "h", "y": -0.15}})
+                             "legend": {"orientation": "h", "y": -0.25, "yanchor": "top"}})
 
 
 def over_time(page: DonorPage) -> None:

@@ -40,7 +40,7 @@ def rate_figure(years: tuple[str, ...], annual: tuple[float, ...], cumulative: t
         go.Scatter(x=list(years), y=list(cumulative), name=names[1], mode="lines+markers",
                    line={"color": "#253494"}, hovertemplate="%{x}: %{y:.0%}<extra></extra>")],
         layout={**charts.title_layout(title), "height": 340, "yaxis": {"tickformat": ".0%", "rangemode": "tozero"},
-                "legend": {"orientation": "h", "y": -0.15}})
+                "legend": {"orientation": "h", "y": -0.25, "yanchor": "top"}})
 
 
 def section(year: int) -> None:
@@ -83,7 +83,7 @@ def section(year: int) -> None:
                 rate=fmt_pct(100 * last["cumulative_rate"], language, 0), spent=fmt_usd(by_year["spent"].sum(), language),
                 transferred=fmt_usd(by_year["transferred"].sum(), language)))
     if by_year["provisional"].any():
-        caption(tr("sources_uses.delivery.provisional_mark"))
+        caption(plain(tr("sources_uses.delivery.provisional_mark")))
     rate = st.column_config.NumberColumn(tr("sources_uses.col.delivery_rate"), format="percent")
     data_table(by_year, key="delivery_by_year", file_name=f"ipmd_delivery_by_year_{year}.csv", column_config={
         "year": st.column_config.NumberColumn(tr("sources_uses.col.year_plain"), format="%d"),

@@ -127,7 +127,7 @@ def results_figure(indicators: tuple[str, ...], targets: tuple[float, ...], actu
                                   marker={"color": "#225ea8"})],
                      layout={**charts.title_layout(title), "barmode": "group", "height": 160 + 56 * len(indicators),
                              "yaxis": {"autorange": "reversed", "automargin": True},
-                             "legend": {"orientation": "h", "y": -0.1}})
+                             "legend": {"orientation": "h", "y": -0.15, "yanchor": "top"}})
 
 
 def results(data: ProjectResults) -> None:
