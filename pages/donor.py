@@ -24,13 +24,12 @@ donor_id, rejected = url_selectbox(tr("donor.pick"), options["donor_id"].tolist(
                                    placeholder=tr("donor.pick_placeholder"), index=None)
 if rejected:
     report_unknown(rejected, "donor.unknown", "id")
-if donor_id is None:
+if donor_id is None:           # no st.stop(): the sidebar's link then shows the view as it is, without the bad value
     st.info(tr("donor.choose"))
     view.picker_table(options)
-    st.stop()
-
-page = load(donors.donor_page, donor_id)
-view.header(page)
-view.kpis(page)
-view.over_time(page)
-view.where_it_went(page)
+else:
+    page = load(donors.donor_page, donor_id)
+    view.header(page)
+    view.kpis(page)
+    view.over_time(page)
+    view.where_it_went(page)

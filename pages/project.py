@@ -26,14 +26,13 @@ project_id, rejected = url_selectbox(tr("project.pick"), options["project_id"].t
                                      placeholder=tr("project.pick_placeholder"), index=None)
 if rejected:
     report_unknown(rejected, "project.unknown", "id")
-if project_id is None:
+if project_id is None:           # no st.stop(): the sidebar's link then shows the view as it is, without the bad value
     st.info(tr("project.choose"))
     view.picker_table(options)
-    st.stop()
-
-page = load(projects.project_page, project_id, committee)
-view.header(page)
-view.purpose(page)
-view.countries(page)
-view.money(page)
-view.results(load(projects.project_results, project_id))
+else:
+    page = load(projects.project_page, project_id, committee)
+    view.header(page)
+    view.purpose(page)
+    view.countries(page)
+    view.money(page)
+    view.results(load(projects.project_results, project_id))
