@@ -50,6 +50,7 @@ SLOW = frozenset({
     "test_page_funds::test_the_open_tab_stays_open_when_the_language_changes",
     "test_page_project_donor::test_a_project_page_opens_by_link_with_its_ladder",
     "test_page_project_donor::test_an_undecided_proposal_is_hidden_from_anyone_without_the_committee_role",
+    "test_page_project_donor::test_the_pages_open_on_a_ledger_of_any_shape",
     "test_text_injection::test_a_hostile_link_value_is_reported_as_text",
     "test_text_injection::test_hostile_ledger_text_is_shown_as_text_on_the_proposal_record",
     "test_undecided_hidden::test_no_undecided_proposal_on_a_public_page",

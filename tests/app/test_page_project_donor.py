@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -150,3 +151,39 @@ def test_the_sources_and_uses_section_draws_the_ledger(fixture_db):
     assert table.loc["of which available for approval (fund balance)"].tolist()[-1] == "US$5"
     assert any("provisional" in w.value for w in at.warning)        # 2009 is the fixture ledger's last year
     assert any("No transfer" in i.value for i in at.info)
+
+
+def _sources_uses_in(year):
+    from components.views.fund_sources_uses import section
+
+    section(year)
+
+
+@pytest.mark.parametrize("shape", ["one_year", "one_donor_one_project", "no_approvals", "approved_nothing_spent",
+                                   "pledges_only", "no_projects"])
+def test_the_pages_open_on_a_ledger_of_any_shape(shape, tmp_path, monkeypatch):
+    import shutil
+
+    import ledger_fixtures as F
+    from ipmd import DEFAULT_DB
+    from ipmd.ledger.store import import_ledger
+    from test_ledger_every_shape import SHAPES
+
+    db_file = tmp_path / "ipmd.duckdb"
+    shutil.copyfile(DEFAULT_DB, db_file)
+    ledger = F.shaped_ledger(**SHAPES[shape])
+    result = import_ledger(F.xlsx_bytes(ledger), f"{shape}.xlsx", db_file)
+    assert result.ok, "\n".join(result.report_lines())
+    monkeypatch.setenv("IPMD_DB", str(db_file))
+    funded = ledger["projects"].loc[ledger["projects"]["status"].isin(["approved", "active", "closed"]), "project_id"]
+    runs = [("pages/project.py", {}), ("pages/donor.py", {}),
+            *[("pages/project.py", {"project": pid}) for pid in funded[:2]],
+            *[("pages/donor.py", {"donor": d}) for d in ledger["donors"]["donor_id"][:2]]]
+    for page, params in runs:
+        at = configure(app_test(page, **params), None).run()
+        assert not at.exception, (page, params, [e.message for e in at.exception])
+        assert not any("not a" in w.value for w in at.warning), (page, params)     # every id opened its page
+    years = pd.to_datetime(ledger["transactions"]["txn_date"]).dt.year
+    for year in sorted(set(years)) or [2009]:
+        at = AppTest.from_function(_sources_uses_in, args=(int(year),), default_timeout=120).run()
+        assert not at.exception, (year, [e.message for e in at.exception])
