@@ -60,10 +60,11 @@ def over_time(page: DonorPage) -> None:
     fig = figure(over_time_figure, tuple(int(y) for y in frame["year"]), tuple(map(float, frame["pledged"])),
                  tuple(map(float, frame["deposited"])), (tr("donor.kpi.pledged"), tr("donor.kpi.deposited")),
                  tr("donor.over_time_title", donor=page.donor["name"]), tr("donor.axis_usd"))
-    st.plotly_chart(fig, key="donor_over_time", config=charts.CHART_CONFIG)
-    markdown(tr("donor.over_time_summary", donor=plain(page.donor["name"]), first=int(frame["year"].min()),
-                last=int(frame["year"].max()), pledged=fmt_usd(page.pledged, lang()),
-                deposited=fmt_usd(page.deposited, lang())))
+    summary = tr("donor.over_time_summary", donor=plain(page.donor["name"]), first=int(frame["year"].min()),
+                 last=int(frame["year"].max()), pledged=fmt_usd(page.pledged, lang()),
+                 deposited=fmt_usd(page.deposited, lang()))
+    st.plotly_chart(fig, key="donor_over_time", config=charts.CHART_CONFIG, alt=summary)
+    markdown(summary)
     usd = usd_column_format(lang())
     data_table(frame, key="donor_by_year", file_name=f"ipmd_donor_{page.donor['donor_id']}_by_year.csv",
                column_config={"year": st.column_config.NumberColumn(tr("donor.col.year"), format="%d"),
@@ -85,9 +86,10 @@ def _breakdown(frame: pd.DataFrame, labels: list[str], key: str, title: str, tot
     texts = [f"{fmt_usd(v, language)} ({fmt_pct(100 * v / total if total else 0, language, 0)})"
              for v in frame["attributed_usd"]]
     fig = figure(bars_figure, tuple(labels), tuple(map(float, frame["attributed_usd"])), tuple(texts), title)
-    st.plotly_chart(fig, key=f"donor_{key}", config=charts.CHART_CONFIG)
+    summary = tr("donor.breakdown_summary", top=plain(labels[0]), amount=texts[0]) if len(frame) else title
+    st.plotly_chart(fig, key=f"donor_{key}", config=charts.CHART_CONFIG, alt=summary)
     if len(frame):
-        markdown(tr("donor.breakdown_summary", top=plain(labels[0]), amount=texts[0]))
+        markdown(summary)
     usd = usd_column_format(language)
     data_table(frame.assign(label=labels)[["label", "attributed_usd"]], key=f"donor_{key}",
                file_name=f"ipmd_donor_{key}.csv",

@@ -77,11 +77,12 @@ def section(year: int) -> None:
                  tuple(bool(p) for p in by_year["provisional"]),
                  (tr("sources_uses.delivery.annual"), tr("sources_uses.delivery.cumulative")),
                  tr("sources_uses.delivery.chart_title", year=year))
-    st.plotly_chart(fig, key="sources_uses_delivery", config=charts.CHART_CONFIG)
     last = by_year.iloc[-1]
-    markdown(tr("sources_uses.delivery.summary", year=int(last["year"]),
-                rate=fmt_pct(100 * last["cumulative_rate"], language, 0), spent=fmt_usd(by_year["spent"].sum(), language),
-                transferred=fmt_usd(by_year["transferred"].sum(), language)))
+    summary = tr("sources_uses.delivery.summary", year=int(last["year"]),
+                 rate=fmt_pct(100 * last["cumulative_rate"], language, 0), spent=fmt_usd(by_year["spent"].sum(), language),
+                 transferred=fmt_usd(by_year["transferred"].sum(), language))
+    st.plotly_chart(fig, key="sources_uses_delivery", config=charts.CHART_CONFIG, alt=summary)
+    markdown(summary)
     if by_year["provisional"].any():
         caption(plain(tr("sources_uses.delivery.provisional_mark")))
     rate = st.column_config.NumberColumn(tr("sources_uses.col.delivery_rate"), format="percent")

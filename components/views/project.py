@@ -97,7 +97,7 @@ def money(page: ProjectPage) -> None:
         fig = figure(ladder_figure, tuple(stages["stage"]), tuple(map(float, stages["amount_usd"])), tuple(labels),
                      tuple(values), tr("project.ladder.title", id=page.project["project_id"]))
         summary = tr("project.ladder.summary", approved=values[0], disbursed=values[1], spent=values[2])
-        st.plotly_chart(fig, key="project_ladder", config=charts.CHART_CONFIG)
+        st.plotly_chart(fig, key="project_ladder", config=charts.CHART_CONFIG, alt=summary)
         markdown(summary)
     else:
         st.info(tr("project.ladder.none"))
@@ -153,7 +153,8 @@ def results(data: ProjectResults) -> None:
                          tuple(map(float, sums["actual_value"])),
                          (tr("project.results.target"), tr("project.results.actual")),
                          tr("project.results.chart_title"))
-            st.plotly_chart(fig, key="project_results", config=charts.CHART_CONFIG)
+            st.plotly_chart(fig, key="project_results", config=charts.CHART_CONFIG,
+                            alt=tr("project.results.chart_title") + ". " + tr("project.results.chart_note"))
             caption(tr("project.results.chart_note"))
         shown = rows.assign(result_type=[tr(f"project.results.type.{t}") for t in rows["result_type"]],
                             sex=[tr(f"project.results.sex.{x}") for x in rows["sex"]])
