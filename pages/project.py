@@ -35,4 +35,5 @@ else:
     view.purpose(page)
     view.countries(page)
     view.money(page)
+    view.funders(page)
     view.results(load(projects.project_results, project_id))

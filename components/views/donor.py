@@ -14,6 +14,7 @@ from components.state import lang, tr, url_tabs
 from components.tables import data_table
 from components.text import caption, markdown, plain
 from ipmd.i18n import fmt_pct, fmt_usd, goal_label, plural, usd_column_format
+from ipmd.funds import UNSPECIFIED
 from ipmd.portfolio.donors import DonorPage
 
 PLEDGE_COLOUR, DEPOSIT_COLOUR, ATTRIBUTED_COLOUR = "#a1dab4", "#2c7fb8", "#41b6c4"
@@ -112,7 +113,8 @@ def where_it_went(page: DonorPage) -> None:
                                 "country": tr("donor.by_country")}, key="by", default="goal")
     if chosen == "goal":
         with tabs["goal"]:
-            _breakdown(page.by_goal, [goal_label(g, language) if g.startswith("G") else g for g in page.by_goal["goal_id"]],
+            _breakdown(page.by_goal, [tr("donor.unspecified") if g == UNSPECIFIED else goal_label(g, language)
+                                      for g in page.by_goal["goal_id"]],
                        "by_goal", tr("donor.by_goal_title"), page.attributed)
     elif chosen == "partner":
         with tabs["partner"]:
@@ -121,7 +123,8 @@ def where_it_went(page: DonorPage) -> None:
     else:
         with tabs["country"]:
             top = page.by_country.head(15)
-            _breakdown(top, [str(names.get(i, i)) for i in top["iso3"]], "by_country", tr("donor.by_country_title"),
+            _breakdown(top, [tr("donor.unspecified") if i == UNSPECIFIED else str(names.get(i, i)) for i in top["iso3"]],
+                       "by_country", tr("donor.by_country_title"),
                        page.attributed)
     usd = usd_column_format(language)
     projects = page.by_project.assign(link=[project_link(p) for p in page.by_project["project_id"]])

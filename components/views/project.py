@@ -9,7 +9,7 @@ from components import charts
 from components.figure_cache import figure
 from components.kpi import Kpi, kpi_row
 from components.labels import country_frame
-from components.links import link_column, project_link
+from components.links import donor_link, link_column, project_link
 from components.state import lang, tr
 from components.tables import data_table
 from components.text import caption, markdown, plain
@@ -117,6 +117,23 @@ def money(page: ProjectPage) -> None:
                               "amount_usd": st.column_config.NumberColumn(tr("project.col.amount_usd"), format=usd),
                               "currency": tr("project.col.currency"),
                               "amount_original": tr("project.col.amount_original")})
+
+
+def funders(page: ProjectPage) -> None:
+    """Whose money it is: the donors whose deposits its approvals drew on (pooled-fund attribution)."""
+    st.subheader(tr("project.funders"))
+    caption(tr("project.funders_intro"))
+    if page.funders.empty:
+        st.caption(tr("project.no_funders"))
+        return
+    shown = page.funders.assign(link=[donor_link(d) if isinstance(d, str) else None for d in page.funders["donor_id"]],
+                                name=page.funders["name"].fillna(tr("project.not_covered")))
+    st.dataframe(shown[["link", "name", "attributed_usd", "share"]], hide_index=True, key="project_funders",
+                 column_config={"link": link_column(tr("project.col.donor_id"), "donor"),
+                                "name": tr("project.col.donor"),
+                                "attributed_usd": st.column_config.NumberColumn(tr("project.col.attributed_usd"),
+                                                                                format=usd_column_format(lang())),
+                                "share": st.column_config.NumberColumn(tr("project.col.share"), format="percent")})
 
 
 def results_figure(indicators: tuple[str, ...], targets: tuple[float, ...], actuals: tuple[float, ...],

@@ -23,6 +23,7 @@ from ipmd import queries
 from ipmd.db import query
 from ipmd.fund.rules import FUNDED_STATUSES, as_bool
 from ipmd.funds import FundingLadder, funding_ladder
+from ipmd.portfolio.donors import pool_attribution
 
 # The results framework's tables (issue 20, part 1: results -> result_indicators -> indicator_periods, and
 # report_milestones, project_documents, projects.gender_marker); whichever exist are read.
@@ -41,6 +42,7 @@ class ProjectPage:
     by_year: pd.DataFrame          # year, approved, disbursed, spent
     transactions: pd.DataFrame     # TXN_COLUMNS, by date
     is_illustrative: bool
+    funders: pd.DataFrame          # donor_id, name, attributed_usd, share: whose deposits its approvals drew on
 
     @property
     def ladder_stages(self) -> pd.DataFrame:
@@ -98,9 +100,25 @@ def project_page_from(ledger: dict[str, pd.DataFrame], project_id: str,
                .rename_axis(columns=None).reset_index())
     by_year["year"] = by_year["year"].astype(int)
     return ProjectPage(project=project, goals=goals, countries=countries, ladder=funding_ladder(txns),
+                       funders=funders_from(ledger, project_id),
                        by_year=by_year, transactions=txns[TXN_COLUMNS].reset_index(drop=True),
                        is_illustrative=bool(as_bool(rows["is_illustrative"]).any() or
                                             as_bool(txns["is_illustrative"]).any()))
+
+
+def funders_from(ledger: dict[str, pd.DataFrame], project_id: str) -> pd.DataFrame:
+    """The donors whose deposits the project's approvals drew on, by the pooled-fund attribution of
+    ipmd.portfolio.donors (each approval shared by the donors' unallocated deposits on its date); largest first.
+    A part not covered by deposits has no donor (donor_id None). An undecided proposal draws on nobody."""
+    parts = pool_attribution(ledger["transactions"], ledger["projects"])
+    parts = parts[parts["project_id"] == project_id]
+    out = parts.groupby(parts["donor_id"].astype(object).where(parts["donor_id"].notna(), None), dropna=False)[
+        "attributed_usd"].sum().rename_axis("donor_id").reset_index()
+    names = ledger["donors"].set_index("donor_id")["name"]
+    out.insert(1, "name", out["donor_id"].map(names))
+    total = out["attributed_usd"].sum()
+    out["share"] = out["attributed_usd"] / total if total > 0 else 0.0
+    return out.sort_values(["attributed_usd", "name"], ascending=[False, True], ignore_index=True)
 
 
 def project_page(con, project_id: str, include_undecided: bool = False) -> ProjectPage | None:

@@ -29,6 +29,8 @@ def test_every_projects_ladder_equals_its_transactions(con):
         page = projects.project_page_from(book, pid)
         for stage, kind in (("approved", "commitment"), ("disbursed", "disbursement"), ("spent", "expenditure")):
             assert math.isclose(getattr(page.ladder, stage), expected.get((pid, kind), 0.0), abs_tol=0.005), (pid, stage)
+        # the donors' parts of its approvals are all of them
+        assert math.isclose(page.funders["attributed_usd"].sum(), page.ladder.approved, abs_tol=0.01), pid
 
 
 def test_undecided_proposals_have_no_public_page(con):

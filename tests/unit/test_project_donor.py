@@ -74,13 +74,16 @@ def test_a_projects_ladder_is_its_transactions_by_type():
     assert page.goals["goal_id"].tolist() == ["G1", "G2"] and page.goals["is_primary"].tolist() == [True, False]
     assert page.countries["iso3"].tolist() == ["PHL", "MEX"]
     assert page.project["partner_name"] == "International Labour Organization"
+    # its one approval (T04, 200) drew on the pool A 100, B 300
+    assert page.funders[["donor_id", "attributed_usd", "share"]].values.tolist() == [["B", 150.0, 0.75],
+                                                                                    ["A", 50.0, 0.25]]
 
 
 def test_an_undecided_proposal_is_unknown_unless_the_committee_asks():
     assert projects.project_page_from(BOOK, "P3") is None
     assert "P3" not in projects.project_options_from(BOOK["projects"])["project_id"].tolist()
     page = projects.project_page_from(BOOK, "P3", include_undecided=True)
-    assert page.project["status"] == "submitted" and page.ladder.approved == 50
+    assert page.project["status"] == "submitted" and page.ladder.approved == 50 and page.funders.empty
     assert "P3" in projects.project_options_from(BOOK["projects"], include_undecided=True)["project_id"].tolist()
     for status in ("under_review", "rejected"):
         book = ledger(BOOK["transactions"], {"P1": status, "P2": "closed", "P3": "submitted"})
@@ -212,3 +215,12 @@ def test_the_database_forms_read_the_fixture_ledger(fixture_db_file):
         assert sources_uses.sources_uses(con, 2009).table.set_index("line").loc["deposits", "total"] == 10
     finally:
         con.close()
+
+
+def test_links_keep_the_language_and_quote_the_id():
+    from components.links import donor_link, project_link
+
+    assert project_link("IPMD-2009-004", "en") == "project?project=IPMD-2009-004"
+    assert project_link("IPMD-2009-004", "fr") == "project?project=IPMD-2009-004&lang=fr"
+    assert donor_link("GOV-FRA", "es") == "donor?donor=GOV-FRA&lang=es"
+    assert donor_link("A&B ?x", "en") == "donor?donor=A%26B+%3Fx"
