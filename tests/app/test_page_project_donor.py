@@ -187,3 +187,32 @@ def test_the_pages_open_on_a_ledger_of_any_shape(shape, tmp_path, monkeypatch):
     for year in sorted(set(years)) or [2009]:
         at = AppTest.from_function(_sources_uses_in, args=(int(year),), default_timeout=120).run()
         assert not at.exception, (year, [e.message for e in at.exception])
+
+
+def test_hostile_ledger_text_is_shown_as_text_on_the_project_and_donor_pages(tmp_path, monkeypatch):
+    import shutil
+
+    import ledger_fixtures as F
+    from ipmd import DEFAULT_DB
+    from ipmd.ledger.store import import_ledger
+    from test_text_injection import HOSTILE, WORD_JOINER, injected, page_texts, visible
+
+    db_file = tmp_path / "ipmd.duckdb"
+    shutil.copyfile(DEFAULT_DB, db_file)
+    ledger = F.copy_tables(F.valid_ledger())
+    projects, donors = ledger["projects"], ledger["donors"]
+    pos = F.row_of(ledger, "projects", status="active")
+    pid = projects.iloc[pos]["project_id"]
+    for column, value in (("title", HOSTILE[1]), ("objectives", HOSTILE[0]), ("expected_results", HOSTILE[2])):
+        projects.iloc[pos, projects.columns.get_loc(column)] = value
+    donors.iloc[0, donors.columns.get_loc("name")] = HOSTILE[3]
+    assert import_ledger(F.xlsx_bytes(ledger), "ledger.xlsx", db_file).ok
+    monkeypatch.setenv("IPMD_DB", str(db_file))
+    for page, params, values in (("pages/project.py", {"project": pid}, HOSTILE[:3]),
+                                 ("pages/donor.py", {"donor": donors.iloc[0]["donor_id"]}, HOSTILE[3:4])):
+        at = configure(app_test(page, **params), None).run()
+        assert not at.exception, [e.message for e in at.exception]
+        texts = page_texts(at)
+        for value in values:
+            assert any(value in visible(t).replace(WORD_JOINER, "") for t in texts), value
+        assert [t for t in texts if injected(t)] == []

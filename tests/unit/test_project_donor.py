@@ -6,7 +6,6 @@ import math
 
 import duckdb
 import pandas as pd
-import pytest
 
 from ipmd import db
 from ipmd.portfolio import donors, projects, sources_uses
