@@ -22,6 +22,8 @@ pages = {
     tr("nav.partnership"): [
         st.Page("pages/coverage.py", title=tr("nav.coverage"), icon=":material/grid_view:", url_path="coverage"),
         st.Page("pages/funds.py", title=tr("nav.funds"), icon=":material/account_balance:", url_path="funds"),
+        st.Page("pages/project.py", title=tr("nav.project"), icon=":material/assignment:", url_path="project"),
+        st.Page("pages/donor.py", title=tr("nav.donor"), icon=":material/volunteer_activism:", url_path="donor"),
     ],
     tr("nav.committee"): [
         st.Page("pages/allocation.py", title=tr("nav.allocation"), icon=":material/gavel:", url_path="allocation"),

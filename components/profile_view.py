@@ -10,6 +10,7 @@ from components.downloads import csv_download, map_downloads
 from components.figure_cache import cached_figure
 from components.kpi import Kpi, kpi_row
 from components.labels import figure_note, format_value
+from components.links import link_column, project_link
 from components.provenance import caption_sources, illustrative_notice
 from components.state import lang, report_unknown, tr, url_choice, url_tabs
 from components.tables import data_table
@@ -222,10 +223,12 @@ def partnership(projects: pd.DataFrame, name: str, iso3: str) -> None:
                     approved=fmt_usd(projects["approved_here"].sum(), lang()),
                     disbursed=fmt_usd(projects["disbursed_here"].sum(), lang())))
         shown = projects.drop(columns=["is_illustrative"]).assign(
-            status=[tr(f"coverage.status.{s}") for s in projects["status"]])
+            status=[tr(f"coverage.status.{s}") for s in projects["status"]],
+            project_id=[project_link(p) for p in projects["project_id"]])     # each opens the project's page
         money = usd_column_format(lang())
         st.dataframe(shown, hide_index=True, key="profile_projects", column_config={
-            **{c: tr(f"coverage.col.{c}") for c in ("project_id", "title", "partner_id", "area_id", "status")},
+            **{c: tr(f"coverage.col.{c}") for c in ("title", "partner_id", "area_id", "status")},
+            "project_id": link_column(tr("coverage.col.project_id"), "project"),
             "goals": tr("profile.partnership.goals"),
             "start_date": st.column_config.DateColumn(tr("profile.partnership.start")),
             "end_date": st.column_config.DateColumn(tr("profile.partnership.end")),

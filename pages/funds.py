@@ -56,7 +56,8 @@ ladder = load(fund_report.fund_ladder, *sel.args)
 if ladder.has_money:
     view.ladder_section(sel, ladder)
     tabs, shown, bad_view = url_tabs({"flows": tr("funds.sankey.title"), "map": tr("funds.map.title"),
-                                      "donors": tr("funds.donors.title"), "time": tr("funds.time.title")},
+                                      "donors": tr("funds.donors.title"), "time": tr("funds.time.title"),
+                                      "uses": tr("sources_uses.tab")},
                                      key="view", default="flows")
     if bad_view:
         problems.append(tr("funds.filter.bad_value", value=link_values(bad_view), what="?view="))

@@ -71,6 +71,10 @@ if box := when_opened(tr("methods.provenance.open"), key="methods_table_sources"
                      column_config={**{c: tr(f"methods.col.{c}") for c in ("table_name", "columns", "how")},
                                     **{c: tr(f"shell.col.{c}") for c in ("publisher", "title", "edition")}})
 
+st.subheader(tr("donor.methods_title"))
+markdown(tr("donor.method"))
+markdown(tr("sources_uses.methods"))
+
 st.subheader(tr("methods.illustrative_title"))
 st.markdown(tr("methods.illustrative_text"))
 

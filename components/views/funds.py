@@ -18,6 +18,7 @@ from components.data import load
 from components.downloads import csv_download, map_downloads
 from components.figure_cache import figure
 from components.figures import funds as figures
+from components.views import fund_sources_uses
 from components.kpi import Kpi, kpi_row
 from components.state import lang, report_unknown, tr, url_choice
 from components.tables import data_table
@@ -288,7 +289,12 @@ def time_tab(sel: Selection) -> None:
                   f"ipmd_fund_over_time_{freq}_{sel.stem}.csv", "funds_time")
 
 
-TABS = {"flows": flows_tab, "map": map_tab, "donors": donors_tab, "time": time_tab}
+def sources_uses_tab(sel: Selection) -> None:
+    caption(tr("sources_uses.whole_fund"))
+    fund_sources_uses.section(sel.end)
+
+
+TABS = {"flows": flows_tab, "map": map_tab, "donors": donors_tab, "time": time_tab, "uses": sources_uses_tab}
 
 
 # --------------------------------------------------------------------------------------------- downloads

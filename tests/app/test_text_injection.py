@@ -56,7 +56,8 @@ def test_plain_keeps_hostile_text_as_text(value):
 @pytest.mark.parametrize("page,key", [("pages/coverage.py", "view"), ("pages/coverage.py", "mode"),
                                       ("pages/country.py", "country"), ("pages/funds.py", "view"),
                                       ("pages/funds.py", "from"), ("pages/country.py", "corridors"),
-                                      ("pages/country.py", "peer"), ("pages/country.py", "pack")])
+                                      ("pages/country.py", "peer"), ("pages/country.py", "pack"),
+                                      ("pages/project.py", "project"), ("pages/donor.py", "donor")])
 @pytest.mark.parametrize("value", HOSTILE[:3])
 def test_a_hostile_link_value_is_reported_as_text(page, key, value):
     params = {key: value} if key not in ("corridors", "peer", "pack") else {"country": "PHL", key: value}

@@ -17,6 +17,7 @@ import pytest
 
 from access_fixtures import MARKER, configure, make_real_ledger_db, real_ledger_tables, undecided_ids
 from apptest_pages import app_test
+from ipmd.i18n import t
 
 TABLES = real_ledger_tables()
 UNDECIDED = undecided_ids(TABLES)
@@ -38,7 +39,13 @@ PAGES = [("pages/overview.py", {}), ("pages/methods.py", {}),
          # the goal x area cells of the undecided proposals, each listing its projects
          *[("pages/coverage.py", {"view": "matrix", "cell": cell}) for cell in CELLS],
          # a link asking for the undecided statuses: refused with a warning, the public statuses shown
-         ("pages/coverage.py", {"view": "matrix", "status": "submitted,under_review"})]
+         ("pages/coverage.py", {"view": "matrix", "status": "submitted,under_review"}),
+         # a project page asked for each undecided proposal (refused, then the list of projects), a funded project's
+         # page, and every donor's page (where its money went: funded projects only)
+         *[("pages/project.py", {"project": pid}) for pid in UNDECIDED],
+         ("pages/project.py", {"project": LISTED[CELLS[0]][0] if LISTED.get(CELLS[0]) else _PRIMARY["project_id"].iloc[0]}),
+         *[("pages/donor.py", {"donor": d, "by": by}) for d in TABLES["donors"]["donor_id"][:1] for by in
+           ("goal", "partner", "country")]]
 
 
 @pytest.fixture(scope="module")
@@ -90,11 +97,16 @@ def test_no_undecided_proposal_on_a_public_page(page, params, real_db, monkeypat
         assert any("submitted" in w.value for w in at.warning), [w.value for w in at.warning]
     at = open_everything(at)
     text = shown(at)
+    if params.get("project") in UNDECIDED:     # the visitor's own link value, quoted as for an id that names nothing
+        refused = t("project.unknown", "en", id=params["project"])
+        assert refused in [w.value for w in at.warning]
+        text = text.replace(refused, "")
     assert MARKER not in text
     assert not ID_PATTERN.search(text), ID_PATTERN.search(text)
     for pid in LISTED.get(params.get("cell"), []):       # the cell's funded projects are listed: it was drawn
         assert re.search(rf"\b{pid}\b", text), pid
-    assert deferred_downloads or page.endswith(("overview.py", "methods.py"))
+    # pages without a download: the overview, the methods, a project link refused (the list of projects only)
+    assert deferred_downloads or page.endswith(("overview.py", "methods.py")) or params.get("project") in UNDECIDED
     for name, build in deferred_downloads.items():
         content = file_text(build())
         assert MARKER not in content, name

@@ -23,6 +23,8 @@ SLOW = frozenset({
     "test_gis::test_build_with_geopandas_gives_the_stored_boundaries_row_for_row",
     "test_gis::test_funds_money_map_download_holds_the_disbursed_money_per_country",
     "test_ledger_real_database::test_real_database_ledger_round_trips",
+    "test_project_donor_pages::test_donors_attributed_money_is_their_deposits_used_and_adds_up_to_approvals",
+    "test_project_donor_pages::test_every_projects_ladder_equals_its_transactions",
 })
 
 

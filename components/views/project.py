@@ -1,0 +1,207 @@
+"""The sections of one project's page (pages/project.py): what it is, where, its money ladder, its results."""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from components import charts
+from components.figure_cache import figure
+from components.kpi import Kpi, kpi_row
+from components.labels import country_frame
+from components.links import donor_link, link_column, project_link
+from components.state import lang, tr
+from components.tables import data_table
+from components.text import caption, markdown, plain
+from ipmd.i18n import area_label, fmt_date, fmt_pct, fmt_usd, goal_label, usd_column_format
+from ipmd.portfolio.projects import ProjectPage, ProjectResults
+
+
+def status_label(status: str) -> str:
+    return tr(f"project.status.{status}")
+
+
+def picker_label(options: pd.DataFrame):
+    """format_func for the picker: 'IPMD-2009-004 · title'."""
+    titles = dict(zip(options["project_id"], options["title"]))
+    return lambda pid: f"{pid} · {titles.get(pid, '')}"
+
+
+def header(page: ProjectPage) -> None:
+    p = page.project
+    st.header(plain(p["title"]))
+    caption(tr("project.identity", id=plain(p["project_id"]), status=status_label(p["status"]),
+               partner=plain(p["partner_name"])))
+    if p["status"] not in ("approved", "active", "closed"):
+        st.warning(tr("project.confidential"), icon=":material/lock:")
+    dates = [(tr("project.submitted"), p.get("submitted_date")), (tr("project.decided"), p.get("decision_date")),
+             (tr("project.start"), p.get("start_date")), (tr("project.end"), p.get("end_date"))]
+    caption(" · ".join(f"{label} {fmt_date(value, lang())}" for label, value in dates
+                       if value is not None and not pd.isna(value)))
+
+
+def purpose(page: ProjectPage) -> None:
+    """Goals (with weights), area of work, the GFMD item it follows up, objectives and expected results."""
+    p = page.project
+    left, right = st.columns(2)
+    with left:
+        st.subheader(tr("project.goals"))
+        for g in page.goals.itertuples():
+            primary = tr("project.primary") if g.is_primary else ""
+            markdown(f"- {plain(goal_label(g.goal_id, lang()))}: {fmt_pct(100 * g.weight, lang(), 0)} {primary}".rstrip())
+        if page.goals.empty:
+            st.caption(tr("project.no_goal"))
+        st.subheader(tr("project.area"))
+        markdown(plain(area_label(p["area_id"], lang())))
+        if p.get("gfmd_item_id"):
+            caption(tr("project.gfmd_item", item=plain(p["gfmd_item_id"])))
+    with right:
+        st.subheader(tr("project.objectives"))
+        markdown(plain(p.get("objectives") or "—"))
+        st.subheader(tr("project.expected_results"))
+        markdown(plain(p.get("expected_results") or "—"))
+
+
+def countries(page: ProjectPage) -> None:
+    st.subheader(tr("project.countries"))
+    names = country_frame(lang()).set_index("iso3")["name"]
+    shown = page.countries.assign(name=page.countries["iso3"].map(names).fillna(page.countries["iso3"]))
+    if shown.empty:
+        st.caption(tr("project.no_country"))
+        return
+    markdown(plain(", ".join(f"{n} ({fmt_pct(100 * s, lang(), 0)})" for n, s in zip(shown["name"], shown["share"]))))
+
+
+def ladder_figure(stages: tuple[str, ...], amounts: tuple[float, ...], labels: tuple[str, ...],
+                  texts: tuple[str, ...], title: str) -> go.Figure:
+    return go.Figure(data=[go.Bar(x=list(labels), y=list(amounts), text=list(texts), textposition="outside",
+                                  marker={"color": ["#2c7fb8", "#41b6c4", "#a1dab4"][:len(stages)]},
+                                  hovertemplate="%{x}: %{text}<extra></extra>")],
+                     layout={**charts.title_layout(title), "height": 320, "showlegend": False,
+                             "yaxis": {"rangemode": "tozero", "showticklabels": False}})
+
+
+def money(page: ProjectPage) -> None:
+    """The ladder approved -> transferred -> spent, its chart, by year and transaction by transaction."""
+    st.subheader(tr("project.money"))
+    caption(tr("project.money_intro"))
+    stages = page.ladder_stages
+    language = lang()
+    values = [fmt_usd(v, language) for v in stages["amount_usd"]]
+    labels = [tr(f"project.ladder.{s}") for s in stages["stage"]]
+    kpi_row([Kpi(label, value, tr(f"project.ladder.{s}_note")) for s, label, value in
+             zip(stages["stage"], labels, values)]
+            + [Kpi(tr("project.ladder.not_transferred"), fmt_usd(page.not_yet_transferred, language),
+                   tr("project.ladder.not_transferred_note"))])
+    if stages["amount_usd"].sum() > 0:
+        fig = figure(ladder_figure, tuple(stages["stage"]), tuple(map(float, stages["amount_usd"])), tuple(labels),
+                     tuple(values), tr("project.ladder.title", id=page.project["project_id"]))
+        summary = tr("project.ladder.summary", approved=values[0], disbursed=values[1], spent=values[2])
+        st.plotly_chart(fig, key="project_ladder", config=charts.CHART_CONFIG, alt=summary)
+        markdown(summary)
+    else:
+        st.info(tr("project.ladder.none"))
+    usd = usd_column_format(language)
+    st.markdown(f"**{plain(tr('project.by_year'))}**")
+    data_table(page.by_year, key="project_by_year", file_name=f"ipmd_project_{page.project['project_id']}_by_year.csv",
+               column_config={"year": st.column_config.NumberColumn(tr("project.col.year"), format="%d"),
+                              **{c: st.column_config.NumberColumn(tr(f"project.ladder.{c}"), format=usd)
+                                 for c in ("approved", "disbursed", "spent")}})
+    st.markdown(f"**{plain(tr('project.transactions'))}**")
+    txns = page.transactions.assign(txn_type=[tr(f"project.txn.{t}") for t in page.transactions["txn_type"]])
+    data_table(txns, key="project_txns", file_name=f"ipmd_project_{page.project['project_id']}_transactions.csv",
+               caption=tr("project.txns_caption"),
+               column_config={"txn_id": tr("project.col.txn_id"), "txn_type": tr("project.col.txn_type"),
+                              "iati_code": tr("project.col.iati_code"),
+                              "txn_date": st.column_config.DateColumn(tr("project.col.date")),
+                              "amount_usd": st.column_config.NumberColumn(tr("project.col.amount_usd"), format=usd),
+                              "currency": tr("project.col.currency"),
+                              "amount_original": tr("project.col.amount_original")})
+
+
+def funders(page: ProjectPage) -> None:
+    """Whose money it is: the donors whose deposits its approvals drew on (pooled-fund attribution)."""
+    st.subheader(tr("project.funders"))
+    caption(tr("project.funders_intro"))
+    if page.funders.empty:
+        st.caption(tr("project.no_funders"))
+        return
+    shown = page.funders.assign(link=[donor_link(d) if isinstance(d, str) else None for d in page.funders["donor_id"]],
+                                name=page.funders["name"].fillna(tr("project.not_covered")))
+    st.dataframe(shown[["link", "name", "attributed_usd", "share"]], hide_index=True, key="project_funders",
+                 column_config={"link": link_column(tr("project.col.donor_id"), "donor"),
+                                "name": tr("project.col.donor"),
+                                "attributed_usd": st.column_config.NumberColumn(tr("project.col.attributed_usd"),
+                                                                                format=usd_column_format(lang())),
+                                "share": st.column_config.NumberColumn(tr("project.col.share"), format="percent")})
+
+
+def results_figure(indicators: tuple[str, ...], targets: tuple[float, ...], actuals: tuple[float, ...],
+                   names: tuple[str, str], title: str) -> go.Figure:
+    return go.Figure(data=[go.Bar(y=list(indicators), x=list(targets), name=names[0], orientation="h",
+                                  marker={"color": "#c7e9b4"}),
+                           go.Bar(y=list(indicators), x=list(actuals), name=names[1], orientation="h",
+                                  marker={"color": "#225ea8"})],
+                     layout={**charts.title_layout(title), "barmode": "group", "height": 160 + 56 * len(indicators),
+                             "yaxis": {"autorange": "reversed", "automargin": True},
+                             "legend": {"orientation": "h", "y": -0.15, "yanchor": "top"}})
+
+
+def results(data: ProjectResults) -> None:
+    """Results against targets, reports' timeliness and documents, as the results framework records them for the
+    project; or a plain statement that none are reported."""
+    st.subheader(tr("project.results.title"))
+    caption(tr("project.results.intro"))
+    if data.gender_marker is not None:
+        caption(tr("project.results.gender_marker", marker=data.gender_marker,
+                   meaning=tr(f"project.results.marker.{data.gender_marker}")))
+    if not data.reported:
+        st.info(tr("project.results.none" if data.framework else "project.results.no_framework"),
+                icon=":material/pending_actions:")
+        return
+    language = lang()
+    rows = data.indicators
+    if len(rows):
+        reported = rows[rows["actual_value"].notna()]
+        sums = (reported.groupby("indicator_title", sort=False)[["target_value", "actual_value"]].sum()
+                .reindex(rows["indicator_title"].unique()).dropna())
+        if len(sums):
+            fig = figure(results_figure, tuple(sums.index), tuple(map(float, sums["target_value"])),
+                         tuple(map(float, sums["actual_value"])),
+                         (tr("project.results.target"), tr("project.results.actual")),
+                         tr("project.results.chart_title"))
+            st.plotly_chart(fig, key="project_results", config=charts.CHART_CONFIG,
+                            alt=tr("project.results.chart_title") + ". " + tr("project.results.chart_note"))
+            caption(tr("project.results.chart_note"))
+        shown = rows.assign(result_type=[tr(f"project.results.type.{t}") for t in rows["result_type"]],
+                            sex=[tr(f"project.results.sex.{x}") for x in rows["sex"]])
+        st.dataframe(shown, hide_index=True, key="project_indicators", column_config={
+            **{c: tr(f"project.results.col.{c}") for c in ("result_type", "result_title", "indicator_title", "unit",
+                                                          "sex")},
+            **{c: st.column_config.NumberColumn(tr(f"project.results.col.{c}"), format="%g")
+               for c in ("baseline_value", "target_value", "actual_value")},
+            "period_start": st.column_config.DateColumn(tr("project.results.col.period_start")),
+            "period_end": st.column_config.DateColumn(tr("project.results.col.period_end"))})
+    if len(data.reports):
+        st.markdown(f"**{plain(tr('project.results.reports'))}**")
+        reports = data.reports.assign(report_type=[tr(f"project.results.report.{t}") for t in data.reports["report_type"]])
+        st.dataframe(reports, hide_index=True, key="project_reports", column_config={
+            "report_type": tr("project.results.col.report_type"),
+            "due_date": st.column_config.DateColumn(tr("project.results.col.due_date")),
+            "received_date": st.column_config.DateColumn(tr("project.results.col.received_date"))})
+        caption(tr("project.results.reports_note"))
+    if len(data.documents):
+        st.markdown(f"**{plain(tr('project.results.documents'))}**")
+        st.dataframe(data.documents, hide_index=True, key="project_documents", column_config={
+            "title": tr("project.results.col.title"), "category": tr("project.results.col.category"),
+            "url": st.column_config.TextColumn(tr("project.results.col.url")),
+            "document_date": st.column_config.DateColumn(tr("project.results.col.document_date"))})
+
+
+def picker_table(options: pd.DataFrame) -> None:
+    """All the projects this visitor may open, each a link to its page."""
+    table = options.assign(link=[project_link(p) for p in options["project_id"]],
+                           status=[status_label(s) for s in options["status"]])[["link", "title", "status"]]
+    st.dataframe(table, hide_index=True, key="project_list", column_config={
+        "link": link_column(tr("project.col.project_id"), "project"), "title": tr("project.col.title"),
+        "status": tr("project.col.status")})

@@ -1,0 +1,190 @@
+"""One project as its page shows it: what it is for, where, with whom, when, its money ladder and what it reports.
+
+`project_page(con, project_id, include_undecided)` reads the database; `project_page_from(ledger, ...)` is its pure
+twin over the frames of `queries.ledger(con)`. A proposal not yet decided (submitted, under review) and a rejected
+one are committee business: they are returned only with `include_undecided=True` (the page asks for it only for a
+viewer with the committee role); otherwise the project is unknown, exactly as an id that names nothing.
+
+The ladder is the fund's own (ipmd.funds.funding_ladder) over the project's transactions: approved (IATI
+commitment, 2) -> transferred (disbursement, 3) -> spent (expenditure, 4), never added to each other.
+
+Results against targets, reports' timeliness and documents come from the results framework tables of the ledger
+(issue 20, part 1). Until a database carries them, `results_available` is False and the page says that no
+results are reported; `project_results` reads whichever of them exist, as recorded (no derived measure: those
+are ipmd/results.py's, issue 20 part 1).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ipmd import queries
+from ipmd.db import query
+from ipmd.fund.rules import FUNDED_STATUSES, as_bool
+from ipmd.fund.flows import FundingLadder, funding_ladder
+from ipmd.portfolio.donors import pool_attribution
+
+# The results framework's tables (issue 20, part 1: results -> result_indicators -> indicator_periods, and
+# report_milestones, project_documents, projects.gender_marker); whichever exist are read.
+RESULTS_TABLES: tuple[str, ...] = ("results", "result_indicators", "indicator_periods", "report_milestones",
+                                   "project_documents")
+LADDER_STAGES: tuple[str, ...] = ("approved", "disbursed", "spent")
+TXN_COLUMNS = ["txn_id", "txn_type", "iati_code", "txn_date", "amount_usd", "currency", "amount_original"]
+
+
+@dataclass(frozen=True)
+class ProjectPage:
+    project: dict                  # the projects row, with partner_name
+    goals: pd.DataFrame            # goal_id, weight, is_primary (primary first)
+    countries: pd.DataFrame        # iso3, share (largest first)
+    ladder: FundingLadder          # over the project's transactions (pledged, deposited: 0)
+    by_year: pd.DataFrame          # year, approved, disbursed, spent
+    transactions: pd.DataFrame     # TXN_COLUMNS, by date
+    is_illustrative: bool
+    funders: pd.DataFrame          # donor_id, name, attributed_usd, share: whose deposits its approvals drew on
+
+    @property
+    def ladder_stages(self) -> pd.DataFrame:
+        """stage, amount_usd for approved, disbursed, spent (in that order)."""
+        return pd.DataFrame({"stage": list(LADDER_STAGES),
+                             "amount_usd": [float(getattr(self.ladder, s)) for s in LADDER_STAGES]})
+
+    @property
+    def not_yet_transferred(self) -> float:
+        return float(self.ladder.approved - self.ladder.disbursed)
+
+
+def visible_statuses(include_undecided: bool) -> tuple[str, ...] | None:
+    """The statuses a viewer may see: funded only, or every status (None) for the committee."""
+    return None if include_undecided else FUNDED_STATUSES
+
+
+def project_options_from(projects: pd.DataFrame, include_undecided: bool = False) -> pd.DataFrame:
+    """project_id, title, status of the projects a viewer may open, by id."""
+    statuses = visible_statuses(include_undecided)
+    shown = projects if statuses is None else projects[projects["status"].isin(statuses)]
+    return shown[["project_id", "title", "status"]].sort_values("project_id", ignore_index=True)
+
+
+def project_options(con, include_undecided: bool = False) -> pd.DataFrame:
+    return project_options_from(queries.table(con, "projects"), include_undecided)
+
+
+def project_page_from(ledger: dict[str, pd.DataFrame], project_id: str,
+                      include_undecided: bool = False) -> ProjectPage | None:
+    """The project's page, or None when the id names no project this viewer may see."""
+    projects = ledger["projects"]
+    rows = projects[projects["project_id"] == project_id]
+    statuses = visible_statuses(include_undecided)
+    if rows.empty or (statuses is not None and rows.iloc[0]["status"] not in statuses):
+        return None
+    project = rows.iloc[0].to_dict()
+    partners = ledger["partners"].set_index("partner_id")["name"]
+    project["partner_name"] = partners.get(project["partner_id"], project["partner_id"])
+    goals = ledger["project_goals"]
+    goals = (goals[goals["project_id"] == project_id]
+             .assign(is_primary=lambda g: as_bool(g["is_primary"]))
+             .sort_values(["is_primary", "weight", "goal_id"], ascending=[False, False, True])
+             [["goal_id", "weight", "is_primary"]].reset_index(drop=True))
+    countries = ledger["project_countries"]
+    countries = (countries[countries["project_id"] == project_id]
+                 .sort_values(["share", "iso3"], ascending=[False, True])[["iso3", "share"]].reset_index(drop=True))
+    txns = ledger["transactions"]
+    txns = txns[txns["project_id"] == project_id]
+    txns = txns.assign(txn_date=pd.to_datetime(txns["txn_date"])).sort_values(["txn_date", "txn_id"])
+    by_year = (txns.assign(year=txns["txn_date"].dt.year)
+               .pivot_table(index="year", columns="txn_type", values="amount_usd", aggfunc="sum", fill_value=0.0)
+               .reindex(columns=["commitment", "disbursement", "expenditure"], fill_value=0.0)
+               .rename(columns={"commitment": "approved", "disbursement": "disbursed", "expenditure": "spent"})
+               .rename_axis(columns=None).reset_index())
+    by_year["year"] = by_year["year"].astype(int)
+    return ProjectPage(project=project, goals=goals, countries=countries, ladder=funding_ladder(txns),
+                       funders=funders_from(ledger, project_id),
+                       by_year=by_year, transactions=txns[TXN_COLUMNS].reset_index(drop=True),
+                       is_illustrative=bool(as_bool(rows["is_illustrative"]).any() or
+                                            as_bool(txns["is_illustrative"]).any()))
+
+
+def funders_from(ledger: dict[str, pd.DataFrame], project_id: str) -> pd.DataFrame:
+    """The donors whose deposits the project's approvals drew on, by the pooled-fund attribution of
+    ipmd.portfolio.donors (each approval shared by the donors' unallocated deposits on its date); largest first.
+    A part not covered by deposits has no donor (donor_id None). An undecided proposal draws on nobody."""
+    parts = pool_attribution(ledger["transactions"], ledger["projects"])
+    parts = parts[parts["project_id"] == project_id]
+    out = parts.groupby(parts["donor_id"].astype(object).where(parts["donor_id"].notna(), None), dropna=False)[
+        "attributed_usd"].sum().rename_axis("donor_id").reset_index()
+    names = ledger["donors"].set_index("donor_id")["name"]
+    out.insert(1, "name", out["donor_id"].map(names))
+    total = out["attributed_usd"].sum()
+    out["share"] = out["attributed_usd"] / total if total > 0 else 0.0
+    return out.sort_values(["attributed_usd", "name"], ascending=[False, True], ignore_index=True)
+
+
+def project_page(con, project_id: str, include_undecided: bool = False) -> ProjectPage | None:
+    return project_page_from(queries.ledger(con), project_id, include_undecided)
+
+
+# ------------------------------------------------------------------------------------------------ results
+
+@dataclass(frozen=True)
+class ProjectResults:
+    """What a project reports, as the ledger's results framework holds it (empty frames when nothing is)."""
+    framework: bool                # the database has the results framework's tables
+    indicators: pd.DataFrame       # INDICATOR_COLUMNS: one row per indicator, period and sex
+    reports: pd.DataFrame          # report_type, due_date, received_date (by due date)
+    documents: pd.DataFrame        # title, category, url, document_date
+    gender_marker: int | None      # OECD-DAC 0-3, None when not screened (or no framework)
+
+    @property
+    def reported(self) -> bool:
+        return bool(len(self.indicators) or len(self.reports) or len(self.documents))
+
+
+INDICATOR_COLUMNS = ["result_type", "result_title", "indicator_title", "unit", "baseline_value", "period_start",
+                     "period_end", "sex", "target_value", "actual_value"]
+_INDICATORS_SQL = """
+SELECT r.result_type, r.title AS result_title, i.title AS indicator_title, i.unit, i.baseline_value,
+       p.period_start, p.period_end, p.sex, p.target_value, p.actual_value
+FROM results r JOIN result_indicators i USING (result_id) JOIN indicator_periods p USING (result_indicator_id)
+WHERE r.project_id = $pid
+ORDER BY CASE r.result_type WHEN 'objective' THEN 0 WHEN 'outcome' THEN 1 ELSE 2 END, r.result_id,
+         i.result_indicator_id, p.period_start, CASE p.sex WHEN 'female' THEN 0 WHEN 'male' THEN 1 ELSE 2 END"""
+_REPORTS_SQL = ("SELECT report_type, due_date, received_date FROM report_milestones WHERE project_id = $pid "
+                "ORDER BY due_date, report_type")
+_DOCUMENTS_SQL = ("SELECT title, category, url, document_date FROM project_documents WHERE project_id = $pid "
+                  "ORDER BY document_date NULLS LAST, title")
+
+
+def results_tables(con) -> tuple[str, ...]:
+    """Which of the results framework's tables this database holds (none before issue 20's part 1)."""
+    present = set(query(con, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'")
+                  ["table_name"])
+    return tuple(name for name in RESULTS_TABLES if name in present)
+
+
+def results_available(con) -> bool:
+    return bool(results_tables(con))
+
+
+def project_results(con, project_id: str) -> ProjectResults:
+    """The project's indicators with targets and actuals by period, its reports due and received, its documents
+    and gender marker; each part empty when its tables are absent. Call it only for a project the viewer may
+    see (project_page returned it)."""
+    present = set(results_tables(con))
+    params = {"pid": project_id}
+    indicators = (query(con, _INDICATORS_SQL, params)
+                  if {"results", "result_indicators", "indicator_periods"} <= present
+                  else pd.DataFrame(columns=INDICATOR_COLUMNS))
+    reports = (query(con, _REPORTS_SQL, params) if "report_milestones" in present
+               else pd.DataFrame(columns=["report_type", "due_date", "received_date"]))
+    documents = (query(con, _DOCUMENTS_SQL, params) if "project_documents" in present
+                 else pd.DataFrame(columns=["title", "category", "url", "document_date"]))
+    marker = None
+    columns = set(query(con, "SELECT column_name FROM information_schema.columns WHERE table_name = 'projects'")
+                  ["column_name"])
+    if "gender_marker" in columns:
+        value = query(con, "SELECT gender_marker FROM projects WHERE project_id = $pid", params)["gender_marker"]
+        marker = int(value.iloc[0]) if len(value) and pd.notna(value.iloc[0]) else None
+    return ProjectResults(framework=bool(present), indicators=indicators, reports=reports, documents=documents,
+                          gender_marker=marker)
