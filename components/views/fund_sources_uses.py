@@ -42,7 +42,7 @@ def rate_figure(years: tuple[str, ...], annual: tuple[float, ...], cumulative: t
                 "legend": {"orientation": "h", "y": -0.25, "yanchor": "top"}})
 
 
-def section(year: int) -> None:
+def section(year: int, illustrative: bool) -> None:
     """Sources and uses of funds to the end of `year`, and the delivery rate by partner and by year."""
     data = load(sources_uses, int(year))
     language = lang()
@@ -70,12 +70,15 @@ def section(year: int) -> None:
     if by_year.empty:
         st.info(tr("sources_uses.delivery.none"))
         return
+    title = tr("sources_uses.delivery.chart_title", year=year)
+    if illustrative:
+        title = tr("figures.illustrative", text=title)
     labels = tuple(str(y) + (" *" if p else "") for y, p in zip(by_year["year"], by_year["provisional"]))
     fig = figure(rate_figure, labels, tuple(by_year["delivery_rate"].astype(float).tolist()),   # no rate: a gap, not 0
                  tuple(by_year["cumulative_rate"].astype(float).tolist()),
                  tuple(bool(p) for p in by_year["provisional"]),
                  (tr("sources_uses.delivery.annual"), tr("sources_uses.delivery.cumulative")),
-                 tr("sources_uses.delivery.chart_title", year=year))
+                 title)
     last = by_year.iloc[-1]
     summary = tr("sources_uses.delivery.summary", year=int(last["year"]),
                  rate=fmt_pct(100 * last["cumulative_rate"], language, 0), spent=fmt_usd(by_year["spent"].sum(), language),

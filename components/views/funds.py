@@ -55,6 +55,11 @@ class Selection:
     def stem(self) -> str:
         return f"{self.start}_{self.end}"
 
+    def chart_title(self, key: str, **values) -> str:
+        """A chart's title, marked illustrative while the ledger is the demonstration portfolio."""
+        text = tr(key, **values)
+        return tr("figures.illustrative", text=text) if self.is_illustrative else text
+
     def download_note(self) -> str:
         chosen = [", ".join(tr(f"funds.donor_type.{d}") for d in self.donor_types), ", ".join(self.goals),
                   ", ".join(self.partners)]
@@ -120,7 +125,7 @@ def ladder_section(sel: Selection, data: fund_report.LadderSection) -> None:
     elif sel.donor_types:
         caption(tr("funds.ladder.donor_filter", end=sel.end, share=share(data.donor_share)))
     summary = say(data.summary(), period=sel.period)
-    show(figure(figures.ladder, ladder, names, lang(), tr("funds.ladder.chart_title", period=sel.period)),
+    show(figure(figures.ladder, ladder, names, lang(), sel.chart_title("funds.ladder.chart_title", period=sel.period)),
          "funds_ladder", summary)
     markdown(summary)
     table_and_csv(pd.DataFrame({"stage": list(names.values()), "amount_usd": [getattr(ladder, s) for s in names],
@@ -150,7 +155,7 @@ def flows_tab(sel: Selection) -> None:
     hover_link = tr("funds.sankey.hover_link", source="%{customdata[0]}", target="%{customdata[1]}",
                     value="%{customdata[2]}", share="%{customdata[3]}")
     hover_node = tr("funds.sankey.hover_node", value="%{customdata[0]}", share="%{customdata[1]}")
-    title = tr("funds.sankey.chart_title", middle=tr(f"funds.sankey.middle.{middle}").lower(),
+    title = sel.chart_title("funds.sankey.chart_title", middle=tr(f"funds.sankey.middle.{middle}").lower(),
                end=tr(f"funds.sankey.end.{end_stage}").lower(), period=sel.period)
     rec, counts = flow.reconciliation, flow.counts
     summary = tr("funds.sankey.summary", period=sel.period, n_donors=counts.n_donors, approved=money(rec.approved),
@@ -224,14 +229,14 @@ def donors_tab(sel: Selection) -> None:
                    deposited="%{customdata[2]}", share="%{customdata[3]}", first="%{customdata[4]}",
                    last="%{customdata[5]}")
         names = {"pledged_usd": tr("funds.ladder.pledged"), "deposited_usd": tr("funds.ladder.deposited")}
-        title = tr("funds.donors.chart_title", period=sel.period)
+        title = sel.chart_title("funds.donors.chart_title", period=sel.period)
         show(figure(figures.donor_bars, donors, names, lang(), hover, title), "funds_donors", summary)
         # the heat map below the bars, full width: beside them, its cells were about 100 px wide in all
         if busiest := data.busiest_year():
             timing_summary = tr("funds.donors.timing_summary", period=sel.period, year=busiest[0],
                                 value=money(busiest[1]))
             show(figure(figures.donor_timing, data.timing, donors["name"].tolist(), lang(),
-                        tr("funds.donors.timing_title")), "funds_donor_timing", timing_summary)
+                        sel.chart_title("funds.donors.timing_title")), "funds_donor_timing", timing_summary)
             caption(timing_summary)
         markdown(summary)
         table_and_csv(donors.drop(columns=["donor_id"]), f"ipmd_fund_donors_{sel.stem}.csv", "funds_donors", {
@@ -260,7 +265,7 @@ def world_bank_ceiling(sel: Selection, wb) -> None:
     with right:
         labels = {"at_risk": tr("funds.wb.at_risk_band"), "ceiling": tr("funds.wb.ceiling_label", ceiling=ceiling)}
         show(figure(figures.ceiling_bar, wb.share, wb.ceiling, wb.warn_margin, wb.status, labels, lang(),
-                    tr("funds.wb.chart_title")), "funds_wb", f"{status_text}. {numbers}")
+                    sel.chart_title("funds.wb.chart_title")), "funds_wb", f"{status_text}. {numbers}")
     headroom = (tr("funds.wb.headroom", value=money(wb.headroom_usd)) if wb.headroom_usd >= 0
                 else tr("funds.wb.over", value=money(-wb.headroom_usd)))
     (st.error if wb.status == "breached" else st.warning if wb.status == "at risk" else st.success)(
@@ -281,7 +286,7 @@ def time_tab(sel: Selection) -> None:
         return
     summary = say(message, period=sel.period)
     names = {c: tr(f"funds.time.{c}") for c in ("deposits", "approvals", "disbursements", "fund_balance")}
-    title = tr("funds.time.chart_title", freq=tr(f"funds.time.freq.{freq}").lower(), period=sel.period)
+    title = sel.chart_title("funds.time.chart_title", freq=tr(f"funds.time.freq.{freq}").lower(), period=sel.period)
     show(figure(figures.over_time, data.series, names, lang(), title), "funds_time", summary)
     caption(tr("funds.time.balance_note"))
     markdown(summary)
@@ -291,7 +296,7 @@ def time_tab(sel: Selection) -> None:
 
 def sources_uses_tab(sel: Selection) -> None:
     caption(tr("sources_uses.whole_fund"))
-    fund_sources_uses.section(sel.end)
+    fund_sources_uses.section(sel.end, sel.is_illustrative)
 
 
 TABS = {"flows": flows_tab, "map": map_tab, "donors": donors_tab, "time": time_tab, "uses": sources_uses_tab}

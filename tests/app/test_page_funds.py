@@ -45,7 +45,7 @@ def default_page():
 
 @pytest.fixture(scope="module")
 def every_view():
-    return apptest_pages.open_views(PAGE, ("flows", "map", "donors", "time"))
+    return apptest_pages.open_views(PAGE, ("flows", "map", "donors", "time", "uses"))
 
 
 # ------------------------------------------------------------------------------------- default view
@@ -58,12 +58,15 @@ def test_page_runs_with_every_section(every_view):
         for label in ("Pledged", "Deposited", "Approved", "Disbursed", "Spent", "Fund balance", "Partner balance",
                       "Unpaid pledges"):
             assert label in labels, (view, label)
-        assert at.tabs[0].label == "Where the money goes" and len(at.tabs) == 4
+        assert at.tabs[0].label == "Where the money goes" and len(at.tabs) == 5
     kinds = {view: apptest_pages.chart_kinds(at) for view, at in every_view.items()}
     assert kinds["flows"] == ["bar", "sankey"]              # the ladder, then the open tab's charts
     assert kinds["map"] == ["bar", "choropleth"]
     assert kinds["donors"][0] == "bar" and "heatmap" in kinds["donors"] and len(kinds["donors"]) == 4
     assert kinds["time"][0] == "bar" and len(kinds["time"]) == 2
+    assert kinds["uses"] == ["bar", "bar"]                  # the ladder, then the delivery rate by year
+    uses = every_view["uses"]
+    assert any("Sources and uses of funds" in h.value for h in uses.subheader)
     assert metric(every_view["donors"], "Status") == "Within the ceiling"
     assert "Status" not in [m.label for m in every_view["flows"].metric]
 

@@ -138,7 +138,7 @@ def test_a_donor_page_names_no_undecided_proposal(real_db, monkeypatch):
 def _sources_uses_section():
     from components.views.fund_sources_uses import section
 
-    section(2009)
+    section(2009, True)
 
 
 def test_the_sources_and_uses_section_draws_the_ledger(fixture_db):
@@ -156,7 +156,7 @@ def test_the_sources_and_uses_section_draws_the_ledger(fixture_db):
 def _sources_uses_in(year):
     from components.views.fund_sources_uses import section
 
-    section(year)
+    section(year, False)
 
 
 @pytest.mark.parametrize("shape", ["one_year", "one_donor_one_project", "no_approvals", "approved_nothing_spent",
