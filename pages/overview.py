@@ -21,6 +21,8 @@ require_app()
 chosen_year = year()
 st.title(tr("overview.title"))
 st.caption(tr("overview.intro"))
+st.page_link("pages/compare.py", label=tr("compare.overview_link"), icon=":material/compare_arrows:",
+             query_params={"lang": lang()})
 
 # The key figures sit above the map but are computed after it: the map is sent to the browser first,
 # which needs the longest to draw it (on a first visit, it also loads the charting library).

@@ -16,6 +16,7 @@ import pandas as pd
 
 from ipmd import queries
 from ipmd.db import query
+from ipmd.i18n import DEFAULT_LANGUAGE, catalog, country_name, income_group_name, place_name, t
 
 MIN_PLACES, MAX_PLACES = 2, 6
 
@@ -46,6 +47,17 @@ WHERE ao.agg_code IN (SELECT unnest($codes)) AND ao.indicator_id IN (SELECT unne
 ORDER BY code, indicator_id, sex, year
 """
 
+# An aggregate held under two codes with one name (the SDG regions 'Sub-Saharan Africa' UN:947 and UN:1834) is
+# offered once: the code with the most values.
+_PLACES_SQL = """
+SELECT a.agg_code AS code, a.name_en, a.kind
+FROM aggregates a JOIN aggregate_observations ao USING (agg_code)
+WHERE a.kind IN (SELECT unnest($kinds))
+GROUP BY a.agg_code, a.name_en, a.kind
+QUALIFY row_number() OVER (PARTITION BY a.kind, a.name_en ORDER BY count(*) DESC, a.agg_code) = 1
+ORDER BY a.kind, a.name_en
+"""
+
 _CORRIDORS_SQL = """
 SELECT origin_iso3 AS code, dest_iso3 AS partner_iso3, stock::DOUBLE AS stock
 FROM bilateral_stock
@@ -59,7 +71,7 @@ ORDER BY code, stock DESC, partner_iso3
 class Comparison:
     codes: tuple[str, ...]            # in the order asked
     year: int                         # the year asked for; each value carries its own year
-    places: pd.DataFrame              # code, name_en, kind (country or an aggregate kind), iso3 for countries
+    places: pd.DataFrame              # code, name_en, kind (country or an aggregate kind), iso3, name_fr, name_es
     headline: pd.DataFrame            # code, indicator_id, value, year, unit, source_id: latest up to `year`
     indicator: str                    # the indicator drawn over time
     series: pd.DataFrame              # code, year, value, unit, source_id (sex total) of `indicator`
@@ -72,11 +84,30 @@ class Comparison:
 
 def places(con) -> pd.DataFrame:
     """Everything a comparison can hold: code, name_en, kind ('country' or an aggregate kind), sorted by kind."""
-    countries = queries.countries(con)[["iso3", "name_en"]].rename(columns={"iso3": "code"}).assign(kind="country")
-    aggregates = query(con, "SELECT agg_code AS code, name_en, kind FROM aggregates WHERE kind IN "
-                            "(SELECT unnest($kinds)) AND agg_code IN (SELECT DISTINCT agg_code FROM "
-                            "aggregate_observations) ORDER BY kind, name_en", {"kinds": list(PLACE_KINDS)})
-    return pd.concat([countries, aggregates], ignore_index=True)
+    countries = queries.countries(con)[["iso3", "name_en", "name_fr", "name_es"]].assign(kind="country")
+    countries = countries.assign(code=countries["iso3"])
+    aggregates = query(con, _PLACES_SQL, {"kinds": list(PLACE_KINDS)})
+    return pd.concat([countries, aggregates], ignore_index=True)[["code", "name_en", "kind", "iso3", "name_fr",
+                                                                  "name_es"]]
+
+
+def place_label(row: dict, lang: str) -> str:
+    """A place's name in `lang`: a country's name fit for running text, or an aggregate's name with its kind
+    ('Sub-Saharan Africa (SDG region)'), so the UN's and the World Bank's groups of one name stay apart."""
+    kind, name = row["kind"], row["name_en"]
+    if kind == "country":
+        return country_name(row, lang)
+    key = f"compare.place.{name}"
+    if key in catalog(DEFAULT_LANGUAGE):
+        local = t(key, lang)
+    else:
+        local = income_group_name(name, lang) if kind == "wb_income_group" else place_name(name, lang)
+    return local if kind == "world" else t("compare.kind_name", lang, name=local, kind=t(f"compare.kind.{kind}", lang))
+
+
+def place_labels(places_frame: pd.DataFrame, lang: str) -> dict[str, str]:
+    """code -> place_label for every row of `places_frame` (places(con) or a part of it)."""
+    return {row["code"]: place_label(row, lang) for row in places_frame.to_dict("records")}
 
 
 def parse_codes(text: str | None, known) -> tuple[list[str], list[str]]:

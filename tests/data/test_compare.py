@@ -102,3 +102,19 @@ def test_wrong_requests_are_refused(con):
         compare.comparison(con, ("MAR", "XXX"), 2024)
     with pytest.raises(ValueError):
         compare.comparison(con, ("MAR", "TUN"), 2024, "no_such_indicator")
+
+
+def test_the_pdf_is_in_the_language_asked_with_each_figure_and_its_year(con):
+    import io
+
+    import pypdf
+
+    from ipmd.i18n import fmt_compact, t
+    from ipmd.profiles.compare_pdf import comparison_pdf
+    text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(
+        comparison_pdf(con, ("MAR", "TUN", "WB:LMC"), 2024, "emigrant_pct_pop", "es"))).pages)
+    stock = _latest(con, "TUN", "emigrant_stock", 2024)
+    assert f"{fmt_compact(stock.value, 'es')} ({stock.year})" in text        # 715.249 (2024)
+    assert t("indicator.emigrant_stock", "es").split(" (")[0] in text
+    assert t("compare.missing", "es") in text                                 # the income group's migrant stock
+    assert "Marruecos" in text

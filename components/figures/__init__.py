@@ -1,0 +1,2 @@
+"""Plotly figure builders by topic: pure functions, data in, go.Figure out (render them through
+components.figure_cache.figure)."""

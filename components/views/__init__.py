@@ -1,0 +1,1 @@
+"""One module per screen holding that screen's sections (components/views/<screen>.py)."""
