@@ -223,3 +223,26 @@ def download_frame(comparison: Comparison) -> pd.DataFrame:
              for frame in (head, series, remit, stocks, corridors) if len(frame)]
     frame = pd.concat(parts, ignore_index=True)
     return frame.astype({"year": "Int64"})
+
+
+# Any indicator over time on the world map -----------------------------------------------------------------------
+
+_BY_YEAR_SQL = """
+WITH years AS (
+    SELECT DISTINCT o.year AS map_year FROM observations o JOIN indicators i USING (indicator_id)
+    WHERE o.indicator_id = $indicator AND o.source_id = i.default_source_id
+)
+SELECT y.map_year, o.iso3, o.year, o.value, o.unit, o.source_id
+FROM years y
+JOIN observations o ON o.year <= y.map_year
+JOIN indicators i ON i.indicator_id = o.indicator_id
+WHERE o.indicator_id = $indicator AND o.sex = 'total' AND o.source_id = i.default_source_id
+QUALIFY row_number() OVER (PARTITION BY y.map_year, o.iso3 ORDER BY o.year DESC) = 1
+ORDER BY y.map_year, o.iso3
+"""
+
+
+def values_by_year(con, indicator: str) -> pd.DataFrame:
+    """The world map of `indicator` at each year its default source publishes: map_year, iso3, year (the value's
+    own year: the latest up to map_year, as queries.latest_values gives for one year), value, unit, source_id."""
+    return query(con, _BY_YEAR_SQL, {"indicator": indicator})

@@ -1,0 +1,75 @@
+"""The world map stepping through the years: components.maps.world_choropleth for the year shown, plus one
+animation frame per year the source publishes, a slider of those years and a play button, all drawn by plotly.js
+in the browser (no rerun per year, and offline: the map still takes the local topojson through maps.show_map).
+
+The frames repeat world_choropleth's three traces (countries, small states with a value, small states without),
+built here as plain dicts: building a whole figure per year costs ~80 ms each, the frames together ~0.3 s.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from components import maps, theme
+from ipmd.geo import topojson_ids
+
+HOVER = "<b>%{customdata[1]}</b><br>%{customdata[2]}<extra></extra>"
+
+
+def _colour(values: pd.Series, log_scale: bool) -> pd.Series:
+    return np.log10(values.where(values > 0)) if log_scale else values
+
+
+def _frame_traces(rows: pd.DataFrame, countries: pd.DataFrame, drawable: set, log_scale: bool) -> list[dict]:
+    data = countries[["iso3", "name", "is_small_state", "label_lon", "label_lat"]].merge(
+        rows[["iso3", "value", "label"]], on="iso3", how="left")
+    data["label"] = [label if isinstance(label, str) else "" for label in data["label"]]
+    data["color"] = _colour(data["value"], log_scale)
+    on_map = data["iso3"].isin(drawable)
+    valued = data[on_map & data["color"].notna()]
+    markers = data[(data["is_small_state"].fillna(False) | ~on_map) & data["label_lon"].notna()]
+    traces = [{"type": "choropleth", "locations": valued["iso3"].tolist(), "z": valued["color"].tolist(),
+               "customdata": valued[["iso3", "name", "label"]].to_numpy().tolist()}]
+    for part, no_data in ((markers[markers["color"].notna()], False), (markers[markers["color"].isna()], True)):
+        marker = {"size": 8, "line": {"color": "#333333", "width": 0.8},
+                  **({"color": theme.NO_DATA} if no_data else {"color": part["color"].tolist(), "coloraxis": "coloraxis"})}
+        traces.append({"type": "scattergeo", "lon": part["label_lon"].tolist(), "lat": part["label_lat"].tolist(),
+                       "marker": marker, "customdata": part[["iso3", "name", "label"]].to_numpy().tolist()})
+    return traces
+
+
+def stepping_map(values: pd.DataFrame, countries: pd.DataFrame, shown_year: int, *, colorbar_title: str,
+                 log_scale: bool, words: dict[str, str]) -> go.Figure:
+    """values: map_year, iso3, value, label (every year of the indicator); countries: country_frame. Opens at
+    `shown_year`; the colour scale is the same in every year, so a colour means one value throughout.
+    words: 'year', 'play', 'pause' in the interface language."""
+    years = sorted(int(y) for y in values["map_year"].unique())
+    base = maps.world_choropleth(values[values["map_year"] == shown_year], countries, colorbar_title=colorbar_title,
+                                 log_scale=log_scale)
+    colours = _colour(values["value"], log_scale).dropna()
+    drawable = set(topojson_ids())
+    frames = [{"name": str(y), "traces": [0, 1, 2],
+               "data": _frame_traces(values[values["map_year"] == y], countries, drawable, log_scale)} for y in years]
+    animate = {"mode": "immediate", "frame": {"duration": 0, "redraw": True}, "transition": {"duration": 0}}
+    slider = {"active": years.index(shown_year) if shown_year in years else len(years) - 1,
+              "currentvalue": {"prefix": f"{words['year']}: ", "font": {"size": 13}},
+              "steps": [{"label": str(y), "method": "animate", "args": [[str(y)], animate]} for y in years],
+              "x": 0.12, "len": 0.88, "y": 0, "yanchor": "top", "pad": {"t": 8, "b": 0}}
+    play = {"type": "buttons", "direction": "left", "showactive": False, "x": 0, "y": 0, "xanchor": "left",
+            "yanchor": "top", "pad": {"t": 40}, "buttons": [
+                {"label": "▶ " + words["play"], "method": "animate",
+                 "args": [None, {"frame": {"duration": 900, "redraw": True}, "fromcurrent": True,
+                                 "transition": {"duration": 0}}]},
+                {"label": "❚❚ " + words["pause"], "method": "animate", "args": [[None], animate]}]}
+    layout = base.layout.to_plotly_json()
+    colorbar = {**layout["coloraxis"]["colorbar"], "y": -0.22}
+    if log_scale and len(colours):      # ticks over every year's values, not only the year shown
+        ticks = list(range(int(np.floor(colours.min())), int(np.ceil(colours.max())) + 1))
+        colorbar.update(tickvals=ticks, ticktext=[maps._power_of_ten(v) for v in ticks])
+    layout.update(coloraxis={**layout["coloraxis"], "colorbar": colorbar,
+                             "cmin": float(colours.min()) if len(colours) else None,
+                             "cmax": float(colours.max()) if len(colours) else None},
+                  sliders=[slider], updatemenus=[play], height=layout.get("height", 520) + 90,
+                  margin={**layout.get("margin", {}), "b": 130})
+    return go.Figure(data=base.data, layout=layout, frames=frames)
