@@ -55,21 +55,22 @@ def stepping_map(values: pd.DataFrame, countries: pd.DataFrame, shown_year: int,
     slider = {"active": years.index(shown_year) if shown_year in years else len(years) - 1,
               "currentvalue": {"prefix": f"{words['year']}: ", "font": {"size": 13}},
               "steps": [{"label": str(y), "method": "animate", "args": [[str(y)], animate]} for y in years],
-              "x": 0.12, "len": 0.88, "y": 0, "yanchor": "top", "pad": {"t": 8, "b": 0}}
+              "x": 0, "len": 1, "y": 0, "yanchor": "top", "pad": {"t": 44, "b": 0}}
+    # the buttons on their own line above the slider: beside it, they covered its first years on a phone
     play = {"type": "buttons", "direction": "left", "showactive": False, "x": 0, "y": 0, "xanchor": "left",
-            "yanchor": "top", "pad": {"t": 40}, "buttons": [
+            "yanchor": "top", "pad": {"t": 4}, "buttons": [
                 {"label": "▶ " + words["play"], "method": "animate",
                  "args": [None, {"frame": {"duration": 900, "redraw": True}, "fromcurrent": True,
                                  "transition": {"duration": 0}}]},
                 {"label": "❚❚ " + words["pause"], "method": "animate", "args": [[None], animate]}]}
     layout = base.layout.to_plotly_json()
-    colorbar = {**layout["coloraxis"]["colorbar"], "y": -0.22}
+    colorbar = {**layout["coloraxis"]["colorbar"], "y": -0.3}
     if log_scale and len(colours):      # ticks over every year's values, not only the year shown
         ticks = list(range(int(np.floor(colours.min())), int(np.ceil(colours.max())) + 1))
         colorbar.update(tickvals=ticks, ticktext=[maps._power_of_ten(v) for v in ticks])
     layout.update(coloraxis={**layout["coloraxis"], "colorbar": colorbar,
                              "cmin": float(colours.min()) if len(colours) else None,
                              "cmax": float(colours.max()) if len(colours) else None},
-                  sliders=[slider], updatemenus=[play], height=layout.get("height", 520) + 90,
-                  margin={**layout.get("margin", {}), "b": 130})
+                  sliders=[slider], updatemenus=[play], height=layout.get("height", 520) + 130,
+                  margin={**layout.get("margin", {}), "b": 170})
     return go.Figure(data=base.data, layout=layout, frames=frames)

@@ -45,7 +45,9 @@ def headline(data: compare.Comparison, names: dict[str, str]) -> pd.DataFrame:
         "; ".join(source_label(s, short=True) for s in str(ids).split(";")) if isinstance(ids, str) else "–"
         for ids in table["source_id"]]
     st.subheader(tr("compare.headline.title", year=data.year))
-    st.dataframe(shown, hide_index=True, key="compare_headline", width="stretch")
+    first = tr("compare.col.indicator")
+    st.dataframe(shown, hide_index=True, key="compare_headline", width="stretch", height=(len(shown) + 1) * 35 + 3,
+                 column_config={first: st.column_config.TextColumn(first, width="medium", pinned=True)})
     st.caption(tr("compare.headline.note", year=data.year))
     return shown
 
