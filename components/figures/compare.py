@@ -56,19 +56,26 @@ def stocks_by_sex(stocks: pd.DataFrame, order: list[str], titles: tuple[str, str
 
 def corridors(rows: pd.DataFrame, order: list[str], value_name: str) -> go.Figure:
     """The largest destinations of each country's emigrants (rows: name, partner, stock, label) as horizontal bars,
-    grouped by country in `order`, largest first."""
-    traces, labels = [], []
+    one colour per country (named in the legend), countries in `order`, each one's largest first.
+
+    Each bar has its own row (a running number labelled with the partner): plotly's two-level category axis
+    ordered one country's partners by where they first appeared in another's list."""
+    traces, ticks, labels, position = [], [], [], 0
     for i, name in enumerate(order):
         mine = rows[rows["name"] == name].sort_values("stock", ascending=False)
         if mine.empty:
             continue
-        y = [[name] * len(mine), mine["partner"].tolist()]
+        y = list(range(position, position + len(mine)))
+        position += len(mine) + 1                          # a blank row between countries
+        ticks += y
+        labels += mine["partner"].tolist()
         traces.append(go.Bar(
             x=mine["stock"].tolist(), y=y, orientation="h", name=name,
             marker_color=theme.OKABE_ITO[i % len(theme.OKABE_ITO)], text=mine["label"].tolist(),
-            textposition="auto", customdata=[[t] for t in mine["label"]],
-            hovertemplate="%{y}: %{customdata[0]}<extra></extra>", showlegend=False))
-        labels.append(name)
+            textposition="auto", customdata=[[name, p, t] for p, t in zip(mine["partner"], mine["label"])],
+            hovertemplate="%{customdata[0]} → %{customdata[1]}: %{customdata[2]}<extra></extra>"))
     return go.Figure(data=traces, layout={
-        "height": 120 + 24 * len(rows), "xaxis": {"tickformat": "~s", "title": {"text": value_name}},
-        "yaxis": {"automargin": True, "autorange": "reversed"}, "margin": {"t": 20}})
+        "height": 140 + 22 * position, "xaxis": {"tickformat": "~s", "title": {"text": value_name}},
+        "yaxis": {"automargin": True, "autorange": "reversed", "tickvals": ticks, "ticktext": labels},
+        "margin": {"t": 20}, "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
+        "barmode": "overlay"})

@@ -118,7 +118,8 @@ def corridors(data: compare.Comparison, names: dict[str, str]) -> None:
     rows["label"] = [format_value(v, "persons") for v in rows["stock"]]
     fig = figure(figures.corridors, rows[["name", "partner", "stock", "label"]], [names[c] for c in data.codes],
                  tr("indicator.emigrant_stock.short"))
-    firsts = rows.groupby("code", sort=False).head(1)
+    firsts = rows.groupby("code", sort=False).head(1).set_index("code")
+    firsts = firsts.loc[[c for c in data.codes if c in firsts.index]]
     summary = tr("compare.corridors.summary", year=data.stock_year, values="; ".join(
         f"{r.name} → {r.partner} ({r.label})" for r in firsts.itertuples()))
     st.plotly_chart(fig, key="compare_corridors", config=CHART_CONFIG, alt=summary)

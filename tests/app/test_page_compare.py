@@ -72,3 +72,16 @@ def test_indicator_tab_and_an_aggregate_from_the_link_in_french(con):
     # the group publishes no migrant stock: "Pas de données", never 0
     row = table[table[t("compare.col.indicator", "fr")] == t("indicator.immigrant_stock", "fr")].iloc[0]
     assert row.iloc[2] == t("compare.missing", "fr")
+
+
+def test_corridors_tab_shows_each_countrys_largest_destinations_in_its_order(con):
+    at = open_page(compare="PHL,TUN", view="corridors")
+    assert not at.exception
+    chart = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert [trace["name"] for trace in chart["data"]] == ["Philippines", "Tunisia"]
+    for trace, iso3 in zip(chart["data"], ("PHL", "TUN")):
+        top = queries.top_destinations(con, iso3, 2024, compare.CORRIDOR_COUNT)
+        assert trace["x"] == top.stock.astype(float).tolist()            # largest first, as the database ranks them
+    names = dict(zip(chart["layout"]["yaxis"]["tickvals"], chart["layout"]["yaxis"]["ticktext"]))
+    usa = queries.named_countries(con, "en").set_index("iso3").loc["USA", "name"]
+    assert names[chart["data"][0]["y"][0]] == usa
