@@ -13,8 +13,9 @@ from components.labels import figure_note, format_value
 from components.provenance import caption_sources, illustrative_notice
 from components.state import lang, report_unknown, tr, url_choice, url_tabs
 from components.tables import data_table
-from components.text import markdown
+from components.text import caption, markdown
 from ipmd import gis
+from ipmd.methods import method_key
 from ipmd.i18n import fmt_compact, fmt_pct, fmt_usd, income_group_name, place_name, plural, usd_column_format
 from ipmd.profile import SDG_REMITTANCE_COST_TARGET, CountryProfile, detail_text, download_frame, format_figure, until
 
@@ -68,6 +69,7 @@ def headline(profile: CountryProfile) -> None:
             help=tr("profile.net_balance_help")),
         Kpi(tr("profile.population"), _value(p, "population"), _note(p, "population")),
     ])
+    stock_caveat(p)
     cost = p.figure("remittance_cost_inbound_pct")
     cost_note = ""
     if cost and cost.value > SDG_REMITTANCE_COST_TARGET:
@@ -87,6 +89,14 @@ def headline(profile: CountryProfile) -> None:
         Kpi(tr("profile.gdp_per_capita"), _value(p, "gdp_per_capita_usd"),
             _note(p, "gdp_per_capita_usd")),
     ])
+
+
+def stock_caveat(profile: CountryProfile) -> None:
+    """The headline's caveat: how UN DESA counts this country's migrant stock (by birth or citizenship, imputed,
+    refugees added or not), in one line, from the workbook's data type (issue 19)."""
+    method = profile.stock_method
+    if method:
+        caption(tr(method_key(method), code=method["data_type"]))
 
 
 def _mark_category(fig, categories: list, year: int, axes: tuple[str, ...]):

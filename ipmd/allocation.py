@@ -9,9 +9,9 @@ decision sheet and what changed since the last meeting. No Streamlit: functions 
     decision_sheet(...)                 the selection and its effects as frames; sheet_xlsx / sheet_csv
     changes_since(con, since, lang)     transactions and proposal events dated after a day
 
-The figures are those of the fund page: the envelope is ipmd.funds.funding_ladder over every
+The figures are those of the fund page: the envelope is ipmd.fund.flows.funding_ladder over every
 transaction (fund balance = deposited - approved; unpaid pledges per donor, never below 0) and the
-World Bank share is ipmd.funds.world_bank_share_status. Pledges are never counted as money available.
+World Bank share is ipmd.fund.flows.world_bank_share_status. Pledges are never counted as money available.
 
 Undecided proposals (submitted / under review) are confidential committee business: only the
 allocation review shows them (CONVENTIONS.md), and every export says so.
@@ -24,7 +24,8 @@ from datetime import date, datetime, timezone
 
 import pandas as pd
 
-from ipmd import coverage_report, funds, need, queries
+from ipmd import coverage_report, need, queries
+from ipmd.fund import flows
 from ipmd.cells import XLSX_TEXT_OPTIONS, safe_frame
 from ipmd.coverage import project_amounts
 from ipmd.fund.rules import AREAS, PIPELINE_STATUSES, WORLD_BANK_CEILING
@@ -184,8 +185,8 @@ class Envelope:
 
 def envelope_from(book: dict[str, pd.DataFrame]) -> Envelope:
     txns = book["transactions"]
-    ladder = funds.funding_ladder(txns)
-    wb = funds.world_bank_share_status(book, ceiling=WORLD_BANK_CEILING)
+    ladder = flows.funding_ladder(txns)
+    wb = flows.world_bank_share_status(book, ceiling=WORLD_BANK_CEILING)
     pending = book["projects"].loc[book["projects"]["status"].isin(PIPELINE_STATUSES)]
     last = pd.to_datetime(txns["txn_date"]).max() if len(txns) else None
     illustrative = bool(txns["is_illustrative"].any() or book["projects"]["is_illustrative"].any())

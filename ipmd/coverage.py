@@ -2,7 +2,7 @@
 
 Pure functions: pandas frames in (columns as in ipmd/build/schema.sql), frames out. No Streamlit, no database.
 
-Money (shared with ipmd/funds.py):
+Money (shared with ipmd/fund/flows.py):
     approved  = sum of transactions with txn_type 'commitment' of a project (Oversight Committee approval)
     disbursed = sum of 'disbursement' of a project (transfers to the partner)
     spent     = sum of 'expenditure' of a project (partner spending)

@@ -10,7 +10,7 @@ What the filters select (the same rules for every section, so their totals agree
 - partners: the projects of those partner agencies. Empty = all.
 - period (start_year, end_year, inclusive; None = open): transactions dated in the period, and the
   projects with at least one approval, transfer or expenditure in it. Period and partner filters are
-  applied with ipmd.funds.filtered_transactions, so "approved" here equals "approved" on the trust
+  applied with ipmd.fund.flows.filtered_transactions, so "approved" here equals "approved" on the trust
   fund page for the same period and partners.
 - regions (UN region) and income_groups (World Bank): the countries selected. A project counts when it
   works in at least one of them, with its money x its share in them (so regions add up); projects with
@@ -28,7 +28,7 @@ import pandas as pd
 
 from ipmd import coverage, need, queries
 from ipmd.db import query
-from ipmd.funds import FundFilters, filtered_transactions
+from ipmd.fund.flows import FundFilters, filtered_transactions
 
 PUBLIC_STATUSES = coverage.FUNDED_STATUSES
 PROJECT_TXN_TYPES = ("commitment", "disbursement", "expenditure")

@@ -87,7 +87,7 @@ def ledger_layer(con, frame: pd.DataFrame, lang: str, *, value: str, measure: st
                  illustrative: bool, extra: tuple[str, ...] = ()):
     """A fund map (coverage or money map): frame[value] per country, in US$, over `period` (e.g. '2009-2015'),
     `measure` saying which money it is ('approved', 'disbursed', ...), from the ledger's own source row."""
-    from ipmd.fund_summary import ILLUSTRATIVE_SOURCE, REAL_LEDGER_SOURCE
+    from ipmd.fund.summary import ILLUSTRATIVE_SOURCE, REAL_LEDGER_SOURCE
 
     data = frame.assign(value=frame[value], measure=measure, year=period,
                         source_id=ILLUSTRATIVE_SOURCE if illustrative else REAL_LEDGER_SOURCE)

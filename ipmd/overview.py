@@ -45,7 +45,7 @@ def world_kpis(con, year: int) -> WorldKpis:
 def map_values(con, indicator: str, year: int) -> pd.DataFrame:
     """iso3, value, year, source_id: each country's latest value at or before `year`."""
     if indicator == LEDGER_INDICATOR:
-        from ipmd.fund_summary import approved_by_country
+        from ipmd.fund.summary import approved_by_country
         return approved_by_country(queries.ledger(con), year)
     return queries.latest_values(con, indicator, year)
 
@@ -53,6 +53,6 @@ def map_values(con, indicator: str, year: int) -> pd.DataFrame:
 def last_transaction(con, year: int) -> date | None:
     """The date of the ledger's last transaction up to the end of `year` (None: none by then). A fund figure
     'cumulative to the end of {year}' says so when the ledger stops earlier."""
-    from ipmd.fund_summary import as_of
+    from ipmd.fund.summary import as_of
     dates = pd.to_datetime(as_of(queries.ledger(con), year)["transactions"]["txn_date"]).dropna()
     return None if dates.empty else dates.max().date()

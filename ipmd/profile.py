@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ipmd import queries
+from ipmd import methods, queries
 from ipmd.i18n import fmt_compact, fmt_pct, fmt_usd, t
 
 SDG_REMITTANCE_COST_TARGET = 3.0  # SDG 10.c.1: average cost of sending US$200 below 3% by 2030
@@ -45,6 +45,7 @@ class CountryProfile:
     destinations: pd.DataFrame          # partner_iso3, stock (emigrants living there)
     origins: pd.DataFrame               # partner_iso3, stock (immigrants from there)
     sources: dict[str, dict] = field(default_factory=dict)  # source_id -> sources row
+    stock_method: dict | None = None    # how UN DESA counts the country's migrant stock (ipmd.methods), or None
 
     def figure(self, indicator: str) -> Figure | None:
         return self.figures.get(indicator)
@@ -151,7 +152,9 @@ def remittance_series(obs: pd.DataFrame) -> pd.DataFrame:
     return _wide(rows, ["year"], names)
 
 
-PEER_INDICATORS = ("immigrant_pct_pop", "emigrant_pct_pop", "remittances_received_pct_gdp")   # "Compare on" (?peer=)
+# "Compare on" (?peer=): shares and rates (the peer chart writes values as %); issue 19 added the last three
+PEER_INDICATORS = ("immigrant_pct_pop", "emigrant_pct_pop", "remittances_received_pct_gdp",
+                   "remittances_received_pct_gdp_derived", "refugees_pct_migrant_stock", "immigrant_stock_change_rate")
 
 
 def peer_values(con, indicator: str, year: int) -> pd.DataFrame:
@@ -220,6 +223,7 @@ def load_profile(con, iso3: str, year: int) -> CountryProfile | None:
         destinations=queries.top_destinations(con, iso3, stock_year),
         origins=queries.top_origins(con, iso3, stock_year),
         sources=sources,
+        stock_method=methods.stock_method(con, iso3),
     )
 
 

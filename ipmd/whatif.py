@@ -6,11 +6,11 @@ Pure functions: pandas frames in (schema.sql columns), a frozen dataclass out. N
 What is measured (figures "to date" = over the transactions passed in; filter them by date first):
 - deposits            sum of 'deposit' transactions (money received from donors)
 - approved_to_date    sum of 'commitment' transactions (Oversight Committee approvals); both are
-                      ipmd.funds.funding_ladder's, the figures of the funds page
+                      ipmd.fund.flows.funding_ladder's, the figures of the funds page
 - available_before    deposits - approved_to_date (what the committee can still commit)
 - selected_total      sum of the selection's amounts; remaining = available_before - selected_total;
                       over_committed when remaining < 0, shortfall = the amount missing (else 0).
-  Pledged but not deposited money is NOT available (see ipmd/funds.py for the envelope).
+  Pledged but not deposited money is NOT available (see ipmd/fund/flows.py for the envelope).
 - coverage before/after: ipmd.coverage.coverage_matrix over the funded portfolio (statuses
   approved/active/closed), "after" adding each selected project as approved for its amount.
 - high-need reach: the high-need, uncovered countries (from the gap finder) in which at least one
@@ -22,7 +22,7 @@ What is measured (figures "to date" = over the transactions passed in; filter th
   for the antitrust 0-10,000 scale). NaN when there is no money.
 - World Bank ceiling: wb_internal_share = deposits from donors flagged is_world_bank_internal (the
   Bank's own resources, DGF) / all deposits, against `ceiling` (15%), judged by
-  ipmd.funds.world_bank_share_status with the rule of ipmd/fund/rules.py. A selection does not change
+  ipmd.fund.flows.world_bank_share_status with the rule of ipmd/fund/rules.py. A selection does not change
   deposits, so this share is the same before and after. Separately, because the World Bank can also
   be an implementing partner ('WB'), wb_partner_share_before/after = share of approvals going to
   projects whose partner_id is 'WB' (selection_includes_wb says whether the selection adds any).
@@ -36,7 +36,7 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from ipmd import funds
+from ipmd.fund import flows
 from ipmd.coverage import MODES, coverage_matrix, project_amounts
 from ipmd.fund.rules import AMOUNT_TOLERANCE_USD, AREAS, FUNDED_STATUSES, PIPELINE_STATUSES, WORLD_BANK_CEILING
 from ipmd.i18n import Message
@@ -264,7 +264,7 @@ def what_if(selection: pd.DataFrame | None, projects: pd.DataFrame, project_goal
     eff = sel.loc[sel["amount"] > 0]
 
     # balance: the funds screen's own figures
-    ladder = funds.funding_ladder(transactions)
+    ladder = flows.funding_ladder(transactions)
     deposits, approved_to_date = ladder.deposited, ladder.approved
     available = ladder.fund_balance
     selected_total = float(sel["amount"].sum())
@@ -315,7 +315,7 @@ def what_if(selection: pd.DataFrame | None, projects: pd.DataFrame, project_goal
         return float(by_partner.get(WB_PARTNER_ID, 0.0)) / total if total > 0 else float("nan")
 
     # World Bank internal share of deposits
-    wb = funds.world_bank_share_status({"transactions": transactions, "donors": donors}, ceiling=ceiling)
+    wb = flows.world_bank_share_status({"transactions": transactions, "donors": donors}, ceiling=ceiling)
     wb_dep = wb.wb_deposits
     wb_internal_share = wb.share if wb.total_deposits > 0 else float("nan")
     wb_over = wb.status == "breached"

@@ -9,7 +9,8 @@ from components.labels import country_frame
 from components.sidebar import year
 from components.state import lang, report_unknown, tr, url_selectbox
 from components.tables import when_opened
-from ipmd import fund_summary, profile
+from ipmd import profile
+from ipmd.fund import summary as fund_summary
 from ipmd.i18n import country_name
 
 require_app()

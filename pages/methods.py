@@ -3,10 +3,12 @@ import streamlit as st
 
 from components.shell import require_app
 from components.data import load, meta
-from components.state import tr
+from components.labels import country_frame
+from components.state import lang, tr
 from components.tables import when_opened
 from components.text import caption, literal, markdown
-from ipmd import REPO_ROOT, queries
+from ipmd import REPO_ROOT, methods, queries
+from ipmd.i18n import catalog
 
 require_app()
 
@@ -28,14 +30,46 @@ st.dataframe(sources[["title", "publisher", "edition", "licence", "url", "file_n
 
 st.subheader(tr("methods.indicators"))
 indicators = load(queries.indicators)
+words = catalog(lang())
 for row in indicators.itertuples():
-    label = f"{tr('indicator.' + row.indicator_id) if row.indicator_id else row.name_en} · {row.unit}"
+    # an indicator the catalogue does not name yet (a newer database) keeps the database's English name
+    label = f"{words.get('indicator.' + str(row.indicator_id), row.name_en)} · {row.unit}"
     if box := when_opened(literal(label), key=f"methods_indicator_{row.Index}"):
         with box:
             markdown(row.description)
             caption(tr("methods.default_source", source=f"{row.publisher}, {row.source_title} ({row.edition})"))
             if isinstance(row.caveats, str) and row.caveats:
                 st.warning(row.caveats.replace("$", r"\$"), icon=":material/info:")
+
+st.subheader(tr("methods.new_indicators.title"))
+markdown(tr("methods.new_indicators.text"))
+
+# how each country's migrant stock is counted (UN DESA data type), and where every table comes from (issue 19)
+st.subheader(tr("methods.stock_methods.title"))
+markdown(tr("methods.stock_methods.intro"))
+counting = load(methods.stock_methods)
+if len(counting):
+    markdown(tr("methods.stock_methods.counts", **methods.method_counts(counting)))
+    if box := when_opened(tr("methods.stock_methods.open"), key="methods_stock_methods"):
+        with box:
+            names = country_frame(lang())[["iso3", "name"]]
+            shown = counting.merge(names, on="iso3", how="left").sort_values("name")
+            st.dataframe(shown[["name", "iso3", "data_type", "by_birth", "by_citizenship", "is_imputed",
+                                "refugees_added", "coverage_note"]], hide_index=True, key="methods_stock_methods_table",
+                         column_config={"name": tr("methods.col.country"), "iso3": "ISO3",
+                                        **{c: tr(f"methods.col.{c}") for c in ("data_type", "coverage_note")},
+                                        **{c: st.column_config.CheckboxColumn(tr(f"methods.col.{c}")) for c in
+                                           ("by_birth", "by_citizenship", "is_imputed", "refugees_added")}})
+caption(tr("methods.stock_methods.source"))
+
+st.subheader(tr("methods.provenance.title"))
+markdown(tr("methods.provenance.intro"))
+if box := when_opened(tr("methods.provenance.open"), key="methods_table_sources"):
+    with box:
+        st.dataframe(load(methods.table_sources)[["table_name", "columns", "publisher", "title", "edition", "how"]],
+                     hide_index=True, key="methods_table_sources_table",
+                     column_config={**{c: tr(f"methods.col.{c}") for c in ("table_name", "columns", "how")},
+                                    **{c: tr(f"shell.col.{c}") for c in ("publisher", "title", "edition")}})
 
 st.subheader(tr("methods.illustrative_title"))
 st.markdown(tr("methods.illustrative_text"))

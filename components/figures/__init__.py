@@ -1,2 +1,2 @@
-"""Plotly figure builders by topic: pure functions, data in, go.Figure out (render them through
-components.figure_cache.figure)."""
+"""Plotly figure builders, one module per topic: pure, data in and go.Figure out (get them through
+components.figure_cache.figure(builder, *args))."""

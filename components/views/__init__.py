@@ -1,1 +1,1 @@
-"""One module per screen holding that screen's sections (components/views/<screen>.py)."""
+"""One module per screen: that screen's sections (what the page draws between its settings and the next)."""

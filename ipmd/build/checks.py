@@ -137,6 +137,28 @@ def size(path: Path) -> list[str]:
     return [f"database is {mb:.1f} MB, the limit is {MAX_DB_MB} MB"] if mb > MAX_DB_MB else []
 
 
+def provenance(con) -> list[str]:
+    """Issue 19: every table says where its rows come from (table_sources), every source it names exists, and
+    each country's counting method is one of the workbook's (birth, citizenship or imputed)."""
+    problems = []
+    tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = "
+                                        "'main' AND table_type = 'BASE TABLE'").fetchall()}
+    covered = {r[0] for r in con.execute("SELECT DISTINCT table_name FROM table_sources").fetchall()}
+    if tables - covered:
+        problems.append(f"tables without a row in table_sources (add them to ipmd/build/provenance.py): "
+                        f"{sorted(tables - covered)}")
+    if covered - tables:
+        problems.append(f"table_sources names tables the database does not have: {sorted(covered - tables)}")
+    missing = [r[0] for r in con.execute(
+        "SELECT DISTINCT source_id FROM table_sources ANTI JOIN sources USING (source_id)").fetchall()]
+    if missing:
+        problems.append(f"table_sources names sources that are not in sources: {sorted(missing)}")
+    n = _one(con, "SELECT count(*) FROM migrant_stock_methods WHERE NOT (by_birth OR by_citizenship OR is_imputed)")[0]
+    if n:
+        problems.append(f"{n} countries whose migrant stock is counted neither by birth, citizenship nor imputed")
+    return problems
+
+
 def run_all(con: duckdb.DuckDBPyConnection, ledger_tables: dict) -> dict[str, list[str]]:
     return {
         "world totals": world_totals(con),
@@ -144,4 +166,5 @@ def run_all(con: duckdb.DuckDBPyConnection, ledger_tables: dict) -> dict[str, li
         "boundaries": boundaries_cover(con),
         "bilateral vs totals": bilateral_vs_totals(con),
         "ledger invariants": ledger(ledger_tables),
+        "provenance": provenance(con),
     }

@@ -17,6 +17,7 @@ OBS_COLUMNS = ["key", "year", "indicator_id", "sex", "value", "unit", "source_id
 DESA24 = "undesa_ims_2024_destination"
 DESA24_ORIGIN = "undesa_ims_2024_origin"
 DESA20 = "undesa_ims_2020_destination"
+DESA20_WORKBOOK = "undesa_ims_2020_destination_workbook"
 UNHCR = "unhcr_bilateral"
 
 
@@ -34,8 +35,10 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("immigrant_stock", "International migrant stock (immigrants)", "persons", DESA24,
               "Persons living in a country other than their country of birth (or citizenship where birth "
               "data are lacking), mid-year, by sex. Second source: IMS 2020 edition.",
-              "UN DESA estimates; includes refugees. The 2020 edition differs from the 2024 revision for the "
-              "same years."),
+              "UN DESA estimates. How the stock is counted differs by country (table migrant_stock_methods): "
+              "foreign-born for most, foreign citizens for some, imputed where no data exist; refugees and "
+              "asylum-seekers are added only where the workbook's data type has 'R'. The 2020 edition differs "
+              "from the 2024 revision for the same years."),
     Indicator("immigrant_pct_pop", "International migrants as % of population", "%", DESA24,
               "Migrant stock as a percentage of the total population, by sex (IMS 2024 Table 3).",
               "The denominator is UN DESA's population, which differs slightly from WDI's."),
@@ -89,6 +92,38 @@ INDICATORS: tuple[Indicator, ...] = (
               "Refugees under UNHCR's mandate originating from the country, all asylum countries summed. "
               "Second source: WDI SM.POP.REFG.OR (vintage 2023-10-26, to 2022).",
               "UNHCR file ends in 2019. A zero total is stored as missing."),
+    # issue 19: added from the bundled sources
+    Indicator("refugees_in_migrant_stock", "Refugees and asylum-seekers within the international migrant stock",
+              "persons", DESA20_WORKBOOK,
+              "Estimated refugees and asylum-seekers (and, where relevant, Venezuelans displaced abroad) counted in "
+              "the country's international migrant stock at mid-year, both sexes (IMS 2020 Table 6), 1990-2020.",
+              "2020 edition: no 2024 figure. UN DESA's estimate, not UNHCR's end-year count. '~' (fewer than five, "
+              "protected) and '..' are missing, not 0."),
+    Indicator("refugees_pct_migrant_stock", "Refugees and asylum-seekers as % of the international migrant stock",
+              "%", DESA20_WORKBOOK,
+              "Refugees and asylum-seekers as a percentage of the international migrant stock, both sexes "
+              "(IMS 2020 Table 6), 1990-2020.",
+              "2020 edition: its denominator is the 2020 edition's migrant stock, not the 2024 revision's."),
+    Indicator("immigrant_stock_change_rate", "Annual rate of change of the international migrant stock", "%",
+              DESA24,
+              "Average annual rate of change of the migrant stock over each period (1990-1995 ... 2020-2024), in "
+              "% per year, by sex (IMS 2024 Table 5). Stored under the period's last year (2024 = 2020-2024).",
+              "A rate over a period, not a one-year change; the last period is four years long."),
+    Indicator("remittances_received_pct_gdp_derived", "Personal remittances received (% of GDP), derived", "%",
+              "derived_remittances_received_pct_gdp",
+              "Derived by the build: WDI BX.TRF.PWKR.CD.DT (remittances received, current US$, vintage 2025-07-01) / "
+              "WDI NY.GDP.MKTP.CD (GDP, current US$) x 100, same country and year, for the years after the "
+              "bundled WDI ratio BX.TRF.PWKR.DT.GD.ZS ends (2021).",
+              "Not the World Bank's published ratio, and not mixed with it (that is remittances_received_pct_gdp): "
+              "the two series come from different vintages. Ends when WDI GDP ends (2023)."),
+    Indicator("sdg_10_7_4_refugees_per_100k", "Refugees per 100,000 population, by country of origin (SDG 10.7.4)",
+              "per 100,000", "derived_sdg_10_7_4_unhcr",
+              "Derived by the build with UNHCR's SDG 10.7.4 formula: refugees from the country at end-year / "
+              "(population of the country + those refugees) x 100,000. Default: UNHCR bilateral file (1995-2019) "
+              "with WDI population; second source: WDI SM.POP.REFG.OR (to 2022) with WDI population.",
+              "Not the published SDG series: refugees under UNHCR's mandate as the files report them; "
+              "UNRWA-mandate Palestine refugees are excluded (as in SDG 10.7.4) and 'other people in need of "
+              "international protection' are not in the bundled files. End-year refugees over mid-year population."),
 )
 UNIT = {i.indicator_id: i.unit for i in INDICATORS}
 
@@ -128,6 +163,36 @@ def undesa_observations(dest: Workbook, origin: Workbook, desa2020: pd.DataFrame
             "emigrant_pct_pop", "derived_emigrant_pct_pop"),
         _desa(desa2020, codes, "immigrant_stock", DESA20),
     ]
+
+
+def issue19_observations(change: pd.DataFrame, refugees2020: pd.DataFrame, series: dict[str, pd.DataFrame],
+                         origin_refugees: pd.DataFrame, codes: Codes) -> list:
+    """Issue 19's indicators: the annual rate of change (IMS 2024 Table 5), refugees within the stock (IMS 2020
+    Table 6), remittances received as % of GDP derived for the years after WDI's ratio ends, and SDG 10.7.4.
+
+    origin_refugees: UNHCR refugees by origin, frame(iso3, year, value) (ipmd.build.flows.unhcr_totals)."""
+    number = refugees2020[refugees2020["measure"] == "number"]
+    pct = refugees2020[refugees2020["measure"] == "pct_of_stock"]
+    published_until = int(series["wdi_remittances_received_pct_gdp"]["year"].max())
+    ratio = _ratio(series["wdi_remittances_received_usd"], series["wdi_gdp"], 100.0)
+    ratio = ratio[ratio["year"] > published_until]
+    population = series["wdi_population"].assign(key=lambda d: d["code"].map(codes.wdi)).dropna(subset=["key"])
+    wdi_refugees = series["wdi_refugees_origin"].assign(key=lambda d: d["code"].map(codes.wdi))
+    out = [
+        _desa(change, codes, "immigrant_stock_change_rate", DESA24),
+        _desa(number.assign(sex="total"), codes, "refugees_in_migrant_stock", DESA20_WORKBOOK),
+        _desa(pct.assign(sex="total"), codes, "refugees_pct_migrant_stock", DESA20_WORKBOOK),
+        obs(ratio["code"].map(codes.wdi), ratio["year"], ratio["value"], "remittances_received_pct_gdp_derived",
+            "derived_remittances_received_pct_gdp"),
+    ]
+    for source_id, refugees in (("derived_sdg_10_7_4_unhcr", origin_refugees.rename(columns={"iso3": "key"})),
+                                ("derived_sdg_10_7_4_wdi", wdi_refugees.dropna(subset=["key"]))):
+        m = refugees[["key", "year", "value"]].merge(population[["key", "year", "value"]], on=["key", "year"],
+                                                     suffixes=("_r", "_p"))
+        m = m[(m["value_p"] > 0) & (m["value_r"] > 0)]
+        out.append(obs(m["key"], m["year"], m["value_r"] / (m["value_p"] + m["value_r"]) * 100_000,
+                       "sdg_10_7_4_refugees_per_100k", source_id))
+    return out
 
 
 # WDI source_id -> indicator_id

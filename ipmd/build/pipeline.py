@@ -14,7 +14,7 @@ import pandas as pd
 import pycountry
 
 from ipmd.build import (boundaries, checks, countries, database, exchange_rates, flows, indicators,
-                        reference, undesa, wdi)
+                        provenance, reference, undesa, wdi)
 from ipmd.build.sources import (FILES, SourceError, derived_rows, package_rows, read_csv,
                                 read_parquet, source_row, wdi_last_updated)
 
@@ -60,6 +60,19 @@ def portfolio_countries(countries_df: pd.DataFrame, obs: pd.DataFrame) -> pd.Dat
     }).reset_index(drop=True)
 
 
+def stock_methods(methods: pd.DataFrame, codes, country_set: set[str], report: list[str]) -> pd.DataFrame:
+    """The migrant_stock_methods rows: the workbook's rows with a data type, for the countries of the database."""
+    iso3 = methods["m49"].map(codes.m49_country)
+    unmatched = sorted(methods.loc[iso3.isna() | ~iso3.isin(country_set), "m49"].tolist())
+    if unmatched:
+        report.append(f"UN DESA data types for codes that are not countries here, left out: {unmatched}")
+    out = methods.assign(iso3=iso3, edition="IMS 2024", source_id=indicators.DESA24)
+    out = out[out["iso3"].isin(country_set)].drop(columns="m49")
+    if out["iso3"].duplicated().any():
+        raise BuildCheckError(f"two data types for {sorted(out.loc[out['iso3'].duplicated(), 'iso3'])}")
+    return out.reset_index(drop=True)
+
+
 def read_all(src: Path, step: Step) -> dict:
     """Read and check every source file up front, so a bad file fails the build before any work."""
     step("reading WDI, KNOMAD, UNHCR and MPTF files (CSV)")
@@ -72,13 +85,15 @@ def read_all(src: Path, step: Step) -> dict:
     mptf = reference.mptf_tables(src)
     read_csv(src, "gfmd_2007_2008")   # read again by ipmd.build.framework; checked here, up front
     desa2020 = undesa.read_2020_totals(src)
+    desa2020_refugees = undesa.read_2020_refugees(src)   # issue 19: the official 2020 workbook, Table 6
     step("reading Natural Earth boundaries and the UN DESA bilateral table")
     features = boundaries.read_features(src)
     bilateral_raw = read_parquet(src, "undesa_ims_2024_bilateral")
     step("reading UN DESA workbooks (destination, origin)")
     dest = undesa.read_destination(src)
     origin = undesa.read_origin(src)
-    return {"dest": dest, "origin": origin, "desa2020": desa2020, "bilateral_raw": bilateral_raw,
+    return {"dest": dest, "origin": origin, "desa2020": desa2020, "desa2020_refugees": desa2020_refugees,
+            "bilateral_raw": bilateral_raw,
             "wdi": {k: v[0] for k, v in wdi_series.items()},
             "wdi_raw": [v[1] for v in wdi_series.values()] + [fx_raw], "fx": fx, "meta": meta,
             "unhcr": unhcr, "features": features, "mptf": mptf}
@@ -117,13 +132,18 @@ def assemble(src: Path, step: Step, report: list[str]) -> tuple[dict[str, pd.Dat
     obs = indicators.combine(
         indicators.undesa_observations(raw["dest"], raw["origin"], raw["desa2020"], codes)
         + indicators.wdi_observations(raw["wdi"], knomad, codes, report)
-        + indicators.unhcr_observations(totals))
+        + indicators.unhcr_observations(totals)
+        + indicators.issue19_observations(undesa.rate_of_change(raw["dest"]), raw["desa2020_refugees"], raw["wdi"],
+                                          totals["refugees_origin"], codes))
     is_country = obs["key"].isin(country_set)
     is_agg = obs["key"].isin(set(aggregates_df["agg_code"]))
     if (~is_country & ~is_agg).any():
         raise BuildCheckError(f"observations for unknown codes: {sorted(set(obs.loc[~is_country & ~is_agg, 'key']))}")
     observations = obs[is_country].rename(columns={"key": "iso3"})
     aggregate_obs = obs[is_agg].rename(columns={"key": "agg_code"})
+
+    step("how each country's migrant stock is counted (UN DESA data type and notes)")
+    methods = stock_methods(undesa.counting_methods(raw["dest"]), codes, country_set, report)
 
     step("bilateral migrant stock and refugees by origin and asylum")
     bilateral = flows.bilateral_stock(raw["bilateral_raw"], codes)
@@ -164,7 +184,9 @@ def assemble(src: Path, step: Step, report: list[str]) -> tuple[dict[str, pd.Dat
         **{k: framework[k] for k in ("goals", "areas_of_work", "gfmd_items", "partners")},
         **{k: portfolio[k] for k in ("donors", "projects", "project_countries", "project_goals", "transactions")},
         **raw["mptf"],
+        "migrant_stock_methods": methods,
     }
+    tables["table_sources"] = provenance.table_sources(tables, {k for k in tables if k in portfolio})
     editions = (f"UN DESA IMS 2024 (2020 edition as second source); WDI {rx_vintage} "
                 f"(remittances received; other WDI series older, see sources); UNHCR 2019; KNOMAD June 2023; "
                 f"Natural Earth v5.1.1")

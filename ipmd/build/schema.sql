@@ -196,3 +196,28 @@ CREATE TABLE mptf_joint_programmes (programme TEXT, countries TEXT, iso3 TEXT, f
 
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 -- keys: built_at, content_hash, duckdb_version, pandas_version, python_version, ledger_kind ('illustrative'|'real'), data_edition
+
+-- =====================================================================================================
+-- Issue 19 (data and provenance): how each country's migrant stock is counted, and where every table
+-- comes from. Kept in one block so it merges cleanly with other schema changes.
+-- =====================================================================================================
+CREATE TABLE migrant_stock_methods (    -- UN DESA IMS 2024 Table 1, columns 'Data type' and 'Coverage'
+    iso3           TEXT PRIMARY KEY REFERENCES countries(iso3),
+    edition        TEXT NOT NULL,       -- 'IMS 2024'
+    data_type      TEXT NOT NULL,       -- the workbook's code as printed: 'B', 'B R', 'C', 'C R', 'C B R', 'I', 'I R'
+    by_birth       BOOLEAN NOT NULL,    -- B: estimated from data on the foreign-born population
+    by_citizenship BOOLEAN NOT NULL,    -- C: estimated from data on foreign citizens
+    is_imputed     BOOLEAN NOT NULL,    -- I: no data on international migrants; the estimates are imputed
+    refugees_added BOOLEAN NOT NULL,    -- R: UNHCR/UNRWA refugees and asylum-seekers (and Venezuelans displaced
+                                        --    abroad) were added to the estimates
+    coverage_note  TEXT,                -- the workbook's country note ('Migrant notes' sheet), e.g. who counts as foreign-born
+    source_id      TEXT NOT NULL REFERENCES sources(source_id)
+);
+
+CREATE TABLE table_sources (            -- provenance of every table: which source fills which columns, and how
+    table_name TEXT NOT NULL,           -- a table of this database
+    columns    TEXT,                    -- comma-separated columns this source fills; NULL: the whole row
+    source_id  TEXT NOT NULL,           -- a sources row (checked by the build; not declared as a foreign key
+                                        -- because a ledger import replaces the portfolio's sources row)
+    how        TEXT NOT NULL
+);

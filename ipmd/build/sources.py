@@ -49,8 +49,10 @@ FILES: dict[str, SourceFile] = {f.source_id: f for f in (
         "https://www.un.org/development/desa/pd/sites/www.un.org.development.desa.pd/files/"
         "undesa_pd_2024_ims_stock_by_sex_and_destination.xlsx",
         notes="Official totals incl. migrants of unknown origin. Table 2 (total population, thousands) is "
-              "also the second source of population (x1000).",
-        extra={"sheets": ("Table 1", "Table 2", "Table 3", "Table 4")}),
+              "also the second source of population (x1000). Table 5: annual rate of change of the stock. "
+              "Table 1's 'Data type' and 'Coverage' columns and the 'Migrant notes' sheet: how each country's "
+              "stock is counted (table migrant_stock_methods).",
+        extra={"sheets": ("Table 1", "Table 2", "Table 3", "Table 4", "Table 5", "Migrant notes")}),
     SourceFile(
         "undesa_ims_2024_origin", "undesa_ims_2024_by_sex_and_origin.xlsx",
         "International Migrant Stock 2024: by sex and origin (Tables 1-2)", UN_DESA,
@@ -77,6 +79,16 @@ FILES: dict[str, SourceFile] = {f.source_id: f for f in (
         columns=("location", "location_code", "year", "sex", "migrant_stock", "is_country"),
         not_null=("location_code", "year", "sex"), min_rows=5_922,
         notes="Previous edition, kept as a second source of immigrant stock (1990-2020)."),
+    SourceFile(
+        "undesa_ims_2020_destination_workbook", "undesa_ims_2020_by_sex_and_destination.xlsx",
+        "International Migrant Stock 2020: by sex and destination, Table 6 (refugees and asylum-seekers)", UN_DESA,
+        "IMS 2020 (POP/DB/MIG/Stock/Rev.2020)", UN_LICENCE,
+        "https://www.un.org/development/desa/pd/sites/www.un.org.development.desa.pd/files/"
+        "undesa_pd_2020_ims_stock_by_sex_and_destination.xlsx",
+        notes="Official workbook, unmodified. Table 6: estimated refugees and asylum-seekers (including, where "
+              "relevant, Venezuelans displaced abroad) within the international migrant stock, number and % of "
+              "the stock, 1990-2020. '~' (fewer than five, protected) and '..' are missing, never 0.",
+        extra={"sheets": ("Table 6",)}),
     SourceFile(
         "wdi_population", "wdi_population.csv", "Population, total (SP.POP.TOTL)", WB,
         "WDI via datasets/population snapshot 2026-03-06", WB_LICENCE,
@@ -206,6 +218,30 @@ DERIVED: tuple[dict, ...] = (
      "publisher": "IPMD build (derived)", "edition": "WDI 2023-05-10 / GDP 2024-10-21",
      "licence": WB_LICENCE, "url": None,
      "notes": "Derived: WDI BM.TRF.PWKR.CD.DT / WDI NY.GDP.MKTP.CD x 100."},
+    {"source_id": "derived_remittances_received_pct_gdp", "title": "Personal remittances, received (% of GDP), derived",
+     "publisher": "IPMD build (derived)", "edition": "WDI 2025-07-01 / GDP 2024-10-21",
+     "licence": WB_LICENCE, "url": None,
+     "notes": "Derived: WDI BX.TRF.PWKR.CD.DT (vintage 2025-07-01) / WDI NY.GDP.MKTP.CD x 100, same country and "
+              "year, only for the years after the published ratio BX.TRF.PWKR.DT.GD.ZS (bundled vintage "
+              "2023-05-10) ends. Not the World Bank's published ratio; kept as its own indicator."},
+    {"source_id": "derived_sdg_10_7_4_unhcr", "title": "Refugees per 100,000 population, by country of origin "
+                                                      "(SDG 10.7.4), derived",
+     "publisher": "IPMD build (derived)", "edition": "UNHCR 1995-2019 / WDI population 2026-03-06",
+     "licence": "CC BY 4.0", "url": "https://unstats.un.org/sdgs/metadata/files/Metadata-10-07-04.pdf",
+     "notes": "Derived with UNHCR's SDG 10.7.4 formula: refugees from the country at end-year (UNHCR bilateral file, "
+              "all countries of asylum summed) / (WDI population of the country of origin, same year + those "
+              "refugees) x 100,000. Not the published SDG series: UNRWA-mandate Palestine refugees are excluded (as "
+              "in SDG 10.7.4) and 'other people in need of international protection' are not in the file."},
+    {"source_id": "derived_sdg_10_7_4_wdi", "title": "Refugees per 100,000 population, by country of origin "
+                                                    "(SDG 10.7.4), derived from WDI",
+     "publisher": "IPMD build (derived)", "edition": "WDI 2023-10-26 / WDI population 2026-03-06",
+     "licence": WB_LICENCE, "url": "https://unstats.un.org/sdgs/metadata/files/Metadata-10-07-04.pdf",
+     "notes": "Derived with the same formula from WDI SM.POP.REFG.OR (refugees by origin, from UNHCR, to 2022) and "
+              "WDI SP.POP.TOTL: refugees / (population + refugees) x 100,000. Second source, reaching 2022."},
+    {"source_id": "ipmd_build", "title": "The build of this database (python -m ipmd.build): its own facts",
+     "publisher": "IPMD build", "edition": "see meta.built_at", "licence": "Not applicable", "url": None,
+     "notes": "Rows the build writes about itself (the meta table: build time, versions, content hash) and the "
+              "provenance table table_sources."},
 )
 
 

@@ -1,6 +1,6 @@
 """What one brief shows, gathered once for the PDF, the slides and the meeting pack: `brief_data(con, iso3,
 year, lang)` -> BriefData (the country profile of ipmd.profile, the partnership's projects of
-ipmd.fund_summary), the headline rows and the frames behind each chart.
+ipmd.fund.summary), the headline rows and the frames behind each chart.
 """
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from functools import cached_property
 
 import pandas as pd
 
-from ipmd import fund_summary, queries
+from ipmd import queries
+from ipmd.fund import summary as fund_summary
 from ipmd.i18n import LANGUAGES, country_name, fmt_date, fmt_number, fmt_pct, income_group_name, place_name, t
 from ipmd.profile import (SDG_REMITTANCE_COST_TARGET, CountryProfile, detail_text, format_figure, load_profile,
                           stock_years, until)
@@ -53,7 +54,7 @@ class BriefData:
     name: str
     profile: CountryProfile
     names: dict[str, str]            # iso3 -> country name in `lang` (for corridors)
-    projects: pd.DataFrame           # ipmd.fund_summary.country_projects
+    projects: pd.DataFrame           # ipmd.fund.summary.country_projects
     meta: dict[str, str]
     today: date
     rows: list[HeadlineRow] = field(default_factory=list)

@@ -1,7 +1,7 @@
 """The fund's rules, defined once: the World Bank ceiling and its tolerance, how a yes/no cell is read,
 project statuses, goals and areas of work.
 
-Used by ipmd/funds.py (the funds screen), ipmd/whatif.py (the allocation review) and
+Used by ipmd/fund/flows.py (the funds screen), ipmd/whatif.py (the allocation review) and
 ipmd/ledger/invariants.py and validate.py (the import checks), so the three can never disagree.
 Pure Python and pandas: no database, no Streamlit.
 """

@@ -399,6 +399,9 @@ def _insert_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
 def _replace_sources_row(con: duckdb.DuckDBPyConnection, raw: RawLedger, tables: dict[str, pd.DataFrame],
                          now: dt.datetime) -> None:
     """The imported ledger's provenance row; illustrative source rows no data points to any more go."""
+    if con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'table_sources'").fetchone()[0]:
+        con.execute("UPDATE table_sources SET source_id = ?, how = ? WHERE source_id = 'illustrative_portfolio'",
+                    [LEDGER_SOURCE_ID, "the trust fund's ledger, as imported by the Secretariat"])
     referenced = " AND ".join(f"source_id NOT IN (SELECT {col} FROM {table} WHERE {col} IS NOT NULL)"
                               for table, col in SOURCE_REFERENCES)
     con.execute(f"DELETE FROM sources WHERE is_illustrative AND {referenced}")

@@ -6,11 +6,14 @@ from folder_marks import mark_folder
 # module::function of the tests whose case took a second or more in the reference run of the whole
 # non-browser suite on the loaded 2-core machine (30% of a core for pytest; see README "Test it")
 SLOW = frozenset({
+    "test_page_funds::test_a_tab_control_recomputes_that_tab_only",
     "test_access::test_no_demo_user_once_a_real_ledger_is_loaded",
     "test_access_matrix::test_admin_dry_run",
     "test_access_matrix::test_admin_import",
     "test_access_matrix::test_allocation_review",
     "test_app::test_a_cached_map_follows_the_language",
+    "test_page_methods::test_pages_run_on_a_database_without_counting_methods",
+    "test_page_methods::test_profile_says_how_the_country_counts_its_immigrants",
     "test_app::test_corridors_show_a_ranking_or_a_map_from_the_link",
     "test_app::test_corridors_show_destinations_then_origins_from_the_link",
     "test_app::test_the_meeting_pack_opens_from_a_link_with_its_countries",

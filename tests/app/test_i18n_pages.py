@@ -90,7 +90,7 @@ def test_peer_groups_are_named_in_the_page_language(lang, iso3, region, income):
 
 
 def test_french_profile_lists_the_partnership_projects_in_french():
-    from ipmd import fund_summary
+    from ipmd.fund import summary as fund_summary
 
     projects = fund_summary.projects_by_country(db.connect())
     iso3 = projects["iso3"].value_counts().index[0]                  # the country with the most projects

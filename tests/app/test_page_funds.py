@@ -6,7 +6,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import apptest_pages
-from ipmd import fund_report, queries
+from ipmd import queries
+from ipmd.fund import report as fund_report
 from ipmd.i18n import fmt_usd
 
 PAGE = "pages/funds.py"
@@ -226,3 +227,70 @@ def test_a_backwards_period_is_turned_round(con):
     ok(at)
     assert any("backwards" in w.value for w in at.warning)
     assert metric(at, "Approved") == fmt_usd(fund_report.fund_report(con, 2011, 2013).ladder.approved, "en")
+
+
+# ------------------------------------------------------------------------- a tab's control, that tab only
+
+SECTIONS = ("fund_ladder", "fund_flows", "fund_map", "fund_donors", "fund_over_time", "fund_transactions")
+BUILDERS = ("ladder", "sankey", "country_map", "donor_bars", "donor_timing", "ceiling_bar", "over_time")
+
+
+@pytest.fixture
+def calls(monkeypatch):
+    """How often each section's core function and each figure builder really ran (a cache hit does not call it)."""
+    import functools
+    from collections import Counter
+
+    import streamlit as st
+
+    from components.figures import funds as figures
+
+    counted = Counter()
+
+    def counting(module, name):
+        original = getattr(module, name)
+
+        @functools.wraps(original)             # same name, so the same cache keys as the real function
+        def wrapper(*args, **kwargs):
+            counted[name] += 1
+            return original(*args, **kwargs)
+        monkeypatch.setattr(module, name, wrapper)
+
+    for name in SECTIONS:
+        counting(fund_report, name)
+    for name in BUILDERS:
+        counting(figures, name)
+    st.cache_data.clear()                      # nothing left from other tests: every first call is counted
+    st.cache_resource.clear()
+    yield counted
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def test_a_tab_control_recomputes_that_tab_only(calls):
+    at = open_page(end_stage="country")
+    ok(at)
+    assert calls == {"fund_ladder": 1, "fund_flows": 1, "ladder": 1, "sankey": 1}      # the open tab only
+    first = sankey_legs(at)
+
+    at.select_slider(key="other").set_value(10).run()          # the flows tab's own control
+    ok(at)
+    assert at.query_params["other"] in ("10", ["10"])
+    assert calls["fund_flows"] == 2 and calls["sankey"] == 2
+    assert calls["fund_ladder"] == 1 and calls["ladder"] == 1  # the ladder and its figure: taken from the cache
+    assert not {"fund_map", "fund_donors", "fund_over_time", "fund_transactions"} & set(calls)
+    grouped = sankey_legs(at)
+    assert grouped == pytest.approx(first, abs=TOL)            # grouping into "Other" changes no leg's total
+
+    at.query_params["view"] = "time"                           # another tab, then its own control
+    at.session_state["view"] = "Over time"
+    at.run()
+    ok(at)
+    at.segmented_control(key="freq").set_value("Q").run()
+    ok(at)
+    assert at.query_params["freq"] in ("Q", ["Q"])
+    assert calls["fund_over_time"] == 2 and calls["over_time"] == 2
+    assert calls["fund_ladder"] == 1 and calls["ladder"] == 1 and calls["fund_flows"] == 2
+    assert not {"fund_map", "fund_donors"} & set(calls)
+    assert at.query_params["other"] in ("10", ["10"])          # the hidden tab's setting stays in the link
+

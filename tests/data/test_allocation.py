@@ -5,7 +5,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from ipmd import allocation, coverage_report, db, fund_report, need, queries
+from ipmd import allocation, coverage_report, db, need, queries
+from ipmd.fund import report as fund_report
 from ipmd.fund.rules import PIPELINE_STATUSES
 from ipmd.i18n import t
 

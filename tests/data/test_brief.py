@@ -15,7 +15,8 @@ import pytest
 from pptx import Presentation
 from pypdf import PdfReader
 
-from ipmd import db, fund_summary
+from ipmd import db
+from ipmd.fund import summary as fund_summary
 from ipmd.documents import slides
 from ipmd.documents.pack import meeting_pack_pdf
 from ipmd.documents.pdf import country_brief_pdf

@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 
 from ipmd import coverage_report as cr
-from ipmd import db, funds, need, queries
+from ipmd import db, need, queries
+from ipmd.fund import flows
 from ipmd.fund.rules import FUNDED_STATUSES, PIPELINE_STATUSES
 
 TOL = 0.01   # US$
@@ -68,9 +69,9 @@ def test_cell_lists_add_up_to_their_cells(con):
 
 
 def test_period_and_partner_totals_equal_the_fund_pages(con, book):
-    """The fund page filters with ipmd.funds; the same period and partners give the same approved money."""
+    """The fund page filters with ipmd.fund.flows; the same period and partners give the same approved money."""
     for start, end, partners in ((2010, 2012, ()), (None, None, ("IOM", "ILO")), (2013, 2015, ("WB",))):
-        fund = funds.ladder_for(book, funds.FundFilters(
+        fund = flows.ladder_for(book, flows.FundFilters(
             start=None if start is None else f"{start}-01-01", end=None if end is None else f"{end}-12-31",
             partner_ids=partners))
         m = cr.matrix(con, partners=partners, start_year=start, end_year=end)

@@ -10,7 +10,8 @@ import math
 import pandas as pd
 import pytest
 
-from ipmd import fund_report, funds, queries
+from ipmd import queries
+from ipmd.fund import flows, report as fund_report
 from ipmd.fund.rules import FUNDED_STATUSES, PIPELINE_STATUSES
 
 TOL = 0.5          # US$
@@ -36,7 +37,7 @@ def report(ledger, countries, **kwargs):
 
 
 def legs(links: pd.DataFrame) -> dict[str, float]:
-    return {k: float(v) for k, v in funds.leg_totals(links).items()}
+    return {k: float(v) for k, v in flows.leg_totals(links).items()}
 
 
 # ----------------------------------------------------------------------------------------- ladder
@@ -180,7 +181,7 @@ def test_multi_country_projects_are_split_by_their_shares(ledger, countries):
 
 def test_profile_project_lists_add_up_to_the_flows_map(con, everything):
     """What each country profile lists (its share of every funded project) is what the fund map puts there."""
-    from ipmd import fund_summary
+    from ipmd.fund import summary as fund_summary
 
     listed = fund_summary.projects_by_country(con)
     assert set(listed["status"]) <= set(FUNDED_STATUSES)

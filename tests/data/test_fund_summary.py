@@ -6,7 +6,8 @@ import shutil
 import duckdb
 
 import ledger_fixtures as F
-from ipmd import DEFAULT_DB, fund_summary, queries
+from ipmd import DEFAULT_DB, queries
+from ipmd.fund import summary as fund_summary
 from ipmd.ledger.store import import_ledger
 
 

@@ -233,7 +233,7 @@ def test_coverage_map_download_holds_the_approved_money_per_country_flagged_illu
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_funds_money_map_download_holds_the_disbursed_money_per_country(con, tmp_path, deferred_downloads, fmt):
-    from ipmd import fund_report
+    from ipmd.fund import report as fund_report
 
     at = open_page("pages/funds.py", lang="fr", view="map", money="disbursed", **{"from": "2009", "to": "2012"})
     assert not at.exception
@@ -324,7 +324,8 @@ def test_a_broken_natural_earth_file_fails_the_build_naming_the_file(tmp_path, h
 
 
 def test_the_ledger_map_of_the_overview_is_flagged_illustrative_with_the_ledger_source(con, tmp_path):
-    from ipmd import fund_summary, queries
+    from ipmd import queries
+    from ipmd.fund import summary as fund_summary
 
     expected = fund_summary.approved_by_country(queries.ledger(con), 2012).set_index("iso3")
     layer = read_back(tmp_path, "l.geojson", gis.to_bytes(gis.indicator_layer(con, "project_funding_approved", 2012,

@@ -6,6 +6,7 @@ from folder_marks import mark_folder
 # module::function of the tests whose case took a second or more in the reference run of the whole
 # non-browser suite on the loaded 2-core machine (30% of a core for pytest; see README "Test it")
 SLOW = frozenset({
+    "test_fund_sections::test_each_section_holds_the_reports_figures",
     "test_coverage::test_both_modes_conserve_money_and_projects",
     "test_funds::test_every_leg_carries_the_approved_total",
     "test_ledger_broken_files::test_broken_file_is_refused_with_its_message_and_the_db_is_unchanged",

@@ -3,7 +3,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ipmd import funds
+from ipmd.fund import flows
 from ipmd.fund import rules
 from ipmd.ledger.invariants import ledger_invariant_problems
 from ipmd.ledger.template import SHEETS
@@ -33,7 +33,7 @@ def ledger(wb_deposit: float, internal_flag=True) -> dict[str, pd.DataFrame]:
 
 def verdicts(book) -> tuple[bool, bool, bool]:
     """Over the ceiling? as the funds screen, the what-if and the import checks say."""
-    screen = funds.world_bank_share_status(book).status == "breached"
+    screen = flows.world_bank_share_status(book).status == "breached"
     review = what_if(None, book["projects"], book["project_goals"], book["project_countries"],
                      book["transactions"], book["donors"]).wb_internal_over_ceiling
     checks = any("World Bank internal" in p.message for p in ledger_invariant_problems(book))
@@ -60,7 +60,7 @@ def test_the_flag_is_read_alike_by_all_three():
 
 def test_what_if_takes_the_funds_screen_balance():
     book = ledger(15.0)
-    ladder = funds.funding_ladder(book["transactions"])
+    ladder = flows.funding_ladder(book["transactions"])
     r = what_if(None, book["projects"], book["project_goals"], book["project_countries"],
                 book["transactions"], book["donors"])
     assert (r.deposits, r.approved_to_date, r.available_before) == (ladder.deposited, ladder.approved,

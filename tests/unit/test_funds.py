@@ -12,8 +12,8 @@ import math
 import pandas as pd
 import pytest
 
-from ipmd import funds
-from ipmd.funds import FundFilters
+from ipmd.fund import flows
+from ipmd.fund.flows import FundFilters
 
 CODES = {"pledge": 11, "deposit": 1, "commitment": 2, "disbursement": 3, "expenditure": 4}
 
@@ -61,13 +61,13 @@ def ledger(wb_deposit: float = 100.0) -> dict[str, pd.DataFrame]:
 
 
 def legs(links) -> dict[str, float]:
-    return {k: round(v, 6) for k, v in funds.leg_totals(links).items()}
+    return {k: round(v, 6) for k, v in flows.leg_totals(links).items()}
 
 
 # ---------------------------------------------------------------------------------------------- ladder
 
 def test_ladder_keeps_the_five_numbers_apart():
-    lad = funds.funding_ladder(ledger()["transactions"])
+    lad = flows.funding_ladder(ledger()["transactions"])
     assert (lad.pledged, lad.deposited, lad.approved, lad.disbursed, lad.spent) == (1400, 1200, 800, 700, 450)
     assert (lad.fund_balance, lad.partner_balance, lad.unpaid_pledges) == (400, 250, 200)
     stages = lad.stages()
@@ -76,25 +76,25 @@ def test_ladder_keeps_the_five_numbers_apart():
 
 
 def test_ladder_for_a_period():
-    lad = funds.funding_ladder(ledger()["transactions"], start="2011-01-01", end="2011-12-31")
+    lad = flows.funding_ladder(ledger()["transactions"], start="2011-01-01", end="2011-12-31")
     assert (lad.pledged, lad.deposited, lad.approved, lad.disbursed, lad.spent) == (0, 200, 300, 300, 100)
     assert lad.fund_balance == -100             # 2011 approved more than it received
     assert lad.unpaid_pledges == 200            # a stock: pledges to date minus deposits to date
-    assert funds.funding_ladder(ledger()["transactions"], end="2010-12-31").unpaid_pledges == 400
+    assert flows.funding_ladder(ledger()["transactions"], end="2010-12-31").unpaid_pledges == 400
 
 
 def test_ladder_with_filters():
     t = ledger()
-    gov = funds.ladder_for(t, FundFilters(donor_types=("government",)))
+    gov = flows.ladder_for(t, FundFilters(donor_types=("government",)))
     assert (gov.pledged, gov.deposited) == (1000, 800)
     assert gov.approved == pytest.approx(800 * 2 / 3)          # pooled money, attributed pro rata
     assert gov.fund_balance == pytest.approx(800 - 800 * 2 / 3)
-    g3 = funds.ladder_for(t, FundFilters(goal_ids=("G3",)))
+    g3 = flows.ladder_for(t, FundFilters(goal_ids=("G3",)))
     assert (g3.approved, g3.disbursed, g3.spent, g3.partner_balance) == (300, 300, 100, 200)
     assert math.isnan(g3.deposited) and math.isnan(g3.fund_balance)
-    g2 = funds.ladder_for(t, FundFilters(goal_ids=("G2",)))
+    g2 = flows.ladder_for(t, FundFilters(goal_ids=("G2",)))
     assert g2.approved == pytest.approx(150) and g2.spent == pytest.approx(105)
-    iom = funds.ladder_for(t, FundFilters(partner_ids=("IOM",)))
+    iom = flows.ladder_for(t, FundFilters(partner_ids=("IOM",)))
     assert iom.approved == 500
 
 
@@ -102,7 +102,7 @@ def test_ladder_with_filters():
 
 def test_sankey_reconciles_with_the_ladder():
     t = ledger()
-    links = funds.flow_links(t, ("goal", "partner", "region", "country"))
+    links = flows.flow_links(t, ("goal", "partner", "region", "country"))
     assert legs(links) == {"donor>fund": 1200, "fund>balance": 400, "fund>goal": 800, "goal>partner": 800,
                            "partner>region": 800, "region>country": 800}
     v = links.set_index(["source", "target"])["value"]
@@ -113,13 +113,13 @@ def test_sankey_reconciles_with_the_ladder():
     assert v[("region:Americas", "country:GTM")] == pytest.approx(120)
     labels = dict(zip(links["target"], links["target_label"]))
     assert labels["goal:G1"] == "G1 GFMD follow-up" and labels["country:MEX"] == "Mexico"
-    assert labels[funds.UNALLOCATED_NODE].startswith("Not yet approved")
+    assert labels[flows.UNALLOCATED_NODE].startswith("Not yet approved")
     shares = links[links["target_stage"] == "goal"]["share"]
     assert shares.sum() == pytest.approx(1.0)
 
 
 def test_every_node_balances():
-    links = funds.flow_links(ledger(), ("area", "partner", "country"))
+    links = flows.flow_links(ledger(), ("area", "partner", "country"))
     inflow = links.groupby("target")["value"].sum()
     outflow = links.groupby("source")["value"].sum()
     for node in set(inflow.index) & set(outflow.index):
@@ -127,15 +127,15 @@ def test_every_node_balances():
 
 
 def test_sankey_for_a_period_brings_the_balance_forward():
-    links = funds.flow_links(ledger(), ("partner",), FundFilters(start="2011-01-01", end="2011-12-31"))
+    links = flows.flow_links(ledger(), ("partner",), FundFilters(start="2011-01-01", end="2011-12-31"))
     assert legs(links) == {"donor>fund": 200, "balance>fund": 100, "fund>partner": 300}
 
 
 def test_sankey_with_donor_type_and_goal_filters():
     t = ledger()
-    gov = funds.flow_links(t, ("goal",), FundFilters(donor_types=("government",)))
+    gov = flows.flow_links(t, ("goal",), FundFilters(donor_types=("government",)))
     assert legs(gov) == pytest.approx({"donor>fund": 800, "fund>balance": 800 / 3, "fund>goal": 1600 / 3})
-    g3 = funds.flow_links(t, ("goal", "country"), FundFilters(goal_ids=("G3",)))
+    g3 = flows.flow_links(t, ("goal", "country"), FundFilters(goal_ids=("G3",)))
     assert legs(g3) == {"donor>fund": 300, "fund>goal": 300, "goal>country": 300}
     donor_leg = g3[g3["source_stage"] == "donor"].set_index("source")["value"]
     assert donor_leg.to_dict() == pytest.approx({"donor:GOV": 200, "donor:PRV": 75, "donor:WB": 25})
@@ -143,8 +143,8 @@ def test_sankey_with_donor_type_and_goal_filters():
 
 def test_other_keeps_the_total():
     t = ledger()
-    plain = funds.flow_links(t, ("goal", "country"))
-    grouped = funds.flow_links(t, ("goal", "country"), other_threshold_share=0.3)
+    plain = flows.flow_links(t, ("goal", "country"))
+    grouped = flows.flow_links(t, ("goal", "country"), other_threshold_share=0.3)
     assert legs(grouped) == legs(plain)
     donors = set(grouped.loc[grouped["source_stage"] == "donor", "source"])
     assert donors == {"donor:GOV", "donor:Other"}                  # PRV 25% and WB 8% merged
@@ -152,20 +152,20 @@ def test_other_keeps_the_total():
     countries = set(grouped.loc[grouped["target_stage"] == "country", "target"])
     assert countries == {"country:PHL", "country:Other"}           # MEX 22.5% and GTM 15%
     # a single small node is not renamed "Other"
-    one = funds.flow_links(t, ("country",), other_threshold_share=0.2)
+    one = flows.flow_links(t, ("country",), other_threshold_share=0.2)
     assert "country:GTM" in set(one["target"]) and "country:Other" not in set(one["target"])
 
 
 def test_unknown_stage_is_refused():
     with pytest.raises(ValueError, match="stage"):
-        funds.flow_links(ledger(), ("sector",))
+        flows.flow_links(ledger(), ("sector",))
 
 
 def test_projects_without_goal_or_country_are_not_dropped():
     t = ledger()
     t["project_goals"] = t["project_goals"][t["project_goals"]["project_id"] == "P1"]
     t["project_countries"] = t["project_countries"][t["project_countries"]["project_id"] == "P1"]
-    links = funds.flow_links(t, ("goal", "country"))
+    links = flows.flow_links(t, ("goal", "country"))
     assert legs(links)["goal>country"] == 800
     assert ("goal:Unspecified", "country:Unspecified") in set(zip(links["source"], links["target"]))
 
@@ -174,21 +174,21 @@ def test_projects_without_goal_or_country_are_not_dropped():
 
 def test_country_shares_sum_to_the_project_amount():
     t = ledger()
-    approved = funds.amounts_by_country(t, "approved").set_index("iso3")["amount_usd"]
+    approved = flows.amounts_by_country(t, "approved").set_index("iso3")["amount_usd"]
     assert approved.to_dict() == pytest.approx({"PHL": 500, "MEX": 180, "GTM": 120})
-    assert approved.sum() == pytest.approx(funds.funding_ladder(t["transactions"]).approved)
-    disbursed = funds.amounts_by_country(t, "disbursed").set_index("iso3")["amount_usd"]
+    assert approved.sum() == pytest.approx(flows.funding_ladder(t["transactions"]).approved)
+    disbursed = flows.amounts_by_country(t, "disbursed").set_index("iso3")["amount_usd"]
     assert disbursed.to_dict() == pytest.approx({"PHL": 400, "MEX": 180, "GTM": 120})
-    g2 = funds.amounts_by_country(t, "approved", FundFilters(goal_ids=("G2",)))
+    g2 = flows.amounts_by_country(t, "approved", FundFilters(goal_ids=("G2",)))
     assert g2.set_index("iso3")["amount_usd"].to_dict() == pytest.approx({"PHL": 150})
     with pytest.raises(ValueError):
-        funds.amounts_by_country(t, "pledged")
+        flows.amounts_by_country(t, "pledged")
 
 
 # --------------------------------------------------------------------------------------------- donors
 
 def test_donor_summary():
-    d = funds.donor_summary(ledger()).set_index("donor_id")
+    d = flows.donor_summary(ledger()).set_index("donor_id")
     assert list(d.index) == ["GOV", "PRV", "WB"]
     assert d.loc["GOV", ["pledged_usd", "deposited_usd", "unpaid_usd"]].tolist() == [1000, 800, 200]
     assert d["share_of_deposits"].sum() == pytest.approx(1.0)
@@ -196,7 +196,7 @@ def test_donor_summary():
     assert d.loc["GOV", "first_deposit"] == pd.Timestamp("2010-02-01")
     assert d.loc["GOV", "last_deposit"] == pd.Timestamp("2011-03-01")
     assert bool(d.loc["WB", "is_world_bank_internal"])
-    priv = funds.donor_summary(ledger(), FundFilters(donor_types=("private",)))
+    priv = flows.donor_summary(ledger(), FundFilters(donor_types=("private",)))
     assert list(priv["donor_id"]) == ["PRV"] and priv["share_of_deposits"].iloc[0] == pytest.approx(0.25)
 
 
@@ -208,7 +208,7 @@ def test_donor_summary():
     (200, "breached"),            # 200 / 1300 = 15.4%
 ])
 def test_world_bank_ceiling_at_below_and_above(wb, status):
-    s = funds.world_bank_share_status(ledger(wb_deposit=wb))
+    s = flows.world_bank_share_status(ledger(wb_deposit=wb))
     assert s.status == status
     assert s.share == pytest.approx(wb / (1100 + wb))
     assert (s.wb_deposits, s.total_deposits) == pytest.approx((wb, 1100 + wb))
@@ -221,24 +221,24 @@ def test_world_bank_exactly_at_ceiling_on_round_numbers():
     t["transactions"].loc[t["transactions"]["donor_id"] == "GOV", "amount_usd"] *= 0    # only PRV pays: 300
     t["transactions"] = pd.concat([t["transactions"], pd.DataFrame([
         txn(20, "deposit", "2012-01-01", 550, donor="PRV"), txn(21, "deposit", "2012-01-01", 150, donor="WB")])])
-    s = funds.world_bank_share_status(t)       # 150 of 1000
+    s = flows.world_bank_share_status(t)       # 150 of 1000
     assert s.share == 0.15 and s.status == "at risk"
 
 
 # ------------------------------------------------------------------------------------------ over time
 
 def test_flows_over_time():
-    y = funds.flows_over_time(ledger()["transactions"], "Y")
+    y = flows.flows_over_time(ledger()["transactions"], "Y")
     assert list(y["period"]) == ["2010", "2011"]
     assert y[["deposits", "approvals", "disbursements"]].values.tolist() == [[1000, 500, 400], [200, 300, 300]]
     assert y["fund_balance"].tolist() == [500, 400]
-    q = funds.flows_over_time(ledger()["transactions"], "Q")
+    q = flows.flows_over_time(ledger()["transactions"], "Q")
     assert len(q) == 5 and q["deposits"].sum() == 1200              # 2010Q1 .. 2011Q1, empty quarters with 0
     assert q.set_index("period").loc["2010Q3", "fund_balance"] == 500
-    later = funds.flows_over_time(ledger()["transactions"], "Y", start="2011-01-01")
+    later = flows.flows_over_time(ledger()["transactions"], "Y", start="2011-01-01")
     assert later["period"].tolist() == ["2011"] and later["fund_balance"].tolist() == [400]
     with pytest.raises(ValueError):
-        funds.flows_over_time(ledger()["transactions"], "M")
+        flows.flows_over_time(ledger()["transactions"], "M")
 
 
 # --------------------------------------------------------------------------------------------- empty
@@ -246,24 +246,24 @@ def test_flows_over_time():
 def test_empty_selections_return_empty_frames():
     t = ledger()
     none = FundFilters(partner_ids=("UNHCR",))
-    assert funds.flow_links(t, ("goal",), none).empty
-    assert list(funds.flow_links(t, ("goal",), none).columns) == funds.LINK_COLUMNS
-    assert funds.amounts_by_country(t, "approved", none).empty
-    assert funds.donor_summary(t, FundFilters(donor_types=("nobody",))).empty
-    assert funds.ladder_for(t, none).approved == 0
+    assert flows.flow_links(t, ("goal",), none).empty
+    assert list(flows.flow_links(t, ("goal",), none).columns) == flows.LINK_COLUMNS
+    assert flows.amounts_by_country(t, "approved", none).empty
+    assert flows.donor_summary(t, FundFilters(donor_types=("nobody",))).empty
+    assert flows.ladder_for(t, none).approved == 0
     period = FundFilters(start="2020-01-01", end="2020-12-31")
-    assert funds.flow_links(t, ("goal",), period).empty
-    assert funds.donor_summary(t, period).empty
-    assert funds.flows_over_time(t["transactions"], "Y", start="2020-01-01").empty
+    assert flows.flow_links(t, ("goal",), period).empty
+    assert flows.donor_summary(t, period).empty
+    assert flows.flows_over_time(t["transactions"], "Y", start="2020-01-01").empty
 
     empty = {k: v.iloc[0:0] for k, v in t.items()}
-    lad = funds.funding_ladder(empty["transactions"])
+    lad = flows.funding_ladder(empty["transactions"])
     assert (lad.deposited, lad.approved, lad.unpaid_pledges) == (0, 0, 0)
-    assert funds.flow_links(empty).empty
-    assert funds.amounts_by_country(empty).empty
-    assert funds.donor_summary(empty).empty
-    assert funds.flows_over_time(empty["transactions"]).empty
-    wb = funds.world_bank_share_status(empty)
+    assert flows.flow_links(empty).empty
+    assert flows.amounts_by_country(empty).empty
+    assert flows.donor_summary(empty).empty
+    assert flows.flows_over_time(empty["transactions"]).empty
+    wb = flows.world_bank_share_status(empty)
     assert (wb.share, wb.status) == (0.0, "within")
 
 
@@ -304,9 +304,9 @@ def random_ledgers(draw):
        st.sampled_from([FundFilters(), FundFilters(goal_ids=("G2",)), FundFilters(donor_types=("private",)),
                         FundFilters(partner_ids=("IOM",)), FundFilters(start="2011-01-01", end="2012-12-31")]))
 def test_every_leg_carries_the_approved_total(t, threshold, f):
-    ladder = funds.ladder_for(t, f)
-    links = funds.flow_links(t, ("goal", "partner", "country"), f, other_threshold_share=threshold)
-    totals = funds.leg_totals(links)
+    ladder = flows.ladder_for(t, f)
+    links = flows.flow_links(t, ("goal", "partner", "country"), f, other_threshold_share=threshold)
+    totals = flows.leg_totals(links)
     for leg in ("fund>goal", "goal>partner", "partner>country"):
         assert totals.get(leg, 0.0) == pytest.approx(ladder.approved, abs=1e-6)
-    assert funds.amounts_by_country(t, "approved", f)["amount_usd"].sum() == pytest.approx(ladder.approved, abs=1e-6)
+    assert flows.amounts_by_country(t, "approved", f)["amount_usd"].sum() == pytest.approx(ladder.approved, abs=1e-6)

@@ -226,12 +226,12 @@ def test_with_the_real_gfmd_items():
     {"start": "2012-01-01", "end": "2012-12-31"}, {"start": "2013-01-01", "end": "2013-06-30", "goal_ids": ("G1",)}, {"start": "2013-01-01", "end": "2013-12-31", "goal_ids": ("G1",)},
 ])
 def test_fund_figures_reconcile_on_the_portfolio(pf, filters):
-    from ipmd import funds
+    from ipmd.fund import flows
     tables = {**pf, "countries": make_countries()}
-    f = funds.FundFilters(**filters)
-    ladder = funds.ladder_for(tables, f)
-    links = funds.flow_links(tables, ("goal", "area", "partner", "region", "country"), f, other_threshold_share=0.05)
-    legs = funds.leg_totals(links)
+    f = flows.FundFilters(**filters)
+    ladder = flows.ladder_for(tables, f)
+    links = flows.flow_links(tables, ("goal", "area", "partner", "region", "country"), f, other_threshold_share=0.05)
+    legs = flows.leg_totals(links)
     for leg in ("fund>goal", "goal>area", "area>partner", "partner>region", "region>country"):
         assert legs.get(leg, 0.0) == pytest.approx(ladder.approved)
     if f.selects_projects:
@@ -240,5 +240,5 @@ def test_fund_figures_reconcile_on_the_portfolio(pf, filters):
         assert legs["donor>fund"] == pytest.approx(ladder.deposited)
         balance = legs.get("fund>balance", 0.0) - legs.get("balance>fund", 0.0)
         assert balance == pytest.approx(ladder.fund_balance)
-    by_country = funds.amounts_by_country(tables, "approved", f)
+    by_country = flows.amounts_by_country(tables, "approved", f)
     assert by_country["amount_usd"].sum() == pytest.approx(ladder.approved)

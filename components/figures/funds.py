@@ -1,22 +1,22 @@
-"""Figure builders for the trust fund flows page: ladder, Sankey, donors, World Bank ceiling, over time.
+"""Figure builders for the trust fund flows screen: ladder, Sankey, map, donors, World Bank ceiling, over time.
 
-Each returns a go.Figure; nothing renders here. Words come in as arguments (already translated) and
-money as a formatter (`money(value) -> str`), so the builders know no language. Titles say
-"illustrative" when the page passes it in.
+Pure: data in, go.Figure out; nothing renders here. Words come in as arguments (already translated) and
+`lang` says how to write amounts, shares and dates, so every argument is plain data and the screen gets
+each figure through `components.figure_cache.figure(builder, *args)`, its cache key derived from them.
+Titles say "illustrative" when the view passes it in.
 """
 from __future__ import annotations
-
-from typing import Callable
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from components import theme
+from components import maps, theme
 from components.charts import title_layout, vertical_line
-from ipmd.funds import LADDER_DEFINITIONS, FundingLadder
+from components.labels import country_frame
+from ipmd.fund.flows import LADDER_DEFINITIONS, FundingLadder
+from ipmd.i18n import fmt_date, fmt_pct, fmt_usd
 
-Formatter = Callable[[float], str]
 BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY = theme.OKABE_ITO[:6]
 GREY, DARK = "#9a9a9a", "#333333"
 MIDDLE_COLOURS = [ORANGE, PURPLE, SKY, "#F0E442"]
@@ -27,6 +27,19 @@ STATUS_COLOURS = {"within": GREEN, "at risk": ORANGE, "breached": VERMILLION}
 AXIS_MONEY = dict(tickprefix="US$", tickformat="~s")
 
 
+def money_text(value, lang: str) -> str:
+    return fmt_usd(value, lang)
+
+
+def share_text(value, lang: str) -> str:
+    """A share (0..1) as a percentage; a missing one as a dash."""
+    return fmt_pct(None if pd.isna(value) else 100 * value, lang)
+
+
+def date_text(value, lang: str) -> str:
+    return "–" if pd.isna(value) else fmt_date(pd.Timestamp(value).date(), lang)
+
+
 def _rgba(hex_colour: str, alpha: float) -> str:
     h = hex_colour.lstrip("#")
     return f"rgba({int(h[0:2], 16)}, {int(h[2:4], 16)}, {int(h[4:6], 16)}, {alpha})"
@@ -34,16 +47,17 @@ def _rgba(hex_colour: str, alpha: float) -> str:
 
 # ------------------------------------------------------------------------------------------ ladder
 
-def ladder(ladder: FundingLadder, names: dict[str, str], money: Formatter, title: str) -> go.Figure:
+def ladder(ladder: FundingLadder, names: dict[str, str], lang: str, title: str) -> go.Figure:
     """The five numbers as five separate bars (never stacked: pledges are promises, not money received)."""
     stages = [s for s in LADDER_DEFINITIONS if not pd.isna(getattr(ladder, s))]
     values = [getattr(ladder, s) for s in stages]
     bar = go.Bar(
-        x=[names[s] for s in stages], y=values, text=[money(v) for v in values], textposition="outside",
+        x=[names[s] for s in stages], y=values, text=[money_text(v, lang) for v in values], textposition="outside",
         marker=dict(color=[LADDER_COLOURS[s] for s in stages],
                     pattern=dict(shape=["/" if s == "pledged" else "" for s in stages], fillmode="overlay",
                                  fgcolor="white")),
-        customdata=[[money(v)] for v in values], hovertemplate="<b>%{x}</b>: %{customdata[0]}<extra></extra>",
+        customdata=[[money_text(v, lang)] for v in values],
+        hovertemplate="<b>%{x}</b>: %{customdata[0]}<extra></extra>",
         cliponaxis=False)
     return go.Figure(data=[bar], layout={**title_layout(title), "height": 340, "showlegend": False,
                                          "yaxis": {**AXIS_MONEY, "rangemode": "tozero"}, "margin": {"t": 70}})
@@ -96,8 +110,7 @@ def _positions(nodes: pd.DataFrame, pad_fraction: float) -> tuple[list[float], l
     return xs, ys
 
 
-def sankey(links: pd.DataFrame, *, money: Formatter, share: Formatter, link_hover: str, node_hover: str,
-           title: str) -> go.Figure:
+def sankey(links: pd.DataFrame, lang: str, link_hover: str, node_hover: str, title: str) -> go.Figure:
     """Donors -> fund -> stages, from funds.flow_links rows.
 
     link_hover / node_hover: hover templates in the interface language, using %{customdata[0..3]}
@@ -113,9 +126,12 @@ def sankey(links: pd.DataFrame, *, money: Formatter, share: Formatter, link_hove
     colour_of = dict(zip(nodes["id"], node_colours))
     link_colours = [_rgba(colour_of[tgt] if a == "fund" else colour_of[src], 0.4)
                     for src, tgt, a in zip(links["source"], links["target"], links["source_stage"])]
-    link_data = np.column_stack([links["source_label"], links["target_label"], [money(v) for v in links["value"]],
-                                 [share(v) for v in links["share"]], links["source_stage"] + ">" + links["target_stage"]])
-    node_data = np.column_stack([[money(v) for v in nodes["throughput"]], [share(v) for v in nodes["share"]]])
+    link_data = np.column_stack([links["source_label"], links["target_label"],
+                                 [money_text(v, lang) for v in links["value"]],
+                                 [share_text(v, lang) for v in links["share"]],
+                                 links["source_stage"] + ">" + links["target_stage"]])
+    node_data = np.column_stack([[money_text(v, lang) for v in nodes["throughput"]],
+                                 [share_text(v, lang) for v in nodes["share"]]])
     tallest = int(nodes.groupby("column").size().max())
     height, pad, margin = max(480, min(2400, 22 * tallest + 120)), 12, dict(l=10, r=10, t=70, b=10)
     xs, ys = _positions(nodes, pad / (height - margin["t"] - margin["b"]))
@@ -135,17 +151,18 @@ def sankey(links: pd.DataFrame, *, money: Formatter, share: Formatter, link_hove
 
 # ------------------------------------------------------------------------------------------ donors
 
-def donor_bars(donors: pd.DataFrame, names: dict[str, str], money: Formatter, share: Formatter,
-               date: Formatter, hover: str, title: str) -> go.Figure:
+def donor_bars(donors: pd.DataFrame, names: dict[str, str], lang: str, hover: str, title: str) -> go.Figure:
     """Pledged beside deposited, one row per donor, largest deposits on top.
 
     donors: funds.donor_summary rows. hover: a template using %{customdata[0..5]} = name, pledged,
     deposited, share of deposits, first deposit, last deposit.
     """
     rows = donors.sort_values(["deposited_usd", "pledged_usd"], ascending=True)
-    data = np.column_stack([rows["name"], [money(v) for v in rows["pledged_usd"]],
-                            [money(v) for v in rows["deposited_usd"]], [share(v) for v in rows["share_of_deposits"]],
-                            [date(v) for v in rows["first_deposit"]], [date(v) for v in rows["last_deposit"]]])
+    data = np.column_stack([rows["name"], [money_text(v, lang) for v in rows["pledged_usd"]],
+                            [money_text(v, lang) for v in rows["deposited_usd"]],
+                            [share_text(v, lang) for v in rows["share_of_deposits"]],
+                            [date_text(v, lang) for v in rows["first_deposit"]],
+                            [date_text(v, lang) for v in rows["last_deposit"]]])
     bars = [go.Bar(y=rows["name"].to_numpy(), x=rows[column].to_numpy(), orientation="h", name=names[column],
                    marker=dict(color=colour, pattern=dict(shape=pattern, fgcolor="white")),
                    customdata=data, hovertemplate=hover + "<extra></extra>")
@@ -160,12 +177,12 @@ def donor_bars(donors: pd.DataFrame, names: dict[str, str], money: Formatter, sh
 HEAT = [[0.0, "#c7e9b4"], [0.2, "#7fcdbb"], [0.4, "#41b6c4"], [0.6, "#1d91c0"], [0.8, "#225ea8"], [1.0, "#081d58"]]
 
 
-def donor_timing(timing: pd.DataFrame, order: list[str], money: Formatter, title: str) -> go.Figure:
+def donor_timing(timing: pd.DataFrame, order: list[str], lang: str, title: str) -> go.Figure:
     """Deposits by donor (rows, in `order`, first on top) and year (columns): when the money came in."""
     wide = timing.pivot_table(index="name", columns="year", values="deposited_usd", aggfunc="sum")
     years = list(range(int(timing["year"].min()), int(timing["year"].max()) + 1))
     wide = wide.reindex(index=[n for n in order if n in wide.index][::-1], columns=years)
-    text = [[money(v) if pd.notna(v) else "" for v in row] for row in wide.to_numpy()]
+    text = [[money_text(v, lang) if pd.notna(v) else "" for v in row] for row in wide.to_numpy()]
     heatmap = go.Heatmap(
         z=wide.to_numpy(), x=[str(y) for y in years], y=wide.index.tolist(), colorscale=HEAT,
         customdata=text, hovertemplate="<b>%{y}</b>, %{x}: %{customdata}<extra></extra>", xgap=2, ygap=2,
@@ -175,12 +192,13 @@ def donor_timing(timing: pd.DataFrame, order: list[str], money: Formatter, title
                                              "yaxis": {"automargin": True}, "xaxis": {"type": "category"}})
 
 
-def ceiling_bar(share: float, ceiling: float, warn_margin: float, status: str, *, labels: dict[str, str],
-                pct: Formatter, title: str) -> go.Figure:
+def ceiling_bar(share: float, ceiling: float, warn_margin: float, status: str, labels: dict[str, str],
+                lang: str, title: str) -> go.Figure:
     """The World Bank's share of deposits as one bar against the ceiling, the at-risk band shaded."""
     top = max(ceiling * 1.6, share * 1.15, 0.05)
     bar = go.Bar(x=[share], y=[""], orientation="h", marker_color=STATUS_COLOURS.get(status, GREY),
-                 text=[pct(share)], textposition="outside", width=0.5, hovertemplate=f"{pct(share)}<extra></extra>",
+                 text=[share_text(share, lang)], textposition="outside", width=0.5,
+                 hovertemplate=f"{share_text(share, lang)}<extra></extra>",
                  cliponaxis=False)
     at_risk = {"type": "rect", "x0": ceiling - warn_margin, "x1": ceiling, "xref": "x", "y0": 0, "y1": 1,
                "yref": "y domain", "fillcolor": ORANGE, "opacity": 0.18, "line": {"width": 0}}
@@ -197,7 +215,7 @@ def ceiling_bar(share: float, ceiling: float, warn_margin: float, status: str, *
 
 # --------------------------------------------------------------------------------------- over time
 
-def over_time(frame: pd.DataFrame, names: dict[str, str], money: Formatter, title: str) -> go.Figure:
+def over_time(frame: pd.DataFrame, names: dict[str, str], lang: str, title: str) -> go.Figure:
     """Deposits, approvals and disbursements as bars per period; the fund balance at each period's end as a line.
 
     Series that are all NaN (deposits and the balance under a goal or partner filter) are left out.
@@ -207,12 +225,12 @@ def over_time(frame: pd.DataFrame, names: dict[str, str], money: Formatter, titl
     for column, colour in (("deposits", BLUE), ("approvals", ORANGE), ("disbursements", GREEN)):
         if frame[column].notna().any():
             traces.append(go.Bar(x=x, y=frame[column].to_numpy(), name=names[column], marker_color=colour,
-                                 customdata=[[money(v)] for v in frame[column]],
+                                 customdata=[[money_text(v, lang)] for v in frame[column]],
                                  hovertemplate="%{x}: %{customdata[0]}<extra>" + names[column] + "</extra>"))
     if frame["fund_balance"].notna().any():
         traces.append(go.Scatter(x=x, y=frame["fund_balance"].to_numpy(), name=names["fund_balance"],
                                  mode="lines+markers", line=dict(color=DARK, width=2), marker=dict(size=5),
-                                 customdata=[[money(v)] for v in frame["fund_balance"]],
+                                 customdata=[[money_text(v, lang)] for v in frame["fund_balance"]],
                                  hovertemplate="%{x}: %{customdata[0]}<extra>" + names["fund_balance"] + "</extra>"))
     return go.Figure(data=traces, layout={**title_layout(title), "barmode": "group", "height": 380,
                                           "yaxis": AXIS_MONEY, "xaxis": {"type": "category"},
@@ -221,11 +239,16 @@ def over_time(frame: pd.DataFrame, names: dict[str, str], money: Formatter, titl
 
 # --------------------------------------------------------------------------------------------- map
 
-def map_frame(countries: pd.DataFrame, money: Formatter, hover: str) -> pd.DataFrame:
+def map_frame(countries: pd.DataFrame, lang: str, hover: str) -> pd.DataFrame:
     """fund_report countries (iso3, amount_usd, n_projects) as maps.world_choropleth wants them (iso3, value, label).
 
     hover: a str.format template with {value} and {n}.
     """
     return pd.DataFrame({"iso3": countries["iso3"], "value": countries["amount_usd"],
-                         "label": [hover.format(value=money(v), n=n)
+                         "label": [hover.format(value=money_text(v, lang), n=n)
                                    for v, n in zip(countries["amount_usd"], countries["n_projects"])]})
+
+
+def country_map(countries: pd.DataFrame, lang: str, hover: str, colorbar_title: str) -> go.Figure:
+    """fund_report countries on the world map (components.maps.world_choropleth), country names in `lang`."""
+    return maps.world_choropleth(map_frame(countries, lang, hover), country_frame(lang), colorbar_title=colorbar_title)
