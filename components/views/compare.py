@@ -56,7 +56,8 @@ def _labelled(frame: pd.DataFrame, names: dict[str, str], unit: str) -> pd.DataF
     """A series (code, year, value, source_id) with the place's name and a hover label (value, year, source)."""
     sources = {s: source_label(s, short=True) for s in frame["source_id"].unique()}
     return frame.assign(name=frame["code"].map(names), label=[
-        f"{format_value(v, unit)} ({y}, {sources[s]})" for v, y, s in zip(frame["value"], frame["year"], frame["source_id"])])
+        f"{format_value(v, unit)} ({y}, {sources[s]})"
+        for v, y, s in zip(frame["value"], frame["year"], frame["source_id"])])
 
 
 def _missing_places(data: compare.Comparison, frame: pd.DataFrame, names: dict[str, str]) -> None:
@@ -83,7 +84,8 @@ def over_time(data: compare.Comparison, names: dict[str, str], key: str = "compa
     markdown(summary)
     _missing_places(data, frame, names)
     caption_sources(*frame["source_id"].unique())
-    data_table(frame[["name", "code", "year", "value", "source_id"]], key, file_name=f"ipmd_compare_{data.indicator}.csv")
+    data_table(frame[["name", "code", "year", "value", "source_id"]], key,
+               file_name=f"ipmd_compare_{data.indicator}.csv")
 
 
 def stocks_by_sex(data: compare.Comparison, names: dict[str, str]) -> None:

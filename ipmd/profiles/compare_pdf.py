@@ -45,7 +45,8 @@ def series_chart(data: Comparison, names: dict[str, str], lang: str, width_mm: f
         ax.yaxis.set_major_formatter(_compact_axis(lang, "US$" if unit == "US$" else ""))
     ax.set_ylim(bottom=0)
     _style(ax)
-    ax.legend(fontsize=6.5, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=min(3, len(data.codes)))
+    ax.legend(fontsize=6.5, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.12),
+              ncol=min(3, len(data.codes)))
     return _render(fig)
 
 

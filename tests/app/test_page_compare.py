@@ -39,7 +39,8 @@ def test_a_link_opens_the_comparison_with_the_database_figures(con):
     chart = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert [trace["name"] for trace in chart["data"]] == ["Morocco", "Tunisia", "Philippines"]
     series = queries.country_observations(con, "PHL")
-    series = series[(series.indicator_id == compare.DEFAULT_INDICATOR) & (series.sex == "total") & series.is_default_source]
+    series = series[(series.indicator_id == compare.DEFAULT_INDICATOR) & (series.sex == "total")
+                    & series.is_default_source]
     assert chart["data"][2]["y"] == series.value.tolist()
 
 
@@ -50,7 +51,8 @@ def test_unknown_codes_are_reported_as_text_and_left_out():
     assert list(_headline(at).columns[1:3]) == ["Morocco", "Philippines"]
 
 
-@pytest.mark.parametrize("codes, key", [("MAR", "compare.too_few"), ("MAR,TUN,PHL,MEX,IND,CHN,USA", "compare.too_many")])
+@pytest.mark.parametrize("codes, key", [("MAR", "compare.too_few"),
+                                        ("MAR,TUN,PHL,MEX,IND,CHN,USA", "compare.too_many")])
 def test_one_or_seven_places_are_refused_with_a_message(codes, key):
     at = open_page(compare=codes)
     assert not at.exception

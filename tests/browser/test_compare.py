@@ -47,8 +47,9 @@ def _charts(page) -> list[dict]:
     """Each drawn plotly chart's traces (name, x, y, z, locations: as plotly.js holds them once decoded) and
     slider, from the graph divs."""
     return page.evaluate("""() => Array.from(document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot'))
-        .map(gd => ({traces: gd._fullData.map(t => ({name: t.name, x: t.x && Array.from(t.x), y: t.y && Array.from(t.y),
-                                                 z: t.z && Array.from(t.z), locations: t.locations && Array.from(t.locations)})),
+        .map(gd => ({traces: gd._fullData.map(t => ({
+                         name: t.name, x: t.x && Array.from(t.x), y: t.y && Array.from(t.y),
+                         z: t.z && Array.from(t.z), locations: t.locations && Array.from(t.locations)})),
                      slider: gd._fullLayout.sliders && gd._fullLayout.sliders.length ?
                          {active: gd._fullLayout.sliders[0].active,
                           labels: gd._fullLayout.sliders[0].steps.map(s => s.label)} : null}))""")
@@ -91,7 +92,8 @@ def test_the_world_map_steps_through_the_years(page, open_page, con):
     assert slider["labels"] == years and slider["labels"][slider["active"]] == "2000"
     check_year(2000)
     page.locator(".updatemenu-button").first.click()      # ▶ play: runs on from 2000
-    page.wait_for_function("""() => { const gd = document.querySelector('[data-testid="stPlotlyChart"] .js-plotly-plot');
+    page.wait_for_function("""() => {
+        const gd = document.querySelector('[data-testid="stPlotlyChart"] .js-plotly-plot');
         return gd._fullLayout.sliders[0].active > %d; }""" % years.index("2000"), timeout=20_000)
     page.locator(".updatemenu-button").nth(1).click()     # pause
     page.wait_for_timeout(1500)                           # the frame under way finishes drawing

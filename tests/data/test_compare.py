@@ -59,7 +59,8 @@ def test_aggregate_values_are_the_published_aggregates_and_missing_stays_missing
     assert math.isnan(table.loc["immigrant_stock", "WB:LMC"])
     assert comparison.series[comparison.series.code == "WB:LMC"].empty
     frame = compare.download_frame(comparison)
-    missing = frame[(frame.section == "headline") & (frame.code == "WB:LMC") & (frame.indicator_id == "immigrant_stock")]
+    missing = frame[(frame.section == "headline") & (frame.code == "WB:LMC")
+                    & (frame.indicator_id == "immigrant_stock")]
     assert len(missing) == 1 and pd.isna(missing.value.iloc[0]) and pd.isna(missing.year.iloc[0])
     assert not (frame.value == 0).any()
 
