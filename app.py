@@ -18,6 +18,7 @@ pages = {
     tr("nav.explore"): [
         st.Page("pages/overview.py", title=tr("nav.overview"), icon=":material/public:", default=True),
         st.Page("pages/country.py", title=tr("nav.country"), icon=":material/flag:", url_path="country"),
+        st.Page("pages/compare.py", title=tr("nav.compare"), icon=":material/compare_arrows:", url_path="compare"),
     ],
     tr("nav.partnership"): [
         st.Page("pages/coverage.py", title=tr("nav.coverage"), icon=":material/grid_view:", url_path="coverage"),

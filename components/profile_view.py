@@ -46,6 +46,21 @@ def classification(profile: CountryProfile) -> None:
                   wb_region=place_name(c.get("wb_region"), language)))
 
 
+def compare_link(profile: CountryProfile, name: str) -> None:
+    """'Compare with…': the comparison page with this country already picked (?compare=<iso3>)."""
+    st.page_link("pages/compare.py", label=tr("compare.link"), icon=":material/compare_arrows:",
+                 help=tr("compare.link_help", country=name), query_params={"compare": profile.iso3, "lang": lang()})
+
+
+def peer_default(profile: CountryProfile) -> str:
+    """The peer comparison's measure when the link names none: emigrants as a share of the population where the
+    country's emigrants outnumber its immigrants (an emigration country), else immigrants as a share."""
+    immigrants, emigrants = profile.figure("immigrant_stock"), profile.figure("emigrant_stock")
+    if immigrants and emigrants and emigrants.value > immigrants.value:
+        return "emigrant_pct_pop"
+    return "immigrant_pct_pop"
+
+
 def headline(profile: CountryProfile) -> None:
     p = profile
     kpi_row([

@@ -18,7 +18,7 @@ def language_picker() -> str:
 
 
 # What the sidebar year selects on each page (by its url_path; "" is the overview, the default page)
-YEAR_MEANING = {"": "overview", "country": "country", "coverage": "coverage", "funds": "funds",
+YEAR_MEANING = {"": "overview", "country": "country", "compare": "compare", "coverage": "coverage", "funds": "funds",
                 "allocation": "allocation"}
 
 

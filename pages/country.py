@@ -35,6 +35,7 @@ name = country_name(data.country, lang())
 stock_year = max(y for y in load(profile.stock_years) if y <= chosen_year)
 st.header(name)
 profile_view.classification(data)
+profile_view.compare_link(data, name)
 profile_view.headline(data)
 
 left, right = st.columns(2)
@@ -45,7 +46,7 @@ with right:
 profile_view.corridors(data, names, name, stock_year)
 
 peer_indicator, bad_peer = url_selectbox(tr("profile.peers.pick"), profile.PEER_INDICATORS, key="peer",
-                                         default=profile.PEER_INDICATORS[0], format_func=lambda i: tr(f"indicator.{i}"))
+                                         default=profile_view.peer_default(data), format_func=lambda i: tr(f"indicator.{i}"))
 if bad_peer:
     report_unknown(bad_peer)
 peers = profile.peer_comparison(load(profile.peer_values, peer_indicator, chosen_year), iso3)   # values shared by all

@@ -6,7 +6,8 @@ from components import maps
 from components.data import load
 from components.downloads import map_downloads
 from components.kpi import Kpi, kpi_row
-from components.figure_cache import cached_figure
+from components.figure_cache import figure
+from components.figures import years_map
 from components.labels import country_frame, figure_note, format_value, unit_of, value_labels
 from components.provenance import caption_sources, illustrative_notice, source_label
 from components.sidebar import year
@@ -15,6 +16,7 @@ from components.tables import data_table
 from components.text import markdown
 from ipmd import gis, overview
 from ipmd.fund import summary as fund_summary
+from ipmd.profiles import compare
 from ipmd.i18n import fmt_compact, fmt_date, fmt_number, fmt_pct, fmt_usd, plural
 
 require_app()
@@ -22,6 +24,8 @@ require_app()
 chosen_year = year()
 st.title(tr("overview.title"))
 st.caption(tr("overview.intro"))
+st.page_link("pages/compare.py", label=tr("compare.overview_link"), icon=":material/compare_arrows:",
+             query_params={"lang": lang()})
 
 # The key figures sit above the map but are computed after it: the map is sent to the browser first,
 # which needs the longest to draw it (on a first visit, it also loads the charting library).
@@ -35,15 +39,25 @@ names = country_frame(lang())
 values = values.merge(names[["iso3", "name"]], on="iso3")
 log_scale = indicator in ("immigrant_stock", "emigrant_stock", "remittances_received_usd", "refugees_hosted",
                           "project_funding_approved")
-fig = cached_figure("overview.map", (indicator, chosen_year, lang()), lambda: maps.world_choropleth(
-    values.assign(label=value_labels(indicator, values)), names, colorbar_title=tr(f"indicator.{indicator}.short"),
-    log_scale=log_scale))
+colorbar_title = tr(f"indicator.{indicator}.short")
+if indicator == overview.LEDGER_INDICATOR:
+    fig = figure(maps.world_choropleth, values.assign(label=value_labels(indicator, values)), names,
+                 colorbar_title=colorbar_title, log_scale=log_scale)
+else:   # every year the source publishes, as frames: the map's slider and play button step through them
+    years = load(compare.values_by_year, indicator)
+    shown_year = max((y for y in years["map_year"].unique() if y <= chosen_year), default=years["map_year"].min())
+    fig = figure(years_map.stepping_map, years[["map_year", "iso3", "value"]].assign(
+        label=value_labels(indicator, years)), names, int(shown_year), colorbar_title=colorbar_title,
+        log_scale=log_scale, words={"year": tr("compare.map.year"), "play": tr("compare.map.play"),
+                                    "pause": tr("compare.map.pause")})
 event = maps.show_map(fig, key="overview_map", clickable=True,
                       alt=tr("overview.map.alt", indicator=tr(f"indicator.{indicator}"), year=chosen_year))
 clicked = maps.clicked_iso3(event)
 if clicked:
     st.switch_page("pages/country.py", query_params={"country": clicked, "lang": lang()})
 st.caption(tr("overview.map.click_hint"))
+if indicator != overview.LEDGER_INDICATOR:
+    st.caption(tr("compare.map.year_help"))
 if indicator == overview.LEDGER_INDICATOR:
     illustrative_notice(True)
 if not values.empty:

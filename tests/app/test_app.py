@@ -11,6 +11,7 @@ from ipmd import db, queries
 from ipmd.i18n import fmt_compact, fmt_pct, t
 
 PAGES = {"pages/overview.py": "overview.title", "pages/country.py": "profile.title",
+         "pages/compare.py": "compare.title",
          "pages/coverage.py": "coverage.title", "pages/funds.py": "funds.title",
          "pages/allocation.py": "allocation.title", "pages/methods.py": "methods.title",
          "pages/admin.py": "admin.title"}

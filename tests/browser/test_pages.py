@@ -148,6 +148,7 @@ def check_funds(page, state):
 PAGES = [
     ("/", "overview", "overview.title", check_overview),
     ("/country?country=PHL", "country_PHL", "profile.title", check_country_phl),
+    ("/compare?compare=MAR,TUN,PHL", "compare", "compare.title", None),
     ("/coverage", "coverage", "coverage.title", None),
     ("/coverage?view=map", "coverage_map", "coverage.title", None),
     ("/funds", "funds", "funds.title", check_funds),

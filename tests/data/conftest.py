@@ -11,6 +11,7 @@ SLOW = frozenset({
     "test_brief::test_brief_labels_illustrative_projects",
     "test_brief::test_meeting_pack_is_a_comparison_page_then_each_brief",
     "test_build::test_build_prints_steps_and_row_counts",
+    "test_compare::test_the_pdf_is_in_the_language_asked_with_each_figure_and_its_year",
     "test_build::test_command_line_reports_failure_with_exit_status_1",
     "test_build::test_content_hash_is_over_the_rows_not_the_bytes",
     "test_build::test_renamed_column_in_a_workbook_names_file_sheet_and_column",

@@ -1,0 +1,1 @@
+"""Country and region profiles: one place's figures, and several places side by side (compare)."""
