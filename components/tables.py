@@ -1,11 +1,19 @@
-"""Sections drawn only while they are open: the data behind a chart as a table, and other expanders.
+"""Tables: the data behind a chart drawn only while its section is open, and column widths that fit.
 
 A collapsed `st.expander` still computes its content and sends it to the browser, which lays out
 every table in it. These expanders rerun the page when opened or closed, and their content is
 computed and sent only while they are open.
+
+Streamlit's table sizes a column from its first rows and header only roughly, so a long name further down
+("Latin America and the Caribbean") or a long header ("Countries funded") ends in an ellipsis, and its
+columns have no wrapping. `fitted_columns` gives each column a width in pixels from its longest text
+(value or header), capped: `dataframe` (for any table) and `data_table` use it; a table wider than its
+place scrolls sideways instead of cutting its words.
 """
 from __future__ import annotations
 
+import math
+import re
 from typing import Callable
 
 import pandas as pd
@@ -14,6 +22,84 @@ import streamlit as st
 from components.downloads import csv_download
 from components.state import tr
 from components.text import caption as escaped_caption
+
+
+# Pixels per character of the table's 14 px sans-serif, a little over its advances (measured on the app's
+# tables: "Latin America and the Caribbean" 190 px, "GFMD2007-OUT1" 100 px), the cell's padding, and the
+# header's extra room for its sort and menu icons.
+NARROW_PX = 6.5            # lower-case letters, spaces, punctuation
+WIDE_PX = 8.4              # capitals, digits, W/M-like and non-Latin letters
+CELL_PAD_PX = 24
+HEADER_PAD_PX = 34
+MAX_TEXT_PX = 480          # a longer text (a long title) is still cut; the cell's tooltip shows it whole
+MAX_NUMBER_PX = 220
+MIN_PX = 60
+SAMPLE_ROWS = 2000         # the longest value is looked for in the first rows only (a big table stays fast)
+TEXT_TYPES = {None, "text", "link", "selectbox", "list", "multiselect"}
+
+
+def text_px(text: str, pad: int = 0) -> int:
+    """About how many pixels `text` takes in a table cell (plus `pad`): never much less than it does."""
+    return int(math.ceil(sum(NARROW_PX if (c.islower() and c not in "mw") or c in " .,;:'’-()/!|il" else WIDE_PX
+                             for c in text))) + pad
+
+
+def _number_chars(values: pd.Series, number_format: str | None) -> int:
+    """The characters of the widest formatted number of a column, from its largest magnitude: digits and
+    group separators, a sign, two decimals at most, and a currency sign when the format shows one."""
+    numbers = pd.to_numeric(values, errors="coerce").abs()
+    top = float(numbers.max()) if numbers.notna().any() else 0.0
+    digits = len(f"{top:,.0f}") if math.isfinite(top) else 3
+    fmt = number_format or ""
+    decimals = 3 if "." in fmt else 0
+    words = len(re.sub(r"%[^a-zA-Z%]*[a-zA-Z]", "", fmt)) if "%" in fmt else (2 if fmt == "dollar" else 0)
+    return digits + decimals + words + 1       # "US$" or " $ US" around a printf format: its literal text
+
+
+def fitted_columns(frame: pd.DataFrame, column_config: dict | None = None) -> dict:
+    """`column_config` with a width in pixels for every shown column that has none, so that no text is cut:
+    text columns from their longest value or header (at most MAX_TEXT_PX), number columns from their header
+    and their widest number (at most MAX_NUMBER_PX). Widths already set are kept; hidden columns (None) too.
+    The config given is not changed."""
+    fitted: dict = {}
+    given = dict(column_config or {})
+    for column in frame.columns:
+        if not isinstance(column, str):     # a pivot's (value, sex) columns: Streamlit names them itself
+            continue
+        config = given.get(column, {})
+        if config is None:
+            continue
+        if isinstance(config, str):
+            config = {"label": config}
+        config = dict(config)
+        if config.get("width") is not None:
+            fitted[column] = config
+            continue
+        kind = (config.get("type_config") or {}).get("type")
+        values = frame[column].head(SAMPLE_ROWS)
+        header = text_px(str(config.get("label") or column), HEADER_PAD_PX)
+        if kind in TEXT_TYPES and not pd.api.types.is_numeric_dtype(values) \
+                and not pd.api.types.is_datetime64_any_dtype(values):
+            cells = max((text_px(str(v), CELL_PAD_PX) for v in values.dropna().unique()), default=0)
+            width = min(max(header, cells), MAX_TEXT_PX)
+        elif kind in (None, "number") and pd.api.types.is_numeric_dtype(values) \
+                and not pd.api.types.is_bool_dtype(values):
+            cells = _number_chars(values, (config.get("type_config") or {}).get("format")) * WIDE_PX + CELL_PAD_PX
+            width = min(max(header, cells), MAX_NUMBER_PX)
+        else:
+            continue        # dates, progress bars, check boxes, charts: Streamlit's own width fits them
+        config["width"] = max(int(width), MIN_PX)
+        fitted[column] = config
+    for column, config in given.items():     # configs of columns not in the frame (the index, hidden ones)
+        fitted.setdefault(column, config)
+    return fitted
+
+
+def dataframe(frame: pd.DataFrame, *, key: str, column_config: dict | None = None, **kwargs):
+    """`st.dataframe` with `fitted_columns` widths: use it for every table (hide_index, height, selection...
+    pass through)."""
+    kwargs.setdefault("hide_index", True)
+    return st.dataframe(frame, key=key, column_config=fitted_columns(frame, column_config), **kwargs)
 
 
 def when_opened(label: str, key: str, **kwargs):
@@ -34,6 +120,6 @@ def data_table(frame: pd.DataFrame | Callable[[], pd.DataFrame], key: str, *, fi
         table = frame() if callable(frame) else frame
         if caption:
             escaped_caption(caption)
-        st.dataframe(table, hide_index=hide_index, key=f"{key}_table", column_config=column_config)
+        dataframe(table, hide_index=hide_index, key=f"{key}_table", column_config=column_config)
         if file_name:
             csv_download(table, file_name, key=f"{key}_csv", sources_note=sources_note)
