@@ -20,7 +20,7 @@ import pandas as pd
 import streamlit as st
 
 from components.downloads import csv_download
-from components.state import tr
+from components.state import lang, tr
 from components.text import caption as escaped_caption
 
 
@@ -95,11 +95,41 @@ def fitted_columns(frame: pd.DataFrame, column_config: dict | None = None) -> di
     return fitted
 
 
-def dataframe(frame: pd.DataFrame, *, key: str, column_config: dict | None = None, **kwargs):
+# The language the data's own texts are written in: the ledger's project and donor names and the GFMD items' titles
+# are held in English only (the GFMD source file and the ledger have no French or Spanish titles), so they are
+# shown as written, and said to be, rather than translated by us.
+SOURCE_LANGUAGE = "en"
+
+
+def source_text_columns(column_config: dict | None, columns, language: str) -> dict:
+    """`column_config` where each of `columns` (texts shown as the source wrote them: titles, names) says so in
+    its header's tooltip, on pages in another language than the source's."""
+    config = dict(column_config or {})
+    if language == SOURCE_LANGUAGE:
+        return config
+    for column in columns:
+        entry = config.get(column, {})
+        if entry is None:
+            continue
+        entry = {"label": entry} if isinstance(entry, str) else dict(entry)
+        entry["help"] = tr("screens17.source_text.help")
+        config[column] = entry
+    return config
+
+
+def dataframe(frame: pd.DataFrame, *, key: str, column_config: dict | None = None, source_text: tuple = (),
+              **kwargs):
     """`st.dataframe` with `fitted_columns` widths: use it for every table (hide_index, height, selection...
-    pass through)."""
+    pass through). `source_text`: the columns holding the data's own texts (project titles, donor names, GFMD
+    titles), marked as written in the source's language on French and Spanish pages, with a note under the table."""
     kwargs.setdefault("hide_index", True)
-    return st.dataframe(frame, key=key, column_config=fitted_columns(frame, column_config), **kwargs)
+    shown = [c for c in source_text if c in frame.columns]
+    if shown:
+        column_config = source_text_columns(column_config, shown, lang())
+    table = st.dataframe(frame, key=key, column_config=fitted_columns(frame, column_config), **kwargs)
+    if shown and lang() != SOURCE_LANGUAGE:
+        st.caption(tr("screens17.source_text.note"))
+    return table
 
 
 def when_opened(label: str, key: str, **kwargs):
@@ -110,9 +140,10 @@ def when_opened(label: str, key: str, **kwargs):
 
 def data_table(frame: pd.DataFrame | Callable[[], pd.DataFrame], key: str, *, file_name: str | None = None,
                column_config: dict | None = None, sources_note: str | None = None, caption: str | None = None,
-               hide_index: bool = True) -> None:
+               hide_index: bool = True, source_text: tuple = ()) -> None:
     """"Show the data as a table": the table (key `<key>_table`) and its CSV download (`<key>_csv`, when a
-    `file_name` is given) in an expander (`<key>_data`). `frame` may be a function: it runs only when opened."""
+    `file_name` is given) in an expander (`<key>_data`). `frame` may be a function: it runs only when opened.
+    `source_text`: see `dataframe`."""
     box = when_opened(tr("common.data_table"), key=f"{key}_data")
     if box is None:
         return
@@ -120,6 +151,7 @@ def data_table(frame: pd.DataFrame | Callable[[], pd.DataFrame], key: str, *, fi
         table = frame() if callable(frame) else frame
         if caption:
             escaped_caption(caption)
-        dataframe(table, hide_index=hide_index, key=f"{key}_table", column_config=column_config)
+        dataframe(table, hide_index=hide_index, key=f"{key}_table", column_config=column_config,
+                  source_text=source_text)
         if file_name:
             csv_download(table, file_name, key=f"{key}_csv", sources_note=sources_note)

@@ -49,3 +49,15 @@ def test_empty_and_missing_values_do_not_break_the_widths():
     assert widths["name"]["width"] >= tables.MIN_PX
     assert tables.MIN_PX <= widths["value"]["width"] <= tables.MAX_NUMBER_PX
     assert tables.fitted_columns(pd.DataFrame())  == {}
+
+
+def test_source_text_columns_say_they_are_in_the_sources_language_on_other_pages(monkeypatch):
+    """Project, donor and GFMD titles are held in English only: on French and Spanish pages their header says so."""
+    from ipmd.i18n import t
+    monkeypatch.setattr(tables, "tr", lambda key, **values: t(key, "fr", **values))
+    config = {"title": st.column_config.TextColumn("Titre"), "status": st.column_config.TextColumn("Statut")}
+    marked = tables.source_text_columns(config, ["title", "partner"], "fr")
+    assert marked["title"]["help"] == t("screens17.source_text.help", "fr") and marked["title"]["label"] == "Titre"
+    assert marked["partner"]["help"] == t("screens17.source_text.help", "fr")
+    assert marked["status"]["help"] is None and config["title"]["help"] is None     # others and the input unchanged
+    assert tables.source_text_columns(config, ["title"], "en") == config
