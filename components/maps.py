@@ -49,9 +49,12 @@ def world_choropleth(frame: pd.DataFrame, countries: pd.DataFrame, *, colorbar_t
                     **({"color": theme.NO_DATA} if no_data else {"color": rows["color"].tolist(), "coloraxis": "coloraxis"})},
             customdata=rows[["iso3", "name", "label"]].to_numpy(), hovertemplate=hover, name="",
             showlegend=False))
-    # under the map, across it: at the right it took a third of a phone's width from the map
-    colorbar = {"title": {"text": colorbar_title, "side": "top"}, "orientation": "h", "thickness": 12, "len": 0.6,
-                "x": 0.5, "xanchor": "center", "y": 0, "yanchor": "top"}
+    # under the map, across it, thin and of a fixed length (at the right it took a third of a phone's width from
+    # the map); from the left edge, so that it is in view on a phone, where the map is wider than the screen and
+    # scrolls sideways (static/ipmd.css, MAP_CONTAINER)
+    colorbar = {"title": {"text": colorbar_title, "side": "top"}, "orientation": "h", "thickness": 10,
+                "lenmode": "pixels", "len": 280, "x": 0.01, "xanchor": "left", "y": 0, "yanchor": "top",
+                "outlinewidth": 0}
     if log_scale and data["color"].notna().any():
         tickvals = list(range(int(np.floor(data["color"].min())), int(np.ceil(data["color"].max())) + 1))
         colorbar.update(tickvals=tickvals, ticktext=[_power_of_ten(v) for v in tickvals])
@@ -95,11 +98,17 @@ def flows_map(origin: tuple[float, float], partners: pd.DataFrame, *, color: str
         projection={"type": "natural earth", "rotation": {"lon": float(origin[0])}}))
 
 
+# Every map is drawn in a container keyed MAP_CONTAINER + its key: on a phone the stylesheet (static/ipmd.css)
+# draws it wider than the screen, so that the world is about 300 px tall instead of 150, and scrolls it sideways.
+MAP_CONTAINER = "ipmd_map_"
+
+
 def show_map(fig: go.Figure, key: str, *, alt: str, clickable: bool = False):
     """Render a geo figure with the local topojson; returns the selection state when clickable."""
-    return st.plotly_chart(fig, key=key, config=MAP_CONFIG, alt=alt,
-                           on_select="rerun" if clickable else "ignore",
-                           selection_mode="points")
+    with st.container(key=f"{MAP_CONTAINER}{key}"):
+        return st.plotly_chart(fig, key=key, config=MAP_CONFIG, alt=alt,
+                               on_select="rerun" if clickable else "ignore",
+                               selection_mode="points")
 
 
 def clicked_iso3(event) -> str | None:

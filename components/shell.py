@@ -24,11 +24,16 @@ _UI_WORDS = {"Download plot as a PNG": "shell.ui.download_png", "Copy to clipboa
 _DOCUMENT_SCRIPT = """<script>(() => {
   document.documentElement.lang = LANG;
   const words = WORDS;
+  const find = FIND;
   if (window.__ipmdWords) window.__ipmdWords.disconnect();
-  if (!Object.keys(words).length) return;
   let queued = false;
   const translate = () => {
     queued = false;
+    // a select box that takes typed text (the country picker) offers it as "Add: " and the text: it is a search here
+    // (the text node itself is changed, so React keeps updating it as one types)
+    for (const el of document.querySelectorAll('[data-key="__creatable__"] [data-item-hl]'))
+      for (const node of el.childNodes)
+        if (node.nodeType === 3 && node.data.startsWith('Add: ')) node.data = find + node.data.slice(5);
     for (const el of document.querySelectorAll('[title], [aria-label], [data-title]'))
       for (const a of ['title', 'aria-label', 'data-title']) {
         const v = el.getAttribute(a);
@@ -36,7 +41,7 @@ _DOCUMENT_SCRIPT = """<script>(() => {
       }
   };
   window.__ipmdWords = new MutationObserver(() => { if (!queued) { queued = true; requestAnimationFrame(translate); } });
-  window.__ipmdWords.observe(document.body, {subtree: true, childList: true});
+  window.__ipmdWords.observe(document.body, {subtree: true, childList: true, characterData: true});
   translate();
 })();</script>"""
 
@@ -55,6 +60,7 @@ def document_setup(language: str, title: str) -> None:
     st.set_page_config(page_title=title)
     st.html(STYLESHEET)
     words = {} if language == DEFAULT_LANGUAGE else {english: t(key, language) for english, key in _UI_WORDS.items()}
-    script = _DOCUMENT_SCRIPT.replace("LANG", json.dumps(language)).replace("WORDS", json.dumps(words))
+    script = (_DOCUMENT_SCRIPT.replace("LANG", json.dumps(language)).replace("WORDS", json.dumps(words))
+              .replace("FIND", json.dumps(t("screens17.picker.find", language))))
     with st.sidebar.container(key="ipmd_document"):
         st.html(script, unsafe_allow_javascript=True)

@@ -22,6 +22,7 @@ import io
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
+import numpy as np
 import pandas as pd
 
 from ipmd import coverage_report, need, queries
@@ -35,8 +36,6 @@ from ipmd.whatif import WhatIf, what_if
 TXN_TYPES = ("pledge", "deposit", "commitment", "disbursement", "expenditure")
 DECISIONS = {"approved": "approved", "active": "approved", "closed": "approved", "rejected": "rejected"}
 SHEET_NAMES = ("Selection", "Effects summary", "Coverage before-after", "Concentration", "Metadata")
-CONFIDENTIAL_NOTE = ("CONFIDENTIAL: Oversight Committee use only. Proposals not yet decided are confidential "
-                     "and must not be circulated outside the committee.")
 PIPELINE_COLUMNS = ["project_id", "title", "partner_id", "partner_name", "status", "countries", "country_names",
                     "n_countries", "goals", "goal_ids", "primary_goal", "area_id", "area_name", "gfmd_item_id",
                     "gfmd_title", "requested_usd", "duration_months", "submitted_date", "start_date", "end_date",
@@ -287,10 +286,10 @@ def decision_sheet_from(book: dict[str, pd.DataFrame], countries: pd.DataFrame, 
     selection = sel.reindex(columns=SELECTION_COLUMNS).reset_index(drop=True)
 
     summary = result.summary()
-    summary = pd.DataFrame({"figure": [t(key, lang) for key in summary["key"]], "value": summary["value"]})
+    summary = pd.DataFrame({"figure": [t(key, lang) for key in summary["key"]],
+                            "value": [_summary_value(key, value, lang) for key, value in summary.itertuples(index=False)]})
     summary = pd.concat([summary, pd.DataFrame({
-        "figure": ["Pledged but not yet deposited (US$, not available)", "Pipeline requested in total (US$)",
-                   "Proposals in the pipeline"],
+        "figure": [t(f"screens17.sheet.summary.{k}", lang) for k in ("unpaid", "pipeline_requested", "n_pipeline")],
         "value": [env.unpaid_pledges, env.pipeline_requested, env.n_pipeline]})], ignore_index=True)
 
     goal_names = book["goals"].set_index("goal_id")["short_name"]
@@ -309,35 +308,62 @@ def decision_sheet_from(book: dict[str, pd.DataFrame], countries: pd.DataFrame, 
         result.country_shares.rename(columns={"iso3": "id"}).assign(dimension="country"),
     ], ignore_index=True)[conc_cols]
 
-    metadata = pd.DataFrame([
-        ("Document", "IPMD trust fund: Oversight Committee decision sheet (what-if selection)"),
-        ("Confidentiality", CONFIDENTIAL_NOTE),
-        ("Prepared at", made_at),
-        ("Status of the selection", "Proposed: nothing is approved until the committee decides"),
-        ("Proposals selected", int(len(selection))),
-        ("Selected total (US$)", result.selected_total),
-        ("Transactions up to", str(env.as_of) if env.as_of else ""),
-        ("Deposited to date (US$)", env.deposited),
-        ("Approved to date (US$)", env.approved),
-        ("Available to commit before the selection (US$) = deposited - approved", env.available),
-        ("Pledged to date (US$)", env.pledged),
-        ("Pledged but not yet deposited (US$), not available", env.unpaid_pledges),
-        ("World Bank internal share of deposits", env.wb_share),
-        ("World Bank internal ceiling", env.ceiling),
-        ("World Bank ceiling status", env.wb_status),
-        ("Coverage counting", f"{result.mode} goal (approved, active and closed projects; the selection "
-                              "added as approved)"),
-        ("High-need uncovered countries", ", ".join(result.high_need)),
-        ("High need judged on indicators up to", int(year)),
-        ("Concentration", "shares of approved money (approvals to date + the selection); HHI = sum of squared "
-                          "shares, 0-1"),
-        ("Ledger", "illustrative demonstration portfolio, not real data" if env.is_illustrative else "real"),
-        ("Data edition", meta.get("data_edition", "")),
-        ("Database built", meta.get("built_at", "")),
-        ("Database content hash", meta.get("content_hash", "")),
-    ], columns=["item", "value"])
+    metadata = pd.DataFrame(metadata_rows(result, env, meta, made_at, year, lang), columns=["item", "value"])
     return DecisionSheet(selection=selection, summary=summary, coverage=coverage,
                          concentration=concentration, metadata=metadata, lang=lang)
+
+
+def _summary_value(key: str, value, lang: str):
+    """A figure of the effects summary as the signed document shows it: yes/no and the counting mode in the
+    sheet's language, shares (0-1) to four decimals (0.261 rather than 0.260990589527178)."""
+    if isinstance(value, (bool, np.bool_)):
+        return t("ledger.sheet.yes" if value else "ledger.sheet.no", lang)
+    name = key.rsplit(".", 1)[-1]
+    if name == "mode":
+        return t(f"allocation.mode.{value}", lang)
+    if isinstance(value, float) and ("share" in name or "hhi" in name or name.endswith("ceiling") or
+                                     name.startswith("wb_partner")):
+        return round(value, 4)
+    return value
+
+
+METADATA_ITEMS = ("document", "confidentiality", "prepared_at", "status", "n_selected", "selected_total", "as_of",
+                  "deposited", "approved", "available", "pledged", "unpaid", "wb_share", "wb_ceiling", "wb_status",
+                  "counting", "high_need", "high_need_year", "concentration", "ledger", "data_edition", "built_at",
+                  "content_hash")
+
+
+def metadata_rows(result: WhatIf, env: Envelope, meta: dict[str, str], made_at: str, year: int,
+                  lang: str = "en") -> list[tuple[str, object]]:
+    """The decision sheet's metadata as (label, value) in `lang` (labels `screens17.sheet.meta.<item>`, one per
+    METADATA_ITEMS; the labels of US$ amounts say "US$", which is how the document rounds them to the dollar):
+    what the document is, when it was made, and the figures and data it rests on."""
+    values = {
+        "document": t("screens17.sheet.document", lang),
+        "confidentiality": t("screens17.sheet.confidential", lang),
+        "prepared_at": made_at,
+        "status": t("screens17.sheet.proposed", lang),
+        "n_selected": int(len(result.selection)),
+        "selected_total": result.selected_total,
+        "as_of": str(env.as_of) if env.as_of else "",
+        "deposited": env.deposited,
+        "approved": env.approved,
+        "available": env.available,
+        "pledged": env.pledged,
+        "unpaid": env.unpaid_pledges,
+        "wb_share": round(100 * env.wb_share, 1),
+        "wb_ceiling": round(100 * env.ceiling, 1),
+        "wb_status": t(f"allocation.wb.{env.wb_status}", lang),
+        "counting": t(f"screens17.sheet.counting.{result.mode}", lang),
+        "high_need": ", ".join(result.high_need),
+        "high_need_year": int(year),
+        "concentration": t("screens17.sheet.concentration", lang),
+        "ledger": t("screens17.sheet.ledger." + ("illustrative" if env.is_illustrative else "real"), lang),
+        "data_edition": meta.get("data_edition", ""),
+        "built_at": meta.get("built_at", ""),
+        "content_hash": meta.get("content_hash", ""),
+    }
+    return [(t(f"screens17.sheet.meta.{item}", lang), values[item]) for item in METADATA_ITEMS]
 
 
 def decision_sheet(con, selection: Selection, year: int, mode: str = "primary", made_at: str | None = None,
@@ -440,9 +466,10 @@ def sheet_xlsx(sheet: DecisionSheet) -> bytes:
 def sheet_csv(sheet: DecisionSheet) -> bytes:
     """The selection as CSV (UTF-8 with BOM) in the sheet's language, preceded by '#' lines: the confidentiality
     note, the metadata (date, data edition, the figures it rests on) and the effects summary as 'figure: value'."""
-    lines = [f"# {CONFIDENTIAL_NOTE}"]
+    confidentiality = t("screens17.sheet.meta.confidentiality", sheet.lang)
+    lines = [f"# {t('screens17.sheet.confidential', sheet.lang)}"]
     lines += [f"# {item}: {value}" for item, value in _dollars(sheet.metadata).itertuples(index=False)
-              if item != "Confidentiality"]
+              if item != confidentiality]
     lines += [f"# {figure}: {value}" for figure, value in _dollars(sheet.summary).itertuples(index=False)]
     text = "\n".join(line.replace("\n", " ") for line in lines) + "\n"
     selection = next(iter(document(sheet).values()))

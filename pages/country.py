@@ -3,6 +3,7 @@ import streamlit as st
 
 from components.shell import require_app
 from components import profile_view
+from components.country_picker import country_picker
 from components.brief_buttons import brief_downloads, meeting_pack_picker
 from components.data import load
 from components.labels import country_frame
@@ -17,13 +18,9 @@ require_app()
 
 chosen_year = year()
 names = country_frame(lang())
-options = names.sort_values("name")["iso3"].tolist()
-label_of = dict(zip(names["iso3"], names["name"]))
 
 st.title(tr("profile.title"))
-iso3, rejected = url_selectbox(tr("profile.pick"), options, key="country", default=None, always_in_url=True,
-                               format_func=lambda code: f"{label_of[code]} ({code})",
-                               placeholder=tr("profile.pick_placeholder"), index=None, filter_mode="prefix")
+iso3, rejected = country_picker(names)
 if rejected:
     report_unknown(rejected, "profile.unknown", "code")
 if iso3 is None:

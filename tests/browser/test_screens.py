@@ -296,3 +296,23 @@ def test_first_open_of_a_fresh_server_never_shows_page_file_names(browser):
         server.stop()
     assert not seen["streamlitNav"], "Streamlit's own navigation (page file names) appeared"
     assert seen["firstMain"] == bh_t("profile.title"), seen
+
+
+@pytest.mark.parametrize("lang, typed, iso3", [("en", "kingdom", "GBR"), ("en", "MAR", "MAR"), ("fr", "Maroc", "MAR"),
+                                               ("en", "Maroc", "MAR")])
+def test_country_picker_finds_part_of_a_name_an_iso_code_or_another_languages_name(page, open_page, lang, typed, iso3):
+    """Typed text the list does not start with is looked for on Enter (components/country_picker.py); the
+    picker offers it as a search in the page's language, not Streamlit's English "Add:"."""
+    open_page(page, f"/country?country=PHL&lang={lang}")
+    box = page.locator('[data-testid="stSelectbox"]').filter(
+        has=page.locator('[data-testid="stWidgetLabel"]', has_text=bh_t("profile.pick", lang))).first
+    box.locator("input").click()
+    page.keyboard.type(typed)
+    first = page.locator('[role="option"]').first
+    first.wait_for()
+    page.wait_for_function("(t) => document.querySelector('[role=option]').textContent.startsWith(t)",
+                           arg=bh_t("screens17.picker.find", lang))
+    before = bh.runs_finished(page)
+    page.keyboard.press("Enter")
+    bh.wait_until_drawn(page, min_finished=before + 1)
+    assert f"country={iso3}" in page.url, page.url

@@ -252,3 +252,34 @@ def test_an_empty_pipeline_still_works(con, book):
     assert allocation.editor_frame(empty).empty
     assert allocation.envelope_from(decided).n_pipeline == 0
     assert allocation.filter_pipeline(empty, goals=("G1",)).empty
+
+
+@pytest.mark.parametrize("lang", ["fr", "es"])
+def test_decision_sheet_metadata_and_summary_are_in_the_sheets_language(con, pipe, lang):
+    """Every metadata label, the fixed texts and the summary's added rows, yes/no and counting mode are in the
+    sheet's language (they were English in French and Spanish), amounts rounded to the dollar, shares readable."""
+    selection = sample_selection(pipe)
+    result = allocation.effects(con, selection, 2024)
+    env = allocation.envelope(con)
+    sheet = allocation.decision_sheet(con, selection, 2024, made_at="2016-03-01T10:00:00+00:00", lang=lang)
+    english = allocation.decision_sheet(con, selection, 2024, made_at="2016-03-01T10:00:00+00:00")
+    labels = sheet.metadata["item"].tolist()
+    assert labels == [t(f"screens17.sheet.meta.{item}", lang) for item in allocation.METADATA_ITEMS]
+    assert not set(labels) & set(english.metadata["item"]) - {"Document", "Concentration"}   # same word in fr/es
+    meta = dict(zip(sheet.metadata["item"], sheet.metadata["value"]))
+    assert meta[t("screens17.sheet.meta.confidentiality", lang)] == t("screens17.sheet.confidential", lang)
+    assert meta[t("screens17.sheet.meta.status", lang)] == t("screens17.sheet.proposed", lang)
+    assert meta[t("screens17.sheet.meta.wb_status", lang)] == t(f"allocation.wb.{env.wb_status}", lang)
+    assert meta[t("screens17.sheet.meta.wb_share", lang)] == pytest.approx(100 * env.wb_share, abs=0.05)
+    summary = dict(zip(sheet.summary["figure"], sheet.summary["value"]))
+    assert summary[t("screens17.sheet.summary.n_pipeline", lang)] == env.n_pipeline
+    assert summary[t("whatif.summary.mode", lang)] == t("allocation.mode.primary", lang)
+    assert summary[t("whatif.summary.over_committed", lang)] in {t("ledger.sheet.yes", lang), t("ledger.sheet.no", lang)}
+    # the signed document: the metadata sheet's amounts to the dollar, every line of the CSV in the language
+    doc = allocation.document(sheet)[t("ledger.sheet.name.metadata", lang)[:31]]
+    rows = dict(zip(doc[col("item", lang)], doc[col("value", lang)]))
+    assert rows[t("screens17.sheet.meta.available", lang)] == round(result.available_before)
+    notes, _ = allocation.read_sheet_csv(allocation.sheet_csv(sheet))
+    assert notes[0] == t("screens17.sheet.confidential", lang)
+    assert f"{t('screens17.sheet.meta.prepared_at', lang)}: 2016-03-01T10:00:00+00:00" in notes
+    assert not any(line.startswith(("Prepared at", "Data edition", "Confidentiality")) for line in notes)
