@@ -107,16 +107,26 @@ def today() -> str:
     return datetime.now(timezone.utc).date().isoformat()
 
 
+def source_line(sources, year: int | None = None, illustrative: bool = False) -> str:
+    """The line under a chart and at the foot of its saved image: its sources, and whether the figures are the
+    illustrative ledger (an embedded or saved chart travels without the page's illustrative-data notice)."""
+    parts = [sources_text(*sources, year=year)] if sources else []
+    if illustrative:
+        parts.append(tr("sidebar.ledger_illustrative"))
+    return " ".join(parts)
+
+
 def show(fig: go.Figure, key: str, *, alt: str, title: str, sources: tuple[str, ...] | list[str] = (),
-         year: int | None = None, config: dict | None = None, **plotly_args):
+         year: int | None = None, illustrative: bool = False, config: dict | None = None, **plotly_args):
     """Draw chart `key` with its source line and its "Save or embed" popover; returns st.plotly_chart's result
     (the selection, for a chart drawn with on_select).
 
     `title`: what the chart shows, as the page's heading says it (drawn into saved images unless the figure has its
-    own title); `sources`/`year`: as for `provenance.caption_sources`."""
+    own title); `sources`/`year`: as for `provenance.caption_sources`; `illustrative`: the chart shows the
+    illustrative ledger (said in its source line, so the saved image and the embedded chart say it too)."""
     from components import charts
 
-    source = sources_text(*sources, year=year) if sources else ""
+    source = source_line(sources, year, illustrative)
     with st.container(key=section_key(key)):
         if st.query_params.get(SECTION_PARAM) == key:        # an embedded section: its heading comes with it
             st.html(f'<h3 class="ipmd-embed-title">{escape(title)}</h3>')

@@ -96,7 +96,7 @@ def flows_map(origin: tuple[float, float], partners: pd.DataFrame, *, color: str
 
 
 def show_map(fig: go.Figure, key: str, *, alt: str, clickable: bool = False, title: str | None = None,
-             sources=(), year: int | None = None):
+             sources=(), year: int | None = None, illustrative: bool = False):
     """Render a geo figure with the local topojson; returns the selection state when clickable.
 
     With a `title` (and its `sources`, `year`), the map is drawn as every chart is (components.charts.show): its
@@ -105,8 +105,8 @@ def show_map(fig: go.Figure, key: str, *, alt: str, clickable: bool = False, tit
     if title is not None:
         from components import chart_export
 
-        return chart_export.show(fig, key, alt=alt, title=title, sources=sources, year=year, config=MAP_CONFIG,
-                                 **selection)
+        return chart_export.show(fig, key, alt=alt, title=title, sources=sources, year=year,
+                                 illustrative=illustrative, config=MAP_CONFIG, **selection)
     return st.plotly_chart(fig, key=key, config=MAP_CONFIG, alt=alt, **selection)
 
 

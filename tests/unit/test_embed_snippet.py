@@ -82,3 +82,11 @@ def test_the_export_script_survives_streamlits_sanitizer():
     # the whole script would be dropped and no chart could be saved
     assert not re.search(r"<[/\w!]", ce.EXPORT_SCRIPT)
     assert "Plotly.downloadImage" in ce.EXPORT_SCRIPT and "button[data-ipmd-export]" in ce.EXPORT_SCRIPT
+
+
+def test_a_chart_of_the_illustrative_ledger_says_so_in_its_source_line():
+    # the page's illustrative-data notice stays behind when the chart is saved or embedded: its own line says it
+    from ipmd.i18n import t
+
+    assert ce.source_line((), illustrative=True) == t("sidebar.ledger_illustrative", "en")
+    assert ce.source_line(()) == ""
