@@ -115,9 +115,25 @@ def test_the_embed_snippet_shows_the_chart_and_its_source_without_navigation(pag
     assert caption.is_visible() and _words(caption.inner_text()).startswith("Source:")
     # no navigation, no other section of the profile
     assert not embedded.locator('[data-testid="stSidebar"]').is_visible()
-    assert not any(link.is_visible() for link in embedded.locator('[data-testid="stPageLink-NavLink"]').all())
+    nav = embedded.locator('.st-key-ipmd_nav [data-testid="stPageLink-NavLink"]')
+    assert nav.count() >= 7 and not any(link.is_visible() for link in nav.all())     # drawn, and hidden
     assert not embedded.locator(".st-key-profile_remittances").is_visible()
     assert len([c for c in embedded.locator(".js-plotly-plot").all() if c.is_visible()]) == 1
     assert not context.watch.aborted, context.watch.aborted
     assert not context.watch.errors(), context.watch.errors()
     assert not bh.exception_texts(embedded)
+
+
+def test_a_whole_view_embedded_shows_no_navigation(page, open_page):
+    # Streamlit's ?embed=true alone hides its own header but not our sidebar, and the server never sees it: the
+    # page's script marks the document and the stylesheet hides the sidebar (components/chart_export.py)
+    try:
+        open_page(page, "/country?country=PHL&embed=true")
+    except bh.NotDrawn as exc:
+        pytest.fail(f"embedded profile not drawn: {exc}", pytrace=False)
+    assert page.get_by_role("heading", name="Philippines", exact=True).is_visible()
+    assert page.locator(f"{SECTION} .js-plotly-plot").is_visible()
+    assert not page.locator('[data-testid="stSidebar"]').is_visible()
+    nav = page.locator('.st-key-ipmd_nav [data-testid="stPageLink-NavLink"]')
+    assert nav.count() >= 7 and not any(link.is_visible() for link in nav.all())
+    assert not page.watch.errors(), page.watch.errors()
