@@ -182,12 +182,25 @@ EXPORT_SCRIPT = r"""(() => {
   // plotly reads a few HTML tags in text: the words are shown as themselves
   const text = (s) => s.replace(/&/g, '&amp;').replace(/\u003c/g, '&lt;').replace(/>/g, '&gt;');
   const copy = (value) => { try { return structuredClone(value); } catch (e) { return JSON.parse(JSON.stringify(value)); } };
+  // A saved image cannot use the page's web font (an SVG drawn as an image loads none, and other programs lack it):
+  // every font is set to ones a reader has, so plotly lays the text out in the font it will be drawn in.
+  const FONT = 'Arial, "Liberation Sans", Helvetica, sans-serif';
+  const plainFonts = (value) => {
+    if (Array.isArray(value)) value.forEach(plainFonts);
+    else if (value && typeof value === 'object' && !ArrayBuffer.isView(value))
+      for (const name of Object.keys(value)) {
+        if (name === 'family' && typeof value[name] === 'string') value[name] = FONT;
+        else plainFonts(value[name]);
+      }
+    return value;
+  };
   window.ipmdSaveChart = (info, format) => {
     const box = document.querySelector('.st-key-' + CSS.escape(info.section));
     const gd = box && box.querySelector('.js-plotly-plot');
     if (!gd || !window.Plotly || !gd._fullLayout) return Promise.reject(new Error('chart not drawn'));
     const full = gd._fullLayout, size = full._size, width = full.width, height = full.height;
-    const layout = copy(gd.layout);
+    const layout = plainFonts(copy(gd.layout));
+    layout.font = Object.assign({}, layout.font || {}, {family: FONT});
     const own = layout.title && (typeof layout.title === 'string' ? layout.title : layout.title.text);
     const titleLines = own ? [] : wrap(info.title, Math.max(20, Math.floor(width / 9.5)));
     const top = titleLines.length ? 22 * titleLines.length + 20 : 0;
@@ -207,7 +220,7 @@ EXPORT_SCRIPT = r"""(() => {
     layout.paper_bgcolor = '#ffffff';
     const config = {};
     if (gd._context && gd._context.topojsonURL) config.topojsonURL = gd._context.topojsonURL;
-    return window.Plotly.downloadImage({data: copy(gd.data), layout: layout, config: config},
+    return window.Plotly.downloadImage({data: plainFonts(copy(gd.data)), layout: layout, config: config},
       {format: format, filename: info.filename, width: width, height: layout.height, scale: format === 'png' ? 2 : 1});
   };
   document.addEventListener('click', (event) => {
