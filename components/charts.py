@@ -105,3 +105,16 @@ def peers(frame: pd.DataFrame, names: dict[str, str]) -> go.Figure:
                      text=frame["text"].tolist(), textposition="outside",
                      hovertemplate="%{x}: %{text}<extra></extra>")],
         layout={"height": 300, "yaxis": {"title": {"text": names.get("y", "")}}, "showlegend": False})
+
+
+def show(fig: go.Figure, key: str, *, alt: str, title: str, sources=(), year: int | None = None,
+         illustrative: bool = False, config: dict | None = None, **plotly_args):
+    """Draw a chart the one way every chart is drawn: the figure (stable `key`, one-line `alt` summary), its source
+    line (`sources`, `year`: as `provenance.caption_sources`; `illustrative`: the figures are the illustrative
+    ledger, said in that line), and "Save or embed": PNG and SVG with `title`, source
+    and date drawn in (in the browser, offline), and an <iframe> snippet showing just this chart and its source.
+    Returns st.plotly_chart's result. See components/chart_export.py."""
+    from components import chart_export
+
+    return chart_export.show(fig, key, alt=alt, title=title, sources=sources, year=year, illustrative=illustrative,
+                             config=config or CHART_CONFIG, **plotly_args)

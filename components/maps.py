@@ -103,12 +103,20 @@ def flows_map(origin: tuple[float, float], partners: pd.DataFrame, *, color: str
 MAP_CONTAINER = "ipmd_map_"
 
 
-def show_map(fig: go.Figure, key: str, *, alt: str, clickable: bool = False):
-    """Render a geo figure with the local topojson; returns the selection state when clickable."""
+def show_map(fig: go.Figure, key: str, *, alt: str, clickable: bool = False, title: str | None = None,
+             sources=(), year: int | None = None, illustrative: bool = False):
+    """Render a geo figure with the local topojson; returns the selection state when clickable.
+
+    With a `title` (and its `sources`, `year`), the map is drawn as every chart is (components.charts.show): its
+    source line under it, saved as PNG or SVG with title, source and date, and an embed snippet."""
+    selection = {"on_select": "rerun" if clickable else "ignore", "selection_mode": "points"}
     with st.container(key=f"{MAP_CONTAINER}{key}"):
-        return st.plotly_chart(fig, key=key, config=MAP_CONFIG, alt=alt,
-                               on_select="rerun" if clickable else "ignore",
-                               selection_mode="points")
+        if title is not None:
+            from components import chart_export
+
+            return chart_export.show(fig, key, alt=alt, title=title, sources=sources, year=year,
+                                     illustrative=illustrative, config=MAP_CONFIG, **selection)
+        return st.plotly_chart(fig, key=key, config=MAP_CONFIG, alt=alt, **selection)
 
 
 def clicked_iso3(event) -> str | None:

@@ -126,10 +126,10 @@ def stock_chart(profile: CountryProfile, name: str) -> None:
     summary = tr("profile.chart.stocks_summary", country=name, y0=int(first.year), y1=int(last.year),
                  imm0=fmt_compact(first.immigrants, lang()), imm1=fmt_compact(last.immigrants, lang()),
                  emi0=fmt_compact(first.emigrants, lang()), emi1=fmt_compact(last.emigrants, lang()))
-    st.plotly_chart(fig, key="profile_stocks", config=charts.CHART_CONFIG, alt=summary)
+    charts.show(fig, "profile_stocks", alt=summary, title=tr("export.title_place", title=tr("profile.chart.stocks"), place=name),
+                sources=("undesa_ims_2024_destination", "undesa_ims_2024_origin"))
     markdown(summary)
     st.caption(tr("figures.chosen_year_band", year=profile.year))
-    caption_sources("undesa_ims_2024_destination", "undesa_ims_2024_origin")
     data_table(lambda: stocks.pivot_table(index="year", columns="sex", values=["immigrants", "emigrants"]),
                "profile_stocks", hide_index=False)
 

@@ -30,12 +30,16 @@ def source_label(source_id: str, short: bool = False) -> str:
     return labels[1] if short else labels[0]
 
 
-def caption_sources(*source_ids: str, year: int | None = None) -> None:
+def sources_text(*source_ids: str, year: int | None = None) -> str:
+    """'Source: <publisher, title (edition)>; <year>.': the line under a figure (and drawn into a saved chart)."""
     labels = "; ".join(dict.fromkeys(source_label(s) for s in source_ids if s))
     if year is not None:
-        caption(tr("source.with_year", sources=labels, year=year))
-    else:
-        caption(tr("source.plain", sources=labels))
+        return tr("source.with_year", sources=labels, year=year)
+    return tr("source.plain", sources=labels)
+
+
+def caption_sources(*source_ids: str, year: int | None = None) -> None:
+    caption(sources_text(*source_ids, year=year))
 
 
 def illustrative_notice(is_illustrative: bool = True) -> None:

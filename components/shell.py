@@ -12,6 +12,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
+from components import chart_export
 from ipmd.i18n import DEFAULT_LANGUAGE, t
 
 STYLESHEET = Path(__file__).resolve().parents[1] / "static" / "ipmd.css"
@@ -56,11 +57,16 @@ def document_setup(language: str, title: str) -> None:
     """The app's stylesheet, and the document's language and tab title in the page's language.
 
     Streamlit has no setting for <html lang> (screen readers and the browser's hyphenation and translation
-    offer read it): a one-line script sets it, in a sidebar container the stylesheet hides."""
+    offer read it): a one-line script sets it, in a sidebar container the stylesheet hides. The same container
+    installs the charts' PNG/SVG export and, for an embedded section (?section=), the style that shows only it."""
     st.set_page_config(page_title=title)
     st.html(STYLESHEET)
     words = {} if language == DEFAULT_LANGUAGE else {english: t(key, language) for english, key in _UI_WORDS.items()}
     script = (_DOCUMENT_SCRIPT.replace("LANG", json.dumps(language)).replace("WORDS", json.dumps(words))
               .replace("FIND", json.dumps(t("screens17.picker.find", language))))
+    # saving charts as PNG/SVG in the browser, and an embedded view's ?section= (components/chart_export.py)
+    # (the styles after the script: the sanitizer drops styles that open an element)
+    script = (script.replace("</script>", chart_export.EXPORT_SCRIPT + "</script>") + chart_export.EXPORT_STYLE
+              + chart_export.embed_style(st.query_params.get(chart_export.SECTION_PARAM)))
     with st.sidebar.container(key="ipmd_document"):
         st.html(script, unsafe_allow_javascript=True)

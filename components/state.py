@@ -88,12 +88,16 @@ def keep_in_url(key: str, value, default=None) -> None:
         st.query_params[key] = str(value)
 
 
+def view_link_parts() -> tuple[str, dict[str, str]]:
+    """The server's address of this page (scheme, host, path) and the view's URL parameters, as the browser has them."""
+    return (st.context.url or "").split("?")[0], st.query_params.to_dict()
+
+
 def share_link(slot) -> None:
     """'Copy link' in `slot`: the address of this exact view (page, country, year, filters, language)."""
     from urllib.parse import urlencode
 
-    base = (st.context.url or "").split("?")[0]
-    params = st.query_params.to_dict()
+    base, params = view_link_parts()
     link = f"{base}?{urlencode(params)}" if params else base
     with slot.popover(tr("share.button"), icon=":material/link:"):
         st.caption(tr("share.help"))
