@@ -1,5 +1,5 @@
 """The sections of the allocation review: notices, envelope, pipeline and record, the what-if round,
-the decision sheet and the changes since the last meeting. Figures come from ipmd.allocation."""
+the decision sheet and the changes since the last meeting. Figures come from ipmd.allocation.report."""
 from __future__ import annotations
 
 import textwrap
@@ -18,11 +18,12 @@ from components.labels import country_frame
 from components.state import keep_in_url, lang, report_unknown, tr, url_choice, url_multiselect, url_selectbox
 from components.tables import data_table, when_opened
 from components.text import plain
-from ipmd import allocation, whatif
-from ipmd.coverage import MODES
+from ipmd.allocation import report as allocation
+from ipmd.allocation import whatif
+from ipmd.coverage.matrix import MODES
 from ipmd.fund.rules import AREAS, GOALS, PIPELINE_STATUSES
 from ipmd.i18n import area_label, fmt_date, fmt_number, fmt_pct, fmt_usd, goal_label, label, t
-from ipmd.whatif import WhatIf
+from ipmd.allocation.whatif import WhatIf
 
 
 def usd(value, exact: bool = False) -> str:

@@ -19,8 +19,9 @@ from components.downloads import csv_download
 from components.provenance import source_label
 from components.state import lang, report_unknown, tr, url_slider, url_toggle
 from components.tables import when_opened
-from ipmd import i18n, need
-from ipmd.coverage_report import NEED_SOURCES
+from ipmd import i18n
+from ipmd.coverage import need
+from ipmd.coverage.report import NEED_SOURCES
 from ipmd.i18n import fmt_number, fmt_usd, usd_column_format
 
 # need indicator -> short URL key of its weight (?w_emig=1.5)

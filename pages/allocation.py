@@ -8,7 +8,7 @@ from components.data import load
 from components.provenance import illustrative_notice
 from components.sidebar import year
 from components.state import lang, tr
-from ipmd import allocation
+from ipmd.allocation import report as allocation
 
 require_app()
 user = require_role("committee")

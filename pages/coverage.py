@@ -13,8 +13,9 @@ from components.provenance import caption_sources, illustrative_notice
 from components.sidebar import year
 from components.state import lang, report_unknown, tr, url_choice, url_multiselect, url_tabs, url_year_range
 from components.tables import data_table, when_opened
-from ipmd import coverage_report as cr
-from ipmd import gis, need
+from ipmd import gis
+from ipmd.coverage import need
+from ipmd.coverage import report as cr
 from ipmd.i18n import fmt_number, plural
 
 require_app()

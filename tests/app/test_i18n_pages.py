@@ -6,7 +6,8 @@ import apptest_pages
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ipmd import allocation, db
+from ipmd import db
+from ipmd.allocation import report as allocation
 from ipmd.i18n import area_label, goal_label, t, usd_column_format
 
 GOALS_FR = ["G1 · Suivi du FMMD", "G2 · Cohérence des politiques", "G3 · Renforcement des capacités"]

@@ -10,7 +10,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import apptest_pages
-from ipmd import allocation, db
+from ipmd import db
+from ipmd.allocation import report as allocation
 from ipmd.i18n import fmt_usd, t
 
 PAGE = "pages/allocation.py"

@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 import apptest_pages
 from ipmd import db
-from ipmd import coverage_report as cr
+from ipmd.coverage import report as cr
 from ipmd.i18n import fmt_usd
 
 PAGE = "pages/coverage.py"

@@ -12,7 +12,7 @@ import pytest
 from apptest_pages import open_page
 from components.text import plain
 from ipmd import fund_summary, queries
-from ipmd.coverage_report import gap_finder
+from ipmd.coverage.report import gap_finder
 from ipmd.i18n import fmt_date, plural, t
 from ipmd.profile import PEER_INDICATORS
 

@@ -1,11 +1,14 @@
-"""ipmd.allocation on the bundled database: pipeline, envelope, "since the last meeting", the decision sheet."""
+"""ipmd.allocation.report on the bundled database: pipeline, envelope, "since the last meeting", the decision sheet."""
 import io
 
 import openpyxl
 import pandas as pd
 import pytest
 
-from ipmd import allocation, coverage_report, db, fund_report, need, queries
+from ipmd import db, fund_report, queries
+from ipmd.allocation import report as allocation
+from ipmd.coverage import need
+from ipmd.coverage import report as coverage_report
 from ipmd.fund.rules import PIPELINE_STATUSES
 from ipmd.i18n import t
 

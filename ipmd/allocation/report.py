@@ -5,7 +5,7 @@ decision sheet and what changed since the last meeting. No Streamlit: functions 
     pipeline(con, lang)                 proposals submitted or under review, one row each, with labels
     proposal(con, project_id, lang)     one proposal's full record (countries, goals, GFMD item ...)
     envelope(con)                       money available to commit now, and pledges not yet deposited
-    effects(con, selection, year, mode) ipmd.whatif.what_if on the database (selection: primitives)
+    effects(con, selection, year, mode) ipmd.allocation.whatif.what_if on the database (selection: primitives)
     decision_sheet(...)                 the selection and its effects as frames; sheet_xlsx / sheet_csv
     changes_since(con, since, lang)     transactions and proposal events dated after a day
 
@@ -24,12 +24,14 @@ from datetime import date, datetime, timezone
 
 import pandas as pd
 
-from ipmd import coverage_report, funds, need, queries
+from ipmd import funds, queries
+from ipmd.coverage import need
+from ipmd.coverage import report as coverage_report
 from ipmd.cells import XLSX_TEXT_OPTIONS, safe_frame
-from ipmd.coverage import project_amounts
+from ipmd.coverage.matrix import project_amounts
 from ipmd.fund.rules import AREAS, PIPELINE_STATUSES, WORLD_BANK_CEILING
 from ipmd.i18n import country_name, goal_label, label, t
-from ipmd.whatif import WhatIf, what_if
+from ipmd.allocation.whatif import WhatIf, what_if
 
 TXN_TYPES = ("pledge", "deposit", "commitment", "disbursement", "expenditure")
 DECISIONS = {"approved": "approved", "active": "approved", "closed": "approved", "rejected": "rejected"}
@@ -238,13 +240,13 @@ def effects_from(book: dict[str, pd.DataFrame], selection: Selection, high_need,
 
 def high_need_uncovered(con, year: int) -> tuple[str, ...]:
     """The high-need countries with no approved money: the gap finder of the coverage page
-    (ipmd.coverage_report.gap_finder) at its defaults (default weights, no gender lens, every
+    (ipmd.coverage.report.gap_finder) at its defaults (default weights, no gender lens, every
     country, every approval to date), need judged on the indicators up to `year`. Highest need first."""
     return tuple(need.high_need_uncovered(coverage_report.gap_finder(con, int(year)).table))
 
 
 def effects(con, selection: Selection, year: int, mode: str = "primary") -> WhatIf:
-    """What approving `selection` now does (see ipmd.whatif), high need judged on `year`'s indicators."""
+    """What approving `selection` now does (see ipmd.allocation.whatif), high need judged on `year`'s indicators."""
     return effects_from(queries.ledger(con), tuple(selection), high_need_uncovered(con, year), mode)
 
 
