@@ -1,0 +1,1 @@
+"""Plotly figure builders: data in, go.Figure out, nothing drawn (get them through components.figure_cache.figure)."""

@@ -1,0 +1,1 @@
+"""One module per screen holding that screen's sections (pages/<screen>.py calls them in order)."""
