@@ -19,19 +19,21 @@ allocation review shows them (CONVENTIONS.md), and every export says so.
 from __future__ import annotations
 
 import io
+import math
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
+from typing import Iterable
 
 import pandas as pd
 
 from ipmd import funds, queries
+from ipmd.allocation.whatif import WhatIf, what_if
+from ipmd.cells import XLSX_TEXT_OPTIONS, safe_frame
 from ipmd.coverage import need
 from ipmd.coverage import report as coverage_report
-from ipmd.cells import XLSX_TEXT_OPTIONS, safe_frame
 from ipmd.coverage.matrix import project_amounts
 from ipmd.fund.rules import AREAS, PIPELINE_STATUSES, WORLD_BANK_CEILING
 from ipmd.i18n import country_name, goal_label, label, t
-from ipmd.allocation.whatif import WhatIf, what_if
 
 TXN_TYPES = ("pledge", "deposit", "commitment", "disbursement", "expenditure")
 DECISIONS = {"approved": "approved", "active": "approved", "closed": "approved", "rejected": "rejected"}
@@ -226,6 +228,40 @@ def selection_from(edited: pd.DataFrame) -> Selection:
     for pid, amount in zip(rows["project_id"], rows["amount_usd"]):
         out.append((str(pid), None if amount is None or pd.isna(amount) else max(float(amount), 0.0)))
     return tuple(out)
+
+
+def selection_text(selection: Selection, requested: dict[str, float]) -> str | None:
+    """A what-if selection as link text (?fund=): ids separated by commas, `id:amount` where the amount differs
+    from the request (a partial approval), the id alone for the full request; None for no selection.
+    requested: project_id -> requested US$."""
+    parts = []
+    for pid, amount in selection:
+        full = amount is None or (pid in requested and abs(float(amount) - float(requested[pid])) < 0.005)
+        parts.append(pid if full else f"{pid}:{round(float(amount), 2):g}")
+    return ",".join(parts) or None
+
+
+def selection_parse(text: str, known: Iterable[str]) -> tuple[Selection, list[str]]:
+    """The inverse of selection_text: (the selection, the parts that name no proposal or hold no valid amount).
+    An id alone means the full request (amount None); an amount must be a finite number >= 0. An id given twice
+    counts once (the first)."""
+    known, chosen, rejected = set(known), {}, []
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        pid, sep, amount_text = part.partition(":")
+        try:
+            amount = float(amount_text) if sep else None
+            if amount is not None and not (math.isfinite(amount) and amount >= 0):
+                raise ValueError(amount_text)
+        except ValueError:
+            rejected.append(part)
+            continue
+        if pid not in known:
+            rejected.append(part)
+        elif pid not in chosen:
+            chosen[pid] = amount
+    return tuple(chosen.items()), rejected
 
 
 def selection_frame(selection: Selection) -> pd.DataFrame:

@@ -71,7 +71,7 @@ def test_french_allocation_review():
     assert any(f"- {goal}: " in record for goal in GOALS_FR)                   # the proposal's goals
     assert any(area.split(" · ")[1] in record for area in AREAS_FR)            # its area of work, described in
     assert any((m.proto.help or "").startswith("Renforcer ") for m in at.metric)   # the help
-    bars = figure(at, "bar")["data"]
+    bars = figure(open_page("pages/allocation.py", lang="fr", view="whatif"), "bar")["data"]   # the what-if tab
     axis = [x.replace("<br>", " ") for trace in bars for x in trace["x"]]
     assert {"G1 Suivi du FMMD", "A Information, recherche et analyse"} <= set(axis)
 
