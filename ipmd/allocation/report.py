@@ -38,8 +38,6 @@ from ipmd.i18n import country_name, goal_label, label, t
 TXN_TYPES = ("pledge", "deposit", "commitment", "disbursement", "expenditure")
 DECISIONS = {"approved": "approved", "active": "approved", "closed": "approved", "rejected": "rejected"}
 SHEET_NAMES = ("Selection", "Effects summary", "Coverage before-after", "Concentration", "Metadata")
-CONFIDENTIAL_NOTE = ("CONFIDENTIAL: Oversight Committee use only. Proposals not yet decided are confidential "
-                     "and must not be circulated outside the committee.")
 PIPELINE_COLUMNS = ["project_id", "title", "partner_id", "partner_name", "status", "countries", "country_names",
                     "n_countries", "goals", "goal_ids", "primary_goal", "area_id", "area_name", "gfmd_item_id",
                     "gfmd_title", "requested_usd", "duration_months", "submitted_date", "start_date", "end_date",
@@ -326,8 +324,7 @@ def decision_sheet_from(book: dict[str, pd.DataFrame], countries: pd.DataFrame, 
     summary = result.summary()
     summary = pd.DataFrame({"figure": [t(key, lang) for key in summary["key"]], "value": summary["value"]})
     summary = pd.concat([summary, pd.DataFrame({
-        "figure": ["Pledged but not yet deposited (US$, not available)", "Pipeline requested in total (US$)",
-                   "Proposals in the pipeline"],
+        "figure": [t(f"allocation.sheet.summary.{k}", lang) for k in ("unpaid", "pipeline", "n_pipeline")],
         "value": [env.unpaid_pledges, env.pipeline_requested, env.n_pipeline]})], ignore_index=True)
 
     goal_names = book["goals"].set_index("goal_id")["short_name"]
@@ -346,32 +343,32 @@ def decision_sheet_from(book: dict[str, pd.DataFrame], countries: pd.DataFrame, 
         result.country_shares.rename(columns={"iso3": "id"}).assign(dimension="country"),
     ], ignore_index=True)[conc_cols]
 
-    metadata = pd.DataFrame([
-        ("Document", "IPMD trust fund: Oversight Committee decision sheet (what-if selection)"),
-        ("Confidentiality", CONFIDENTIAL_NOTE),
-        ("Prepared at", made_at),
-        ("Status of the selection", "Proposed: nothing is approved until the committee decides"),
-        ("Proposals selected", int(len(selection))),
-        ("Selected total (US$)", result.selected_total),
-        ("Transactions up to", str(env.as_of) if env.as_of else ""),
-        ("Deposited to date (US$)", env.deposited),
-        ("Approved to date (US$)", env.approved),
-        ("Available to commit before the selection (US$) = deposited - approved", env.available),
-        ("Pledged to date (US$)", env.pledged),
-        ("Pledged but not yet deposited (US$), not available", env.unpaid_pledges),
-        ("World Bank internal share of deposits", env.wb_share),
-        ("World Bank internal ceiling", env.ceiling),
-        ("World Bank ceiling status", env.wb_status),
-        ("Coverage counting", f"{result.mode} goal (approved, active and closed projects; the selection "
-                              "added as approved)"),
-        ("High-need uncovered countries", ", ".join(result.high_need)),
-        ("High need judged on indicators up to", int(year)),
-        ("Concentration", "shares of approved money (approvals to date + the selection); HHI = sum of squared "
-                          "shares, 0-1"),
-        ("Ledger", "illustrative demonstration portfolio, not real data" if env.is_illustrative else "real"),
-        ("Data edition", meta.get("data_edition", "")),
-        ("Database built", meta.get("built_at", "")),
-        ("Database content hash", meta.get("content_hash", "")),
+    def m(key: str) -> str:
+        return t(f"allocation.sheet.meta.{key}", lang)
+    metadata = pd.DataFrame([       # (item, value): every label in the sheet's language (allocation_sheet.json)
+        (m("document"), m("document_value")),
+        (m("confidentiality"), m("confidential_note")),
+        (m("prepared_at"), made_at),
+        (m("status"), m("status_value")),
+        (m("n_selected"), int(len(selection))),
+        (m("selected_total"), result.selected_total),
+        (m("as_of"), str(env.as_of) if env.as_of else ""),
+        (m("deposited"), env.deposited),
+        (m("approved"), env.approved),
+        (m("available"), env.available),
+        (m("pledged"), env.pledged),
+        (m("unpaid"), env.unpaid_pledges),
+        (m("wb_share"), env.wb_share),
+        (m("wb_ceiling"), env.ceiling),
+        (m("wb_status"), env.wb_status),
+        (m("counting"), m(f"counting.{result.mode}")),
+        (m("high_need"), ", ".join(result.high_need)),
+        (m("need_year"), int(year)),
+        (m("concentration"), m("concentration_value")),
+        (m("ledger"), m("ledger.illustrative" if env.is_illustrative else "ledger.real")),
+        (m("data_edition"), meta.get("data_edition", "")),
+        (m("built_at"), meta.get("built_at", "")),
+        (m("content_hash"), meta.get("content_hash", "")),
     ], columns=["item", "value"])
     return DecisionSheet(selection=selection, summary=summary, coverage=coverage,
                          concentration=concentration, metadata=metadata, lang=lang)
@@ -477,9 +474,9 @@ def sheet_xlsx(sheet: DecisionSheet) -> bytes:
 def sheet_csv(sheet: DecisionSheet) -> bytes:
     """The selection as CSV (UTF-8 with BOM) in the sheet's language, preceded by '#' lines: the confidentiality
     note, the metadata (date, data edition, the figures it rests on) and the effects summary as 'figure: value'."""
-    lines = [f"# {CONFIDENTIAL_NOTE}"]
+    lines = [f"# {t('allocation.sheet.meta.confidential_note', sheet.lang)}"]
     lines += [f"# {item}: {value}" for item, value in _dollars(sheet.metadata).itertuples(index=False)
-              if item != "Confidentiality"]
+              if item != t("allocation.sheet.meta.confidentiality", sheet.lang)]
     lines += [f"# {figure}: {value}" for figure, value in _dollars(sheet.summary).itertuples(index=False)]
     text = "\n".join(line.replace("\n", " ") for line in lines) + "\n"
     selection = next(iter(document(sheet).values()))

@@ -211,6 +211,14 @@ def test_decision_sheet_is_in_the_page_language(con, pipe):
     assert "under_review" not in statuses
     notes, rows = allocation.read_sheet_csv(allocation.sheet_csv(sheet))
     assert list(rows.columns) == [col(c, "fr") for c in allocation.DOCUMENT_COLUMNS]
+    # the metadata and the effects summary are in French too, the English words nowhere
+    items = [row[0].value for row in wb.worksheets[4].iter_rows(min_row=2)]
+    assert t("allocation.sheet.meta.prepared_at", "fr") in items and "Prepared at" not in items
+    assert t("allocation.sheet.meta.ledger.illustrative", "fr") in [row[1].value for row in wb.worksheets[4].iter_rows()]
+    figures = [row[0].value for row in wb.worksheets[1].iter_rows(min_row=2)]
+    assert t("allocation.sheet.summary.pipeline", "fr") in figures and "Proposals in the pipeline" not in figures
+    assert notes[0] == t("allocation.sheet.meta.confidential_note", "fr")
+    assert not [n for n in notes if n.startswith(("Prepared at", "Data edition", "Ledger:"))]
 
 
 def test_decision_sheet_csv_reopens_with_the_selection(con, pipe):
