@@ -19,7 +19,7 @@ names = country_frame(lang())
 name_of = dict(zip(names["iso3"], names["name"]))
 st.title(tr("coverage.title"))
 st.caption(tr("coverage.intro"))
-answers_box = st.container(border=True)   # filled at the end, once every section has been computed
+answers_box = st.container(border=True)   # filled by the gap finder's section, once it has its result
 
 filters, goal_id = view.filters(load(cr.filter_options))
 mode = view.mode_control()
@@ -37,16 +37,9 @@ if shown == "matrix":
 if shown == "map":
     with tabs["map"]:
         view.map_section(m, goal_id, mode, filters, names, name_of)
-with tabs["gaps"]:
-    settings = view.gap_settings(chosen_year)
-gf, no_weight = view.gap_finder(chosen_year, settings, goal_id, mode, filters)
-if shown == "gaps":
-    with tabs["gaps"]:
-        view.gaps_section(gf, no_weight, name_of)
 gfmd = load(cr.gfmd_tracker, **filters)
+with tabs["gaps"]:                         # its settings always (the answers need them); it fills the answers box
+    view.gap_finder_section(chosen_year, goal_id, mode, filters, name_of, shown == "gaps", m, gfmd, answers_box)
 if shown == "gfmd":
     with tabs["gfmd"]:
         view.gfmd_section(gfmd)
-
-with answers_box:
-    view.show_answers(cr.answers(m, gf, gfmd), gfmd, name_of, tr(f"coverage.mode.{mode}.short"))

@@ -354,11 +354,20 @@ def map_section(m, goal_id: str | None, mode: str, chosen: dict, names: pd.DataF
             csv_download(regions_table, f"ipmd_coverage_regions_{goal}.csv", key="coverage_regions_csv")
 
 
-def gap_settings(year: int):
-    """The gap finder's heading and settings (drawn even while its tab is hidden: the answers need them)."""
+@st.fragment
+def gap_finder_section(year: int, goal_id: str | None, mode: str, chosen: dict, name_of: dict, is_open: bool,
+                       m, gfmd, answers_box) -> None:
+    """The gap finder's heading and settings (drawn even while its tab is hidden), its section when its tab is open,
+    and the answers on top of the page, which need its result. A fragment: a weight, the gender lens or the
+    high-income toggle reruns this and the answers only (they are written into `answers_box`, which a fragment
+    rerun replaces), not the filters, the matrix or the other tabs."""
     st.subheader(tr("coverage.gap.title"))
     st.caption(tr("coverage.gap.intro", year=year))
-    return need_controls()
+    gf, no_weight = gap_finder(year, need_controls(), goal_id, mode, chosen)
+    if is_open:
+        gaps_section(gf, no_weight, name_of)
+    with answers_box:
+        show_answers(cr.answers(m, gf, gfmd), gfmd, name_of, tr(f"coverage.mode.{mode}.short"))
 
 
 def gap_finder(year: int, settings, goal_id: str | None, mode: str, chosen: dict):
