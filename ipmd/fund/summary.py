@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ipmd import queries
-from ipmd.coverage import country_funding, project_amounts
+from ipmd.coverage.matrix import country_funding, project_amounts
 from ipmd.fund.rules import FUNDED_STATUSES
 
 ILLUSTRATIVE_SOURCE = "illustrative_portfolio"

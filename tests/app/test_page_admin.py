@@ -136,6 +136,20 @@ def test_bad_uploads_are_refused_and_change_nothing(db_copy, files, message):
     assert sha256(db_copy) == before
 
 
+def test_csv_files_above_the_limit_together_are_refused_by_the_ledger_reader(db_copy):
+    """Each file is under Streamlit's limit, all together above it: the page does not count the bytes itself;
+    ipmd.ledger.read refuses them and the page lists its problem like any other."""
+    from ipmd.ledger.template import MAX_UPLOAD_BYTES
+    before = sha256(db_copy)
+    part = MAX_UPLOAD_BYTES // 2 + 1024                       # two files just over the limit together
+    at = upload(open_admin(), ("donors.csv", b"x" * part), ("projects.csv", b"y" * part))
+    assert not at.exception, [e.message for e in at.exception]
+    rows = problem_rows(at)
+    assert len(rows) == 1 and "limit" in rows[0]["message"], rows
+    assert not [b for b in at.button if b.label == t("admin.confirm.button")]
+    assert sha256(db_copy) == before
+
+
 @pytest.mark.parametrize("form", ["zip", "csv files"])
 def test_the_csv_forms_are_checked_too(db_copy, form):
     data = export_ledger(db_copy, "csv")

@@ -10,7 +10,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import apptest_pages
-from ipmd import allocation, db
+from ipmd import db
+from ipmd.allocation import report as allocation
 from ipmd.i18n import fmt_usd, t
 
 PAGE = "pages/allocation.py"
@@ -28,6 +29,11 @@ def pipe(con):
 
 def open_page(**params) -> AppTest:
     return apptest_pages.open_page(PAGE, timeout=120, **params)
+
+
+def open_round(**params) -> AppTest:
+    """The page with the what-if round open (?view=whatif): only the open tab is computed and drawn."""
+    return open_page(view="whatif", **params)
 
 
 def tick(at: AppTest, rows: dict[int, float | None]) -> AppTest:
@@ -57,7 +63,7 @@ def y_values(y) -> list[float]:
 
 
 def test_empty_round_shows_the_before_state(con):
-    at = open_page()
+    at = open_round()
     assert not at.exception, [e.message for e in at.exception]
     env = allocation.envelope(con)
     assert any(i.value == t("allocation.round.empty") for i in at.info)
@@ -72,7 +78,7 @@ def test_empty_round_shows_the_before_state(con):
 
 
 def test_ticking_proposals_changes_the_balance_and_the_coverage(con, pipe):
-    at = open_page()
+    at = open_round()
     before = coverage_traces(at)
     at = tick(at, {0: None, 2: 300_000.0})
     assert not at.exception, [e.message for e in at.exception]
@@ -90,7 +96,7 @@ def test_ticking_proposals_changes_the_balance_and_the_coverage(con, pipe):
 
 
 def test_over_committing_shows_an_error(con, pipe):
-    at = tick(open_page(), {i: None for i in range(len(pipe))})
+    at = tick(open_round(), {i: None for i in range(len(pipe))})
     env = allocation.envelope(con)
     shortfall = pipe["requested_usd"].sum() - env.available
     assert shortfall > 0
@@ -99,7 +105,7 @@ def test_over_committing_shows_an_error(con, pipe):
 
 
 def test_decision_sheet_download_has_the_rows_and_totals_shown(deferred_downloads, con, pipe):
-    at = tick(open_page(), {1: None, 4: 250_000.0, 7: None})
+    at = tick(open_round(), {1: None, 4: 250_000.0, 7: None})
     assert not at.exception
     labels = {b.label for b in at.get("download_button")}
     assert {t("allocation.sheet.xlsx"), t("allocation.sheet.csv")} <= labels
@@ -144,30 +150,30 @@ def test_a_link_opens_a_proposal_record(pipe):
 
 
 def test_since_a_date_lists_the_changes(con):
-    at = open_page(since="2015-06-30")
+    at = open_page(view="since", since="2015-06-30")
     assert not at.exception
     changes = allocation.changes_since(con, "2015-06-30")
     shown = next(d.value for d in at.dataframe if "txn_id" in d.value.columns)   # read-only tables carry no key
     assert len(shown) == len(changes.transactions) > 0
-    at = open_page(since="not-a-date")
+    at = open_page(view="since", since="not-a-date")
     assert not at.exception
     assert any("not-a-date" in w.value.replace("\\", "") for w in at.warning)
 
 
 def test_the_counting_mode_lives_in_the_url(con, pipe):
-    at = tick(open_page(count="weighted"), {0: None})
+    at = tick(open_round(count="weighted"), {0: None})
     assert not at.exception
     assert at.radio(key="count").value == "weighted"
     result = allocation.effects(con, ((pipe["project_id"].iloc[0], None),), 2024, "weighted")
     after = y_values(coverage_traces(at)[t("allocation.cov.after")])
     assert after == pytest.approx(result.coverage_by_goal["approved_after"].tolist())
-    assert open_page(count="nonsense").radio(key="count").value == "primary"
+    assert open_round(count="nonsense").radio(key="count").value == "primary"
 
 
 def test_what_if_warnings_are_shown_in_words(con, pipe):
     over, zero = pipe["project_id"].iloc[1], pipe["project_id"].iloc[3]
     requested = float(pipe["requested_usd"].iloc[1])
-    at = tick(open_page(), {1: requested + 50_000.0, 3: 0.0})
+    at = tick(open_round(), {1: requested + 50_000.0, 3: 0.0})
     assert not at.exception, [e.message for e in at.exception]
     result = allocation.effects(con, ((over, requested + 50_000.0), (zero, 0.0)), 2024)
     assert [w.key for w in result.warnings] == ["allocation.round.exceeds", "allocation.round.zero"]
@@ -176,3 +182,84 @@ def test_what_if_warnings_are_shown_in_words(con, pipe):
                 requested=fmt_usd(requested, "en", compact=False))
     assert any(exceeds in s.replace("\u2060", "") for s in shown), shown
     assert any(t("allocation.round.zero", ids=zero) in s.replace("\u2060", "") for s in shown), shown
+
+
+# ------------------------------------------------------------------------------- tabs and the what-if in the URL
+
+def test_only_the_open_tab_is_computed_and_the_tab_is_in_the_url(pipe):
+    at = open_page()
+    assert not at.exception
+    assert len(at.dataframe(key="pipeline_table").value) == len(pipe)
+    assert "round_editor" not in at.session_state               # the what-if editor is not drawn
+    assert not at.get("plotly_chart")                          # the what-if's chart is not built on the pipeline tab
+    assert "view" not in at.query_params                       # the default tab is left out of the link
+    at = open_round()
+    assert at.query_params["view"] == "whatif"
+    assert [c for c in at.get("plotly_chart") if "allocation_coverage" in c.proto.id]
+    assert "round_editor" in at.session_state
+    assert not [d for d in at.dataframe if "pipeline_table" in d.proto.id]   # the pipeline is not drawn
+    assert [d for d in open_page().dataframe if "pipeline_table" in d.proto.id]
+    at = open_page(view="nowhere")
+    assert any("nowhere" in w.value.replace("\\", "") for w in at.warning)
+    assert len(at.dataframe(key="pipeline_table").value) == len(pipe)      # the default tab
+
+
+def test_a_link_reopens_the_same_what_if(con, pipe):
+    """Ticks and a partial amount go in the URL (?fund=ID,ID:amount); a new visitor with that link sees the same
+    ticks and totals, equal to the effects computed from the same selection."""
+    first, partial = pipe["project_id"].iloc[0], pipe["project_id"].iloc[2]
+    at = tick(open_round(), {0: None, 2: 300_000.0})
+    assert not at.exception
+    assert at.query_params["fund"] == f"{first},{partial}:300000"
+    selected = metric(at, "allocation.round.selected")
+    remaining = metric(at, "allocation.round.remaining")
+
+    again = open_round(fund=at.query_params["fund"])
+    assert not again.exception, [e.message for e in again.exception]
+    result = allocation.effects(con, ((first, None), (partial, 300_000.0)), 2024)
+    assert metric(again, "allocation.round.selected") == selected == fmt_usd(result.selected_total, "en")
+    assert metric(again, "allocation.round.remaining") == remaining == fmt_usd(result.remaining, "en")
+    after = y_values(coverage_traces(again)[t("allocation.cov.after")])
+    assert after == pytest.approx(result.coverage_by_goal["approved_after"].tolist())
+    assert again.query_params["fund"] == f"{first},{partial}:300000"       # kept as it came
+
+
+def test_a_what_if_link_with_unknown_ids_says_so_and_keeps_the_rest(con, pipe):
+    known = pipe["project_id"].iloc[1]
+    at = open_round(fund=f"{known},IPMD-NOPE-999,{pipe['project_id'].iloc[3]}:lots")
+    assert not at.exception, [e.message for e in at.exception]
+    warnings = [w.value.replace("\\", "") for w in at.warning]
+    assert any("IPMD-NOPE-999" in w and ":lots" in w for w in warnings), warnings
+    result = allocation.effects(con, ((known, None),), 2024)
+    assert metric(at, "allocation.round.selected") == fmt_usd(result.selected_total, "en")
+    assert at.query_params["fund"] == known                     # the link now names only what was shown
+
+
+def test_a_tick_reruns_only_the_what_if_section(monkeypatch, con, pipe):
+    """The what-if round is a fragment: a tick reruns it (the totals follow) and nothing else of the page.
+    AppTest reruns the whole script on every interaction, so the fragment-scoped rerun a browser asks for is
+    made here the same way: a RerunData naming the fragment."""
+    import streamlit.testing.v1.local_script_runner as runner
+    from components.views import allocation as view
+
+    calls = {"envelope": 0, "pipeline_filters": 0}
+    for name in calls:
+        original = getattr(view, name)
+
+        def counted(*args, _name=name, _original=original, **kwargs):
+            calls[_name] += 1
+            return _original(*args, **kwargs)
+        monkeypatch.setattr(view, name, counted)
+    at = open_round()
+    assert calls["envelope"] == 1
+    fragments = [fid for fid, f in at._fragment_storage._fragments.items()]
+    assert len(fragments) == 1                                   # the what-if round
+    plain_rerun = runner.RerunData
+    monkeypatch.setattr(runner, "RerunData", lambda **kw: plain_rerun(
+        **kw, fragment_id_queue=list(fragments), is_fragment_scoped_rerun=True))
+    at = tick(at, {0: None})
+    assert not at.exception, [e.message for e in at.exception]
+    assert calls == {"envelope": 1, "pipeline_filters": 0}      # the page above the fragment did not run again
+    result = allocation.effects(con, ((pipe["project_id"].iloc[0], None),), 2024)
+    assert metric(at, "allocation.round.selected") == fmt_usd(result.selected_total, "en")
+    assert at.query_params["fund"] == pipe["project_id"].iloc[0]     # the URL follows a fragment's rerun

@@ -8,8 +8,8 @@ from streamlit.testing.v1 import AppTest
 
 import apptest_pages
 from ipmd import db
-from ipmd import coverage_report as cr
-from ipmd.i18n import fmt_usd
+from ipmd.coverage import report as cr
+from ipmd.i18n import fmt_usd, t
 
 PAGE = "pages/coverage.py"
 
@@ -225,3 +225,45 @@ def test_undecided_proposals_never_appear(default_page, con):
             shown |= set(frame["project_id"])
     assert shown and not shown & pipeline
     assert [o for o in at.multiselect(key="status").options] == ["Approved", "Active", "Closed"]
+
+
+# ------------------------------------------------------------------------------------------ fragments
+def answers_text(at: AppTest) -> str:
+    """The answers box on top of the page: the Markdown list under its title."""
+    shown = [m.value for m in at.markdown]
+    return shown[shown.index(f"**{t('coverage.answers.title')}**") + 1]
+
+
+def test_a_weight_reruns_only_the_gap_finder_and_the_answers(monkeypatch):
+    """The gap finder is a fragment: a weight reruns it and the answers on top (which need its result), not the
+    filters or the rest of the page. AppTest reruns the whole script on every interaction, so the fragment-scoped
+    rerun a browser asks for is made here the same way: a RerunData naming the fragment. What it shows must equal
+    what a full run of the same link shows."""
+    import streamlit.testing.v1.local_script_runner as runner
+    from components.views import coverage as view
+
+    calls = {"filters": 0, "mode_control": 0}
+    for name in calls:
+        original = getattr(view, name)
+
+        def counted(*args, _name=name, _original=original, **kwargs):
+            calls[_name] += 1
+            return _original(*args, **kwargs)
+        monkeypatch.setattr(view, name, counted)
+    at = open_page(view="gaps")
+    before = answers_text(at)
+    fragments = list(at._fragment_storage._fragments)
+    assert len(fragments) == 1                                   # the gap finder (the cell list is on the matrix tab)
+    plain_rerun = runner.RerunData
+    monkeypatch.setattr(runner, "RerunData", lambda **kw: plain_rerun(
+        **kw, fragment_id_queue=list(fragments), is_fragment_scoped_rerun=True))
+    at.slider(key="w_remit").set_value(3.0)
+    at.slider(key="w_emig").set_value(0.0).run()
+    ok(at)
+    assert calls == {"filters": 1, "mode_control": 1}            # the page outside the fragment did not run again
+    assert at.query_params["w_remit"] == "3" and at.query_params["w_emig"] == "0"
+    monkeypatch.setattr(runner, "RerunData", plain_rerun)
+    full = open_page(view="gaps", w_remit="3", w_emig="0")
+    assert answers_text(at) == answers_text(full) != before      # the answers on top follow the weights
+    assert gap_table(at)["iso3"].tolist() == gap_table(full)["iso3"].tolist()
+    assert len([m for m in at.markdown if m.value == f"**{t('coverage.answers.title')}**"]) == 1   # replaced, not added

@@ -13,7 +13,7 @@ from apptest_pages import open_page
 from components.text import plain
 from ipmd import queries
 from ipmd.fund import summary as fund_summary
-from ipmd.coverage_report import gap_finder
+from ipmd.coverage.report import gap_finder
 from ipmd.i18n import fmt_date, plural, t
 from ipmd.profile import PEER_INDICATORS
 

@@ -1,11 +1,14 @@
-"""ipmd.allocation on the bundled database: pipeline, envelope, "since the last meeting", the decision sheet."""
+"""ipmd.allocation.report on the bundled database: pipeline, envelope, "since the last meeting", the decision sheet."""
 import io
 
 import openpyxl
 import pandas as pd
 import pytest
 
-from ipmd import allocation, coverage_report, db, need, queries
+from ipmd import db, queries
+from ipmd.allocation import report as allocation
+from ipmd.coverage import need
+from ipmd.coverage import report as coverage_report
 from ipmd.fund import report as fund_report
 from ipmd.fund.rules import PIPELINE_STATUSES
 from ipmd.i18n import t
@@ -209,6 +212,7 @@ def test_decision_sheet_is_in_the_page_language(con, pipe):
     assert "under_review" not in statuses
     notes, rows = allocation.read_sheet_csv(allocation.sheet_csv(sheet))
     assert list(rows.columns) == [col(c, "fr") for c in allocation.DOCUMENT_COLUMNS]
+    # the metadata and the effects summary in the sheet's language: test_decision_sheet_metadata_and_summary_...
 
 
 def test_decision_sheet_csv_reopens_with_the_selection(con, pipe):

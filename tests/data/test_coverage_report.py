@@ -1,12 +1,13 @@
-"""ipmd.coverage_report on the bundled database (read-only): every total checked against the ledger itself,
+"""ipmd.coverage.report on the bundled database (read-only): every total checked against the ledger itself,
 the need indicators against the observations they come from."""
 import math
 
 import pandas as pd
 import pytest
 
-from ipmd import coverage_report as cr
-from ipmd import db, need, queries
+from ipmd import db, queries
+from ipmd.coverage import need
+from ipmd.coverage import report as cr
 from ipmd.fund import flows
 from ipmd.fund.rules import FUNDED_STATUSES, PIPELINE_STATUSES
 

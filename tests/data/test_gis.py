@@ -210,7 +210,7 @@ def test_corridors_of_origins_point_towards_the_country(con, deferred_downloads,
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_coverage_map_download_holds_the_approved_money_per_country_flagged_illustrative(
         con, tmp_path, deferred_downloads, fmt):
-    from ipmd import coverage_report as cr
+    from ipmd.coverage import report as cr
 
     at = open_page("pages/coverage.py", lang="en", view="map", goal="G2")
     assert not at.exception
@@ -342,7 +342,7 @@ def test_the_ledger_map_of_the_overview_is_flagged_illustrative_with_the_ledger_
 
 def test_a_map_with_nothing_on_it_gives_empty_files_not_an_error(con, tmp_path):
     """The coverage map with filters that select no project still offers its (empty) files."""
-    from ipmd import coverage_report as cr
+    from ipmd.coverage import report as cr
 
     cov = cr.country_coverage(con, None, "primary", regions=(), income_groups=(), partners=(), statuses=(),
                               start_year=1990, end_year=1991)

@@ -1,4 +1,4 @@
-"""ipmd.coverage on a hand-made portfolio whose right answers are worked out in the comments."""
+"""ipmd.coverage.matrix on a hand-made portfolio whose right answers are worked out in the comments."""
 import math
 
 import pandas as pd
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ipmd.coverage import (NO_REGION, coverage_matrix, country_funding, funding_without_country,
+from ipmd.coverage.matrix import (NO_REGION, coverage_matrix, country_funding, funding_without_country,
                            gfmd_followup, project_amounts, projects_in_cell, regional_totals)
 
 

@@ -8,7 +8,7 @@ from ipmd.fund import rules
 from ipmd.ledger.invariants import ledger_invariant_problems
 from ipmd.ledger.template import SHEETS
 from ipmd.ledger.validate import CellError, parse_boolean
-from ipmd.whatif import what_if
+from ipmd.allocation.whatif import what_if
 
 
 def ledger(wb_deposit: float, internal_flag=True) -> dict[str, pd.DataFrame]:

@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 import ledger_fixtures as F
-from ipmd import allocation, db as ipmd_db, queries
+from ipmd import db as ipmd_db, queries
+from ipmd.allocation import report as allocation
 from ipmd.cells import safe_frame, safe_text, unquote
 from ipmd.ledger.export import export_ledger
 from ipmd.ledger.store import import_ledger

@@ -1,4 +1,4 @@
-"""ipmd.need: need score and gap finder on hand-made frames with known answers."""
+"""ipmd.coverage.need: need score and gap finder on hand-made frames with known answers."""
 import math
 
 import numpy as np
@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ipmd.need import (DEFAULT_WEIGHTS, INDICATORS, METHOD, QUADRANT_GAP, QUADRANT_HIGH_COVERED,
+from ipmd.coverage.need import (DEFAULT_WEIGHTS, INDICATORS, METHOD, QUADRANT_GAP, QUADRANT_HIGH_COVERED,
                        QUADRANT_LOW_COVERED, QUADRANT_LOW_UNCOVERED, QUADRANT_MISSING, gaps,
                        high_need_uncovered, method_text, need_scores, need_threshold, percentile_rank,
                        remittance_cost_gap, with_remittance_cost_gap)

@@ -1,13 +1,13 @@
-"""ipmd.whatif on a known pipeline: balance, over-commitment, coverage change, concentration, 15% check."""
+"""ipmd.allocation.whatif on a known pipeline: balance, over-commitment, coverage change, concentration, 15% check."""
 import math
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from ipmd.need import QUADRANT_GAP, QUADRANT_HIGH_COVERED
+from ipmd.coverage.need import QUADRANT_GAP, QUADRANT_HIGH_COVERED
 from ipmd.i18n import LANGUAGES, Message, catalog, t
-from ipmd.whatif import Concentration, concentration, what_if
+from ipmd.allocation.whatif import Concentration, concentration, what_if
 
 
 def ledger():

@@ -215,7 +215,7 @@ def gaps(scores: pd.DataFrame, country_funding: pd.DataFrame, need_quantile: flo
          coverage_threshold: float = 0.0, coverage_column: str = "approved") -> pd.DataFrame:
     """Need against coverage, per country (the union of the two frames).
 
-    scores: need_scores output. country_funding: ipmd.coverage.country_funding output (iso3,
+    scores: need_scores output. country_funding: ipmd.coverage.matrix.country_funding output (iso3,
     n_projects, approved, disbursed, ...); a country absent from it has no project: 0.
     high_need: score >= need_threshold(scores, need_quantile). covered: <coverage_column> >
     coverage_threshold (default: any approved US$). quadrant: one of QUADRANTS, or

@@ -11,7 +11,7 @@ What is measured (figures "to date" = over the transactions passed in; filter th
 - selected_total      sum of the selection's amounts; remaining = available_before - selected_total;
                       over_committed when remaining < 0, shortfall = the amount missing (else 0).
   Pledged but not deposited money is NOT available (see ipmd/fund/flows.py for the envelope).
-- coverage before/after: ipmd.coverage.coverage_matrix over the funded portfolio (statuses
+- coverage before/after: ipmd.coverage.matrix.coverage_matrix over the funded portfolio (statuses
   approved/active/closed), "after" adding each selected project as approved for its amount.
 - high-need reach: the high-need, uncovered countries (from the gap finder) in which at least one
   selected project (with amount > 0) works.
@@ -37,10 +37,10 @@ import numpy as np
 import pandas as pd
 
 from ipmd.fund import flows
-from ipmd.coverage import MODES, coverage_matrix, project_amounts
+from ipmd.coverage.matrix import MODES, coverage_matrix, project_amounts
 from ipmd.fund.rules import AMOUNT_TOLERANCE_USD, AREAS, FUNDED_STATUSES, PIPELINE_STATUSES, WORLD_BANK_CEILING
 from ipmd.i18n import Message
-from ipmd.need import QUADRANT_GAP
+from ipmd.coverage.need import QUADRANT_GAP
 
 WB_PARTNER_ID = "WB"
 # What `WhatIf.warnings` may hold: message keys, with their values (amounts in US$, shares 0-1, ids).
@@ -253,9 +253,9 @@ def what_if(selection: pd.DataFrame | None, projects: pd.DataFrame, project_goal
     projects, project_goals, project_countries, transactions, donors: schema.sql tables (whole
         portfolio, not only the pipeline).
     need_gaps: the high-need, uncovered countries: a set/list of iso3, or a frame with iso3 (if it has
-        a 'quadrant' column, e.g. ipmd.need.gaps output, only the 'high need, low coverage' rows).
+        a 'quadrant' column, e.g. ipmd.coverage.need.gaps output, only the 'high need, low coverage' rows).
     ceiling: maximum World Bank internal share of deposits (0-1).
-    mode, statuses: how coverage counts projects (see ipmd.coverage.coverage_matrix).
+    mode, statuses: how coverage counts projects (see ipmd.coverage.matrix.coverage_matrix).
     See the module docstring for what each figure measures.
     """
     if mode not in MODES:

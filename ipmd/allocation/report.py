@@ -5,7 +5,7 @@ decision sheet and what changed since the last meeting. No Streamlit: functions 
     pipeline(con, lang)                 proposals submitted or under review, one row each, with labels
     proposal(con, project_id, lang)     one proposal's full record (countries, goals, GFMD item ...)
     envelope(con)                       money available to commit now, and pledges not yet deposited
-    effects(con, selection, year, mode) ipmd.whatif.what_if on the database (selection: primitives)
+    effects(con, selection, year, mode) ipmd.allocation.whatif.what_if on the database (selection: primitives)
     decision_sheet(...)                 the selection and its effects as frames; sheet_xlsx / sheet_csv
     changes_since(con, since, lang)     transactions and proposal events dated after a day
 
@@ -19,19 +19,23 @@ allocation review shows them (CONVENTIONS.md), and every export says so.
 from __future__ import annotations
 
 import io
+import math
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
+from typing import Iterable
 
 import numpy as np
 import pandas as pd
 
-from ipmd import coverage_report, need, queries
+from ipmd import queries
+from ipmd.allocation.whatif import WhatIf, what_if
 from ipmd.fund import flows
 from ipmd.cells import XLSX_TEXT_OPTIONS, safe_frame
-from ipmd.coverage import project_amounts
+from ipmd.coverage import need
+from ipmd.coverage import report as coverage_report
+from ipmd.coverage.matrix import project_amounts
 from ipmd.fund.rules import AREAS, PIPELINE_STATUSES, WORLD_BANK_CEILING
 from ipmd.i18n import country_name, goal_label, label, t
-from ipmd.whatif import WhatIf, what_if
 
 TXN_TYPES = ("pledge", "deposit", "commitment", "disbursement", "expenditure")
 DECISIONS = {"approved": "approved", "active": "approved", "closed": "approved", "rejected": "rejected"}
@@ -226,6 +230,40 @@ def selection_from(edited: pd.DataFrame) -> Selection:
     return tuple(out)
 
 
+def selection_text(selection: Selection, requested: dict[str, float]) -> str | None:
+    """A what-if selection as link text (?fund=): ids separated by commas, `id:amount` where the amount differs
+    from the request (a partial approval), the id alone for the full request; None for no selection.
+    requested: project_id -> requested US$."""
+    parts = []
+    for pid, amount in selection:
+        full = amount is None or (pid in requested and abs(float(amount) - float(requested[pid])) < 0.005)
+        parts.append(pid if full else f"{pid}:{round(float(amount), 2):g}")
+    return ",".join(parts) or None
+
+
+def selection_parse(text: str, known: Iterable[str]) -> tuple[Selection, list[str]]:
+    """The inverse of selection_text: (the selection, the parts that name no proposal or hold no valid amount).
+    An id alone means the full request (amount None); an amount must be a finite number >= 0. An id given twice
+    counts once (the first)."""
+    known, chosen, rejected = set(known), {}, []
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        pid, sep, amount_text = part.partition(":")
+        try:
+            amount = float(amount_text) if sep else None
+            if amount is not None and not (math.isfinite(amount) and amount >= 0):
+                raise ValueError(amount_text)
+        except ValueError:
+            rejected.append(part)
+            continue
+        if pid not in known:
+            rejected.append(part)
+        elif pid not in chosen:
+            chosen[pid] = amount
+    return tuple(chosen.items()), rejected
+
+
 def selection_frame(selection: Selection) -> pd.DataFrame:
     return pd.DataFrame({"project_id": [pid for pid, _ in selection],
                          "amount": pd.Series([amount for _, amount in selection], dtype=float)})
@@ -238,13 +276,13 @@ def effects_from(book: dict[str, pd.DataFrame], selection: Selection, high_need,
 
 def high_need_uncovered(con, year: int) -> tuple[str, ...]:
     """The high-need countries with no approved money: the gap finder of the coverage page
-    (ipmd.coverage_report.gap_finder) at its defaults (default weights, no gender lens, every
+    (ipmd.coverage.report.gap_finder) at its defaults (default weights, no gender lens, every
     country, every approval to date), need judged on the indicators up to `year`. Highest need first."""
     return tuple(need.high_need_uncovered(coverage_report.gap_finder(con, int(year)).table))
 
 
 def effects(con, selection: Selection, year: int, mode: str = "primary") -> WhatIf:
-    """What approving `selection` now does (see ipmd.whatif), high need judged on `year`'s indicators."""
+    """What approving `selection` now does (see ipmd.allocation.whatif), high need judged on `year`'s indicators."""
     return effects_from(queries.ledger(con), tuple(selection), high_need_uncovered(con, year), mode)
 
 

@@ -1,6 +1,6 @@
 """The goal-coverage page's questions, answered from the database: matrix, map, gap finder, GFMD follow-up.
 
-UI-free orchestration over the pure functions of ipmd.coverage and ipmd.need: every public function
+UI-free orchestration over the pure functions of ipmd.coverage.matrix and ipmd.coverage.need: every public function
 takes a connection and primitives (str, int, float, tuples), so the page can call it through the
 cache, and returns frames or frozen dataclasses. No Streamlit here.
 
@@ -18,7 +18,7 @@ What the filters select (the same rules for every section, so their totals agree
   Need scores and the "high need" cut-off are computed over all countries and then filtered, so a
   filter never changes a country's score.
 - goal (None = all goals) and mode ('primary' or 'weighted'): how money is put under goals on the map
-  and in the gap finder (see ipmd.coverage). The matrix always shows every goal.
+  and in the gap finder (see ipmd.coverage.matrix). The matrix always shows every goal.
 """
 from __future__ import annotations
 
@@ -26,7 +26,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ipmd import coverage, need, queries
+from ipmd import queries
+from ipmd.coverage import matrix as coverage
+from ipmd.coverage import need
 from ipmd.db import query
 from ipmd.fund.flows import FundFilters, filtered_transactions
 

@@ -1,28 +1,29 @@
-"""The sections of the allocation review: notices, envelope, pipeline and record, the what-if round,
-the decision sheet and the changes since the last meeting. Figures come from ipmd.allocation."""
+"""The allocation review's sections: notices, envelope, pipeline and record, the what-if round (its ticks and
+amounts kept in the URL as ?fund=), the decision sheet and the changes since the last meeting. Data from
+ipmd.allocation.report; figures from components/figures/allocation.py through components.figure_cache.figure."""
 from __future__ import annotations
 
-import textwrap
 from datetime import date
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
-from components import charts, theme
-from components.data import connection
+from components import charts
+from components.data import connection, load
 from components.downloads import csv_download
-from components.figure_cache import cached_figure
+from components.figure_cache import figure
+from components.figures import allocation as figures
 from components.kpi import Kpi, kpi_row
 from components.labels import country_frame
 from components.state import keep_in_url, lang, report_unknown, tr, url_choice, url_multiselect, url_selectbox
 from components.tables import data_table, when_opened
 from components.text import plain
-from ipmd import allocation, whatif
-from ipmd.coverage import MODES
+from ipmd.allocation import report as allocation
+from ipmd.allocation import whatif
+from ipmd.coverage.matrix import MODES
 from ipmd.fund.rules import AREAS, GOALS, PIPELINE_STATUSES
-from ipmd.i18n import area_label, fmt_date, fmt_number, fmt_pct, fmt_usd, goal_label, label, t
-from ipmd.whatif import WhatIf
+from ipmd.i18n import area_label, fmt_date, fmt_number, fmt_pct, fmt_usd, goal_label, t
+from ipmd.allocation.whatif import WhatIf
 
 
 def usd(value, exact: bool = False) -> str:
@@ -185,11 +186,37 @@ def counting_mode() -> str:
     return mode
 
 
+def _base_frame(pipe: pd.DataFrame) -> pd.DataFrame:
+    """The editor's starting table: the selection the URL names (?fund=) ticked, the rest not. It is read again
+    when the URL holds a value this page did not write (a shared link) or the editor has no state yet (first visit,
+    or back from another tab, where the editor was not drawn and Streamlit dropped its edits): the URL then holds
+    the last selection, so nothing is lost."""
+    url_value = st.query_params.get(FUND_KEY)
+    foreign = url_value is not None and url_value != st.session_state.get(f"_url_{FUND_KEY}")
+    if foreign or "round_editor" not in st.session_state:   # a link, or back to this tab (the editor's edits are gone)
+        selection, rejected = allocation.selection_parse(url_value or "", pipe["project_id"])
+        if rejected:
+            report_unknown(rejected, "allocation.round.unknown", "values")
+        st.session_state["_round_base"] = selection
+        st.session_state.pop("round_editor", None)
+    base = allocation.editor_frame(pipe)
+    for pid, amount in st.session_state["_round_base"]:
+        row = base["project_id"] == pid
+        base.loc[row, "include"] = True
+        if amount is not None:
+            base.loc[row, "amount_usd"] = amount
+    return base
+
+
+FUND_KEY = "fund"
+
+
 def round_editor(pipe: pd.DataFrame) -> allocation.Selection:
-    """The what-if table: tick proposals, change an amount for a partial approval."""
+    """The what-if table: tick proposals, change an amount for a partial approval. The selection is kept in the
+    URL (?fund=ID,ID:amount), so a link reopens the same ticks and amounts."""
     cc = st.column_config
     edited = st.data_editor(
-        allocation.editor_frame(pipe), key="round_editor", hide_index=True, num_rows="fixed",
+        _base_frame(pipe), key="round_editor", hide_index=True, num_rows="fixed",
         height=min(35 * (len(pipe) + 1) + 3, 600),
         disabled=["project_id", "title", "partner_id", "primary_goal", "area_id", "countries", "requested_usd"],
         column_config={
@@ -205,7 +232,29 @@ def round_editor(pipe: pd.DataFrame) -> allocation.Selection:
             "amount_usd": cc.NumberColumn(tr("allocation.round.amount"), help=tr("allocation.round.amount_help"),
                                           min_value=0.0, step=1000.0, format="localized"),
         })
-    return allocation.selection_from(edited)
+    selection = allocation.selection_from(edited)
+    text = allocation.selection_text(selection, dict(zip(pipe["project_id"], pipe["requested_usd"])))
+    keep_in_url(FUND_KEY, text)
+    st.session_state[f"_url_{FUND_KEY}"] = text
+    return selection
+
+
+@st.fragment
+def what_if_round(pipe: pd.DataFrame, env: allocation.Envelope, year: int) -> None:
+    """The what-if round: counting mode, the editor, and every effect of the selection. A fragment: a tick, an
+    amount or the counting mode reruns this section only (the URL follows: ?count=, ?fund=)."""
+    st.caption(tr("allocation.round.intro"))
+    mode = counting_mode()
+    selection = round_editor(pipe)
+    result = load(allocation.effects, selection, year, mode)
+    if not selection:
+        st.info(tr("allocation.round.empty"))
+    balance(result)
+    coverage(result)
+    high_need(result, year)
+    concentration(result)
+    world_bank(result, env)
+    decision_downloads(selection, year, mode)
 
 
 def balance(result: WhatIf) -> None:
@@ -244,33 +293,7 @@ def _warning_values(values: dict) -> dict[str, str]:
     return {name: text(name, value) for name, value in values.items()}
 
 
-def coverage_figure(result: WhatIf, goal_names: dict, area_names: dict) -> go.Figure:
-    """Approved US$ by goal and by area of work, before and after the selection."""
-    traces = []
-    for axes, (frame, key, names) in (("", (result.coverage_by_goal, "goal_id", goal_names)),
-                                      ("2", (result.coverage_by_area, "area_id", area_names))):
-        labels = [f"{k}<br>" + "<br>".join(textwrap.wrap(names.get(k, ""), 22)) for k in frame[key]]
-        for when, colour in (("before", theme.OKABE_ITO[5]), ("after", theme.OKABE_ITO[0])):
-            name = tr(f"allocation.cov.{when}")
-            traces.append(go.Bar(x=labels, y=frame[f"approved_{when}"].to_numpy(), name=name, marker_color=colour,
-                                 legendgroup=when, showlegend=not axes, xaxis=f"x{axes}", yaxis=f"y{axes}",
-                                 customdata=frame[[f"n_projects_{when}", f"share_{when}"]].to_numpy(),
-                                 hovertemplate="%{x}: US$%{y:,.0f} · %{customdata[0]} "
-                                               + tr("allocation.cov.projects") + " · %{customdata[1]:.1%}"
-                                               + f"<extra>{name}</extra>"))
-    layout = charts.side_by_side((tr("allocation.cov.by_goal"), tr("allocation.cov.by_area")), left_width=0.6,
-                                 spacing=0.08)
-    money_axis = {"tickprefix": "US$", "tickformat": "~s"}
-    layout["xaxis"]["tickangle"] = layout["xaxis2"]["tickangle"] = 0
-    return go.Figure(data=traces, layout={**layout, "barmode": "group", "height": 380, "margin": {"t": 70},
-                                          "legend": {"y": 1.14}, "yaxis": money_axis,
-                                          "yaxis2": {**layout["yaxis2"], **money_axis}})
-
-
-def coverage(result: WhatIf, inputs: tuple) -> None:
-    """inputs: what `result` was computed from (selection, year, counting mode), for the figure cache."""
-    goals = {g: label("goal", g, lang()) for g in GOALS}
-    areas = {a: label("area", a, lang()) for a in AREAS}
+def coverage(result: WhatIf) -> None:
     st.markdown(f"**{tr('allocation.cov.title')}**")
     changes = [f"{goal_label(r.goal_id, lang())} +{usd(r.approved_change)}"
                for r in result.coverage_by_goal.itertuples() if r.approved_change > 0]
@@ -279,7 +302,7 @@ def coverage(result: WhatIf, inputs: tuple) -> None:
     least = result.coverage_by_goal.sort_values(["approved_after", "goal_id"]).iloc[0]
     summary = tr("allocation.cov.summary", changes="; ".join(changes) or tr("allocation.cov.no_change"),
                  least=goal_label(least.goal_id, lang()), least_share=share(least.share_after))
-    fig = cached_figure("allocation.coverage", (*inputs, lang()), lambda: coverage_figure(result, goals, areas))
+    fig = figure(figures.coverage_before_after, result.coverage_by_goal, result.coverage_by_area)
     st.plotly_chart(fig, key="allocation_coverage", config=charts.CHART_CONFIG, alt=summary)
     st.markdown(summary)
     data_table(lambda: pd.concat([result.coverage_by_goal.rename(columns={"goal_id": "id"}),
@@ -387,7 +410,7 @@ def since_picker(default: date | None, first: date | None, last: date | None) ->
         try:
             st.session_state["since"] = date.fromisoformat(url_value)
         except ValueError:
-            st.warning(tr("allocation.since.bad_date", value=plain(url_value[:20])))
+            report_unknown(url_value, "allocation.since.bad_date", "value")
     if "since" not in st.session_state:
         st.session_state["since"] = default or last or date.today()
     picked = st.columns(3)[0].date_input(tr("allocation.since.pick"), key="since", min_value=first,
