@@ -64,7 +64,9 @@ def make_fixture_db(path: Path) -> Path:
         con.execute("INSERT INTO indicators VALUES ('pop', 'Population', 'persons', 'wdi', 'Population', NULL)")
         con.execute("INSERT INTO observations VALUES ('PHL', 2020, 'pop', 'total', 1e8, 'persons', 'wdi')")
         con.execute("INSERT INTO donors VALUES ('DEMO-D', 'Demo donor', 'government', 'FRA', FALSE, TRUE)")
-        con.execute("INSERT INTO projects VALUES ('DEMO-P', 'Demo', 'ILO', 'A', NULL, 'o', 'r', 'active', 10, "
+        con.execute("INSERT INTO projects (project_id, title, partner_id, area_id, gfmd_item_id, objectives, "
+                    "expected_results, status, requested_usd, submitted_date, decision_date, start_date, end_date, "
+                    "is_illustrative) VALUES ('DEMO-P', 'Demo', 'ILO', 'A', NULL, 'o', 'r', 'active', 10, "
                     "'2009-01-01', '2009-02-01', NULL, NULL, TRUE)")
         con.execute("INSERT INTO project_countries VALUES ('DEMO-P', 'PHL', 1)")
         con.execute("INSERT INTO project_goals VALUES ('DEMO-P', 'G1', 1, TRUE)")

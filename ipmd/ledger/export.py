@@ -31,13 +31,23 @@ TEMPLATE_ROWS = 5000          # rows that get drop-down lists in the template
 
 
 def ledger_frames(db_path: Path | str) -> dict[str, pd.DataFrame]:
-    """The five ledger tables in the template's columns, in a stable order."""
+    """The ledger tables (money and results) in the template's columns, in a stable order."""
     con = duckdb.connect(str(db_path), read_only=True)
     try:
-        return {s.name: con.execute(f"SELECT {', '.join(s.column_names)} FROM {s.name} "   # fixed names
-                                    f"ORDER BY {', '.join(s.key)}").df() for s in SHEETS}
+        return {s.name: _table_frame(con, s) for s in SHEETS}
     finally:
         con.close()
+
+
+def _table_frame(con: duckdb.DuckDBPyConnection, sheet) -> pd.DataFrame:
+    """One sheet's rows; a database made before the results framework (issue 20) has no results tables
+    and no projects.gender_marker: those come out empty."""
+    present = {r[0] for r in con.execute("SELECT column_name FROM information_schema.columns "
+                                         "WHERE table_schema = 'main' AND table_name = ?", [sheet.name]).fetchall()}
+    if not present:
+        return pd.DataFrame(columns=sheet.column_names)
+    columns = ", ".join(c if c in present else f"NULL AS {c}" for c in sheet.column_names)   # fixed names
+    return con.execute(f"SELECT {columns} FROM {sheet.name} ORDER BY {', '.join(sheet.key)}").df()
 
 
 def _reference_lists(db_path: Path | str) -> dict[str, pd.DataFrame]:
@@ -208,7 +218,7 @@ def write_export(db_path: Path | str, out: Path | str) -> list[Path]:
 
 
 def template_bytes(db_path: Path | str | None = None) -> bytes:
-    """The empty template (instructions, the five sheets with their headers and drop-down lists); with a
+    """The empty template (instructions, the ledger's sheets with their headers and drop-down lists); with a
     database, also the lists of ids a ledger may refer to."""
     empty = {s.name: pd.DataFrame(columns=s.column_names) for s in SHEETS}
     return workbook_bytes(empty, _reference_lists(db_path) if db_path else None, drop_downs=True)

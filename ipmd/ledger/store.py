@@ -4,7 +4,9 @@
 
 How the database is replaced, so that a failed import changes nothing and readers never see half:
 1. the current file is only ever opened read-only (reference data) and copied;
-2. the copy, a temporary file in the same folder, gets the new ledger: the five ledger tables
+2. the copy, a temporary file in the same folder, gets the new ledger: the ledger tables (the five of
+   the money, and the results framework's: results, result_indicators, indicator_periods,
+   report_milestones, project_documents, projects.gender_marker)
    emptied and refilled from the validated frames (bound through DataFrame registration, never
    formatted into SQL), every row is_illustrative FALSE, the demonstration portfolio's source row
    replaced by one for the imported file, meta updated (ledger_kind 'real', content_hash);
@@ -44,7 +46,7 @@ from ipmd.ledger.limits import Report
 from ipmd.ledger.problems import Problem
 from ipmd.ledger.raw import RawLedger
 from ipmd.ledger.read import Source, read_ledger
-from ipmd.ledger.template import DELETE_ORDER, LEDGER_TABLES, SHEET_BY_NAME
+from ipmd.ledger.template import DELETE_ORDER, LEDGER_TABLES, REQUIRED_TABLES, SHEET_BY_NAME
 from ipmd.ledger.validate import ReferenceData, validate
 
 LEDGER_SOURCE_ID = "fund_ledger_import"
@@ -336,7 +338,7 @@ def backup_info(path: Path) -> BackupInfo:
         con = duckdb.connect(str(path), read_only=True)
         try:
             meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
-            missing = [t for t in LEDGER_TABLES if not con.execute(
+            missing = [t for t in REQUIRED_TABLES if not con.execute(
                 "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [t]).fetchone()[0]]
             if missing:
                 raise ValueError(f"no table {', '.join(missing)}")

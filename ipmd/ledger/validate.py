@@ -28,11 +28,12 @@ from ipmd.ledger.invariants import ledger_invariant_problems
 from ipmd.ledger.limits import tick
 from ipmd.ledger.problems import Problem
 from ipmd.ledger.raw import RawLedger
-from ipmd.ledger.template import INCOMING_TYPES, OUTGOING_TYPES, SHEETS, TXN_TYPES, Column, Sheet
+from ipmd.ledger.results_rules import results_problems
+from ipmd.ledger.template import (FIRST_YEAR, LAST_YEAR, INCOMING_TYPES, OUTGOING_TYPES,  # noqa: F401
+                                  SHEETS, TXN_TYPES, Column, Sheet)
 
 DB_REFERENCE_TABLES = ("countries", "partners", "areas_of_work", "goals", "gfmd_items")
 HEADER = -1          # the index of the header row: row 1 as a person sees it
-FIRST_YEAR, LAST_YEAR = 1950, 2100    # the dates a ledger may hold
 
 
 # ------------------------------------------------------------------------------------- reference data
@@ -150,6 +151,13 @@ def parse_number(value, col: Column) -> float:
 
 
 def parse_integer(value, col: Column) -> int:
+    number = _whole(value)
+    if col.minimum is not None and number < col.minimum or col.maximum is not None and number > col.maximum:
+        raise CellError(f"{number} is outside the allowed range {col.minimum:g} to {col.maximum:g}.")
+    return number
+
+
+def _whole(value) -> int:
     if isinstance(value, bool):
         raise CellError(f"{_show(value)} is a TRUE/FALSE value, not a whole number.")
     if isinstance(value, int):
@@ -444,6 +452,7 @@ def validate(raw: RawLedger, reference: ReferenceData) -> Validated:
         # every problem in one pass: the totals are checked on the rows that could be read
         tick("checking the totals", 0.95)
         problems += [raw.relocate(p) for p in ledger_invariant_problems(c.typed)]
+        problems += [raw.relocate(p) for p in results_problems(c.typed)]
     if had_problems and any(len(df) for df in c.typed.values()):
         warnings.append("The ledger's totals (deposits within pledges, approvals within deposits, "
                         "disbursements within approvals, the World Bank's 15% share, country shares and goal "
