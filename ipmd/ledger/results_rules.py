@@ -12,6 +12,7 @@ The rules (a cell the type checks could not read is skipped here: it is reported
 - an indicator counted by sex (by_sex TRUE) has, for each period, one female and one male row and no
   total row (its total is their sum); any other indicator has total rows only;
 - the periods of one indicator (and sex) do not overlap;
+- every result has at least one indicator (as IATI requires);
 - a baseline has both its year and its value, or neither;
 - a report milestone falls on or after its project's start; a report is not received before the project
   started; a project owes at most one final report;
@@ -93,6 +94,13 @@ def results_problems(tables: dict[str, pd.DataFrame]) -> list[Problem]:
                 problems.append(Problem(f"Indicator {r.result_indicator_id}: {given} is given but {missing} is "
                                         "empty; a baseline needs both its year and its value (or neither).",
                                         sheet="result_indicators", row=row, column=missing))
+    if results is not None:
+        measured = set() if indicators is None else set(indicators["result_id"].dropna())
+        for row, rid in zip(_rows(results), results["result_id"]):
+            if not _blank(rid) and rid not in measured:
+                problems.append(Problem(f"Result {rid} has no indicator; give at least one in result_indicators "
+                                        "(how the result is measured).", sheet="results", row=row,
+                                        column="result_id"))
     periods = _frame(tables, "indicator_periods")
     if periods is not None:
         problems += _periods(periods, indicator_info, dates)

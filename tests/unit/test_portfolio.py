@@ -14,11 +14,19 @@ SCHEMA = {
     "donors": ["donor_id", "name", "donor_type", "iso3", "is_world_bank_internal", "is_illustrative"],
     "projects": ["project_id", "title", "partner_id", "area_id", "gfmd_item_id", "objectives",
                  "expected_results", "status", "requested_usd", "submitted_date", "decision_date", "start_date",
-                 "end_date", "is_illustrative"],
+                 "end_date", "is_illustrative", "gender_marker"],
     "project_countries": ["project_id", "iso3", "share"],
     "project_goals": ["project_id", "goal_id", "weight", "is_primary"],
     "transactions": ["txn_id", "txn_type", "iati_code", "txn_date", "donor_id", "project_id", "amount_usd",
                      "currency", "amount_original", "is_illustrative"],
+    "results": ["result_id", "project_id", "result_type", "title", "description", "is_illustrative"],
+    "result_indicators": ["result_indicator_id", "result_id", "title", "unit", "by_sex", "baseline_year",
+                          "baseline_value", "is_illustrative"],
+    "indicator_periods": ["result_indicator_id", "period_start", "period_end", "sex", "target_value",
+                          "actual_value", "is_illustrative"],
+    "report_milestones": ["project_id", "report_type", "due_date", "received_date", "is_illustrative"],
+    "project_documents": ["document_id", "project_id", "title", "category", "url", "document_date",
+                          "is_illustrative"],
 }
 
 
