@@ -577,14 +577,19 @@ RESULT_TABLES = ("results", "result_indicators", "indicator_periods", "report_mi
 
 
 def _periods(start: pd.Timestamp, end: pd.Timestamp) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
-    """Yearly reporting periods from the project's start; the last one ends with the project."""
+    """Yearly reporting periods from the project's start; the last one ends with the project (a remainder of
+    under three months is part of the period before it)."""
     out, k = [], 0
     while True:
         s = _add_months(start, 12 * k)
         if s > end:
             return out
         e = min(_add_months(start, 12 * (k + 1)) - pd.Timedelta(days=1), end)
+        if e < end and _add_months(e, 3) >= end:     # a remainder under three months joins this period
+            e = end
         out.append((s, e))
+        if e == end:
+            return out
         k += 1
 
 
@@ -676,7 +681,7 @@ def generate_results(tables: dict[str, pd.DataFrame], seed: int = 2008) -> dict[
         dues.append(("final", p["end_date"] + pd.Timedelta(days=90)))
         for kind, due in dues:
             u = rng.random()
-            delay = int(rng.integers(-20, 10)) if u < 0.7 else int(rng.integers(20, 150))   # about 30% late
+            delay = int(rng.integers(-20, 1)) if u < 0.75 else int(rng.integers(15, 150))   # a quarter late
             received = due + pd.Timedelta(days=delay)
             if received > AS_OF or received < start:
                 received = pd.NaT if received > AS_OF else start
