@@ -1,7 +1,8 @@
 """The current ledger out to the template's forms, and the empty template itself.
 
 - `export_ledger(db_path, fmt)`: 'xlsx' (the template, filled) or 'csv' (a zip of <table>.csv);
-  import_ledger of either gives back the same rows.
+  import_ledger of either gives back the same rows; 'iati' (IATI 2.03 activity XML of the funded projects,
+  ipmd.ledger.iati_export), read back with the same results.
 - `write_export(db_path, out)`: to an .xlsx file or into a folder of CSV files (command line).
 - `template_bytes(db_path=None)`: the empty workbook, with an instructions sheet and, when a database
   is given, lists of the ids the ledger may refer to (partners, areas, goals, GFMD items, countries,
@@ -197,7 +198,18 @@ def export_ledger(db_path: Path | str, fmt: str = "xlsx") -> bytes:
         return workbook_bytes(tables, _reference_lists(db_path), drop_downs=True)
     if fmt == "csv":
         return zip_bytes(csv_files(tables))
-    raise ValueError(f"unknown export format {fmt!r}: use 'xlsx' or 'csv'")
+    if fmt == "iati":
+        from ipmd.ledger.iati_export import iati_bytes      # the IATI writer imports this module
+        return iati_bytes(tables, _partner_names(db_path))
+    raise ValueError(f"unknown export format {fmt!r}: use 'xlsx', 'csv' or 'iati'")
+
+
+def _partner_names(db_path: Path | str) -> dict[str, str]:
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        return dict(con.execute("SELECT partner_id, name FROM partners").fetchall())
+    finally:
+        con.close()
 
 
 def write_export(db_path: Path | str, out: Path | str) -> list[Path]:
@@ -208,6 +220,9 @@ def write_export(db_path: Path | str, out: Path | str) -> list[Path]:
         return [out]
     if out.suffix.lower() == ".zip":
         out.write_bytes(export_ledger(db_path, "csv"))
+        return [out]
+    if out.suffix.lower() == ".xml":
+        out.write_bytes(export_ledger(db_path, "iati"))
         return [out]
     out.mkdir(parents=True, exist_ok=True)
     written = []
