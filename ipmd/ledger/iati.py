@@ -254,6 +254,7 @@ class _Mapper:
         self.placeholders: list[str] = []
         self.skipped_types: dict[str, int] = defaultdict(int)
         self.pledges_13 = 0
+        self.unmeasured: list[str] = []
 
     def problem(self, table: str, line: int, column: str | None, message: str, cell_line: int | None = None,
                 element: tuple[str, str] | None = None) -> None:
@@ -461,6 +462,9 @@ class _Mapper:
 
     def results(self, act: Node, ident: str) -> None:
         for n, res in enumerate(act.findall("result"), start=1):
+            if not res.findall("indicator"):       # a title only: kept as the project's expected_results
+                self.unmeasured.append(ident)
+                continue
             rid = _own_reference(res) or f"{ident}-R{n}"
             title = res.find("title")
             description = res.find("description")
@@ -621,6 +625,12 @@ class _Mapper:
             w.append(f"{_count(self.placeholders, 'activity', 'activities')} ({_few(self.placeholders)}) "
                      f"{'has' if len(self.placeholders) == 1 else 'have'} no objectives (description) or expected results "
                      "(result/title); '(not given in the IATI file)' was recorded.")
+        if self.unmeasured:
+            ids = list(dict.fromkeys(self.unmeasured))
+            w.append(f"{_count(ids, 'activity', 'activities')} ({_few(ids)}) {'has' if len(ids) == 1 else 'have'} "
+                     "results without an indicator: their titles were kept as the expected results, but a result "
+                     "of the results framework is measured by at least one indicator, so they were not imported "
+                     "as results.")
         if self.derived_submitted:
             w.append("IATI has no submission date: each project's submitted_date is the earliest activity-date "
                      "or commitment of its activity.")
