@@ -431,7 +431,8 @@ class _Mapper:
         if status is None:
             self.problem("projects", act.line, "status", f"Activity {ident}: activity-status "
                          + (f"code {status_code!r} is not an IATI status (1-6)." if status_code else "is missing."))
-        if known_dates:
+        submitted = act.get(f"{EXTENSION_PREFIX}:submitted-date")     # written by ipmd.ledger.iati_export
+        if submitted is None and known_dates:
             self.derived_submitted.append(ident)
         self.add("projects", act.line, project_id=ident,
                  title=title.narrative() if title is not None else None, partner_id=partner_id,
@@ -439,7 +440,7 @@ class _Mapper:
                  objectives=objectives or "(not given in the IATI file)",
                  expected_results=results or "(not given in the IATI file)", status=status,
                  requested_usd=self.requested_usd(act, ident, commitments, default_currency),
-                 submitted_date=known_dates[0] if known_dates else None, decision_date=decision,
+                 submitted_date=submitted or (known_dates[0] if known_dates else None), decision_date=decision,
                  start_date=dates.get("2") or dates.get("1"), end_date=dates.get("4") or dates.get("3"),
                  gender_marker=self.gender_marker(act))
         self.countries(act, ident)

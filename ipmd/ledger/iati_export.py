@@ -16,7 +16,7 @@ and read back by ipmd.ledger.iati into the same results.
   and male values of an indicator counted by sex.
 IATI has no element for an indicator's unit, a document's id or a report's due date: the unit and the id are
 written as attributes of the file's own namespace (IPMD_NS, allowed by the schema's extension points:
-ipmd:unit on indicator, ipmd:id on document-link), and report milestones are not written (they travel in
+ipmd:unit on indicator, ipmd:id on document-link, and the proposal's ipmd:submitted-date on iati-activity), and report milestones are not written (they travel in
 the XLSX and CSV forms only).
 """
 from __future__ import annotations
@@ -113,6 +113,7 @@ def iati_bytes(tables: dict[str, pd.DataFrame], partner_names: dict[str, str] | 
         if p["status"] not in FUNDED_STATUSES or not _day(p["start_date"]):
             continue
         act = _activity(root, p["project_id"], f"IPMD project {p['project_id']}", p["title"])
+        act.set(f"{{{IPMD_NS}}}submitted-date", _day(p["submitted_date"]))
         _narrative(act, "description", p["objectives"], type="2")
         partner = (partner_names or {}).get(p["partner_id"], p["partner_id"])
         _narrative(act, "participating-org", partner, ref=p["partner_id"], role="4")
