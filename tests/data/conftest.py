@@ -23,6 +23,7 @@ SLOW = frozenset({
     "test_gis::test_build_with_geopandas_gives_the_stored_boundaries_row_for_row",
     "test_gis::test_funds_money_map_download_holds_the_disbursed_money_per_country",
     "test_ledger_real_database::test_real_database_ledger_round_trips",
+    "test_results_database::test_iati_export_validates_and_reads_back_every_result",
 })
 
 
