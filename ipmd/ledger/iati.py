@@ -32,6 +32,15 @@ The mapping, and why:
   4 -> expenditure; other types are skipped and warned. value, its @currency (or the activity's
   default-currency) and @value-date (or transaction-date) are kept as amount_original, currency and
   txn_date; the US$ amount is computed by the validator at the World Bank annual rate.
+- The results framework (issue 20): result (@type 1 output, 2 outcome, 3 impact -> objective; id from its
+  reference vocabulary 99, else <activity>-R<n>) -> results; its indicators (id from reference vocabulary 99,
+  unit from the export's ipmd:unit, else % for @measure 2 or 'units'; baseline @year/@value) ->
+  result_indicators; each period's target and actual, keyed by their dimension name="sex" (none: total) ->
+  indicator_periods, and an indicator with any value by sex is by_sex. A result without an indicator stays
+  the expected_results text only (warned). document-link -> project_documents (category A02, A05, A09, A08,
+  A07, A12; id from ipmd:id, else <activity>-D<n>); policy-marker vocabulary 1 code 1 @significance ->
+  projects.gender_marker. The export's ipmd:submitted-date, when present, is the project's submitted_date.
+  Report milestones have no IATI element. The validator judges every value (ipmd.ledger.results_rules).
 """
 from __future__ import annotations
 
