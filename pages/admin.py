@@ -26,6 +26,7 @@ from ipmd.ledger.export import export_ledger, template_bytes
 from ipmd.ledger.limits import MAX_ROWS, MAX_SECONDS, MAX_UNCOMPRESSED_BYTES
 from ipmd.ledger.store import commit_import, import_ledger
 from ipmd.ledger.template import LEDGER_TABLES, MAX_UPLOAD_BYTES, UPLOAD_EXTENSIONS
+from ipmd.results import results_ledger
 
 require_app()                          # a cold deep link to /admin still goes through app.py (components/shell.py)
 importer = import_access()             # a signed-in Secretariat member; anyone else: template and dry run only
@@ -125,7 +126,7 @@ if importer is not None:               # its file name and size (undecided propo
         caption(tr("admin.current.real", imported=imported, file=info.get("ledger_file", "?")))
     else:
         st.caption(tr("admin.current.illustrative"))
-    ledger = load(queries.ledger)
+    ledger = {**load(results_ledger), **load(queries.ledger)}      # the money's tables and the results'
     st.dataframe(counts_frame({name: len(ledger[name]) for name in LEDGER_TABLES}), hide_index=True,
                  key="admin_current_counts", width="content")
     st.caption(tr("admin.current.hash", hash=info.get("content_hash", "?")[:12]))

@@ -26,6 +26,7 @@ import pandas as pd
 import xlsxwriter
 
 from ipmd.cells import XLSX_TEXT_OPTIONS, safe_text
+from ipmd.ledger.iati_export import iati_bytes
 from ipmd.ledger.template import LEDGER_TABLES, SHEETS
 
 TEMPLATE_ROWS = 5000          # rows that get drop-down lists in the template
@@ -199,7 +200,6 @@ def export_ledger(db_path: Path | str, fmt: str = "xlsx") -> bytes:
     if fmt == "csv":
         return zip_bytes(csv_files(tables))
     if fmt == "iati":
-        from ipmd.ledger.iati_export import iati_bytes      # the IATI writer imports this module
         return iati_bytes(tables, _partner_names(db_path))
     raise ValueError(f"unknown export format {fmt!r}: use 'xlsx', 'csv' or 'iati'")
 

@@ -28,7 +28,6 @@ import pandas as pd
 import pycountry
 
 from ipmd.fund.rules import FUNDED_STATUSES
-from ipmd.ledger.export import plain_value
 
 FUND_ACTIVITY_ID = "IPMD-TF"             # as ipmd.fund_report names the fund's own account
 REPORTING_ORG = ("XI-IPMD", "40", "IPMD Secretariat")   # ref, IATI organisation type 40 multilateral
@@ -43,6 +42,23 @@ ISO3_TO_ALPHA2 = {"XKX": "XK"}
 TXN_CODES = {"pledge": "11", "deposit": "1", "commitment": "2", "disbursement": "3", "expenditure": "4"}
 
 ET.register_namespace("ipmd", IPMD_NS)
+
+
+def plain_value(value):
+    """A cell as plain Python: None for missing, a date for timestamps, int/float/bool/str (as
+    ipmd.ledger.export.plain_value; that module imports this one)."""
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp) or isinstance(value, dt.datetime):
+        return value.date()
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):   # numpy scalars
+        value = value.item()
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return value
 
 
 def _day(value) -> str | None:
