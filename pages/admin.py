@@ -152,6 +152,10 @@ if importer is not None:               # the whole ledger, undecided proposals i
     right.download_button(tr("admin.download.csv"), data=lambda: export_ledger(db.db_path(), "csv"),
                           file_name=f"ipmd-ledger-{today}-csv.zip", mime="application/zip",
                           key="admin_export_csv", icon=":material/download:", on_click="ignore")
+    right.download_button(tr("results.download.iati"), data=lambda: export_ledger(db.db_path(), "iati"),
+                          file_name=f"ipmd-ledger-{today}-iati.xml", mime="application/xml",
+                          key="admin_export_iati", help=tr("results.download.iati_help"),
+                          icon=":material/download:", on_click="ignore")
 
 # ------------------------------------------------------------------------- upload -> dry run -> confirm
 st.subheader(tr("admin.upload.header"))
