@@ -87,7 +87,8 @@ def results_problems(tables: dict[str, pd.DataFrame]) -> list[Problem]:
     if indicators is not None:
         for row, r in zip(_rows(indicators), indicators.itertuples(index=False)):
             if not _blank(r.result_indicator_id):
-                indicator_info[r.result_indicator_id] = (result_project.get(r.result_id), bool(r.by_sex is True))
+                indicator_info[r.result_indicator_id] = (result_project.get(r.result_id),
+                                                          not _blank(r.by_sex) and bool(r.by_sex))
             if _blank(r.baseline_year) != _blank(r.baseline_value):
                 given, missing = (("baseline_value", "baseline_year") if _blank(r.baseline_year)
                                   else ("baseline_year", "baseline_value"))

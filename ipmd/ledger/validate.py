@@ -153,7 +153,11 @@ def parse_number(value, col: Column) -> float:
 def parse_integer(value, col: Column) -> int:
     number = _whole(value)
     if col.minimum is not None and number < col.minimum or col.maximum is not None and number > col.maximum:
-        raise CellError(f"{number} is outside the allowed range {col.minimum:g} to {col.maximum:g}.")
+        if col.minimum is not None and col.maximum is not None:
+            raise CellError(f"{number} is outside the allowed range {col.minimum:g} to {col.maximum:g}.")
+        if col.minimum is not None and number < col.minimum:
+            raise CellError(f"{number} is below the minimum of {col.minimum:g}.")
+        raise CellError(f"{number} is above the maximum of {col.maximum:g}.")
     return number
 
 

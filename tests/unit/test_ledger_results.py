@@ -314,3 +314,12 @@ def test_iati_gender_marker_outside_0_3_is_refused(ledger, db):
     assert any("outside the allowed range 0 to 3" in p.message and p.column.endswith("@significance")
                for p in result.problems), [str(p) for p in result.problems]
     assert F.sha256(db) == before
+
+
+def test_write_export_to_an_xml_file_is_iati(db, ledger, tmp_path):
+    from ipmd.ledger.export import write_export
+    assert import_ledger(F.xlsx_bytes(ledger), "ledger.xlsx", db).ok
+    [out] = write_export(db, tmp_path / "ledger.xml")
+    data = out.read_bytes()
+    assert iati_schema_errors(data) == []
+    assert data.count(b"<result ") == len(ledger["results"])
