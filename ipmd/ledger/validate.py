@@ -30,7 +30,7 @@ from ipmd.ledger.problems import Problem
 from ipmd.ledger.raw import RawLedger
 from ipmd.ledger.results_rules import results_problems
 from ipmd.ledger.template import (FIRST_YEAR, LAST_YEAR, INCOMING_TYPES, OUTGOING_TYPES,  # noqa: F401
-                                  SHEETS, TXN_TYPES, Column, Sheet)
+                                  SHEET_BY_NAME, SHEETS, TXN_TYPES, Column, Sheet)
 
 DB_REFERENCE_TABLES = ("countries", "partners", "areas_of_work", "goals", "gfmd_items")
 HEADER = -1          # the index of the header row: row 1 as a person sees it
@@ -327,6 +327,9 @@ class _Checker:
             table, key = col.refers_to
             if table in DB_REFERENCE_TABLES:
                 known = self.ref.ids.get(table, frozenset())
+            elif table not in self.raw.tables and SHEET_BY_NAME[table].optional and not any(
+                    p.sheet == table for p in self.raw.problems):
+                known = frozenset()       # an optional sheet left out: whatever refers to it names nothing
             elif table not in self.raw.tables:
                 # that sheet could not be read (its problem is reported once): not one problem per reference
                 self.unchecked.add(table)
@@ -348,7 +351,7 @@ class _Checker:
             if c is not None:
                 hint = f" ISO3 codes have three letters: did you mean {c.alpha_3}?"
             return f"{col.name}: {value!r} is not a country code (ISO3) in the database.{hint}"
-        if table in ("donors", "projects"):
+        if table in SHEET_BY_NAME:        # another sheet of the ledger
             return f"{col.name}: {value!r} is not in the {table} sheet; add it there or correct the id."
         known = self.ref.sorted_ids(table)
         listed = ", ".join(known[:25]) + (" …" if len(known) > 25 else "")

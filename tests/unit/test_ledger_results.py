@@ -323,3 +323,13 @@ def test_write_export_to_an_xml_file_is_iati(db, ledger, tmp_path):
     data = out.read_bytes()
     assert iati_schema_errors(data) == []
     assert data.count(b"<result ") == len(ledger["results"])
+
+
+def test_indicators_without_their_results_sheet_are_refused_by_row(db, ledger):
+    data = F.xlsx_bytes(ledger, drop=("results",))
+    before = F.sha256(db)
+    result = import_ledger(data, "ledger.xlsx", db)
+    assert not result.ok
+    located = {(p.sheet, p.row, p.column) for p in result.problems if "is not in the results sheet" in p.message}
+    assert located == {("result_indicators", n + 2, "result_id") for n in range(len(ledger["result_indicators"]))}
+    assert F.sha256(db) == before
