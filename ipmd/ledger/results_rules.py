@@ -10,7 +10,7 @@ The rules (a cell the type checks could not read is skipped here: it is reported
   end_date; a project without a start date cannot have reporting periods yet);
 - every period has a target; an actual value without a target is named as such;
 - an indicator counted by sex (by_sex TRUE) has, for each period, one female and one male row and no
-  total row (its total is their sum); any other indicator has total rows only;
+  total row (its total is their sum), both ending on the same day; any other indicator has total rows only;
 - the periods of one indicator (and sex) do not overlap;
 - every result has at least one indicator (as IATI requires);
 - a baseline has both its year and its value, or neither;
@@ -148,7 +148,7 @@ def _periods(periods: pd.DataFrame, indicator_info: dict, dates: dict) -> list[P
                 add(row, "sex", f"{what} is not counted by sex (by_sex is FALSE): its rows have sex 'total'; set "
                     f"by_sex TRUE in result_indicators to give {r.sex} values.")
             elif start is not None:
-                sexes.setdefault((ind, start), []).append((r.sex, row))
+                sexes.setdefault((ind, start), []).append((r.sex, row, end))
             if start is not None and end is not None and end >= start:
                 spans.setdefault((ind, r.sex), []).append((start, end, row))
         if project is None or project not in dates:
@@ -167,7 +167,11 @@ def _periods(periods: pd.DataFrame, indicator_info: dict, dates: dict) -> list[P
     for (ind, start), found in sexes.items():
         if not indicator_info.get(ind, (None, False))[1]:
             continue
-        have = {s for s, _ in found}
+        have = {s for s, _, _ in found}
+        ends = {e for _, _, e in found if e is not None}
+        if len(ends) > 1:
+            add(found[-1][1], "period_end", f"Indicator {ind}, period from {_fmt(start)}: its female and male rows end "
+                f"on different days ({', '.join(sorted(map(_fmt, ends)))}); one period has one end.")
         for missing in ("female", "male"):
             if missing not in have:
                 add(found[0][1], "sex", f"Indicator {ind}, period from {_fmt(start)}: the {'/'.join(sorted(have))} "

@@ -248,6 +248,8 @@ CASES = {
     "sex_row_for_indicator_not_by_sex": (set_value("indicator_periods", "sex", "female", sex="total"),
                                          "indicator_periods", "sex", "is not counted by sex"),
     "male_row_missing": (male_row_missing, "indicator_periods", "sex", "has no male row"),
+    "female_and_male_rows_end_apart": (set_value("indicator_periods", "period_end", dt.date(2010, 6, 30), sex="male"),
+                                       "indicator_periods", "period_end", "end on different days"),
     "period_ends_before_it_starts": (set_value("indicator_periods", "period_end", dt.date(2009, 1, 1), sex="total"),
                                      "indicator_periods", "period_end", "is before period_start"),
     "overlapping_periods": (overlapping_period, "indicator_periods", "period_start", "overlaps"),
