@@ -120,12 +120,16 @@ def project_results(con, project_id: str) -> pd.DataFrame:
     return project_results_from(results_ledger(con), project_id)
 
 
-def indicator_progress_from(book: dict[str, pd.DataFrame], project_id: str | None = None) -> pd.DataFrame:
+def indicator_progress_from(book: dict[str, pd.DataFrame], project_id: str | None = None,
+                            year: int | None = None) -> pd.DataFrame:
     """Per indicator and sex, over its reported periods: target_to_date, actual_to_date, achieved (their
-    ratio), met; with target_total over all its periods. One project, or all (project_id None)."""
+    ratio), met; with target_total over all its periods. One project, or all (project_id None); with `year`,
+    only the periods ending in that year."""
     rows = indicator_rows_from(book)
     if project_id is not None:
         rows = rows[rows["project_id"] == project_id]
+    if year is not None:
+        rows = rows[rows["period_end"].dt.year == int(year)]
     reported = rows["actual_value"].notna()
     rows = rows.assign(target_reported=rows["target_value"].where(reported, 0.0),
                        actual_reported=rows["actual_value"].fillna(0.0), reported=reported)
@@ -193,13 +197,14 @@ def _group_weights(book: dict[str, pd.DataFrame], by: str) -> pd.DataFrame:
     raise ValueError(f"unknown grouping {by!r}: one of {', '.join(GROUPINGS)}")
 
 
-def portfolio_results_from(book: dict[str, pd.DataFrame], by: str = "goal") -> pd.DataFrame:
+def portfolio_results_from(book: dict[str, pd.DataFrame], by: str = "goal", year: int | None = None) -> pd.DataFrame:
     """Results of the funded projects by goal (primary), area of work or country: projects with results,
     indicators reported, indicators met and met_share; people (indicators in persons) targeted and reached
     over the reported periods, in total and by sex (female, male; 'total' rows of indicators not counted by
-    sex count in people only). For countries, people are split by the project's country shares."""
+    sex count in people only). For countries, people are split by the project's country shares. With `year`,
+    only the reporting periods ending in that year count (the annual report)."""
     weights = _group_weights(book, by)
-    progress = indicator_progress_from(book)
+    progress = indicator_progress_from(book, year=year)
     progress = progress[progress["project_id"].isin(weights["project_id"])]
     per_indicator = (progress.groupby(["project_id", "result_indicator_id"])
                              .agg(reported=("periods_reported", "sum"), target=("target_to_date", "sum"),
@@ -235,8 +240,8 @@ def portfolio_results_from(book: dict[str, pd.DataFrame], by: str = "goal") -> p
     return out.reset_index()
 
 
-def portfolio_results(con, by: str = "goal") -> pd.DataFrame:
-    return portfolio_results_from(results_ledger(con), by)
+def portfolio_results(con, by: str = "goal", year: int | None = None) -> pd.DataFrame:
+    return portfolio_results_from(results_ledger(con), by, year)
 
 
 @dataclass(frozen=True)
@@ -255,12 +260,25 @@ class Timeliness:
         return self.projects_on_time / self.projects_due if self.projects_due else None
 
 
-def reporting_timeliness_from(book: dict[str, pd.DataFrame], as_of=None) -> Timeliness:
-    """Reports due by `as_of` from the funded projects: how many came on time, late or not at all."""
-    day = _as_of(book, as_of)
+def _year_end(book: dict[str, pd.DataFrame], as_of, year: int | None) -> pd.Timestamp:
+    if year is not None and as_of is None:
+        return pd.Timestamp(f"{int(year)}-12-31")
+    return _as_of(book, as_of)
+
+
+def _due_reports(book: dict[str, pd.DataFrame], day: pd.Timestamp, year: int | None) -> pd.DataFrame:
     reports = project_reports_from(book, None, day)
-    reports = reports[reports["project_id"].isin(_funded(book["projects"])["project_id"])
-                      & (reports["due_date"] <= day)]
+    keep = reports["project_id"].isin(_funded(book["projects"])["project_id"]) & (reports["due_date"] <= day)
+    if year is not None:
+        keep &= reports["due_date"].dt.year == int(year)
+    return reports[keep]
+
+
+def reporting_timeliness_from(book: dict[str, pd.DataFrame], as_of=None, year: int | None = None) -> Timeliness:
+    """Reports due by `as_of` from the funded projects: how many came on time, late or not at all. With
+    `year`: the reports due in that year, judged at its end (or at `as_of`)."""
+    day = _year_end(book, as_of, year)
+    reports = _due_reports(book, day, year)
     reports = reports.assign(status=reports["status"].where(
         ~((reports["status"] == "late") & (reports["received_date"] > day)), "outstanding"))
     by_project = reports.groupby("project_id")["status"].agg(lambda s: bool((s == "on_time").all()))
@@ -270,21 +288,21 @@ def reporting_timeliness_from(book: dict[str, pd.DataFrame], as_of=None) -> Time
                       reports_late=int(counts.get("late", 0)), reports_outstanding=int(counts.get("outstanding", 0)))
 
 
-def reporting_timeliness(con, as_of=None) -> Timeliness:
-    return reporting_timeliness_from(results_ledger(con), as_of)
+def reporting_timeliness(con, as_of=None, year: int | None = None) -> Timeliness:
+    return reporting_timeliness_from(results_ledger(con), as_of, year)
 
 
-def late_reports_from(book: dict[str, pd.DataFrame], as_of=None) -> pd.DataFrame:
-    """The funded projects' reports late or outstanding at `as_of` (for the Secretariat's report)."""
-    day = _as_of(book, as_of)
-    reports = project_reports_from(book, None, day)
-    reports = reports[reports["project_id"].isin(_funded(book["projects"])["project_id"])
-                      & (reports["due_date"] <= day) & reports["status"].isin(["late", "outstanding"])]
+def late_reports_from(book: dict[str, pd.DataFrame], as_of=None, year: int | None = None) -> pd.DataFrame:
+    """The funded projects' reports late or outstanding at `as_of` (for the Secretariat's report); with
+    `year`, those due in that year, judged at its end (or at `as_of`)."""
+    day = _year_end(book, as_of, year)
+    reports = _due_reports(book, day, year)
+    reports = reports[reports["status"].isin(["late", "outstanding"])]
     return reports.reset_index(drop=True)
 
 
-def late_reports(con, as_of=None) -> pd.DataFrame:
-    return late_reports_from(results_ledger(con), as_of)
+def late_reports(con, as_of=None, year: int | None = None) -> pd.DataFrame:
+    return late_reports_from(results_ledger(con), as_of, year)
 
 
 def gender_marker_spread_from(book: dict[str, pd.DataFrame]) -> pd.DataFrame:

@@ -140,3 +140,19 @@ def test_the_core_reads_a_database_made_before_the_results_framework():
     assert R.portfolio_results(con, "goal").empty
     assert R.reporting_timeliness(con, "2015-12-31").share_on_time is None
     assert R.gender_marker_spread(con)["projects"].sum() == 0
+
+
+def test_one_year_counts_the_periods_ending_and_the_reports_due_in_it(book):
+    g2010 = R.portfolio_results_from(book, "goal", year=2010).set_index("group")
+    # 2010: P1's first I1 periods (8 + 14 >= 10 + 10: met) and P2's I3 (150 >= 100: met); P1's I2 ends in 2011
+    assert g2010.loc["G1", ["indicators_reported", "indicators_met", "people_reached"]].tolist() == [1, 1, 22]
+    assert g2010.loc["G2", ["indicators_reported", "indicators_met", "people_reached"]].tolist() == [1, 1, 150]
+    g2011 = R.portfolio_results_from(book, "goal", year=2011).set_index("group")
+    # 2011: I1's periods are not reported yet; I2 reached 2 of 3: not met
+    assert g2011.loc["G1", ["indicators_reported", "indicators_met"]].tolist() == [1, 0]
+    t2011 = R.reporting_timeliness_from(book, year=2011)
+    assert t2011.as_of == d("2011-12-31")
+    assert (t2011.reports_due, t2011.reports_on_time, t2011.projects_due, t2011.share_on_time) == (2, 2, 2, 1.0)
+    t2012 = R.reporting_timeliness_from(book, year=2012)
+    assert (t2012.reports_due, t2012.reports_outstanding, t2012.share_on_time) == (1, 1, 0.0)
+    assert list(R.late_reports_from(book, year=2010)["project_id"]) == ["P2"]
