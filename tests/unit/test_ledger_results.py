@@ -335,3 +335,15 @@ def test_indicators_without_their_results_sheet_are_refused_by_row(db, ledger):
     located = {(p.sheet, p.row, p.column) for p in result.problems if "is not in the results sheet" in p.message}
     assert located == {("result_indicators", n + 2, "result_id") for n in range(len(ledger["result_indicators"]))}
     assert F.sha256(db) == before
+
+
+def test_the_ledger_limits_apply_to_the_results_sheets(db, ledger, monkeypatch):
+    from ipmd.ledger import read
+    n = len(ledger["indicator_periods"])
+    monkeypatch.setattr(read, "MAX_ROWS", n - 1)
+    before = F.sha256(db)
+    result = import_ledger(F.xlsx_bytes(ledger), "ledger.xlsx", db)
+    assert not result.ok
+    assert any(p.sheet == "indicator_periods" and f"limit of {n - 1:,} data rows" in p.message
+               for p in result.problems), [str(p) for p in result.problems]
+    assert F.sha256(db) == before
