@@ -46,7 +46,7 @@ from ipmd.ledger.limits import Report
 from ipmd.ledger.problems import Problem
 from ipmd.ledger.raw import RawLedger
 from ipmd.ledger.read import Source, read_ledger
-from ipmd.ledger.template import DELETE_ORDER, LEDGER_TABLES, REQUIRED_TABLES, SHEET_BY_NAME
+from ipmd.ledger.template import DELETE_ORDER, LEDGER_TABLES, REQUIRED_TABLES, RESULT_TABLES, SHEET_BY_NAME
 from ipmd.ledger.validate import ReferenceData, validate
 
 LEDGER_SOURCE_ID = "fund_ledger_import"
@@ -360,6 +360,7 @@ def _fill(path: Path, tables: dict[str, pd.DataFrame], raw: RawLedger) -> str:
     con = duckdb.connect(str(path))
     try:
         con.execute("SET enable_progress_bar = false")      # the command line's stdout is the problem list
+        upgrade_schema(con)
         for table in DELETE_ORDER:                       # children first; see the module's note
             con.execute(f"DELETE FROM {table}")           # fixed names from the template
         con.execute("BEGIN TRANSACTION")
@@ -383,6 +384,33 @@ def _fill(path: Path, tables: dict[str, pd.DataFrame], raw: RawLedger) -> str:
         return digest
     finally:
         con.close()
+
+
+SCHEMA_SQL = Path(__file__).resolve().parents[1] / "build" / "schema.sql"
+
+
+def upgrade_schema(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Give a database made before the results framework (issue 20) its tables and projects.gender_marker, as
+    schema.sql declares them, so a server holding an imported ledger takes the new template without a rebuild
+    (a rebuild would put the demonstration portfolio back). Returns what was added."""
+    text = SCHEMA_SQL.read_text(encoding="utf-8")
+    present = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables "
+                                         "WHERE table_schema = 'main'").fetchall()}
+    added = []
+    columns = {r[0] for r in con.execute("SELECT column_name FROM information_schema.columns "
+                                         "WHERE table_schema = 'main' AND table_name = 'projects'").fetchall()}
+    if "gender_marker" not in columns:
+        con.execute("ALTER TABLE projects ADD COLUMN gender_marker INTEGER")
+        added.append("projects.gender_marker")
+    for table in RESULT_TABLES:
+        if table in present:
+            continue
+        m = re.search(rf"^CREATE TABLE {table} \(.*?^\);", text, flags=re.M | re.S)
+        if m is None:
+            raise RuntimeError(f"ipmd/build/schema.sql declares no table {table}")
+        con.execute(re.sub(r"--[^\n]*", "", m.group(0)))    # the declaration, without its comments
+        added.append(table)
+    return added
 
 
 def _insert_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:

@@ -347,3 +347,16 @@ def test_the_ledger_limits_apply_to_the_results_sheets(db, ledger, monkeypatch):
     assert any(p.sheet == "indicator_periods" and f"limit of {n - 1:,} data rows" in p.message
                for p in result.problems), [str(p) for p in result.problems]
     assert F.sha256(db) == before
+
+
+def test_a_database_made_before_the_results_framework_takes_a_ledger_with_results(ledger, tmp_path, monkeypatch):
+    # as a server that imported a ledger before issue 20: schema.sql without its results block
+    schema = F.SCHEMA.read_text(encoding="utf-8")
+    old = tmp_path / "old-schema.sql"
+    old.write_text(schema[:schema.index("-- The results framework of the fund ledger")], encoding="utf-8")
+    monkeypatch.setattr(F, "SCHEMA", old)
+    db = F.make_fixture_db(tmp_path / "old.duckdb")
+    assert all(len(frame) == 0 for name, frame in ledger_frames(db).items() if name in RESULT_TABLES)
+    result = import_ledger(F.xlsx_bytes(ledger), "ledger.xlsx", db)
+    assert result.ok, result.report_lines()
+    assert F.rows(ledger_frames(db)) == F.rows(ledger)
