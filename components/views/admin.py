@@ -25,6 +25,7 @@ from ipmd.ledger.export import export_ledger, template_bytes
 from ipmd.ledger.limits import MAX_ROWS, MAX_SECONDS, MAX_UNCOMPRESSED_BYTES
 from ipmd.ledger.store import commit_import, import_ledger
 from ipmd.ledger.template import LEDGER_TABLES, MAX_UPLOAD_BYTES, UPLOAD_EXTENSIONS
+from ipmd.results import results_ledger
 
 LIMIT_MB = MAX_UPLOAD_BYTES // (1024 * 1024)
 PROBLEM_COLUMNS = ("file", "sheet", "row", "column", "message")
@@ -68,7 +69,7 @@ def current_ledger() -> None:
         caption(tr("admin.current.real", imported=imported, file=info.get("ledger_file", "?")))
     else:
         st.caption(tr("admin.current.illustrative"))
-    ledger = load(queries.ledger)
+    ledger = {**load(results_ledger), **load(queries.ledger)}      # the money's tables and the results'
     st.dataframe(counts_frame({name: len(ledger[name]) for name in LEDGER_TABLES}), hide_index=True,
                  key="admin_current_counts", width="content")
     st.caption(tr("admin.current.hash", hash=info.get("content_hash", "?")[:12]))
@@ -91,6 +92,10 @@ def downloads(signed_in: bool) -> None:
         right.download_button(tr("admin.download.csv"), data=lambda: export_ledger(db.db_path(), "csv"),
                               file_name=f"ipmd-ledger-{today}-csv.zip", mime="application/zip",
                               key="admin_export_csv", icon=":material/download:", on_click="ignore")
+        right.download_button(tr("results.download.iati"), data=lambda: export_ledger(db.db_path(), "iati"),
+                              file_name=f"ipmd-ledger-{today}-iati.xml", mime="application/xml",
+                              key="admin_export_iati", help=tr("results.download.iati_help"),
+                              icon=":material/download:", on_click="ignore")
 
 
 def uploader(generation: int):

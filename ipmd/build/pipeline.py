@@ -156,7 +156,7 @@ def assemble(src: Path, step: Step, report: list[str]) -> tuple[dict[str, pd.Dat
 
     step("framework (goals, areas of work, GFMD items, partners) and demonstration portfolio")
     from ipmd.build.framework import framework_sources, framework_tables
-    from ipmd.build.portfolio import PORTFOLIO_SOURCE, generate_portfolio
+    from ipmd.build.portfolio import PORTFOLIO_SOURCE, RESULT_TABLES, generate_portfolio
     try:
         framework = framework_tables(src)
     except (ValueError, OSError) as exc:   # the framework module reports a bad GFMD file this way
@@ -183,6 +183,7 @@ def assemble(src: Path, step: Step, report: list[str]) -> tuple[dict[str, pd.Dat
         "bilateral_stock": bilateral, "refugees_bilateral": refugees, "exchange_rates": fx,
         **{k: framework[k] for k in ("goals", "areas_of_work", "gfmd_items", "partners")},
         **{k: portfolio[k] for k in ("donors", "projects", "project_countries", "project_goals", "transactions")},
+        **{k: portfolio[k] for k in RESULT_TABLES},           # the results framework (issue 20)
         **raw["mptf"],
         "migrant_stock_methods": methods,
     }

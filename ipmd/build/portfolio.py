@@ -42,6 +42,7 @@ import pandas as pd
 
 from ipmd.build.framework import PARTNER_IDS
 from ipmd.ledger.invariants import IATI_CODES, ledger_invariant_problems
+from ipmd.ledger.results_rules import results_problems
 
 PORTFOLIO_SOURCE: dict = {
     "source_id": "illustrative_portfolio",
@@ -380,7 +381,9 @@ def _followable(gfmd: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
 
 def generate_portfolio(countries: pd.DataFrame, gfmd_items: pd.DataFrame, seed: int = 2008,
                        exchange_rates: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
-    """donors, projects, project_countries, project_goals and transactions (schema.sql columns)."""
+    """donors, projects, project_countries, project_goals and transactions (schema.sql columns), and the
+    results framework (generate_results: results, result_indicators, indicator_periods, report_milestones,
+    project_documents; projects.gender_marker)."""
     rng = np.random.default_rng(seed)
     rates = _rate_lookup(exchange_rates)
     c = _country_weights(countries, rng)
@@ -469,6 +472,10 @@ def generate_portfolio(countries: pd.DataFrame, gfmd_items: pd.DataFrame, seed: 
     problems = ledger_invariant_problems(tables)
     if problems:  # a bug in this generator, never a data problem
         raise RuntimeError("generated portfolio breaks ledger invariants: " + "; ".join(map(str, problems[:5])))
+    tables.update(generate_results(tables, seed))
+    problems = results_problems(tables)
+    if problems:  # a bug in this generator, never a data problem
+        raise RuntimeError("generated results break the results rules: " + "; ".join(map(str, problems[:5])))
     return tables
 
 
@@ -523,3 +530,189 @@ def _transaction_frame(rows: list[dict]) -> pd.DataFrame:
     t["amount_original"] = t["amount_original"].astype(float).round(2)
     return t[["txn_id", "txn_type", "iati_code", "txn_date", "donor_id", "project_id", "amount_usd",
               "currency", "amount_original", "is_illustrative"]]
+
+
+# ------------------------------------------------------------------------ results framework (issue 20)
+# Generated from the money above with its own seeded generator, so adding results changes no amount or date.
+# Every project but the rejected ones gets an objective, an outcome for its primary goal and outputs for its
+# area of work, each with indicators; funded projects (approved, active, closed) get yearly reporting periods
+# within their dates, with targets, and actual values for the periods ended by the cut-off (AS_OF); progress
+# reports due a month after each period but the last, a final report three months after the end, most on time,
+# some late, a few still outstanding at the cut-off; documents (proposal, agreement, received reports) with
+# example.org links that lead nowhere; a gender marker. All rows illustrative.
+
+RESULTS_SEED_OFFSET = 20
+# indicator: (title, unit, by_sex, per-period target range; documents are due once, in the last period)
+OBJECTIVE_BY_GOAL = {
+    "G1": ("GFMD outcome carried into national practice",
+           ("Government bodies applying the Forum's recommendations", "institutions", False, (1, 4))),
+    "G2": ("Migration integrated into development planning",
+           ("Ministries acting on a common migration and development agenda", "institutions", False, (1, 5))),
+    "G3": ("National capacity on migration data and labour migration strengthened",
+           ("Institutions using the project's data or tools", "institutions", False, (1, 4))),
+}
+OUTCOME_BY_GOAL = {
+    "G1": ("Follow-up reported to the Global Forum",
+           ("Follow-up reports presented to the Forum", "documents", False, None)),
+    "G2": ("PRSP chapter on migration adopted",
+           ("Development strategy chapters on migration adopted", "documents", False, None)),
+    "G3": ("Sex-disaggregated migration data used in policy",
+           ("Statistical tables published with data by sex", "tables", False, (2, 10))),
+}
+OUTPUTS_BY_AREA = {
+    "A": [("National migration profile published",
+           ("Migration profile published", "documents", False, None)),
+          ("National statisticians and policy analysts trained, by sex",
+           ("Statisticians and policy analysts trained", "persons", True, (10, 40)))],
+    "B": [("Labour migration officials trained, by sex",
+           ("Labour migration officials trained", "persons", True, (15, 60))),
+          ("Migrant workers reached by pre-departure orientation, by sex",
+           ("Migrant workers given pre-departure orientation", "persons", True, (100, 600)))],
+}
+FEMALE_SHARE = {"Labour migration officials trained": (0.3, 0.5),
+                "Statisticians and policy analysts trained": (0.4, 0.6),
+                "Migrant workers given pre-departure orientation": (0.35, 0.65)}
+DOCUMENT_ROOT = "https://example.org/ipmd-demo"     # illustrative links: example.org leads to nothing real
+RESULT_TABLES = ("results", "result_indicators", "indicator_periods", "report_milestones", "project_documents")
+
+
+def _periods(start: pd.Timestamp, end: pd.Timestamp) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
+    """Yearly reporting periods from the project's start; the last one ends with the project (a remainder of
+    under three months is part of the period before it)."""
+    out, k = [], 0
+    while True:
+        s = _add_months(start, 12 * k)
+        if s > end:
+            return out
+        e = min(_add_months(start, 12 * (k + 1)) - pd.Timedelta(days=1), end)
+        if e < end and _add_months(e, 3) >= end:     # a remainder under three months joins this period
+            e = end
+        out.append((s, e))
+        if e == end:
+            return out
+        k += 1
+
+
+def _indicator_rows(rid: str, spec: tuple, k: int, start: pd.Timestamp | None,
+                    periods: list[tuple[pd.Timestamp, pd.Timestamp]], rng: np.random.Generator
+                    ) -> tuple[dict, list[dict]]:
+    title, unit, by_sex, span = spec
+    iid = f"{rid}-I{k}"
+    indicator = dict(result_indicator_id=iid, result_id=rid, title=title, unit=unit, by_sex=by_sex,
+                     baseline_year=int(start.year) if start is not None else None,
+                     baseline_value=0.0 if start is not None else None, is_illustrative=True)
+    if start is None:
+        indicator["baseline_year"], indicator["baseline_value"] = None, None
+    rows = []
+    performance = float(rng.uniform(0.6, 1.15))          # how well this indicator does, period after period
+    for n, (s, e) in enumerate(periods):
+        last = n == len(periods) - 1
+        if span is None:                                  # a document: due once, at the end
+            target = 1.0 if last else 0.0
+        else:
+            target = float(rng.integers(span[0], span[1] + 1))
+        reported = e <= AS_OF
+        if by_sex:
+            low, high = FEMALE_SHARE.get(title, (0.4, 0.6))
+            female = float(round(target * rng.uniform(low, high)))
+            split = {"female": female, "male": target - female}
+        else:
+            split = {"total": target}
+        for sex, t in split.items():
+            actual = None
+            if reported:
+                actual = float(min(1.0, t) if span is None and rng.random() < 0.85 else 0.0) if span is None \
+                    else float(max(0, round(t * performance * rng.uniform(0.85, 1.15))))
+            rows.append(dict(result_indicator_id=iid, period_start=s, period_end=e, sex=sex, target_value=t,
+                             actual_value=actual, is_illustrative=True))
+    return indicator, rows
+
+
+def _gender_marker(project: dict, by_sex: bool, rng: np.random.Generator) -> int | None:
+    if project["status"] == "rejected":
+        return None                                         # not screened
+    if "women" in project["title"].lower():
+        return int(rng.choice([2, 3]))
+    if by_sex:
+        return int(rng.choice([1, 1, 2]))
+    return int(rng.choice([0, 0, 1]))
+
+
+def generate_results(tables: dict[str, pd.DataFrame], seed: int = 2008) -> dict[str, pd.DataFrame]:
+    """The demonstration portfolio's results framework for its projects (schema.sql columns), and the projects
+    with their gender_marker."""
+    rng = np.random.default_rng(seed + RESULTS_SEED_OFFSET)
+    projects = tables["projects"]
+    primary = {r.project_id: r.goal_id for r in tables["project_goals"].itertuples() if r.is_primary}
+    results, indicators, periods, milestones, documents, markers = [], [], [], [], [], []
+    for p in projects.to_dict("records"):
+        pid, status = p["project_id"], p["status"]
+        if status == "rejected":
+            markers.append(None)
+            continue
+        funded = status in ("approved", "active", "closed")
+        start = p["start_date"] if funded and pd.notna(p["start_date"]) else None
+        spans = _periods(start, p["end_date"]) if start is not None else []
+        goal = primary[pid]
+        specs = [("objective", *OBJECTIVE_BY_GOAL[goal]), ("outcome", *OUTCOME_BY_GOAL[goal])]
+        outputs = OUTPUTS_BY_AREA[p["area_id"]]
+        picks = [0, 1] if rng.random() < 0.5 else [int(rng.integers(0, 2))]
+        specs += [("output", *outputs[i]) for i in picks]
+        by_sex_any = False
+        for n, (kind, title, spec) in enumerate(specs, start=1):
+            rid = f"{pid}-R{n}"
+            results.append(dict(result_id=rid, project_id=pid, result_type=kind, title=title,
+                                description=None, is_illustrative=True))
+            indicator, rows = _indicator_rows(rid, spec, 1, start, spans, rng)
+            indicators.append(indicator)
+            periods += rows
+            by_sex_any |= bool(spec[2])
+        markers.append(_gender_marker(p, by_sex_any, rng))
+        documents.append(dict(document_id=f"{pid}-D1", project_id=pid, title=f"Project proposal: {p['title']}",
+                              category="proposal", url=f"{DOCUMENT_ROOT}/{pid}/proposal.pdf",
+                              document_date=p["submitted_date"], is_illustrative=True))
+        if not funded:
+            continue
+        documents.append(dict(document_id=f"{pid}-D2", project_id=pid, title=f"Grant agreement: {pid}",
+                              category="agreement", url=f"{DOCUMENT_ROOT}/{pid}/agreement.pdf",
+                              document_date=p["decision_date"] + pd.Timedelta(days=int(rng.integers(10, 40))),
+                              is_illustrative=True))
+        dues = [("progress", e + pd.Timedelta(days=31)) for _, e in spans[:-1]]
+        dues.append(("final", p["end_date"] + pd.Timedelta(days=90)))
+        for kind, due in dues:
+            u = rng.random()
+            delay = int(rng.integers(-20, 1)) if u < 0.75 else int(rng.integers(15, 150))   # a quarter late
+            received = due + pd.Timedelta(days=delay)
+            if received > AS_OF or received < start:
+                received = pd.NaT if received > AS_OF else start
+            milestones.append(dict(project_id=pid, report_type=kind, due_date=due, received_date=received,
+                                   is_illustrative=True))
+            if pd.notna(received):
+                k = len([d for d in documents if d["project_id"] == pid]) + 1
+                documents.append(dict(document_id=f"{pid}-D{k}", project_id=pid,
+                                      title=f"{'Final' if kind == 'final' else 'Progress'} report: {pid}, due "
+                                            f"{due:%Y-%m-%d}", category="report",
+                                      url=f"{DOCUMENT_ROOT}/{pid}/report-{due:%Y-%m-%d}.pdf",
+                                      document_date=received, is_illustrative=True))
+    projects = projects.assign(gender_marker=pd.array(markers, dtype="Int64"))
+    out = {
+        "projects": projects,
+        "results": pd.DataFrame(results, columns=["result_id", "project_id", "result_type", "title", "description",
+                                                  "is_illustrative"]),
+        "result_indicators": pd.DataFrame(indicators, columns=["result_indicator_id", "result_id", "title", "unit",
+                                                               "by_sex", "baseline_year", "baseline_value",
+                                                               "is_illustrative"]),
+        "indicator_periods": pd.DataFrame(periods, columns=["result_indicator_id", "period_start", "period_end", "sex",
+                                                            "target_value", "actual_value", "is_illustrative"]),
+        "report_milestones": pd.DataFrame(milestones, columns=["project_id", "report_type", "due_date",
+                                                               "received_date", "is_illustrative"]),
+        "project_documents": pd.DataFrame(documents, columns=["document_id", "project_id", "title", "category", "url",
+                                                              "document_date", "is_illustrative"]),
+    }
+    out["result_indicators"]["baseline_year"] = out["result_indicators"]["baseline_year"].astype("Int64")
+    for table, cols in (("indicator_periods", ("period_start", "period_end")),
+                        ("report_milestones", ("due_date", "received_date")),
+                        ("project_documents", ("document_date",))):
+        for col in cols:
+            out[table][col] = _dates(out[table][col])
+    return out

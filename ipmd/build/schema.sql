@@ -221,3 +221,63 @@ CREATE TABLE table_sources (            -- provenance of every table: which sour
                                         -- because a ledger import replaces the portfolio's sources row)
     how        TEXT NOT NULL
 );
+
+-- ------------------------------------------------------------------------------------------------------
+-- The results framework of the fund ledger (issue 20): per project its objectives and expected results,
+-- their indicators with targets and actual values by reporting period (by sex where they count people),
+-- the reports it owes, its documents and its gender marker. Imported and exported with the ledger
+-- (optional sheets of the template; IATI result, document-link and policy-marker); rules in
+-- ipmd/ledger/results_rules.py. is_illustrative marks the demonstration portfolio's rows.
+ALTER TABLE projects ADD COLUMN gender_marker INTEGER;  -- OECD-DAC gender equality marker as IATI significance:
+                                                       -- 0 not targeted, 1 significant, 2 principal,
+                                                       -- 3 principal and in support of an action programme; NULL not screened
+
+CREATE TABLE results (
+    result_id     TEXT PRIMARY KEY,
+    project_id    TEXT NOT NULL REFERENCES projects(project_id),
+    result_type   TEXT NOT NULL,        -- 'objective','outcome','output' (IATI result type 3, 2, 1)
+    title         TEXT NOT NULL,
+    description   TEXT,
+    is_illustrative BOOLEAN NOT NULL
+);
+
+CREATE TABLE result_indicators (
+    result_indicator_id TEXT PRIMARY KEY,
+    result_id     TEXT NOT NULL REFERENCES results(result_id),
+    title         TEXT NOT NULL,
+    unit          TEXT NOT NULL,        -- 'persons','documents','%', ...
+    by_sex        BOOLEAN NOT NULL,     -- counts people: its periods have female and male rows, no total row
+    baseline_year INTEGER,
+    baseline_value DOUBLE,
+    is_illustrative BOOLEAN NOT NULL
+);
+
+CREATE TABLE indicator_periods (
+    result_indicator_id TEXT NOT NULL REFERENCES result_indicators(result_indicator_id),
+    period_start  DATE NOT NULL,        -- within the project's start_date .. end_date
+    period_end    DATE NOT NULL,
+    sex           TEXT NOT NULL,        -- 'total', or 'female' / 'male' when the indicator is by_sex
+    target_value  DOUBLE NOT NULL,
+    actual_value  DOUBLE,               -- NULL until reported
+    is_illustrative BOOLEAN NOT NULL,
+    PRIMARY KEY (result_indicator_id, period_start, sex)
+);
+
+CREATE TABLE report_milestones (
+    project_id    TEXT NOT NULL REFERENCES projects(project_id),
+    report_type   TEXT NOT NULL,        -- 'progress','final'
+    due_date      DATE NOT NULL,
+    received_date DATE,                 -- NULL: not received
+    is_illustrative BOOLEAN NOT NULL,
+    PRIMARY KEY (project_id, report_type, due_date)
+);
+
+CREATE TABLE project_documents (
+    document_id   TEXT PRIMARY KEY,
+    project_id    TEXT NOT NULL REFERENCES projects(project_id),
+    title         TEXT NOT NULL,
+    category      TEXT NOT NULL,        -- 'proposal','budget','agreement','report','evaluation','web_page'
+    url           TEXT,                 -- http(s) address; NULL when none
+    document_date DATE,
+    is_illustrative BOOLEAN NOT NULL
+);

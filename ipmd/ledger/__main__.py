@@ -1,7 +1,7 @@
 """Command line for the fund ledger.
 
     python -m ipmd.ledger import FILE [--db PATH] [--dry-run]    FILE: .xlsx, .xml (IATI), .zip or folder of CSVs
-    python -m ipmd.ledger export OUT.xlsx|OUT.zip|DIR [--db PATH]
+    python -m ipmd.ledger export OUT.xlsx|OUT.zip|OUT.xml|DIR [--db PATH]
     python -m ipmd.ledger template OUT.xlsx [--db PATH]
     python -m ipmd.ledger backups [--db PATH]                    the kept backups: name, time, size, ledger, hash
     python -m ipmd.ledger restore BACKUP [--db PATH]             make a backup the database (atomic rename)
@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     p_import.add_argument("file", type=Path, help=".xlsx workbook, IATI .xml, .zip of CSVs or a folder of CSVs")
     p_import.add_argument("--db", type=Path, default=None, help=db_help)
     p_import.add_argument("--dry-run", action="store_true", help="validate only; write nothing")
-    p_export = sub.add_parser("export", help="write the current ledger as the template (.xlsx), a .zip or a CSV folder")
+    p_export = sub.add_parser("export", help="write the current ledger as the template (.xlsx), a .zip or a CSV folder, or IATI 2.03 (.xml)")
     p_export.add_argument("out", type=Path)
     p_export.add_argument("--db", type=Path, default=None)
     p_template = sub.add_parser("template", help="write the empty template workbook")

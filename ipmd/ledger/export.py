@@ -1,7 +1,8 @@
 """The current ledger out to the template's forms, and the empty template itself.
 
 - `export_ledger(db_path, fmt)`: 'xlsx' (the template, filled) or 'csv' (a zip of <table>.csv);
-  import_ledger of either gives back the same rows.
+  import_ledger of either gives back the same rows; 'iati' (IATI 2.03 activity XML of the funded projects,
+  ipmd.ledger.iati_export), read back with the same results.
 - `write_export(db_path, out)`: to an .xlsx file or into a folder of CSV files (command line).
 - `template_bytes(db_path=None)`: the empty workbook, with an instructions sheet and, when a database
   is given, lists of the ids the ledger may refer to (partners, areas, goals, GFMD items, countries,
@@ -25,19 +26,30 @@ import pandas as pd
 import xlsxwriter
 
 from ipmd.cells import XLSX_TEXT_OPTIONS, safe_text
+from ipmd.ledger.iati_export import iati_bytes
 from ipmd.ledger.template import LEDGER_TABLES, SHEETS
 
 TEMPLATE_ROWS = 5000          # rows that get drop-down lists in the template
 
 
 def ledger_frames(db_path: Path | str) -> dict[str, pd.DataFrame]:
-    """The five ledger tables in the template's columns, in a stable order."""
+    """The ledger tables (money and results) in the template's columns, in a stable order."""
     con = duckdb.connect(str(db_path), read_only=True)
     try:
-        return {s.name: con.execute(f"SELECT {', '.join(s.column_names)} FROM {s.name} "   # fixed names
-                                    f"ORDER BY {', '.join(s.key)}").df() for s in SHEETS}
+        return {s.name: _table_frame(con, s) for s in SHEETS}
     finally:
         con.close()
+
+
+def _table_frame(con: duckdb.DuckDBPyConnection, sheet) -> pd.DataFrame:
+    """One sheet's rows; a database made before the results framework (issue 20) has no results tables
+    and no projects.gender_marker: those come out empty."""
+    present = {r[0] for r in con.execute("SELECT column_name FROM information_schema.columns "
+                                         "WHERE table_schema = 'main' AND table_name = ?", [sheet.name]).fetchall()}
+    if not present:
+        return pd.DataFrame(columns=sheet.column_names)
+    columns = ", ".join(c if c in present else f"NULL AS {c}" for c in sheet.column_names)   # fixed names
+    return con.execute(f"SELECT {columns} FROM {sheet.name} ORDER BY {', '.join(sheet.key)}").df()
 
 
 def _reference_lists(db_path: Path | str) -> dict[str, pd.DataFrame]:
@@ -187,7 +199,17 @@ def export_ledger(db_path: Path | str, fmt: str = "xlsx") -> bytes:
         return workbook_bytes(tables, _reference_lists(db_path), drop_downs=True)
     if fmt == "csv":
         return zip_bytes(csv_files(tables))
-    raise ValueError(f"unknown export format {fmt!r}: use 'xlsx' or 'csv'")
+    if fmt == "iati":
+        return iati_bytes(tables, _partner_names(db_path))
+    raise ValueError(f"unknown export format {fmt!r}: use 'xlsx', 'csv' or 'iati'")
+
+
+def _partner_names(db_path: Path | str) -> dict[str, str]:
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        return dict(con.execute("SELECT partner_id, name FROM partners").fetchall())
+    finally:
+        con.close()
 
 
 def write_export(db_path: Path | str, out: Path | str) -> list[Path]:
@@ -199,6 +221,9 @@ def write_export(db_path: Path | str, out: Path | str) -> list[Path]:
     if out.suffix.lower() == ".zip":
         out.write_bytes(export_ledger(db_path, "csv"))
         return [out]
+    if out.suffix.lower() == ".xml":
+        out.write_bytes(export_ledger(db_path, "iati"))
+        return [out]
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for name, data in csv_files(ledger_frames(db_path)).items():
@@ -208,7 +233,7 @@ def write_export(db_path: Path | str, out: Path | str) -> list[Path]:
 
 
 def template_bytes(db_path: Path | str | None = None) -> bytes:
-    """The empty template (instructions, the five sheets with their headers and drop-down lists); with a
+    """The empty template (instructions, the ledger's sheets with their headers and drop-down lists); with a
     database, also the lists of ids a ledger may refer to."""
     empty = {s.name: pd.DataFrame(columns=s.column_names) for s in SHEETS}
     return workbook_bytes(empty, _reference_lists(db_path) if db_path else None, drop_downs=True)

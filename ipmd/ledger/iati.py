@@ -32,6 +32,15 @@ The mapping, and why:
   4 -> expenditure; other types are skipped and warned. value, its @currency (or the activity's
   default-currency) and @value-date (or transaction-date) are kept as amount_original, currency and
   txn_date; the US$ amount is computed by the validator at the World Bank annual rate.
+- The results framework (issue 20): result (@type 1 output, 2 outcome, 3 impact -> objective; id from its
+  reference vocabulary 99, else <activity>-R<n>) -> results; its indicators (id from reference vocabulary 99,
+  unit from the export's ipmd:unit, else % for @measure 2 or 'units'; baseline @year/@value) ->
+  result_indicators; each period's target and actual, keyed by their dimension name="sex" (none: total) ->
+  indicator_periods, and an indicator with any value by sex is by_sex. A result without an indicator stays
+  the expected_results text only (warned). document-link -> project_documents (category A02, A05, A09, A08,
+  A07, A12; id from ipmd:id, else <activity>-D<n>); policy-marker vocabulary 1 code 1 @significance ->
+  projects.gender_marker. The export's ipmd:submitted-date, when present, is the project's submitted_date.
+  Report milestones have no IATI element. The validator judges every value (ipmd.ledger.results_rules).
 """
 from __future__ import annotations
 
@@ -68,6 +77,10 @@ PARTNER_REFS = {
 }
 WORLD_BANK_REFS = {"XM-DAC-44000", "XM-DAC-44001", "XM-DAC-44002"}
 WORLD_BANK_NAMES = re.compile(r"world bank|development grant facility|\bIBRD\b|\bIDA\b", re.I)
+RESULT_TYPES = {"1": "output", "2": "outcome", "3": "objective"}     # IATI result type 3 is impact
+DOCUMENT_CATEGORIES = {"A02": "proposal", "A05": "budget", "A09": "agreement", "A08": "report", "A07": "evaluation",
+                       "A12": "web_page"}
+EXTENSION_PREFIX = "ipmd"     # attributes of the export's own namespace (ipmd.ledger.iati_export.IPMD_NS)
 STATUS = {"1": "submitted", "2": "active", "3": "active", "4": "closed", "5": "rejected", "6": "active"}
 OWN_VOCABULARIES = {"98", "99"}
 EXTRA_ALPHA2 = {"XK": "XKX"}     # Kosovo: user-assigned in ISO 3166, used by IATI and the World Bank
@@ -82,11 +95,25 @@ LABELS = {
                                    "requested_usd": "budget/value", "submitted_date": "activity-date",
                                    "decision_date": "transaction[type 2]/value/@value-date",
                                    "start_date": "activity-date[@type=2|1]",
-                                   "end_date": "activity-date[@type=4|3]"}),
+                                   "end_date": "activity-date[@type=4|3]",
+                                   "gender_marker": "policy-marker[@vocabulary=1][@code=1]/@significance"}),
     "project_countries": ("recipient-country", {"project_id": "iati-identifier", "iso3": "@code",
                                                 "share": "@percentage"}),
     "project_goals": ("sector", {"project_id": "iati-identifier", "goal_id": "@code", "weight": "@percentage",
                                  "is_primary": "@percentage"}),
+    "results": ("result", {"result_id": "reference[@vocabulary=99]/@code", "project_id": "iati-identifier",
+                           "result_type": "@type", "title": "title/narrative", "description": "description/narrative"}),
+    "result_indicators": ("indicator", {"result_indicator_id": "reference[@vocabulary=99]/@code",
+                                        "result_id": "result", "title": "title/narrative", "unit": "@ipmd:unit",
+                                        "by_sex": "dimension[@name=sex]", "baseline_year": "baseline/@year",
+                                        "baseline_value": "baseline/@value"}),
+    "indicator_periods": ("period", {"result_indicator_id": "indicator", "period_start": "period-start/@iso-date",
+                                     "period_end": "period-end/@iso-date", "sex": "dimension[@name=sex]/@value",
+                                     "target_value": "target/@value", "actual_value": "actual/@value"}),
+    "report_milestones": ("report milestone", {}),
+    "project_documents": ("document-link", {"document_id": "@ipmd:id", "project_id": "iati-identifier",
+                                            "title": "title/narrative", "category": "category/@code",
+                                            "url": "@url", "document_date": "document-date/@iso-date"}),
     "transactions": ("transaction", {"txn_id": "@ref", "txn_type": "transaction-type/@code",
                                      "iati_code": "transaction-type/@code", "txn_date": "value/@value-date",
                                      "donor_id": "provider-org/@ref", "project_id": "iati-identifier",
@@ -236,6 +263,7 @@ class _Mapper:
         self.placeholders: list[str] = []
         self.skipped_types: dict[str, int] = defaultdict(int)
         self.pledges_13 = 0
+        self.unmeasured: list[str] = []
 
     def problem(self, table: str, line: int, column: str | None, message: str, cell_line: int | None = None,
                 element: tuple[str, str] | None = None) -> None:
@@ -412,7 +440,8 @@ class _Mapper:
         if status is None:
             self.problem("projects", act.line, "status", f"Activity {ident}: activity-status "
                          + (f"code {status_code!r} is not an IATI status (1-6)." if status_code else "is missing."))
-        if known_dates:
+        submitted = act.get(f"{EXTENSION_PREFIX}:submitted-date")     # written by ipmd.ledger.iati_export
+        if submitted is None and known_dates:
             self.derived_submitted.append(ident)
         self.add("projects", act.line, project_id=ident,
                  title=title.narrative() if title is not None else None, partner_id=partner_id,
@@ -420,14 +449,88 @@ class _Mapper:
                  objectives=objectives or "(not given in the IATI file)",
                  expected_results=results or "(not given in the IATI file)", status=status,
                  requested_usd=self.requested_usd(act, ident, commitments, default_currency),
-                 submitted_date=known_dates[0] if known_dates else None, decision_date=decision,
-                 start_date=dates.get("2") or dates.get("1"), end_date=dates.get("4") or dates.get("3"))
+                 submitted_date=submitted or (known_dates[0] if known_dates else None), decision_date=decision,
+                 start_date=dates.get("2") or dates.get("1"), end_date=dates.get("4") or dates.get("3"),
+                 gender_marker=self.gender_marker(act))
         self.countries(act, ident)
+        self.results(act, ident)
+        self.documents(act, ident)
         total = sum(w for _, w, _ in goals) or 1.0
         primary = max(range(len(goals)), key=lambda k: goals[k][1])
         for k, (goal, weight, line) in enumerate(goals):
             self.add("project_goals", line, project_id=ident, goal_id=goal, weight=weight / total,
                      is_primary=k == primary)
+
+    # ---- the results framework (issue 20)
+    def gender_marker(self, act: Node) -> str | None:
+        """The OECD-DAC gender equality marker: policy-marker vocabulary 1 (the default), code 1; its
+        @significance (0-3) as written, judged by the validator."""
+        for m in act.findall("policy-marker"):
+            if m.get("vocabulary", "1") == "1" and m.get("code") == "1":
+                return m.get("significance")
+        return None
+
+    def results(self, act: Node, ident: str) -> None:
+        for n, res in enumerate(act.findall("result"), start=1):
+            if not res.findall("indicator"):       # a title only: kept as the project's expected_results
+                self.unmeasured.append(ident)
+                continue
+            rid = _own_reference(res) or f"{ident}-R{n}"
+            title = res.find("title")
+            description = res.find("description")
+            code = res.get("type")
+            self.add("results", res.line, result_id=rid, project_id=ident,
+                     result_type=RESULT_TYPES.get(code or "", code),
+                     title=title.narrative() if title is not None else None,
+                     description=description.narrative() if description is not None else None)
+            for k, ind in enumerate(res.findall("indicator"), start=1):
+                self.indicator(ind, rid, k)
+
+    def indicator(self, ind: Node, rid: str, k: int) -> None:
+        iid = _own_reference(ind) or f"{rid}-I{k}"
+        unit = ind.get(f"{EXTENSION_PREFIX}:unit") or ("%" if ind.get("measure") == "2" else "units")
+        baseline = ind.find("baseline")
+        periods = ind.findall("period")
+        by_sex = any(_sex(v) is not None for p in periods for v in p.findall("target") + p.findall("actual"))
+        title = ind.find("title")
+        self.add("result_indicators", ind.line, result_indicator_id=iid, result_id=rid,
+                 title=title.narrative() if title is not None else None, unit=unit, by_sex=by_sex,
+                 baseline_year=baseline.get("year") if baseline is not None else None,
+                 baseline_value=baseline.get("value") if baseline is not None else None)
+        for period in periods:
+            start, end = period.find("period-start"), period.find("period-end")
+            rows: dict[str, dict] = {}
+            for kind in ("target", "actual"):
+                for value in period.findall(kind):
+                    others = [d.get("name") for d in value.findall("dimension") if (d.get("name") or "").lower() != "sex"]
+                    if others:
+                        self.raw.warnings.append(f"Indicator {iid}: the {kind} on line {value.line} is broken down by "
+                                                 f"{', '.join(map(str, others))}; only a breakdown by sex is kept.")
+                    sex = _sex(value) or "total"
+                    row = rows.setdefault(sex, {"_line": value.line, "sex": sex, "target_value": None,
+                                                "actual_value": None})
+                    if row[f"{kind}_value"] is not None:
+                        self.problem("indicator_periods", value.line, f"{kind}_value",
+                                     f"Indicator {iid}: the period from "
+                                     f"{start.get('iso-date') if start is not None else '?'} has two {kind} values "
+                                     f"for sex {sex!r}; give one.")
+                        continue
+                    row[f"{kind}_value"] = value.get("value")
+            if not rows:                      # a period with neither target nor actual: its target is missing
+                rows["total"] = {"_line": period.line, "sex": "total", "target_value": None, "actual_value": None}
+            for row in rows.values():
+                self.add("indicator_periods", row.pop("_line"), result_indicator_id=iid,
+                         period_start=start.get("iso-date") if start is not None else None,
+                         period_end=end.get("iso-date") if end is not None else None, **row)
+
+    def documents(self, act: Node, ident: str) -> None:
+        for n, link in enumerate(act.findall("document-link"), start=1):
+            title, category, day = link.find("title"), link.find("category"), link.find("document-date")
+            code = category.get("code") if category is not None else None
+            self.add("project_documents", link.line, document_id=link.get(f"{EXTENSION_PREFIX}:id") or f"{ident}-D{n}",
+                     project_id=ident, title=title.narrative() if title is not None else None,
+                     category=DOCUMENT_CATEGORIES.get(code or "", code), url=link.get("url"),
+                     document_date=day.get("iso-date") if day is not None else None)
 
     def own_sectors(self, act: Node) -> tuple[str | None, str | None, list[tuple[str, float, int]]]:
         area_id = gfmd_item_id = None
@@ -532,6 +635,12 @@ class _Mapper:
             w.append(f"{_count(self.placeholders, 'activity', 'activities')} ({_few(self.placeholders)}) "
                      f"{'has' if len(self.placeholders) == 1 else 'have'} no objectives (description) or expected results "
                      "(result/title); '(not given in the IATI file)' was recorded.")
+        if self.unmeasured:
+            ids = list(dict.fromkeys(self.unmeasured))
+            w.append(f"{_count(ids, 'activity', 'activities')} ({_few(ids)}) {'has' if len(ids) == 1 else 'have'} "
+                     "results without an indicator: their titles were kept as the expected results, but a result "
+                     "of the results framework is measured by at least one indicator, so they were not imported "
+                     "as results.")
         if self.derived_submitted:
             w.append("IATI has no submission date: each project's submitted_date is the earliest activity-date "
                      "or commitment of its activity.")
@@ -542,6 +651,22 @@ class _Mapper:
             w.append(f"{n} transaction(s) of type {code} were skipped: the ledger records types 11, 13, 1, 2, 3 "
                      "and 4 only.")
         return self.raw
+
+
+def _own_reference(node: Node) -> str | None:
+    """The id a result or indicator carries as reference vocabulary 99 (the reporting organisation's own)."""
+    for ref in node.findall("reference"):
+        if ref.get("vocabulary") == "99" and ref.get("code"):
+            return ref.get("code")
+    return None
+
+
+def _sex(value: Node) -> str | None:
+    """The sex a target or actual value is given for (its dimension name="sex"), lower-case; None when none."""
+    for d in value.findall("dimension"):
+        if (d.get("name") or "").strip().lower() == "sex":
+            return (d.get("value") or "").strip().lower() or None
+    return None
 
 
 def _count(items: list, one: str, many: str) -> str:

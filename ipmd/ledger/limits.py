@@ -24,7 +24,7 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024          # one file, or all files of a CSV f
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024   # what a zip (XLSX or zipped CSVs) may expand to
 MAX_CSV_BYTES = MAX_UPLOAD_BYTES             # the CSV text of a ledger, once unzipped
 MAX_ROWS = 50_000                            # data rows per sheet (or IATI elements per kind)
-MAX_COLUMNS = 100                            # columns read per sheet; the template has at most 13
+MAX_COLUMNS = 100                            # columns read per sheet; the template has at most 14
 MAX_SECONDS = 120                            # reading and validating one file
 REPORT_EVERY = 0.25                          # seconds between two progress reports
 

@@ -35,8 +35,8 @@ from ipmd.ledger.iati import read_iati
 from ipmd.ledger.limits import MAX_COLUMNS, MAX_CSV_BYTES, MAX_ROWS, OverBudget, limits_text, tick
 from ipmd.ledger.problems import Problem
 from ipmd.ledger.raw import RawLedger
-from ipmd.ledger.template import (LEDGER_TABLES, MAX_UNCOMPRESSED_BYTES, MAX_UPLOAD_BYTES, SHEET_BY_NAME,
-                                  UPLOAD_EXTENSIONS)
+from ipmd.ledger.template import (LEDGER_TABLES, MAX_UNCOMPRESSED_BYTES, MAX_UPLOAD_BYTES, REQUIRED_TABLES,
+                                  SHEET_BY_NAME, UPLOAD_EXTENSIONS)
 
 if TYPE_CHECKING:
     from ipmd.ledger.validate import ReferenceData
@@ -109,7 +109,9 @@ def _read_bytes(data: bytes, name: str, reference: "ReferenceData | None") -> Ra
         return _read_csv_zip(data, name)
     if kind == "csv":
         return raw.fail("A single CSV file holds one table, but a ledger has five: give the folder (or a "
-                        ".zip) with " + ", ".join(f"{t}.csv" for t in LEDGER_TABLES) + ".")
+                        ".zip) with " + ", ".join(f"{t}.csv" for t in REQUIRED_TABLES) + " (and, for its "
+                        "results, " + ", ".join(f"{t}.csv" for t in LEDGER_TABLES if t not in REQUIRED_TABLES)
+                        + ").")
     return read_iati(data, name, reference)
 
 
@@ -200,10 +202,11 @@ def _read_xlsx(data: bytes, raw: RawLedger) -> RawLedger:
         sheets = {str(n).strip().lower(): n for n in wb.sheetnames}
         for table in LEDGER_TABLES:
             if table not in sheets:
-                raw.problems.append(Problem(
-                    f"The sheet '{table}' is missing. The template has the sheets "
-                    f"{', '.join(LEDGER_TABLES)}: download it again or add this sheet with its header row.",
-                    file=raw.filename, sheet=table))
+                if table in REQUIRED_TABLES:
+                    raw.problems.append(Problem(
+                        f"The sheet '{table}' is missing. The template has the sheets "
+                        f"{', '.join(REQUIRED_TABLES)}: download it again or add this sheet with its header row.",
+                        file=raw.filename, sheet=table))
                 continue
             try:
                 rows = _bounded_rows(raw, wb[sheets[table]], table)
@@ -399,12 +402,13 @@ def _read_csv_files(files: Mapping[str, bytes], name: str, raw: RawLedger | None
         by_table[table] = (prefix + base, data)
     if not by_table and not raw.problems:
         return raw.fail("No ledger CSV files were found: expected " +
-                        ", ".join(f"{t}.csv" for t in LEDGER_TABLES) + ".")
+                        ", ".join(f"{t}.csv" for t in REQUIRED_TABLES) + ".")
     for table in LEDGER_TABLES:
         if table not in by_table:
-            raw.problems.append(Problem(f"The file {table}.csv is missing; a ledger has the files "
-                                        f"{', '.join(t + '.csv' for t in LEDGER_TABLES)} (header row only if "
-                                        "a table has no rows).", file=f"{prefix}{table}.csv", sheet=table))
+            if table in REQUIRED_TABLES:
+                raw.problems.append(Problem(f"The file {table}.csv is missing; a ledger has the files "
+                                            f"{', '.join(t + '.csv' for t in REQUIRED_TABLES)} (header row only "
+                                            "if a table has no rows).", file=f"{prefix}{table}.csv", sheet=table))
             continue
         file, data = by_table[table]
         text = _utf8_text(raw, data, file, table)

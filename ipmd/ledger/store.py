@@ -4,7 +4,9 @@
 
 How the database is replaced, so that a failed import changes nothing and readers never see half:
 1. the current file is only ever opened read-only (reference data) and copied;
-2. the copy, a temporary file in the same folder, gets the new ledger: the five ledger tables
+2. the copy, a temporary file in the same folder, gets the new ledger: the ledger tables (the five of
+   the money, and the results framework's: results, result_indicators, indicator_periods,
+   report_milestones, project_documents, projects.gender_marker)
    emptied and refilled from the validated frames (bound through DataFrame registration, never
    formatted into SQL), every row is_illustrative FALSE, the demonstration portfolio's source row
    replaced by one for the imported file, meta updated (ledger_kind 'real', content_hash);
@@ -44,7 +46,7 @@ from ipmd.ledger.limits import Report
 from ipmd.ledger.problems import Problem
 from ipmd.ledger.raw import RawLedger
 from ipmd.ledger.read import Source, read_ledger
-from ipmd.ledger.template import DELETE_ORDER, LEDGER_TABLES, SHEET_BY_NAME
+from ipmd.ledger.template import DELETE_ORDER, LEDGER_TABLES, REQUIRED_TABLES, RESULT_TABLES, SHEET_BY_NAME
 from ipmd.ledger.validate import ReferenceData, validate
 
 LEDGER_SOURCE_ID = "fund_ledger_import"
@@ -336,7 +338,7 @@ def backup_info(path: Path) -> BackupInfo:
         con = duckdb.connect(str(path), read_only=True)
         try:
             meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
-            missing = [t for t in LEDGER_TABLES if not con.execute(
+            missing = [t for t in REQUIRED_TABLES if not con.execute(
                 "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [t]).fetchone()[0]]
             if missing:
                 raise ValueError(f"no table {', '.join(missing)}")
@@ -358,6 +360,7 @@ def _fill(path: Path, tables: dict[str, pd.DataFrame], raw: RawLedger) -> str:
     con = duckdb.connect(str(path))
     try:
         con.execute("SET enable_progress_bar = false")      # the command line's stdout is the problem list
+        upgrade_schema(con)
         for table in DELETE_ORDER:                       # children first; see the module's note
             con.execute(f"DELETE FROM {table}")           # fixed names from the template
         con.execute("BEGIN TRANSACTION")
@@ -381,6 +384,33 @@ def _fill(path: Path, tables: dict[str, pd.DataFrame], raw: RawLedger) -> str:
         return digest
     finally:
         con.close()
+
+
+SCHEMA_SQL = Path(__file__).resolve().parents[1] / "build" / "schema.sql"
+
+
+def upgrade_schema(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Give a database made before the results framework (issue 20) its tables and projects.gender_marker, as
+    schema.sql declares them, so a server holding an imported ledger takes the new template without a rebuild
+    (a rebuild would put the demonstration portfolio back). Returns what was added."""
+    text = SCHEMA_SQL.read_text(encoding="utf-8")
+    present = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables "
+                                         "WHERE table_schema = 'main'").fetchall()}
+    added = []
+    columns = {r[0] for r in con.execute("SELECT column_name FROM information_schema.columns "
+                                         "WHERE table_schema = 'main' AND table_name = 'projects'").fetchall()}
+    if "gender_marker" not in columns:
+        con.execute("ALTER TABLE projects ADD COLUMN gender_marker INTEGER")
+        added.append("projects.gender_marker")
+    for table in RESULT_TABLES:
+        if table in present:
+            continue
+        m = re.search(rf"^CREATE TABLE {table} \(.*?^\);", text, flags=re.M | re.S)
+        if m is None:
+            raise RuntimeError(f"ipmd/build/schema.sql declares no table {table}")
+        con.execute(re.sub(r"--[^\n]*", "", m.group(0)))    # the declaration, without its comments
+        added.append(table)
+    return added
 
 
 def _insert_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:

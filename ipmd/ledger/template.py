@@ -20,6 +20,7 @@ TXN_TYPES = IATI_CODES       # txn_type -> IATI transaction type: pledge 11, dep
 INCOMING_TYPES = ("pledge", "deposit")                          # carry a donor_id
 OUTGOING_TYPES = ("commitment", "disbursement", "expenditure")  # carry a project_id
 DONOR_TYPES = ("government", "private", "multilateral")
+FIRST_YEAR, LAST_YEAR = 1950, 2100    # the dates a ledger may hold
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class Sheet:
     description: str
     key: tuple[str, ...]            # columns whose values must be unique together
     columns: tuple[Column, ...]
+    optional: bool = False          # a ledger may leave the sheet (or CSV file) out: it then has no rows
 
     @property
     def column_names(self) -> list[str]:
@@ -88,6 +90,10 @@ SHEETS: tuple[Sheet, ...] = (
         Column("start_date", "date", False, "The day the project started.", example="2009-04-01"),
         Column("end_date", "date", False, "The day the project ended or is planned to end.",
                example="2010-12-31"),
+        Column("gender_marker", "integer", False, "The OECD-DAC gender equality policy marker, as IATI codes "
+               "its significance: 0 not targeted, 1 significant objective, 2 principal objective, 3 principal "
+               "objective and in support of an action programme. Blank: not screened.", minimum=0, maximum=3,
+               example=1),
     )),
     Sheet("project_countries", "The countries each project works in, with shares that add up to 1.",
           ("project_id", "iso3"), (
@@ -131,10 +137,91 @@ SHEETS: tuple[Sheet, ...] = (
     )),
 )
 
+MONEY_TABLES = tuple(s.name for s in SHEETS)       # the five sheets every ledger has
+
+# ------------------------------------------------------------------------- the results framework (issue 20)
+# Optional sheets: a ledger without them (every ledger made before them) has no results. Their rules across
+# rows (periods within the project's dates, an actual needs a target, sex rows complete ...) are in
+# ipmd.ledger.results_rules.
+
+RESULT_TYPES = ("objective", "outcome", "output")                 # IATI result type 3 impact, 2 outcome, 1 output
+SEXES = ("total", "female", "male")
+REPORT_TYPES = ("progress", "final")
+DOCUMENT_CATEGORIES = ("proposal", "budget", "agreement", "report", "evaluation", "web_page")
+
+RESULT_SHEETS: tuple[Sheet, ...] = (
+    Sheet("results", "The project's objectives and expected results (outcomes, outputs), one row each.",
+          ("result_id",), (
+        Column("result_id", "text", True, "Your short, stable id for the result.", example="P-2009-01-R1"),
+        Column("project_id", "text", True, "A project_id from the projects sheet.",
+               refers_to=("projects", "project_id"), example="P-2009-01"),
+        Column("result_type", "text", True, "objective, outcome or output.", choices=RESULT_TYPES,
+               example="output"),
+        Column("title", "text", True, "The result, in a short sentence.",
+               example="Labour migration officials trained"),
+        Column("description", "text", False, "More about the result.", example=None),
+    ), optional=True),
+    Sheet("result_indicators", "How each result is measured: one row per indicator, with its unit and baseline.",
+          ("result_indicator_id",), (
+        Column("result_indicator_id", "text", True, "Your short, stable id for the indicator.",
+               example="P-2009-01-R1-I1"),
+        Column("result_id", "text", True, "A result_id from the results sheet.", refers_to=("results", "result_id"),
+               example="P-2009-01-R1"),
+        Column("title", "text", True, "What is counted or observed.",
+               example="Officials trained in labour migration management"),
+        Column("unit", "text", True, "The unit of the values, e.g. persons, documents, %.", example="persons"),
+        Column("by_sex", "boolean", False, "TRUE when the indicator counts people and its values are given for "
+               "women and men (rows female and male in indicator_periods); blank means FALSE.", example=True),
+        Column("baseline_year", "integer", False, "The year of the baseline value.", minimum=FIRST_YEAR,
+               maximum=LAST_YEAR, example=2009),
+        Column("baseline_value", "number", False, "The value before the project (zero or more).", minimum=0,
+               example=0.0),
+    ), optional=True),
+    Sheet("indicator_periods", "Targets and actual values of each indicator by reporting period (and by sex "
+          "for indicators counted by sex).", ("result_indicator_id", "period_start", "sex"), (
+        Column("result_indicator_id", "text", True, "A result_indicator_id from the result_indicators sheet.",
+               refers_to=("result_indicators", "result_indicator_id"), example="P-2009-01-R1-I1"),
+        Column("period_start", "date", True, "The first day of the reporting period (YYYY-MM-DD), within the "
+               "project's dates.", example="2009-04-01"),
+        Column("period_end", "date", True, "The last day of the reporting period, within the project's dates.",
+               example="2009-12-31"),
+        Column("sex", "text", True, "total, or female / male for an indicator counted by sex (one row each).",
+               choices=SEXES, example="female"),
+        Column("target_value", "number", False, "Required: the value planned for the period (zero or more).", minimum=0,
+               example=20.0),
+        Column("actual_value", "number", False, "The value reached; blank until reported.", minimum=0,
+               example=18.0),
+    ), optional=True),
+    Sheet("report_milestones", "The reports each project owes: progress and final reports, when due and when "
+          "received.", ("project_id", "report_type", "due_date"), (
+        Column("project_id", "text", True, "A project_id from the projects sheet.",
+               refers_to=("projects", "project_id"), example="P-2009-01"),
+        Column("report_type", "text", True, "progress or final.", choices=REPORT_TYPES, example="progress"),
+        Column("due_date", "date", True, "The day the report is due (YYYY-MM-DD).", example="2010-01-31"),
+        Column("received_date", "date", False, "The day the Secretariat received it; blank while it has not.",
+               example="2010-02-10"),
+    ), optional=True),
+    Sheet("project_documents", "The project's documents: titles and links.", ("document_id",), (
+        Column("document_id", "text", True, "Your short, stable id for the document.", example="P-2009-01-D1"),
+        Column("project_id", "text", True, "A project_id from the projects sheet.",
+               refers_to=("projects", "project_id"), example="P-2009-01"),
+        Column("title", "text", True, "The document's title.", example="First progress report"),
+        Column("category", "text", True, "proposal, budget, agreement, report, evaluation or web_page.",
+               choices=DOCUMENT_CATEGORIES, example="report"),
+        Column("url", "text", False, "Where the document can be read (an http:// or https:// address).",
+               example="https://example.org/report.pdf"),
+        Column("document_date", "date", False, "The document's date (YYYY-MM-DD).", example="2010-02-10"),
+    ), optional=True),
+)
+RESULT_TABLES = tuple(s.name for s in RESULT_SHEETS)
+
+SHEETS = SHEETS + RESULT_SHEETS
 SHEET_BY_NAME = {s.name: s for s in SHEETS}
 LEDGER_TABLES = tuple(s.name for s in SHEETS)
+REQUIRED_TABLES = tuple(s.name for s in SHEETS if not s.optional)
 # the order rows must be deleted in (children first) and inserted in (parents first)
-DELETE_ORDER = ("transactions", "project_goals", "project_countries", "projects", "donors")
+DELETE_ORDER = ("indicator_periods", "result_indicators", "results", "report_milestones", "project_documents",
+                "transactions", "project_goals", "project_countries", "projects", "donors")
 
 # upload limits (also used by the admin page): see ipmd.ledger.limits
 from ipmd.ledger.limits import MAX_UNCOMPRESSED_BYTES, MAX_UPLOAD_BYTES  # noqa: E402,F401

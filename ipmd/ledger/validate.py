@@ -28,11 +28,12 @@ from ipmd.ledger.invariants import ledger_invariant_problems
 from ipmd.ledger.limits import tick
 from ipmd.ledger.problems import Problem
 from ipmd.ledger.raw import RawLedger
-from ipmd.ledger.template import INCOMING_TYPES, OUTGOING_TYPES, SHEETS, TXN_TYPES, Column, Sheet
+from ipmd.ledger.results_rules import results_problems
+from ipmd.ledger.template import (FIRST_YEAR, LAST_YEAR, INCOMING_TYPES, OUTGOING_TYPES,  # noqa: F401
+                                  SHEET_BY_NAME, SHEETS, TXN_TYPES, Column, Sheet)
 
 DB_REFERENCE_TABLES = ("countries", "partners", "areas_of_work", "goals", "gfmd_items")
 HEADER = -1          # the index of the header row: row 1 as a person sees it
-FIRST_YEAR, LAST_YEAR = 1950, 2100    # the dates a ledger may hold
 
 
 # ------------------------------------------------------------------------------------- reference data
@@ -150,6 +151,17 @@ def parse_number(value, col: Column) -> float:
 
 
 def parse_integer(value, col: Column) -> int:
+    number = _whole(value)
+    if col.minimum is not None and number < col.minimum or col.maximum is not None and number > col.maximum:
+        if col.minimum is not None and col.maximum is not None:
+            raise CellError(f"{number} is outside the allowed range {col.minimum:g} to {col.maximum:g}.")
+        if col.minimum is not None and number < col.minimum:
+            raise CellError(f"{number} is below the minimum of {col.minimum:g}.")
+        raise CellError(f"{number} is above the maximum of {col.maximum:g}.")
+    return number
+
+
+def _whole(value) -> int:
     if isinstance(value, bool):
         raise CellError(f"{_show(value)} is a TRUE/FALSE value, not a whole number.")
     if isinstance(value, int):
@@ -315,6 +327,9 @@ class _Checker:
             table, key = col.refers_to
             if table in DB_REFERENCE_TABLES:
                 known = self.ref.ids.get(table, frozenset())
+            elif table not in self.raw.tables and SHEET_BY_NAME[table].optional and not any(
+                    p.sheet == table for p in self.raw.problems):
+                known = frozenset()       # an optional sheet left out: whatever refers to it names nothing
             elif table not in self.raw.tables:
                 # that sheet could not be read (its problem is reported once): not one problem per reference
                 self.unchecked.add(table)
@@ -336,7 +351,7 @@ class _Checker:
             if c is not None:
                 hint = f" ISO3 codes have three letters: did you mean {c.alpha_3}?"
             return f"{col.name}: {value!r} is not a country code (ISO3) in the database.{hint}"
-        if table in ("donors", "projects"):
+        if table in SHEET_BY_NAME:        # another sheet of the ledger
             return f"{col.name}: {value!r} is not in the {table} sheet; add it there or correct the id."
         known = self.ref.sorted_ids(table)
         listed = ", ".join(known[:25]) + (" …" if len(known) > 25 else "")
@@ -444,6 +459,7 @@ def validate(raw: RawLedger, reference: ReferenceData) -> Validated:
         # every problem in one pass: the totals are checked on the rows that could be read
         tick("checking the totals", 0.95)
         problems += [raw.relocate(p) for p in ledger_invariant_problems(c.typed)]
+        problems += [raw.relocate(p) for p in results_problems(c.typed)]
     if had_problems and any(len(df) for df in c.typed.values()):
         warnings.append("The ledger's totals (deposits within pledges, approvals within deposits, "
                         "disbursements within approvals, the World Bank's 15% share, country shares and goal "

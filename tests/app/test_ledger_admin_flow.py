@@ -54,3 +54,15 @@ def test_a_file_over_the_time_limit_is_refused_with_the_limits(db_copy, monkeypa
     messages = [str(v) for e in [*at.table, *at.dataframe] for v in e.value.to_numpy().ravel()]
     assert any("0-second limit" in m and "50,000 rows per sheet" in m for m in messages)
     assert F.sha256(db_copy) == before
+
+
+def test_the_iati_download_is_built_on_click_and_reads_back(db_copy, deferred_downloads):
+    at = open_admin()
+    assert not at.exception
+    assert "ipmd-ledger-" in " ".join(deferred_downloads) and any(n.endswith("-iati.xml") for n in deferred_downloads)
+    data = next(build for name, build in deferred_downloads.items() if name.endswith("-iati.xml"))()
+    assert data.startswith(b"<?xml") and b'<iati-activities' in data
+    before = F.sha256(db_copy)
+    result = store.import_ledger(data, "ledger.xml", db_copy, dry_run=True)   # the fixture's own ledger
+    assert result.ok, result.report_lines()
+    assert F.sha256(db_copy) == before

@@ -26,6 +26,7 @@ SLOW = frozenset({
     "test_ledger_real_database::test_real_database_ledger_round_trips",
     "test_project_donor_pages::test_donors_attributed_money_is_their_deposits_used_and_adds_up_to_approvals",
     "test_project_donor_pages::test_every_projects_ladder_equals_its_transactions",
+    "test_results_database::test_iati_export_validates_and_reads_back_every_result",
 })
 
 

@@ -36,6 +36,12 @@ SLOW = frozenset({
     "test_ledger_import::test_generated_ledger_imports_in_every_form",
     "test_ledger_import::test_iati_activities_are_mapped_and_converted",
     "test_ledger_import::test_spreadsheet_leniency_ids_as_numbers_codes_in_lower_case",
+    "test_ledger_results::test_broken_results_sheet_is_refused_located_and_the_database_unchanged",
+    "test_ledger_results::test_a_database_made_before_the_results_framework_takes_a_ledger_with_results",
+    "test_ledger_results::test_iati_export_validates_and_round_trips_every_result",
+    "test_ledger_results::test_iati_gender_marker_outside_0_3_is_refused",
+    "test_ledger_results::test_iati_sex_not_recognised_is_located_at_its_line",
+    "test_ledger_results::test_results_round_trip_through_the_database_and_back",
     "test_need::test_scores_are_between_0_and_1_and_missing_iff_too_few",
     "test_portfolio::test_without_exchange_rates_everything_is_in_dollars",
 })

@@ -14,11 +14,19 @@ SCHEMA = {
     "donors": ["donor_id", "name", "donor_type", "iso3", "is_world_bank_internal", "is_illustrative"],
     "projects": ["project_id", "title", "partner_id", "area_id", "gfmd_item_id", "objectives",
                  "expected_results", "status", "requested_usd", "submitted_date", "decision_date", "start_date",
-                 "end_date", "is_illustrative"],
+                 "end_date", "is_illustrative", "gender_marker"],
     "project_countries": ["project_id", "iso3", "share"],
     "project_goals": ["project_id", "goal_id", "weight", "is_primary"],
     "transactions": ["txn_id", "txn_type", "iati_code", "txn_date", "donor_id", "project_id", "amount_usd",
                      "currency", "amount_original", "is_illustrative"],
+    "results": ["result_id", "project_id", "result_type", "title", "description", "is_illustrative"],
+    "result_indicators": ["result_indicator_id", "result_id", "title", "unit", "by_sex", "baseline_year",
+                          "baseline_value", "is_illustrative"],
+    "indicator_periods": ["result_indicator_id", "period_start", "period_end", "sex", "target_value",
+                          "actual_value", "is_illustrative"],
+    "report_milestones": ["project_id", "report_type", "due_date", "received_date", "is_illustrative"],
+    "project_documents": ["document_id", "project_id", "title", "category", "url", "document_date",
+                          "is_illustrative"],
 }
 
 
@@ -242,3 +250,60 @@ def test_fund_figures_reconcile_on_the_portfolio(pf, filters):
         assert balance == pytest.approx(ladder.fund_balance)
     by_country = flows.amounts_by_country(tables, "approved", f)
     assert by_country["amount_usd"].sum() == pytest.approx(ladder.approved)
+
+
+# ------------------------------------------------------------------------ results framework (issue 20)
+
+def test_results_respect_their_own_rules(pf):
+    from ipmd.ledger.results_rules import results_problems
+    assert results_problems(pf) == []
+
+
+def test_results_are_illustrative_and_link_to_nothing_real(pf):
+    for name in ("results", "result_indicators", "indicator_periods", "report_milestones", "project_documents"):
+        assert len(pf[name]) and pf[name]["is_illustrative"].all(), name
+    urls = pf["project_documents"]["url"].dropna()
+    assert len(urls) and urls.str.startswith("https://example.org/").all()
+
+
+def test_every_project_but_the_rejected_has_results_and_funded_ones_have_periods(pf):
+    projects = pf["projects"].set_index("project_id")
+    with_results = set(pf["results"]["project_id"])
+    assert with_results == set(projects.index[projects["status"] != "rejected"])
+    per_project = pf["results"].groupby("project_id")["result_type"].agg(set)
+    assert all({"objective", "outcome", "output"} <= kinds for kinds in per_project)
+    periods = pf["indicator_periods"].merge(pf["result_indicators"][["result_indicator_id", "result_id"]]) \
+        .merge(pf["results"][["result_id", "project_id"]])
+    funded = set(projects.index[projects["status"].isin(["approved", "active", "closed"])])
+    assert set(periods["project_id"]) == funded
+    p = periods.join(projects[["start_date", "end_date"]], on="project_id")
+    assert (p["period_start"] >= p["start_date"]).all() and (p["period_end"] <= p["end_date"]).all()
+    # actual values only for the periods over by the ledger's cut-off, and for every one of them
+    assert p.loc[p["period_end"] > AS_OF, "actual_value"].isna().all()
+    assert p.loc[p["period_end"] <= AS_OF, "actual_value"].notna().all()
+
+
+def test_people_are_counted_by_sex_and_fit_the_work(pf):
+    ind = pf["result_indicators"]
+    assert (ind.loc[ind["by_sex"], "unit"] == "persons").all()
+    by_sex = pf["indicator_periods"].merge(ind[["result_indicator_id", "by_sex"]])
+    assert set(by_sex.loc[by_sex["by_sex"], "sex"]) == {"female", "male"}
+    assert set(by_sex.loc[~by_sex["by_sex"], "sex"]) == {"total"}
+    titles = pf["results"].merge(pf["projects"][["project_id", "area_id"]])
+    trained = titles[titles["title"] == "Labour migration officials trained, by sex"]
+    assert len(trained) and (trained["area_id"] == "B").all()           # capacity work, not research
+    profiles = titles[titles["title"] == "National migration profile published"]
+    assert len(profiles) and (profiles["area_id"] == "A").all()
+
+
+def test_reports_some_late_some_outstanding_and_gender_markers(pf):
+    m = pf["report_milestones"]
+    due = m[m["due_date"] <= AS_OF]
+    late = due["received_date"].isna() | (due["received_date"] > due["due_date"])
+    assert 0.1 < late.mean() < 0.5                       # some late, most on time
+    assert (m.groupby("project_id")["report_type"].apply(lambda s: (s == "final").sum()) == 1).all()
+    assert (m["received_date"].dropna() <= AS_OF).all()
+    markers = pf["projects"]["gender_marker"]
+    assert markers.dropna().isin([0, 1, 2, 3]).all()
+    assert markers[pf["projects"]["status"] == "rejected"].isna().all()
+    assert markers.dropna().nunique() >= 3
