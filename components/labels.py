@@ -8,7 +8,7 @@ from components.provenance import source_label
 from components.state import lang, tr
 from ipmd import queries
 from ipmd.i18n import fmt_compact, fmt_pct, fmt_usd
-from ipmd.profile import Figure
+from ipmd.profiles.country import Figure
 
 LEDGER_UNITS = {"project_funding_approved": "US$"}
 

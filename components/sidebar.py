@@ -8,7 +8,7 @@ import streamlit as st
 from components.data import load, meta
 from components.state import lang, tr, url_selectbox
 from ipmd.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES
-from ipmd.profile import stock_years
+from ipmd.profiles.country import stock_years
 
 
 def language_picker() -> str:

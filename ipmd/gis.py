@@ -18,7 +18,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ipmd import overview, queries
+from ipmd import queries
+from ipmd.profiles import overview
 from ipmd.db import connect, query
 from ipmd.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 

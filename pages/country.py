@@ -2,7 +2,7 @@
 import streamlit as st
 
 from components.shell import require_app
-from components import profile_view
+from components.views import profile as profile_view
 from components.country_picker import country_picker
 from components.brief_buttons import brief_downloads, meeting_pack_picker
 from components.data import load
@@ -10,7 +10,7 @@ from components.labels import country_frame
 from components.sidebar import year
 from components.state import lang, report_unknown, tr, url_selectbox
 from components.tables import when_opened
-from ipmd import profile
+from ipmd.profiles import country as profile
 from ipmd.fund import summary as fund_summary
 from ipmd.i18n import country_name
 

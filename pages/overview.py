@@ -14,7 +14,8 @@ from components.sidebar import year
 from components.state import lang, tr, url_selectbox
 from components.tables import data_table
 from components.text import markdown
-from ipmd import gis, overview
+from ipmd import gis
+from ipmd.profiles import overview
 from ipmd.fund import summary as fund_summary
 from ipmd.profiles import compare
 from ipmd.i18n import fmt_compact, fmt_date, fmt_number, fmt_pct, fmt_usd, plural

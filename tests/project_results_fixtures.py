@@ -1,5 +1,5 @@
 """The results framework's tables (ipmd/build/schema.sql, issue 20 part 1) with a few hand-made rows, for the
-project page's tests on a database made before the framework (the fixture database)."""
+project page's tests on the fixture database."""
 
 
 RESULTS_SCHEMA = """
@@ -20,8 +20,10 @@ def add_results(con, project_id: str) -> None:
     """The results framework's tables (ipmd/build/schema.sql, issue 20 part 1) with one output of `project_id`
     counted by sex over two periods, the second not yet reported; a progress report; a document; and another
     project's result that must not show."""
+    for table in ("indicator_periods", "result_indicators", "results", "report_milestones", "project_documents"):
+        con.execute(f"DROP TABLE IF EXISTS {table}")     # the fixture database may already have them, empty
     con.execute(RESULTS_SCHEMA)
-    con.execute("ALTER TABLE projects ADD COLUMN gender_marker INTEGER")
+    con.execute("ALTER TABLE projects ADD COLUMN IF NOT EXISTS gender_marker INTEGER")
     con.execute("UPDATE projects SET gender_marker = 2 WHERE project_id = ?", [project_id])
     con.execute("INSERT INTO results VALUES ('R1', ?, 'output', 'Officials trained', NULL, TRUE), "
                 "('R9', 'OTHER', 'outcome', 'Not this project', NULL, TRUE)", [project_id])

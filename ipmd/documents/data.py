@@ -1,5 +1,5 @@
 """What one brief shows, gathered once for the PDF, the slides and the meeting pack: `brief_data(con, iso3,
-year, lang)` -> BriefData (the country profile of ipmd.profile, the partnership's projects of
+year, lang)` -> BriefData (the country profile of ipmd.profiles.country, the partnership's projects of
 ipmd.fund.summary), the headline rows and the frames behind each chart.
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ import pandas as pd
 from ipmd import queries
 from ipmd.fund import summary as fund_summary
 from ipmd.i18n import LANGUAGES, country_name, fmt_date, fmt_number, fmt_pct, income_group_name, place_name, t
-from ipmd.profile import (SDG_REMITTANCE_COST_TARGET, CountryProfile, detail_text, format_figure, load_profile,
+from ipmd.profiles.country import (SDG_REMITTANCE_COST_TARGET, CountryProfile, detail_text, format_figure, load_profile,
                           stock_years, until)
 
 

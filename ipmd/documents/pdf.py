@@ -22,7 +22,7 @@ from ipmd.documents.palette import BLUE, INK, MUTED, RULE
 from ipmd.documents.text import (chart_summary, projects_more, projects_summary, source_line, status_name,
                                  stock_title)
 from ipmd.i18n import fmt_date, fmt_pct, fmt_usd, t
-from ipmd.profile import SDG_REMITTANCE_COST_TARGET
+from ipmd.profiles.country import SDG_REMITTANCE_COST_TARGET
 
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"

@@ -21,7 +21,7 @@ from ipmd.documents.data import MAX_PROJECTS, BriefData, brief_data, chart_sourc
 from ipmd.documents.text import (chart_summary, projects_more, projects_summary, source_line, status_name,
                                  stock_title)
 from ipmd.i18n import fmt_date, fmt_pct, fmt_usd, t
-from ipmd.profile import SDG_REMITTANCE_COST_TARGET
+from ipmd.profiles.country import SDG_REMITTANCE_COST_TARGET
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 MARGIN = Inches(0.6)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from ipmd.documents.data import BriefData, corridor_frame, remittance_frame, text_of
 from ipmd.fund.rules import FUNDED_STATUSES
 from ipmd.i18n import fmt_compact, fmt_usd, plural, t
-from ipmd.profile import CountryProfile, format_figure, until
+from ipmd.profiles.country import CountryProfile, format_figure, until
 
 
 def source_label(data: BriefData, source_id: str) -> str:

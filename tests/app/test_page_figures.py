@@ -15,7 +15,6 @@ from ipmd import queries
 from ipmd.fund import summary as fund_summary
 from ipmd.coverage.report import gap_finder
 from ipmd.i18n import fmt_date, plural, t
-from ipmd.profile import PEER_INDICATORS
 
 
 def last_transaction(con) -> pd.Timestamp:
@@ -84,15 +83,19 @@ def test_a_shared_link_keeps_the_peer_indicator(con):
                          AND indicator_id = 'remittances_received_pct_gdp'""").fetchone()[0]
     assert t("figures.peers_years", "en", year=2024, country="Morocco", own_year=own) in [c.value for c in at.caption]
     # chosen on the page, it goes into the link
-    at.selectbox(key="peer").set_value("emigrant_pct_pop").run()
-    assert at.query_params["peer"] == "emigrant_pct_pop"
+    at.selectbox(key="peer").set_value("immigrant_pct_pop").run()
+    assert at.query_params["peer"] == "immigrant_pct_pop"
 
 
-def test_a_peer_indicator_that_names_nothing_is_reported_and_ignored():
+def test_a_peer_indicator_that_names_nothing_is_reported_and_ignored(con):
     at = open_page("pages/country.py", country="MAR", peer="gdp; drop table")
     assert not at.exception
     assert any(plain("gdp; drop table") in w.value for w in at.warning)      # quoted as text, like every link value
-    assert at.selectbox(key="peer").value == PEER_INDICATORS[0]
+    # the country's default instead: an emigration measure, as Morocco's emigrants outnumber its immigrants
+    emigrants, immigrants = con.execute("""SELECT max(value) FILTER (indicator_id = 'emigrant_stock'),
+        max(value) FILTER (indicator_id = 'immigrant_stock') FROM observations WHERE iso3 = 'MAR' AND year = 2024""").fetchone()
+    assert emigrants > immigrants
+    assert at.selectbox(key="peer").value == "emigrant_pct_pop"
 
 
 def test_gap_finder_counts_scored_countries_once(con):
@@ -132,7 +135,7 @@ def test_last_transaction_up_to_a_year_on_any_ledger(tmp_path):
 
     import ledger_fixtures as F
     from ipmd import db
-    from ipmd.overview import last_transaction
+    from ipmd.profiles.overview import last_transaction
 
     con = db.connect(F.make_fixture_db(tmp_path / "ipmd.duckdb"))
     assert last_transaction(con, 2024) == date(2009, 2, 1)

@@ -114,7 +114,8 @@ def check_overview(page, state):
     assert maps, "no map on the overview"
     world = maps[0]
     # every country with a value that plotly's topojson has is drawn as a shape; the others as markers
-    from ipmd import db, overview, profile
+    from ipmd import db
+    from ipmd.profiles import country as profile, overview
     from ipmd.geo import topojson_ids
 
     con = db.connect()

@@ -21,7 +21,7 @@ from ipmd.documents import slides
 from ipmd.documents.pack import meeting_pack_pdf
 from ipmd.documents.pdf import country_brief_pdf
 from ipmd.i18n import country_name, fmt_compact, fmt_date, fmt_pct, fmt_usd, t
-from ipmd.profile import load_profile
+from ipmd.profiles.country import load_profile
 
 YEAR = 2024
 

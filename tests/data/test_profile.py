@@ -1,7 +1,8 @@
-"""ipmd.profile on the bundled database: the profile's series and peer comparison agree with the observations."""
+"""ipmd.profiles.country on the bundled database: the profile's series and peer comparison agree with the observations."""
 import pytest
 
-from ipmd import profile, queries
+from ipmd import queries
+from ipmd.profiles import country as profile
 
 
 def _official(obs, indicator, year, sex="total"):

@@ -18,7 +18,7 @@ from components.text import caption, markdown
 from ipmd import gis
 from ipmd.methods import method_key
 from ipmd.i18n import fmt_compact, fmt_pct, fmt_usd, income_group_name, place_name, plural, usd_column_format
-from ipmd.profile import SDG_REMITTANCE_COST_TARGET, CountryProfile, detail_text, download_frame, format_figure, until
+from ipmd.profiles.country import SDG_REMITTANCE_COST_TARGET, CountryProfile, detail_text, download_frame, format_figure, until
 
 
 def _value(profile: CountryProfile, indicator: str) -> str:
@@ -202,7 +202,7 @@ def corridors(profile: CountryProfile, names: pd.DataFrame, name: str, stock_yea
     data_table(rows[["name", "partner_iso3", "stock"]], "profile_corridor")
 
 
-PEER_GROUP_NAMES = {"un_region": place_name, "income_group": income_group_name}   # ipmd.profile.peer_comparison's kinds
+PEER_GROUP_NAMES = {"un_region": place_name, "income_group": income_group_name}   # ipmd.profiles.country.peer_comparison's kinds
 
 
 def peers(comparison: pd.DataFrame, indicator_label: str, name: str, source_id: str | None, year: int) -> None:

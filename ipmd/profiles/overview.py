@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 
 from ipmd import queries
-from ipmd.profile import Figure
+from ipmd.profiles.country import Figure
 
 # Indicators the world map can show; 'project_funding_approved' comes from the fund ledger.
 MAP_INDICATORS = (
