@@ -9,4 +9,6 @@ One job per module:
     pack      the meeting pack: meeting_pack_pdf(con, ["MAR", "PHL"], 2024, "fr") -> bytes
     slides    the brief as PPTX slides: country_brief_pptx(con, "MEX", 2024, "es") -> bytes
     __main__  the command line: python -m ipmd.documents MAR [PHL ...] [--lang fr] [--slides]
+              (and the annual report: python -m ipmd.documents report --year 2014 --lang fr --format docx)
+    annual_report  the Secretariat's annual progress report (data, words, pdf, docx)
 """

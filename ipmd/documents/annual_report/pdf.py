@@ -28,7 +28,7 @@ class ReportPDF(BriefPDF):
         self.doc = doc
         self.set_author(doc.author)
         self.set_subject(doc.subtitle)
-        self.set_auto_page_break(True, margin=19)
+        self.set_auto_page_break(True, margin=21)
         if doc.band:
             self.set_top_margin(17)
 
@@ -45,7 +45,7 @@ class ReportPDF(BriefPDF):
         self.set_font(FONT, size=9)
 
     def footer(self) -> None:
-        self.set_y(-16)
+        self.set_y(-18.5)
         self.set_font(FONT, size=6.3)
         self.set_text_color(MUTED)
         self.multi_cell(0, 2.9, self.doc.footer_source, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)

@@ -144,7 +144,7 @@ def _approvals(r: AnnualReport, lang: str) -> Section:
                  for p in a.itertuples())
     headers = tuple(t(f"annual_report.col.{c}", lang) for c in
                     ("project", "partner", "goal", "countries", "decided", "approved"))
-    return Section(title, (" ".join((text, *declined)),), Table(headers, rows, (38, 9, 6, 19, 15, 13), right=(5,)))
+    return Section(title, (" ".join((text, *declined)),), Table(headers, rows, (33, 11, 8, 18, 15, 15), right=(5,)))
 
 
 def _results(r: AnnualReport, lang: str) -> Section:
@@ -206,7 +206,7 @@ def _late(r: AnnualReport, lang: str) -> Section:
                   fmt_number(x.days_late, lang)) for x in r.late.itertuples())
     headers = tuple(t(f"annual_report.col.{c}", lang) for c in
                     ("project", "partner", "report", "due", "received", "days_late"))
-    return Section(title, (text,), Table(headers, rows, (40, 9, 14, 14, 14, 9), right=(5,)))
+    return Section(title, (text,), Table(headers, rows, (36, 11, 14, 14, 14, 11), right=(5,)))
 
 
 def _countries(r: AnnualReport, lang: str) -> Section:
