@@ -1,4 +1,5 @@
-"""The funds screen's sources-and-uses section: the table and the delivery rates (ipmd.portfolio.sources_uses).
+"""The funds screen's sources-and-uses section: the table and the delivery rates (ipmd.portfolio.sources_uses),
+then the Secretariat's annual report to download (ipmd.documents.annual_report), PDF or DOCX, built when clicked.
 
 The funds page calls `section(year)` where it wants it (the lead wires it in); it reads its own data.
 """
@@ -11,10 +12,13 @@ import streamlit as st
 from components import charts
 from components.data import load
 from components.figure_cache import figure
-from components.state import lang, tr
+from components.state import lang, report_unknown, tr, url_selectbox
 from components.tables import data_table
 from components.text import caption, markdown, plain
 from ipmd.i18n import fmt_pct, fmt_usd, usd_column_format
+from ipmd.documents.annual_report.data import report_years
+from ipmd.documents.annual_report.docx import annual_report_docx
+from ipmd.documents.annual_report.pdf import annual_report_pdf
 from ipmd.portfolio.sources_uses import SourcesUses, sources_uses
 
 TOTAL_LINES = ("total_sources", "total_uses", "balance")
@@ -69,6 +73,7 @@ def section(year: int, illustrative: bool) -> None:
     by_year = data.by_year
     if by_year.empty:
         st.info(tr("sources_uses.delivery.none"))
+        report_section(year)
         return
     title = tr("sources_uses.delivery.chart_title", year=year)
     if illustrative:
@@ -99,3 +104,35 @@ def section(year: int, illustrative: bool) -> None:
         "partner_id": tr("sources_uses.col.partner_id"), "name": tr("sources_uses.col.partner"),
         "transferred": st.column_config.NumberColumn(tr("sources_uses.col.transferred"), format=usd),
         "spent": st.column_config.NumberColumn(tr("sources_uses.col.spent"), format=usd), "delivery_rate": rate})
+    report_section(year)
+
+
+PDF = "application/pdf"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def report_section(year: int) -> None:
+    """The annual progress report for a year picked here (kept in the URL as ?report=, the page's year by
+    default), in the page's language, as PDF and DOCX: each built only when its button is clicked. It shows
+    funded projects only, so it is not confidential."""
+    years, certified_through = load(report_years)
+    if not years:
+        return
+    st.subheader(tr("annual_report.download.title"))
+    caption(tr("annual_report.download.help"))
+    default = int(year) if int(year) in years else years[-1]
+    picked, rejected = url_selectbox(tr("annual_report.download.year"), list(years), key="report", default=default)
+    if rejected:
+        report_unknown([rejected] if isinstance(rejected, str) else rejected)
+    picked = int(picked if picked is not None else default)
+    if certified_through is None or picked > certified_through:
+        caption(tr("annual_report.download.provisional", year=picked))
+    language = lang()
+    stem = f"ipmd_annual_report_{picked}_{language}"
+    left, right = st.columns(2)
+    left.download_button(tr("annual_report.download.pdf"), data=lambda: load(annual_report_pdf, picked, language),
+                         file_name=f"{stem}.pdf", mime=PDF, key="annual_report_pdf", on_click="ignore",
+                         icon=":material/picture_as_pdf:", type="primary", width="stretch")
+    right.download_button(tr("annual_report.download.docx"), data=lambda: load(annual_report_docx, picked, language),
+                          file_name=f"{stem}.docx", mime=DOCX, key="annual_report_docx", on_click="ignore",
+                          icon=":material/description:", width="stretch")

@@ -6,6 +6,16 @@ from folder_marks import mark_folder
 # module::function of the tests whose case took a second or more in the reference run of the whole
 # non-browser suite on the loaded 2-core machine (30% of a core for pytest; see README "Test it")
 SLOW = frozenset({
+    "test_annual_report::test_funds_received_and_used_equal_the_page_and_the_ledger",
+    "test_annual_report::test_allocations_decided_equal_the_funds_page_and_the_ledger",
+    "test_annual_report::test_results_by_goal_equal_the_coverage_query_and_the_ledger",
+    "test_annual_report::test_late_reports_and_countries_reached_equal_the_ledger",
+    "test_annual_report::test_the_ledgers_last_year_is_provisional_and_said_so",
+    "test_annual_report::test_the_pdf_opens_and_holds_the_figures_with_label_and_source_on_every_page",
+    "test_annual_report::test_the_docx_opens_and_holds_the_figures_with_label_and_source_in_header_and_footer",
+    "test_annual_report::test_no_english_is_left_in_french_or_spanish",
+    "test_annual_report::test_undecided_proposals_never_appear",
+    "test_annual_report::test_the_pdf_pages_render",
     "test_allocation::test_empty_selection_sheet_is_the_before_state",
     "test_allocation::test_high_need_reach_per_project_adds_up",
     "test_brief::test_brief_labels_illustrative_projects",

@@ -28,7 +28,7 @@ from ipmd.fund.report import funded_ledger
 from ipmd.fund.rules import FUNDED_STATUSES
 from ipmd.fund.summary import approved_by_country, is_illustrative, ledger_source
 from ipmd.i18n import Message
-from ipmd.portfolio.sources_uses import SourcesUses, ledger_years, sources_uses_from
+from ipmd.portfolio.sources_uses import SourcesUses, ledger_years, sources_uses, sources_uses_from
 from ipmd.results import (Timeliness, late_reports_from, portfolio_results_from, reporting_timeliness_from,
                           results_ledger)
 
@@ -190,3 +190,12 @@ def annual_report(con, year: int) -> AnnualReport:
     return annual_report_from(queries.ledger(con), results_ledger(con), queries.countries(con), queries.sources(con),
                               queries.meta(con), int(year),
                               int(certified) if certified and str(certified).isdigit() else None)
+
+
+def report_years(con) -> tuple[tuple[int, ...], int | None]:
+    """The years a report can be made for (those of the ledger) and the last year whose accounts are certified
+    (as ipmd.portfolio.sources_uses decides it; None for an empty ledger)."""
+    years = tuple(ledger_years(queries.table(con, "transactions")))
+    if not years:
+        return (), None
+    return years, sources_uses(con, years[-1]).certified_through
