@@ -170,7 +170,7 @@ def _results(r: AnnualReport, lang: str) -> Section:
     headers = tuple(t(f"annual_report.col.{c}", lang) for c in
                     ("goal", "indicators", "met", "met_share", "targeted", "reached", "women", "men"))
     return Section(title, (t("annual_report.results.intro", lang, year=y), summary),
-                   Table(headers, tuple(rows), (30, 11, 8, 9, 11, 11, 10, 10), right=tuple(range(1, 8)),
+                   Table(headers, tuple(rows), (26, 12, 10, 10, 11, 11, 10, 10), right=tuple(range(1, 8)),
                          bold_rows=(len(rows) - 1,)))
 
 
