@@ -6,12 +6,12 @@ from folder_marks import mark_folder
 # module::function of the tests whose case took a second or more in the reference run of the whole
 # non-browser suite on the loaded 2-core machine (30% of a core for pytest; see README "Test it")
 SLOW = frozenset({
-    "test_annual_report::test_the_years_figures_are_those_of_the_ledgers_construction",
-    "test_annual_report::test_results_by_goal_are_the_periods_ending_in_the_year",
-    "test_annual_report::test_late_reports_are_the_final_reports_due_in_the_year_and_received_after",
-    "test_annual_report::test_an_undecided_proposal_never_appears",
-    "test_annual_report::test_a_ledger_without_results_says_so_in_the_pdf_and_the_docx",
-    "test_annual_report::test_a_real_ledger_has_no_illustrative_label_and_a_year_after_the_last_is_provisional",
+    "test_annual_report_frames::test_the_years_figures_are_those_of_the_ledgers_construction",
+    "test_annual_report_frames::test_results_by_goal_are_the_periods_ending_in_the_year",
+    "test_annual_report_frames::test_late_reports_are_the_final_reports_due_in_the_year_and_received_after",
+    "test_annual_report_frames::test_an_undecided_proposal_never_appears",
+    "test_annual_report_frames::test_a_ledger_without_results_says_so_in_the_pdf_and_the_docx",
+    "test_annual_report_frames::test_a_real_ledger_has_no_illustrative_label_and_a_year_after_the_last_is_provisional",
     "test_fund_sections::test_each_section_holds_the_reports_figures",
     "test_coverage::test_both_modes_conserve_money_and_projects",
     "test_funds::test_every_leg_carries_the_approved_total",
