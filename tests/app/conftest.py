@@ -7,6 +7,10 @@ from folder_marks import mark_folder
 # non-browser suite on the loaded 2-core machine (30% of a core for pytest; see README "Test it")
 SLOW = frozenset({
     "test_page_funds::test_a_tab_control_recomputes_that_tab_only",
+    "test_every_chart_travels::test_every_chart_of_the_view_has_save_or_embed_and_its_source",
+    "test_every_chart_travels::test_the_project_and_donor_charts_travel",
+    "test_every_chart_travels::test_a_french_page_says_its_sources_in_french",
+    "test_every_chart_travels::test_the_allocation_review_saves_images_but_offers_no_embed",
     "test_access::test_no_demo_user_once_a_real_ledger_is_loaded",
     "test_access_matrix::test_admin_dry_run",
     "test_access_matrix::test_admin_import",
