@@ -54,7 +54,8 @@ else:   # every year the source publishes, as frames: the map's slider and play 
 event = maps.show_map(fig, key="overview_map", clickable=True,
                       alt=tr("overview.map.alt", indicator=tr(f"indicator.{indicator}"), year=chosen_year),
                       title=tr("charts_w1.by_country_year", indicator=tr(f"indicator.{indicator}"), year=chosen_year),
-                      sources=tuple(values["source_id"].unique()), illustrative=fund_summary.ILLUSTRATIVE_SOURCE in set(values["source_id"]))
+                      sources=tuple(values["source_id"].unique()),
+                      illustrative=fund_summary.ILLUSTRATIVE_SOURCE in set(values["source_id"]))
 clicked = maps.clicked_iso3(event)
 if clicked:
     st.switch_page("pages/country.py", query_params={"country": clicked, "lang": lang()})

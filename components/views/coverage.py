@@ -330,9 +330,10 @@ def map_section(m, goal_id: str | None, mode: str, chosen: dict, names: pd.DataF
     cov = load(cr.country_coverage, goal_id, mode, **chosen)
     frame = with_names(cov.by_country, name_of)
     world = figure(figures.country_map, cov.by_country, names)
-    maps.show_map(world, key="coverage_map", alt=tr("coverage.map.alt", n=len(frame), approved=usd(frame["approved"].sum())),
-                  title=tr("export.title_place", title=tr("coverage.map.title", goal=goal_label(goal_id) if goal_id
-                                                          else tr("coverage.filter.all_goals")), place=place(chosen)),
+    heading = tr("coverage.map.title", goal=goal_label(goal_id) if goal_id else tr("coverage.filter.all_goals"))
+    maps.show_map(world, key="coverage_map",
+                  alt=tr("coverage.map.alt", n=len(frame), approved=usd(frame["approved"].sum())),
+                  title=tr("export.title_place", title=heading, place=place(chosen)),
                   sources=charts.ledger_sources(m.is_illustrative), illustrative=m.is_illustrative)
     # under the map, full width: beside it (about 265 px at 1280 px) the region names or the numbers were cut
     regions_frame = cov.by_region.assign(region=[region_label(r) for r in cov.by_region["un_region"]])

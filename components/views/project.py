@@ -99,8 +99,8 @@ def money(page: ProjectPage) -> None:
         fig = figure(ladder_figure, tuple(stages["stage"]), tuple(map(float, stages["amount_usd"])), tuple(labels),
                      tuple(values), title)
         summary = tr("project.ladder.summary", approved=values[0], disbursed=values[1], spent=values[2])
-        charts.show(fig, "project_ladder", alt=summary, title=title, sources=charts.ledger_sources(page.is_illustrative),
-                    illustrative=page.is_illustrative)
+        charts.show(fig, "project_ladder", alt=summary, title=title,
+                    sources=charts.ledger_sources(page.is_illustrative), illustrative=page.is_illustrative)
         markdown(summary)
     else:
         st.info(tr("project.ladder.none"))
@@ -181,7 +181,8 @@ def results(data: ProjectResults, project_id: str = "") -> None:
             caption(tr("project.results.chart_note"))
         shown = rows.assign(result_type=[tr(f"project.results.type.{t}") for t in rows["result_type"]],
                             sex=[tr(f"project.results.sex.{x}") for x in rows["sex"]])
-        dataframe(shown, key="project_indicators", source_text=("result_title", "indicator_title", "unit"), column_config={
+        dataframe(shown, key="project_indicators", source_text=("result_title", "indicator_title", "unit"),
+                  column_config={
             **{c: tr(f"project.results.col.{c}") for c in ("result_type", "result_title", "indicator_title", "unit",
                                                           "sex")},
             **{c: st.column_config.NumberColumn(tr(f"project.results.col.{c}"), format="%g")
