@@ -117,13 +117,16 @@ def source_line(sources, year: int | None = None, illustrative: bool = False) ->
 
 
 def show(fig: go.Figure, key: str, *, alt: str, title: str, sources: tuple[str, ...] | list[str] = (),
-         year: int | None = None, illustrative: bool = False, config: dict | None = None, **plotly_args):
+         year: int | None = None, illustrative: bool = False, config: dict | None = None, embeddable: bool = True,
+         **plotly_args):
     """Draw chart `key` with its source line and its "Save or embed" popover; returns st.plotly_chart's result
     (the selection, for a chart drawn with on_select).
 
     `title`: what the chart shows, as the page's heading says it (drawn into saved images unless the figure has its
     own title); `sources`/`year`: as for `provenance.caption_sources`; `illustrative`: the chart shows the
-    illustrative ledger (said in its source line, so the saved image and the embedded chart say it too)."""
+    illustrative ledger (said in its source line, so the saved image and the embedded chart say it too);
+    `embeddable=False`: no embed snippet, PNG and SVG only (a page behind the sign-in, whose embed would show the
+    sign-in page)."""
     from components import charts
 
     source = source_line(sources, year, illustrative)
@@ -134,18 +137,21 @@ def show(fig: go.Figure, key: str, *, alt: str, title: str, sources: tuple[str, 
                                 **plotly_args)
         if source:
             caption(source)
-        save_or_embed(key, title, source, height=fig.layout.height or DEFAULT_HEIGHT)
+        save_or_embed(key, title, source, height=fig.layout.height or DEFAULT_HEIGHT, embeddable=embeddable)
     return event
 
 
-def save_or_embed(key: str, title: str, source: str, *, height: int) -> None:
-    """The popover under a chart: save as PNG or SVG (title, source and date drawn in), and the embed snippet."""
+def save_or_embed(key: str, title: str, source: str, *, height: int, embeddable: bool = True) -> None:
+    """The popover under a chart: save as PNG or SVG (title, source and date drawn in), and the embed snippet
+    (left out when not `embeddable`)."""
     from components.state import view_link_parts
 
-    base, params = view_link_parts()
-    with st.popover(tr("export.button"), icon=":material/ios_share:"):
+    with st.popover(tr("export.button" if embeddable else "charts_w1.save_button"), icon=":material/ios_share:"):
         st.caption(tr("export.save_help"))
         st.html(export_buttons(export_info(key, title, source, today())))
+        if not embeddable:
+            return
+        base, params = view_link_parts()
         st.caption(tr("export.embed_help"))
         st.code(embed_snippet(base, params, key, title, int(height) + EMBED_EXTRA_HEIGHT), language="html",
                 wrap_lines=True)

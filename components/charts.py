@@ -108,13 +108,21 @@ def peers(frame: pd.DataFrame, names: dict[str, str]) -> go.Figure:
 
 
 def show(fig: go.Figure, key: str, *, alt: str, title: str, sources=(), year: int | None = None,
-         illustrative: bool = False, config: dict | None = None, **plotly_args):
+         illustrative: bool = False, config: dict | None = None, embeddable: bool = True, **plotly_args):
     """Draw a chart the one way every chart is drawn: the figure (stable `key`, one-line `alt` summary), its source
     line (`sources`, `year`: as `provenance.caption_sources`; `illustrative`: the figures are the illustrative
     ledger, said in that line), and "Save or embed": PNG and SVG with `title`, source
     and date drawn in (in the browser, offline), and an <iframe> snippet showing just this chart and its source.
+    `embeddable=False` leaves the embed snippet out (a page behind the sign-in: its embed would show the sign-in page).
     Returns st.plotly_chart's result. See components/chart_export.py."""
     from components import chart_export
 
     return chart_export.show(fig, key, alt=alt, title=title, sources=sources, year=year, illustrative=illustrative,
-                             config=config or CHART_CONFIG, **plotly_args)
+                             config=config or CHART_CONFIG, embeddable=embeddable, **plotly_args)
+
+
+def ledger_sources(is_illustrative: bool) -> tuple[str, ...]:
+    """The source of a chart of the fund's ledger: the illustrative portfolio, or the imported ledger."""
+    from ipmd.fund.summary import ILLUSTRATIVE_SOURCE, REAL_LEDGER_SOURCE
+
+    return (ILLUSTRATIVE_SOURCE if is_illustrative else REAL_LEDGER_SOURCE,)

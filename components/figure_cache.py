@@ -34,7 +34,3 @@ def figure(build: Callable[..., go.Figure], *args, **kwargs) -> go.Figure:
         raise TypeError(f"figure() needs a module-level builder, not {name}")
     return _built(name, lang(), version(), args, kwargs, _build=build)
 
-
-def cached_figure(name: str, inputs: tuple, build: Callable[[], go.Figure]) -> go.Figure:
-    """Deprecated: the key listed by hand. Use `figure(builder, *args)`."""
-    return _built(name, "", version(), inputs, {}, _build=lambda *_, **__: build())

@@ -5,7 +5,7 @@ from components.shell import require_app
 from components.data import load, meta
 from components.labels import country_frame
 from components.state import lang, tr
-from components.tables import when_opened
+from components.tables import dataframe, when_opened
 from components.text import caption, literal, markdown
 from ipmd import REPO_ROOT, methods, queries
 from ipmd.i18n import catalog
@@ -21,9 +21,9 @@ st.caption(tr("methods.build", built=info.get("built_at", "?"), edition=info.get
 
 st.subheader(tr("methods.sources"))
 sources = load(queries.sources)
-st.dataframe(sources[["title", "publisher", "edition", "licence", "url", "file_name", "is_illustrative", "notes"]],
-             hide_index=True, key="methods_sources",
-             column_config={**{c: tr(f"shell.col.{c}") for c in ("title", "publisher", "edition", "licence", "file_name",
+dataframe(sources[["title", "publisher", "edition", "licence", "url", "file_name", "is_illustrative", "notes"]],
+          key="methods_sources", source_text=("title", "publisher"),
+          column_config={**{c: tr(f"shell.col.{c}") for c in ("title", "publisher", "edition", "licence", "file_name",
                                                                   "notes")},
                             "url": st.column_config.LinkColumn(tr("methods.link")),
                             "is_illustrative": st.column_config.CheckboxColumn(tr("methods.illustrative"))})
@@ -54,9 +54,9 @@ if len(counting):
         with box:
             names = country_frame(lang())[["iso3", "name"]]
             shown = counting.merge(names, on="iso3", how="left").sort_values("name")
-            st.dataframe(shown[["name", "iso3", "data_type", "by_birth", "by_citizenship", "is_imputed",
-                                "refugees_added", "coverage_note"]], hide_index=True, key="methods_stock_methods_table",
-                         column_config={"name": tr("methods.col.country"), "iso3": "ISO3",
+            dataframe(shown[["name", "iso3", "data_type", "by_birth", "by_citizenship", "is_imputed",
+                             "refugees_added", "coverage_note"]], key="methods_stock_methods_table",
+                      source_text=("coverage_note",), column_config={"name": tr("methods.col.country"), "iso3": "ISO3",
                                         **{c: tr(f"methods.col.{c}") for c in ("data_type", "coverage_note")},
                                         **{c: st.column_config.CheckboxColumn(tr(f"methods.col.{c}")) for c in
                                            ("by_birth", "by_citizenship", "is_imputed", "refugees_added")}})
@@ -66,9 +66,9 @@ st.subheader(tr("methods.provenance.title"))
 markdown(tr("methods.provenance.intro"))
 if box := when_opened(tr("methods.provenance.open"), key="methods_table_sources"):
     with box:
-        st.dataframe(load(methods.table_sources)[["table_name", "columns", "publisher", "title", "edition", "how"]],
-                     hide_index=True, key="methods_table_sources_table",
-                     column_config={**{c: tr(f"methods.col.{c}") for c in ("table_name", "columns", "how")},
+        dataframe(load(methods.table_sources)[["table_name", "columns", "publisher", "title", "edition", "how"]],
+                  key="methods_table_sources_table", source_text=("publisher", "title"),
+                  column_config={**{c: tr(f"methods.col.{c}") for c in ("table_name", "columns", "how")},
                                     **{c: tr(f"shell.col.{c}") for c in ("publisher", "title", "edition")}})
 
 st.subheader(tr("donor.methods_title"))

@@ -9,7 +9,7 @@ from components.kpi import Kpi, kpi_row
 from components.figure_cache import figure
 from components.figures import years_map
 from components.labels import country_frame, figure_note, format_value, unit_of, value_labels
-from components.provenance import caption_sources, illustrative_notice, source_label
+from components.provenance import illustrative_notice, source_label
 from components.sidebar import year
 from components.state import lang, tr, url_selectbox
 from components.tables import data_table
@@ -52,7 +52,10 @@ else:   # every year the source publishes, as frames: the map's slider and play 
         log_scale=log_scale, words={"year": tr("compare.map.year"), "play": tr("compare.map.play"),
                                     "pause": tr("compare.map.pause")})
 event = maps.show_map(fig, key="overview_map", clickable=True,
-                      alt=tr("overview.map.alt", indicator=tr(f"indicator.{indicator}"), year=chosen_year))
+                      alt=tr("overview.map.alt", indicator=tr(f"indicator.{indicator}"), year=chosen_year),
+                      title=tr("charts_w1.by_country_year", indicator=tr(f"indicator.{indicator}"), year=chosen_year),
+                      sources=tuple(values["source_id"].unique()),
+                      illustrative=fund_summary.ILLUSTRATIVE_SOURCE in set(values["source_id"]))
 clicked = maps.clicked_iso3(event)
 if clicked:
     st.switch_page("pages/country.py", query_params={"country": clicked, "lang": lang()})
@@ -67,7 +70,6 @@ if not values.empty:
     markdown(tr("overview.map.summary", indicator=tr(f"indicator.{indicator}"), year=chosen_year,
                 countries=plural("figures.count.countries_areas", len(values), lang()),
                 top=", ".join(f"{r.name} ({format_value(r.value, unit)})" for r in top.itertuples())))
-    caption_sources(*values["source_id"].unique())
 data_table(lambda: values.sort_values("value", ascending=False)[["name", "iso3", "value", "year", "source_id"]],
            "overview", file_name=f"ipmd_{indicator}_{chosen_year}.csv",
            sources_note="\n".join(source_label(s) for s in values["source_id"].unique()))

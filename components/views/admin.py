@@ -18,6 +18,7 @@ from components.access import may_import_now
 from components.data import load, meta
 from components.downloads import csv_bytes
 from components.state import lang, tr
+from components.tables import dataframe
 from components.text import caption, plain
 from ipmd import db, queries
 from ipmd.i18n import fmt_number
@@ -54,7 +55,7 @@ def show_problems(problems, key: str) -> None:
     if len(frame) <= TABLE_ROWS:
         st.table(shown, hide_index=True)
     else:
-        st.dataframe(shown, hide_index=True, key=key, width="stretch", height=600)
+        dataframe(shown, key=key, width="stretch", height=600)
     st.download_button(tr("admin.check.problems_csv"), data=csv_bytes(frame), file_name="ledger-problems.csv",
                        mime="text/csv", key=f"{key}_csv", icon=":material/download:", on_click="ignore")
 
@@ -70,8 +71,8 @@ def current_ledger() -> None:
     else:
         st.caption(tr("admin.current.illustrative"))
     ledger = {**load(results_ledger), **load(queries.ledger)}      # the money's tables and the results'
-    st.dataframe(counts_frame({name: len(ledger[name]) for name in LEDGER_TABLES}), hide_index=True,
-                 key="admin_current_counts", width="content")
+    dataframe(counts_frame({name: len(ledger[name]) for name in LEDGER_TABLES}), key="admin_current_counts",
+              width="content")
     st.caption(tr("admin.current.hash", hash=info.get("content_hash", "?")[:12]))
 
 
@@ -151,7 +152,7 @@ def findings(result) -> bool:
         show_problems(result.problems, key="admin_problems")
         return False
     st.success(tr("admin.check.valid"), icon=":material/task_alt:")
-    st.dataframe(counts_frame(result.counts), hide_index=True, key="admin_incoming_counts", width="content")
+    dataframe(counts_frame(result.counts), key="admin_incoming_counts", width="content")
     return True
 
 

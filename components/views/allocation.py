@@ -16,7 +16,7 @@ from components.figures import allocation as figures
 from components.kpi import Kpi, kpi_row
 from components.labels import country_frame
 from components.state import keep_in_url, lang, report_unknown, tr, url_choice, url_multiselect, url_selectbox
-from components.tables import data_table, when_opened
+from components.tables import data_table, dataframe, when_opened
 from components.text import plain
 from ipmd.allocation import report as allocation
 from ipmd.allocation import whatif
@@ -110,23 +110,23 @@ def pipeline_table(shown: pd.DataFrame) -> None:
             st.session_state["proposal"] = shown["project_id"].iloc[rows[0]]
 
     cc = st.column_config
-    st.dataframe(table, key="pipeline_table", hide_index=True, on_select=opened, selection_mode="single-row",
-                 height=min(35 * (len(table) + 1) + 3, 600),
-                 column_config={
-                     "project_id": cc.TextColumn(tr("allocation.col.project_id"), pinned=True),
-                     "title": cc.TextColumn(tr("allocation.col.title"), width="large"),
-                     "partner_id": tr("allocation.col.partner"),
-                     "status": tr("allocation.col.status"),
-                     "country_names": cc.TextColumn(tr("allocation.col.countries"), width="medium"),
-                     "goals": tr("allocation.col.goals"),
-                     "area_id": tr("allocation.col.area"),
-                     "gfmd_item_id": tr("allocation.col.gfmd"),
-                     "requested_usd": cc.NumberColumn(tr("allocation.col.requested"), format="localized"),
-                     "duration_months": cc.NumberColumn(tr("allocation.col.duration"), format="%d"),
-                     "submitted_date": cc.DateColumn(tr("allocation.col.submitted")),
-                     "objectives": cc.TextColumn(tr("allocation.col.objectives"), width="large"),
-                     "expected_results": cc.TextColumn(tr("allocation.col.results"), width="large"),
-                 })
+    dataframe(table, key="pipeline_table", on_select=opened, selection_mode="single-row",
+              source_text=("title", "objectives", "expected_results"), height=min(35 * (len(table) + 1) + 3, 600),
+              column_config={
+                  "project_id": cc.TextColumn(tr("allocation.col.project_id"), pinned=True),
+                  "title": cc.TextColumn(tr("allocation.col.title"), width="large"),
+                  "partner_id": tr("allocation.col.partner"),
+                  "status": tr("allocation.col.status"),
+                  "country_names": cc.TextColumn(tr("allocation.col.countries"), width="medium"),
+                  "goals": tr("allocation.col.goals"),
+                  "area_id": tr("allocation.col.area"),
+                  "gfmd_item_id": tr("allocation.col.gfmd"),
+                  "requested_usd": cc.NumberColumn(tr("allocation.col.requested"), format="localized"),
+                  "duration_months": cc.NumberColumn(tr("allocation.col.duration"), format="%d"),
+                  "submitted_date": cc.DateColumn(tr("allocation.col.submitted")),
+                  "objectives": cc.TextColumn(tr("allocation.col.objectives"), width="large"),
+                  "expected_results": cc.TextColumn(tr("allocation.col.results"), width="large"),
+              })
     st.caption(tr("allocation.pipeline.summary", n=len(shown), total=usd(shown["requested_usd"].sum(), exact=True)))
 
 
@@ -250,7 +250,7 @@ def what_if_round(pipe: pd.DataFrame, env: allocation.Envelope, year: int) -> No
     if not selection:
         st.info(tr("allocation.round.empty"))
     balance(result)
-    coverage(result)
+    coverage(result, env.is_illustrative)
     high_need(result, year)
     concentration(result)
     world_bank(result, env)
@@ -293,7 +293,7 @@ def _warning_values(values: dict) -> dict[str, str]:
     return {name: text(name, value) for name, value in values.items()}
 
 
-def coverage(result: WhatIf) -> None:
+def coverage(result: WhatIf, illustrative: bool = True) -> None:
     st.markdown(f"**{tr('allocation.cov.title')}**")
     changes = [f"{goal_label(r.goal_id, lang())} +{usd(r.approved_change)}"
                for r in result.coverage_by_goal.itertuples() if r.approved_change > 0]
@@ -303,7 +303,9 @@ def coverage(result: WhatIf) -> None:
     summary = tr("allocation.cov.summary", changes="; ".join(changes) or tr("allocation.cov.no_change"),
                  least=goal_label(least.goal_id, lang()), least_share=share(least.share_after))
     fig = figure(figures.coverage_before_after, result.coverage_by_goal, result.coverage_by_area)
-    st.plotly_chart(fig, key="allocation_coverage", config=charts.CHART_CONFIG, alt=summary)
+    # the review is behind the sign-in: an embed of it would show the sign-in page, so PNG and SVG only
+    charts.show(fig, "allocation_coverage", alt=summary, title=tr("allocation.cov.title"),
+                sources=charts.ledger_sources(illustrative), illustrative=illustrative, embeddable=False)
     st.markdown(summary)
     data_table(lambda: pd.concat([result.coverage_by_goal.rename(columns={"goal_id": "id"}),
                                   result.coverage_by_area.rename(columns={"area_id": "id"})], ignore_index=True),
@@ -363,8 +365,8 @@ def concentration(result: WhatIf) -> None:
                           hhi=_hhi(before.hhi), n=after.n))
     if box := when_opened(tr("allocation.conc.table"), key="allocation_shares_open"):
         with box:
-            st.dataframe(result.partner_shares, hide_index=True, key="allocation_partner_shares")
-            st.dataframe(result.country_shares, hide_index=True, key="allocation_country_shares")
+            dataframe(result.partner_shares, key="allocation_partner_shares")
+            dataframe(result.country_shares, key="allocation_country_shares")
 
 
 def world_bank(result: WhatIf, env: allocation.Envelope) -> None:
@@ -439,23 +441,23 @@ def changes(ch: allocation.Changes) -> None:
     with left:
         st.markdown(f"**{tr('allocation.since.added', n=len(ch.added))}**")
         if len(ch.added):
-            st.dataframe(ch.added.assign(status=ch.added["status"].map(status_label),
-                                         submitted_date=ch.added["submitted_date"].dt.date),
-                         hide_index=True, key="since_added", column_config=labels)
+            dataframe(ch.added.assign(status=ch.added["status"].map(status_label),
+                                      submitted_date=ch.added["submitted_date"].dt.date),
+                      key="since_added", column_config=labels, source_text=("title",))
         else:
             st.caption(tr("allocation.since.none"))
     with right:
         st.markdown(f"**{tr('allocation.since.decided', n=len(ch.decided))}**")
         if len(ch.decided):
-            st.dataframe(ch.decided.assign(decision=ch.decided["decision"].map(
+            dataframe(ch.decided.assign(decision=ch.decided["decision"].map(
                 lambda d: tr(f"allocation.decision.{d}")), decision_date=ch.decided["decision_date"].dt.date)
-                .drop(columns="status"), hide_index=True, key="since_decided", column_config=labels)
+                .drop(columns="status"), key="since_decided", column_config=labels, source_text=("title",))
         else:
             st.caption(tr("allocation.since.none"))
     st.markdown(f"**{tr('allocation.since.transactions', n=len(ch.transactions), date=day(ch.since))}**")
     listed = ch.transactions.assign(txn_date=ch.transactions["txn_date"].dt.date,
                                     txn_type=ch.transactions["txn_type"].map(lambda t: tr(f"allocation.txn.{t}")))
-    st.dataframe(listed, hide_index=True, key="since_transactions", column_order=[
+    dataframe(listed, key="since_transactions", source_text=("party",), column_order=[
         "txn_date", "txn_type", "party", "amount_usd", "currency", "amount_original", "donor_id", "project_id",
         "txn_id"], column_config={
         "txn_date": cc.DateColumn(tr("allocation.since.date")), "txn_type": tr("allocation.since.type"),

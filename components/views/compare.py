@@ -11,11 +11,11 @@ from components.data import connection
 from components.downloads import csv_download
 from components.figure_cache import figure
 from components.figures import compare as figures
-from components.charts import CHART_CONFIG
+from components import charts
 from components.labels import country_frame
-from components.provenance import caption_sources, source_label
+from components.provenance import source_label
 from components.state import lang, tr, url_tabs, report_unknown
-from components.tables import data_table
+from components.tables import data_table, dataframe
 from components.text import markdown
 from ipmd.i18n import fmt_compact, fmt_pct, fmt_usd
 from ipmd.profiles import compare
@@ -46,8 +46,8 @@ def headline(data: compare.Comparison, names: dict[str, str]) -> pd.DataFrame:
         for ids in table["source_id"]]
     st.subheader(tr("compare.headline.title", year=data.year))
     first = tr("compare.col.indicator")
-    st.dataframe(shown, hide_index=True, key="compare_headline", width="stretch", height=(len(shown) + 1) * 35 + 3,
-                 column_config={first: st.column_config.TextColumn(first, width="medium", pinned=True)})
+    dataframe(shown, key="compare_headline", width="stretch", height=(len(shown) + 1) * 35 + 3,
+              column_config={first: st.column_config.TextColumn(first, width="medium", pinned=True)})
     st.caption(tr("compare.headline.note", year=data.year))
     return shown
 
@@ -58,6 +58,11 @@ def _labelled(frame: pd.DataFrame, names: dict[str, str], unit: str) -> pd.DataF
     return frame.assign(name=frame["code"].map(names), label=[
         f"{format_value(v, unit)} ({y}, {sources[s]})"
         for v, y, s in zip(frame["value"], frame["year"], frame["source_id"])])
+
+
+def _title(data: compare.Comparison, names: dict[str, str], what: str) -> str:
+    """A chart's title: what it shows, then the places compared."""
+    return tr("export.title_place", title=what, place=", ".join(names[c] for c in data.codes))
 
 
 def _missing_places(data: compare.Comparison, frame: pd.DataFrame, names: dict[str, str]) -> None:
@@ -80,10 +85,9 @@ def over_time(data: compare.Comparison, names: dict[str, str], key: str = "compa
     last = last.loc[[c for c in data.codes if c in last.index]].reset_index()
     summary = tr("compare.series.summary", indicator=title, values="; ".join(
         f"{names[r.code]} {format_value(r.value, unit)} ({r.year})" for r in last.itertuples()))
-    st.plotly_chart(fig, key=key, config=CHART_CONFIG, alt=summary)
+    charts.show(fig, key, alt=summary, title=_title(data, names, title), sources=tuple(frame["source_id"].unique()))
     markdown(summary)
     _missing_places(data, frame, names)
-    caption_sources(*frame["source_id"].unique())
     data_table(frame[["name", "code", "year", "value", "source_id"]], key,
                file_name=f"ipmd_compare_{data.indicator}.csv")
 
@@ -103,10 +107,11 @@ def stocks_by_sex(data: compare.Comparison, names: dict[str, str]) -> None:
         tr("compare.stocks.place", place=names[c],
            immigrants=format_value(totals.get((c, "immigrant_stock")), "persons"),
            emigrants=format_value(totals.get((c, "emigrant_stock")), "persons")) for c in data.codes))
-    st.plotly_chart(fig, key="compare_stocks", config=CHART_CONFIG, alt=summary)
+    charts.show(fig, "compare_stocks", alt=summary,
+                title=_title(data, names, f"{tr('compare.tab.stocks')}, {data.stock_year}"),
+                sources=tuple(rows["source_id"].unique()), year=data.stock_year)
     markdown(summary)
     _missing_places(data, rows, names)
-    caption_sources(*rows["source_id"].unique(), year=data.stock_year)
     data_table(frame[["name", "code", "indicator_id", "sex", "year", "value"]], "compare_stocks")
 
 
@@ -124,10 +129,11 @@ def corridors(data: compare.Comparison, names: dict[str, str]) -> None:
     firsts = firsts.loc[[c for c in data.codes if c in firsts.index]]
     summary = tr("compare.corridors.summary", year=data.stock_year, values="; ".join(
         f"{r.name} → {r.partner} ({r.label})" for r in firsts.itertuples()))
-    st.plotly_chart(fig, key="compare_corridors", config=CHART_CONFIG, alt=summary)
+    charts.show(fig, "compare_corridors", alt=summary,
+                title=_title(data, names, f"{tr('compare.tab.corridors')}, {data.stock_year}"),
+                sources=("undesa_ims_2024_bilateral",), year=data.stock_year)
     markdown(summary)
     _missing_places(data, rows, names)
-    caption_sources("undesa_ims_2024_bilateral", year=data.stock_year)
     data_table(rows[["name", "code", "partner", "partner_iso3", "stock"]], "compare_corridors")
 
 

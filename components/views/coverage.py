@@ -15,10 +15,10 @@ from components.downloads import csv_download, map_downloads
 from components.figure_cache import figure
 from components.figures import coverage as figures
 from components.figures.coverage import quadrant_label
-from components.provenance import caption_sources, source_label
+from components.provenance import source_label
 from components.state import (lang, report_unknown, tr, url_choice, url_multiselect, url_slider, url_toggle,
                               url_year_range)
-from components.tables import data_table, when_opened
+from components.tables import data_table, dataframe, when_opened
 from ipmd import gis, i18n
 from ipmd.coverage import need
 from ipmd.coverage import report as cr
@@ -109,6 +109,11 @@ def _columns(language: str) -> dict:
     return {**text, **numbers, **pct, **money}
 
 
+def place(chosen: dict) -> str:
+    """Where a chart of the portfolio looks: the chosen regions, or all countries."""
+    return ", ".join(region_label(r) for r in chosen["regions"]) or tr("charts_w1.all_countries")
+
+
 def show_region_totals(regions: pd.DataFrame, cov) -> None:
     """Money approved per UN region beside the map, then the money with no country, then the total."""
     rows = regions[["region", "approved", "n_countries_funded"]].copy()
@@ -120,7 +125,7 @@ def show_region_totals(regions: pd.DataFrame, cov) -> None:
                   "n_countries_funded": int(rows["n_countries_funded"].sum())})
     rows = pd.concat([rows, pd.DataFrame(extra)], ignore_index=True)
     config = columns()
-    st.dataframe(rows, hide_index=True, key="coverage_regions", column_config=config)
+    dataframe(rows, key="coverage_regions", column_config=config)
 
 
 def need_controls() -> tuple[tuple[tuple[str, float], ...], bool, bool]:
@@ -166,7 +171,7 @@ def show_gap_table(rows: pd.DataFrame, gf, key: str, with_money: bool = False) -
     shown["un_region"] = shown["un_region"].map(_labels("place", shown["un_region"]))
     incomes = _labels("income", shown["income_group"])
     shown["income_group"] = [incomes.get(g, "–") for g in shown["income_group"]]
-    st.dataframe(shown, hide_index=True, key=key, column_config=columns(), height=min(420, 38 + 35 * len(shown)))
+    dataframe(shown, key=key, column_config=columns(), height=min(420, 38 + 35 * len(shown)))
     note = tr("coverage.gap.csv_note", year=gf.year, weights=", ".join(f"{k}={v:g}" for k, v in gf.weights.items()))
     sources = "\n".join(dict.fromkeys(source_label(s) for k in gf.weights for s in NEED_SOURCES[k]))
     csv_download(shown, f"ipmd_{key}.csv", key=f"{key}_csv", sources_note=f"{note}\n{sources}")
@@ -176,7 +181,7 @@ def show_projects(projects: pd.DataFrame, key: str, file_name: str) -> None:
     """A list of projects (statuses in the interface language) with its CSV (exact amounts, status codes)."""
     shown = projects.copy()
     shown["status"] = shown["status"].map(_labels("coverage.status", shown["status"]))
-    st.dataframe(shown, hide_index=True, key=key, column_config=columns())
+    dataframe(shown, key=key, column_config=columns(), source_text=("title", "item_title"))
     csv_download(projects, file_name, key=f"{key}_csv")
 
 
@@ -188,8 +193,8 @@ def show_gfmd(gfmd) -> None:
     items["item_type"] = items["item_type"].map(_labels("coverage.gfmd.type", items["item_type"]))
     followed, not_followed = tr("coverage.gfmd.followed"), tr("coverage.gfmd.not_followed")
     items["follow_up"] = [followed if f == "funded" else not_followed for f in gfmd.items["follow_up"]]
-    st.dataframe(items, hide_index=True, key="coverage_gfmd_table", column_config=columns(),
-                 height=38 + 35 * len(items))
+    dataframe(items, key="coverage_gfmd_table", column_config=columns(), height=38 + 35 * len(items),
+              source_text=("title",))
     csv_download(items, "ipmd_gfmd_followup.csv", key="coverage_gfmd_csv")
     if len(gfmd.unfollowed):
         st.error(tr("coverage.gfmd.unfollowed", items="; ".join(
@@ -291,7 +296,9 @@ def matrix_section(m, mode: str, chosen: dict) -> None:
     summary = tr("coverage.matrix.summary", n=m.n_projects, approved=usd(m.approved), disbursed=usd(m.disbursed),
                  counted=tr(f"coverage.mode.{mode}.short"))
     heatmap = figure(figures.matrix_heatmap, m.cells, goals, areas, tr(f"coverage.mode.{mode}"))
-    st.plotly_chart(heatmap, key="coverage_matrix", config=charts.CHART_CONFIG, alt=summary)
+    charts.show(heatmap, "coverage_matrix", alt=summary, sources=charts.ledger_sources(m.is_illustrative),
+                illustrative=m.is_illustrative,
+                title=tr("export.title_place", title=tr("coverage.matrix.title"), place=place(chosen)))
     st.markdown(summary)
     cell_section(goals, areas, mode, chosen)
     data_table(m.cells[["goal_id", "area_id", "n_projects", "project_weight", "approved", "disbursed", "spent"]],
@@ -322,15 +329,16 @@ def map_section(m, goal_id: str | None, mode: str, chosen: dict, names: pd.DataF
     st.subheader(tr("coverage.map.title", goal=goal_label(goal_id) if goal_id else tr("coverage.filter.all_goals")))
     cov = load(cr.country_coverage, goal_id, mode, **chosen)
     frame = with_names(cov.by_country, name_of)
-    left, right = st.columns([2, 1])
-    with left:
-        world = figure(figures.country_map, cov.by_country, names)
-        maps.show_map(world, key="coverage_map",
-                      alt=tr("coverage.map.alt", n=len(frame), approved=usd(frame["approved"].sum())))
-    with right:
-        regions_frame = cov.by_region.assign(region=[region_label(r) for r in cov.by_region["un_region"]])
-        st.markdown(f"**{tr('coverage.map.regions')}**")
-        show_region_totals(regions_frame, cov)
+    world = figure(figures.country_map, cov.by_country, names)
+    heading = tr("coverage.map.title", goal=goal_label(goal_id) if goal_id else tr("coverage.filter.all_goals"))
+    maps.show_map(world, key="coverage_map",
+                  alt=tr("coverage.map.alt", n=len(frame), approved=usd(frame["approved"].sum())),
+                  title=tr("export.title_place", title=heading, place=place(chosen)),
+                  sources=charts.ledger_sources(m.is_illustrative), illustrative=m.is_illustrative)
+    # under the map, full width: beside it (about 265 px at 1280 px) the region names or the numbers were cut
+    regions_frame = cov.by_region.assign(region=[region_label(r) for r in cov.by_region["un_region"]])
+    st.markdown(f"**{tr('coverage.map.regions')}**")
+    show_region_totals(regions_frame, cov)
     st.markdown(tr("coverage.map.summary", n=len(frame), approved=usd(frame["approved"].sum()),
                    top=", ".join(f"{r.name} ({usd(r.approved)})" for r in frame.head(3).itertuples()) or "–"))
     if chosen["regions"] or chosen["income_groups"]:
@@ -347,10 +355,10 @@ def map_section(m, goal_id: str | None, mode: str, chosen: dict, names: pd.DataF
         with box:
             table = frame[["name", "iso3", "un_region", "income_group", "n_projects", "approved", "disbursed",
                            "spent"]]
-            st.dataframe(table, hide_index=True, key="coverage_map_table", column_config=columns())
+            dataframe(table, key="coverage_map_table", column_config=columns())
             csv_download(table, f"ipmd_coverage_countries_{goal}.csv", key="coverage_map_csv")
             regions_table = regions_frame[["region", "n_countries_funded", "approved", "disbursed", "spent"]]
-            st.dataframe(regions_table, hide_index=True, key="coverage_regions_table", column_config=columns())
+            dataframe(regions_table, key="coverage_regions_table", column_config=columns())
             csv_download(regions_table, f"ipmd_coverage_regions_{goal}.csv", key="coverage_regions_csv")
 
 
@@ -365,7 +373,7 @@ def gap_finder_section(year: int, goal_id: str | None, mode: str, chosen: dict, 
     st.caption(tr("coverage.gap.intro", year=year))
     gf, no_weight = gap_finder(year, need_controls(), goal_id, mode, chosen)
     if is_open:
-        gaps_section(gf, no_weight, name_of)
+        gaps_section(gf, no_weight, name_of, m.is_illustrative)
     with answers_box:
         show_answers(cr.answers(m, gf, gfmd), gfmd, name_of, tr(f"coverage.mode.{mode}.short"))
 
@@ -379,7 +387,7 @@ def gap_finder(year: int, settings, goal_id: str | None, mode: str, chosen: dict
         return load(cr.gap_finder, year, None, lens, goal_id, mode, developing_only=developing, **chosen), True
 
 
-def gaps_section(gf, no_weight: bool, name_of: dict) -> None:
+def gaps_section(gf, no_weight: bool, name_of: dict, illustrative: bool = True) -> None:
     table = with_names(gf.table, name_of)
     gap_rows = table[table["quadrant"] == need.QUADRANT_GAP]
     if no_weight:
@@ -397,9 +405,10 @@ def gaps_section(gf, no_weight: bool, name_of: dict) -> None:
     summary = tr("coverage.scatter.summary", n=gf.n_scored, n_all=gf.n_scored_all, n_gap=len(gap_rows),
                  top=", ".join(gap_rows["name"].head(5)) or "–")
     scatter = figure(figures.need_scatter, table, gf.cutoff)
-    st.plotly_chart(scatter, key="coverage_scatter", config=charts.CHART_CONFIG, alt=summary)
+    charts.show(scatter, "coverage_scatter", alt=summary, title=tr("charts_w1.need_scatter", year=gf.year),
+                sources=(*[s for k in gf.weights for s in cr.NEED_SOURCES[k]], *charts.ledger_sources(illustrative)),
+                illustrative=illustrative)
     st.markdown(summary)
-    caption_sources(*[s for k in gf.weights for s in cr.NEED_SOURCES[k]], "illustrative_portfolio")
     missing = with_names(gf.missing, name_of)
     st.markdown(plural("figures.gap_missing", len(missing), lang(), min_ind=need.DEFAULT_MIN_INDICATORS))
     if len(missing):

@@ -11,7 +11,7 @@ from components.kpi import Kpi, kpi_row
 from components.labels import country_frame
 from components.links import donor_link, link_column, project_link
 from components.state import lang, tr, url_tabs
-from components.tables import data_table
+from components.tables import data_table, dataframe
 from components.text import caption, markdown, plain
 from ipmd.i18n import fmt_pct, fmt_usd, goal_label, plural, usd_column_format
 from ipmd.fund.flows import UNSPECIFIED
@@ -64,7 +64,8 @@ def over_time(page: DonorPage) -> None:
     summary = tr("donor.over_time_summary", donor=plain(page.donor["name"]), first=int(frame["year"].min()),
                  last=int(frame["year"].max()), pledged=fmt_usd(page.pledged, lang()),
                  deposited=fmt_usd(page.deposited, lang()))
-    st.plotly_chart(fig, key="donor_over_time", config=charts.CHART_CONFIG, alt=summary)
+    charts.show(fig, "donor_over_time", alt=summary, title=tr("donor.over_time_title", donor=page.donor["name"]),
+                sources=charts.ledger_sources(page.is_illustrative), illustrative=page.is_illustrative)
     markdown(summary)
     usd = usd_column_format(lang())
     data_table(frame, key="donor_by_year", file_name=f"ipmd_donor_{page.donor['donor_id']}_by_year.csv",
@@ -82,13 +83,14 @@ def bars_figure(labels: tuple[str, ...], values: tuple[float, ...], texts: tuple
                              "xaxis": {"showticklabels": False}})
 
 
-def _breakdown(frame: pd.DataFrame, labels: list[str], key: str, title: str, total: float) -> None:
+def _breakdown(frame: pd.DataFrame, labels: list[str], key: str, title: str, total: float, page: DonorPage) -> None:
     language = lang()
     texts = [f"{fmt_usd(v, language)} ({fmt_pct(100 * v / total if total else 0, language, 0)})"
              for v in frame["attributed_usd"]]
     fig = figure(bars_figure, tuple(labels), tuple(map(float, frame["attributed_usd"])), tuple(texts), title)
     summary = tr("donor.breakdown_summary", top=plain(labels[0]), amount=texts[0]) if len(frame) else title
-    st.plotly_chart(fig, key=f"donor_{key}", config=charts.CHART_CONFIG, alt=summary)
+    charts.show(fig, f"donor_{key}", alt=summary, title=tr("export.title_place", title=title, place=page.donor["name"]),
+                sources=charts.ledger_sources(page.is_illustrative), illustrative=page.is_illustrative)
     if len(frame):
         markdown(summary)
     usd = usd_column_format(language)
@@ -115,33 +117,33 @@ def where_it_went(page: DonorPage) -> None:
         with tabs["goal"]:
             _breakdown(page.by_goal, [tr("donor.unspecified") if g == UNSPECIFIED else goal_label(g, language)
                                       for g in page.by_goal["goal_id"]],
-                       "by_goal", tr("donor.by_goal_title"), page.attributed)
+                       "by_goal", tr("donor.by_goal_title"), page.attributed, page)
     elif chosen == "partner":
         with tabs["partner"]:
             _breakdown(page.by_partner, list(page.by_partner["partner_id"]), "by_partner",
-                       tr("donor.by_partner_title"), page.attributed)
+                       tr("donor.by_partner_title"), page.attributed, page)
     else:
         with tabs["country"]:
             top = page.by_country.head(15)
             _breakdown(top, [tr("donor.unspecified") if i == UNSPECIFIED else str(names.get(i, i)) for i in top["iso3"]],
                        "by_country", tr("donor.by_country_title"),
-                       page.attributed)
+                       page.attributed, page)
     usd = usd_column_format(language)
     projects = page.by_project.assign(link=[project_link(p) for p in page.by_project["project_id"]])
     st.subheader(tr("donor.projects"))
-    st.dataframe(projects[["link", "title", "partner_id", "approved_usd", "share", "attributed_usd"]], hide_index=True,
-                 key="donor_projects", column_config={
-                     "link": link_column(tr("donor.col.project_id"), "project"), "title": tr("donor.col.title"),
-                     "partner_id": tr("donor.col.partner"),
-                     "approved_usd": st.column_config.NumberColumn(tr("donor.col.approved_usd"), format=usd),
-                     "share": st.column_config.NumberColumn(tr("donor.col.share"), format="percent"),
-                     "attributed_usd": st.column_config.NumberColumn(tr("donor.col.attributed_usd"), format=usd)})
+    dataframe(projects[["link", "title", "partner_id", "approved_usd", "share", "attributed_usd"]],
+              key="donor_projects", source_text=("title",), column_config={
+                  "link": link_column(tr("donor.col.project_id"), "project"), "title": tr("donor.col.title"),
+                  "partner_id": tr("donor.col.partner"),
+                  "approved_usd": st.column_config.NumberColumn(tr("donor.col.approved_usd"), format=usd),
+                  "share": st.column_config.NumberColumn(tr("donor.col.share"), format="percent"),
+                  "attributed_usd": st.column_config.NumberColumn(tr("donor.col.attributed_usd"), format=usd)})
 
 
 def picker_table(options: pd.DataFrame) -> None:
     """Every donor, each a link to its page."""
     table = options.assign(link=[donor_link(d) for d in options["donor_id"]],
                            donor_type=[tr(f"donor.type.{t}") for t in options["donor_type"]])[["link", "name", "donor_type"]]
-    st.dataframe(table, hide_index=True, key="donor_list", column_config={
+    dataframe(table, key="donor_list", source_text=("name",), column_config={
         "link": link_column(tr("donor.col.donor_id"), "donor"), "name": tr("donor.col.name"),
         "donor_type": tr("donor.col.donor_type")})

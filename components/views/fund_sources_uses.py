@@ -13,7 +13,7 @@ from components import charts
 from components.data import load
 from components.figure_cache import figure
 from components.state import lang, report_unknown, tr, url_selectbox
-from components.tables import data_table
+from components.tables import data_table, dataframe
 from components.text import caption, markdown, plain
 from ipmd.i18n import fmt_pct, fmt_usd, usd_column_format
 from ipmd.documents.annual_report.data import report_years
@@ -56,7 +56,7 @@ def section(year: int, illustrative: bool) -> None:
         st.warning(tr("sources_uses.provisional", year=year), icon=":material/pending:")
     headers = {"line": tr("sources_uses.col.line"), "prior": tr("sources_uses.col.prior", year=year),
                "year": tr("sources_uses.col.year", year=year), "total": tr("sources_uses.col.total", year=year)}
-    st.dataframe(table_frame(data).rename(columns=headers), hide_index=True, key="sources_uses_table")
+    dataframe(table_frame(data).rename(columns=headers), key="sources_uses_table")
     missing = [tr(f"sources_uses.line.{line}") for line, rec in zip(data.table["line"], data.table["recorded"])
                if not rec]
     if missing:
@@ -88,7 +88,8 @@ def section(year: int, illustrative: bool) -> None:
     summary = tr("sources_uses.delivery.summary", year=int(last["year"]),
                  rate=fmt_pct(100 * last["cumulative_rate"], language, 0), spent=fmt_usd(by_year["spent"].sum(), language),
                  transferred=fmt_usd(by_year["transferred"].sum(), language))
-    st.plotly_chart(fig, key="sources_uses_delivery", config=charts.CHART_CONFIG, alt=summary)
+    charts.show(fig, "sources_uses_delivery", alt=summary, title=title, sources=charts.ledger_sources(illustrative),
+                illustrative=illustrative)
     markdown(summary)
     if by_year["provisional"].any():
         caption(plain(tr("sources_uses.delivery.provisional_mark")))
@@ -100,7 +101,7 @@ def section(year: int, illustrative: bool) -> None:
         "cumulative_rate": st.column_config.NumberColumn(tr("sources_uses.col.cumulative_rate"), format="percent"),
         "provisional": st.column_config.CheckboxColumn(tr("sources_uses.col.provisional"))})
     st.markdown(f"**{plain(tr('sources_uses.delivery.by_partner', year=year))}**")
-    st.dataframe(data.by_partner, hide_index=True, key="delivery_by_partner", column_config={
+    dataframe(data.by_partner, key="delivery_by_partner", source_text=("name",), column_config={
         "partner_id": tr("sources_uses.col.partner_id"), "name": tr("sources_uses.col.partner"),
         "transferred": st.column_config.NumberColumn(tr("sources_uses.col.transferred"), format=usd),
         "spent": st.column_config.NumberColumn(tr("sources_uses.col.spent"), format=usd), "delivery_rate": rate})

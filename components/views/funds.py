@@ -95,12 +95,16 @@ def report_bad(**rejected) -> None:
             report_unknown([value], "funds.filter.bad_value", what=f"?{key}=")
 
 
-def table_and_csv(frame: pd.DataFrame, file_name: str, key: str, column_config: dict | None = None) -> None:
-    data_table(frame, key, file_name=file_name, column_config=column_config, sources_note=tr("notice.illustrative"))
+def table_and_csv(frame: pd.DataFrame, file_name: str, key: str, column_config: dict | None = None,
+                  source_text: tuple = ()) -> None:
+    data_table(frame, key, file_name=file_name, column_config=column_config, sources_note=tr("notice.illustrative"),
+               source_text=source_text)
 
 
-def show(fig, key: str, summary: str) -> None:
-    st.plotly_chart(fig, key=key, config=charts.CHART_CONFIG, alt=summary)
+def show(fig, key: str, summary: str, sel: Selection, title: str) -> None:
+    """A chart of the ledger, with its source (the illustrative portfolio or the imported ledger) and Save or embed."""
+    charts.show(fig, key, alt=summary, title=title, sources=charts.ledger_sources(sel.is_illustrative),
+                illustrative=sel.is_illustrative)
 
 
 # ------------------------------------------------------------------------------------------------ ladder
@@ -125,8 +129,8 @@ def ladder_section(sel: Selection, data: fund_report.LadderSection) -> None:
     elif sel.donor_types:
         caption(tr("funds.ladder.donor_filter", end=sel.end, share=share(data.donor_share)))
     summary = say(data.summary(), period=sel.period)
-    show(figure(figures.ladder, ladder, names, lang(), sel.chart_title("funds.ladder.chart_title", period=sel.period)),
-         "funds_ladder", summary)
+    title = sel.chart_title("funds.ladder.chart_title", period=sel.period)
+    show(figure(figures.ladder, ladder, names, lang(), title), "funds_ladder", summary, sel, title)
     markdown(summary)
     table_and_csv(pd.DataFrame({"stage": list(names.values()), "amount_usd": [getattr(ladder, s) for s in names],
                                 "definition": list(definitions.values())}),
@@ -161,7 +165,7 @@ def flows_tab(sel: Selection) -> None:
     summary = tr("funds.sankey.summary", period=sel.period, n_donors=counts.n_donors, approved=money(rec.approved),
                  n_partners=counts.n_partners, n_end=counts.n_end, end_words=tr(f"funds.sankey.end_words.{end_stage}"),
                  top_partner=counts.top_partner or "–", top_partner_value=money(counts.top_partner_usd))
-    show(figure(figures.sankey, flow.links, lang(), hover_link, hover_node, title), "funds_sankey", summary)
+    show(figure(figures.sankey, flow.links, lang(), hover_link, hover_node, title), "funds_sankey", summary, sel, title)
     if rec.reconciles:
         caption(say(rec.message()))
     else:
@@ -198,7 +202,9 @@ def map_tab(sel: Selection) -> None:
                  tr("funds.map.colorbar", money=money_name))
     summary = tr("funds.map.summary", period=sel.period, total=money(placed.placed_usd), money=money_words,
                  n=len(placed.countries), top=", ".join(f"{name} ({money(v)})" for name, v in placed.top(3)))
-    maps.show_map(fig, key="funds_map", alt=tr("funds.map.alt", money=money_words, period=sel.period))
+    maps.show_map(fig, key="funds_map", alt=tr("funds.map.alt", money=money_words, period=sel.period),
+                  title=sel.chart_title("charts_w1.by_country_year", indicator=money_name, year=sel.period),
+                  sources=charts.ledger_sources(sel.is_illustrative), illustrative=sel.is_illustrative)
     caption(tr("funds.map.caption"))
     markdown(summary)
     if placed.unplaced_usd:
@@ -230,13 +236,14 @@ def donors_tab(sel: Selection) -> None:
                    last="%{customdata[5]}")
         names = {"pledged_usd": tr("funds.ladder.pledged"), "deposited_usd": tr("funds.ladder.deposited")}
         title = sel.chart_title("funds.donors.chart_title", period=sel.period)
-        show(figure(figures.donor_bars, donors, names, lang(), hover, title), "funds_donors", summary)
+        show(figure(figures.donor_bars, donors, names, lang(), hover, title), "funds_donors", summary, sel, title)
         # the heat map below the bars, full width: beside them, its cells were about 100 px wide in all
         if busiest := data.busiest_year():
             timing_summary = tr("funds.donors.timing_summary", period=sel.period, year=busiest[0],
                                 value=money(busiest[1]))
-            show(figure(figures.donor_timing, data.timing, donors["name"].tolist(), lang(),
-                        sel.chart_title("funds.donors.timing_title")), "funds_donor_timing", timing_summary)
+            timing_title = sel.chart_title("funds.donors.timing_title")
+            show(figure(figures.donor_timing, data.timing, donors["name"].tolist(), lang(), timing_title),
+                 "funds_donor_timing", timing_summary, sel, timing_title)
             caption(timing_summary)
         markdown(summary)
         table_and_csv(donors.drop(columns=["donor_id"]), f"ipmd_fund_donors_{sel.stem}.csv", "funds_donors", {
@@ -247,7 +254,7 @@ def donors_tab(sel: Selection) -> None:
             "unpaid_usd": st.column_config.NumberColumn(tr("funds.donors.col.unpaid"), format="dollar"),
             "share_of_deposits": st.column_config.NumberColumn(tr("funds.donors.col.share"), format="percent"),
             "first_deposit": st.column_config.DateColumn(tr("funds.donors.col.first")),
-            "last_deposit": st.column_config.DateColumn(tr("funds.donors.col.last"))})
+            "last_deposit": st.column_config.DateColumn(tr("funds.donors.col.last"))}, source_text=("name",))
     world_bank_ceiling(sel, data.world_bank)
 
 
@@ -264,8 +271,9 @@ def world_bank_ceiling(sel: Selection, wb) -> None:
                      help=tr("funds.wb.status_help", warn=warn, ceiling=ceiling))], columns=1)
     with right:
         labels = {"at_risk": tr("funds.wb.at_risk_band"), "ceiling": tr("funds.wb.ceiling_label", ceiling=ceiling)}
-        show(figure(figures.ceiling_bar, wb.share, wb.ceiling, wb.warn_margin, wb.status, labels, lang(),
-                    sel.chart_title("funds.wb.chart_title")), "funds_wb", f"{status_text}. {numbers}")
+        wb_title = sel.chart_title("funds.wb.chart_title")
+        show(figure(figures.ceiling_bar, wb.share, wb.ceiling, wb.warn_margin, wb.status, labels, lang(), wb_title),
+             "funds_wb", f"{status_text}. {numbers}", sel, wb_title)
     headroom = (tr("funds.wb.headroom", value=money(wb.headroom_usd)) if wb.headroom_usd >= 0
                 else tr("funds.wb.over", value=money(-wb.headroom_usd)))
     (st.error if wb.status == "breached" else st.warning if wb.status == "at risk" else st.success)(
@@ -287,7 +295,7 @@ def time_tab(sel: Selection) -> None:
     summary = say(message, period=sel.period)
     names = {c: tr(f"funds.time.{c}") for c in ("deposits", "approvals", "disbursements", "fund_balance")}
     title = sel.chart_title("funds.time.chart_title", freq=tr(f"funds.time.freq.{freq}").lower(), period=sel.period)
-    show(figure(figures.over_time, data.series, names, lang(), title), "funds_time", summary)
+    show(figure(figures.over_time, data.series, names, lang(), title), "funds_time", summary, sel, title)
     caption(tr("funds.time.balance_note"))
     markdown(summary)
     table_and_csv(data.series.drop(columns=["period_start", "period_end"]),

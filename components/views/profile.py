@@ -7,13 +7,14 @@ import streamlit as st
 from components import charts, maps, theme
 from components.data import load
 from components.downloads import csv_download, map_downloads
-from components.figure_cache import cached_figure
+from components.figure_cache import figure
+from components.figures import profile as figures
 from components.kpi import Kpi, kpi_row
 from components.labels import figure_note, format_value
 from components.links import link_column, project_link
-from components.provenance import caption_sources, illustrative_notice
+from components.provenance import illustrative_notice
 from components.state import lang, report_unknown, tr, url_choice, url_tabs
-from components.tables import data_table
+from components.tables import data_table, dataframe
 from components.text import caption, markdown
 from ipmd import gis
 from ipmd.methods import method_key
@@ -23,11 +24,6 @@ from ipmd.profiles.country import SDG_REMITTANCE_COST_TARGET, CountryProfile, de
 
 def _value(profile: CountryProfile, indicator: str) -> str:
     return format_figure(profile, indicator, lang())
-
-
-def _inputs(profile: CountryProfile, *more) -> tuple:
-    """What a profile figure depends on, for the figure cache."""
-    return (profile.iso3, profile.year, lang(), *more)
 
 
 def _note(profile: CountryProfile, indicator: str, extra: str = "") -> str:
@@ -100,25 +96,14 @@ def stock_caveat(profile: CountryProfile) -> None:
         caption(tr(method_key(method), code=method["data_type"]))
 
 
-def _mark_category(fig, categories: list, year: int, axes: tuple[str, ...]):
-    """Shade the chosen year's bar on each panel of a chart with year categories (a band behind it)."""
-    if year not in categories:
-        return fig
-    i = categories.index(year)
-    return fig.update_layout(shapes=[
-        {"type": "rect", "layer": "below", "x0": i - 0.5, "x1": i + 0.5, "xref": f"x{a}", "y0": 0, "y1": 1,
-         "yref": f"y{a} domain", "fillcolor": "rgba(85, 85, 85, 0.12)", "line": {"width": 0}} for a in axes])
-
-
 def stock_chart(profile: CountryProfile, name: str) -> None:
     stocks = profile.stocks
     st.subheader(tr("profile.chart.stocks"))
     if stocks.dropna(subset=["immigrants", "emigrants"], how="all").empty:
         st.info(tr("common.no_data"))
         return
-    fig = cached_figure("profile.stocks", _inputs(profile), lambda: _mark_category(charts.stock_by_sex(
-        stocks, (tr("profile.immigrants"), tr("profile.emigrants")), {"female": tr("sex.female"), "male": tr("sex.male")}),
-        sorted(stocks["year"].unique()), profile.year, ("", "2")))
+    fig = figure(figures.stocks, stocks, (tr("profile.immigrants"), tr("profile.emigrants")),
+                 {"female": tr("sex.female"), "male": tr("sex.male")}, profile.year)
     total = until(stocks[stocks["sex"] == "total"], profile.year).sort_values("year")
     if total.empty:
         total = stocks[stocks["sex"] == "total"].sort_values("year")
@@ -140,18 +125,18 @@ def remittance_chart(profile: CountryProfile, name: str) -> None:
     if series.empty:
         st.info(tr("common.no_data"))
         return
-    fig = cached_figure("profile.remittances", _inputs(profile), lambda: charts.remittances(
-        series, {"received_usd": tr("profile.remittances_received"), "paid_usd": tr("profile.remittances_paid")}
-    ).update_layout(shapes=[charts.vertical_line(profile.year)]))
+    fig = figure(figures.remittances, series, {"received_usd": tr("profile.remittances_received"),
+                                               "paid_usd": tr("profile.remittances_paid")}, profile.year)
     received = until(series, profile.year).dropna(subset=["received_usd"])   # the text quotes what is up to the year
     summary = tr("profile.chart.remittances_summary", country=name,
                  year=int(received.iloc[-1].year) if len(received) else "–",
                  value=fmt_usd(received.iloc[-1].received_usd if len(received) else None, lang()),
                  peak_year=int(received.loc[received.received_usd.idxmax()].year) if len(received) else "–")
-    st.plotly_chart(fig, key="profile_remittances", config=charts.CHART_CONFIG, alt=summary)
+    charts.show(fig, "profile_remittances", alt=summary,
+                title=tr("export.title_place", title=tr("profile.chart.remittances"), place=name),
+                sources=("wdi_remittances_received_usd", "wdi_remittances_paid_usd"))
     markdown(summary)
     st.caption(tr("figures.chosen_year", year=profile.year))
-    caption_sources("wdi_remittances_received_usd", "wdi_remittances_paid_usd")
     data_table(series, "profile_remittances")
 
 
@@ -183,22 +168,25 @@ def corridors(profile: CountryProfile, names: pd.DataFrame, name: str, stock_yea
                                 key="corridor_view", default="bars")
     if bad:
         report_unknown(bad)
+    chart_title = tr("export.title_place", title=f"{tr(f'profile.corridors.{kind}')}, {stock_year}", place=name)
+    sources = ("undesa_ims_2024_bilateral",)
     with tabs[shown]:
         if shown == "bars":
-            bars = cached_figure("profile.corridor_bars", _inputs(profile, kind),
-                                 lambda: charts.ranked_bars(rows, "name", "stock", "label", colour))
-            st.plotly_chart(bars, key="profile_corridor_bars", config=charts.CHART_CONFIG, alt=summary)
+            bars = figure(figures.corridor_bars, rows[["name", "stock", "label"]], colour)
+            charts.show(bars, "profile_corridor_bars", alt=summary, title=chart_title, sources=sources,
+                        year=stock_year)
         elif pd.notna(me["label_lon"]):
-            flows = cached_figure("profile.corridor_map", _inputs(profile, kind), lambda: maps.flows_map(
-                (me["label_lon"], me["label_lat"]), rows.dropna(subset=["label_lon"]), color=colour))
-            maps.show_map(flows, key="profile_corridor_map", alt=summary)
+            flows = figure(figures.corridor_map, (float(me["label_lon"]), float(me["label_lat"])),
+                           rows.dropna(subset=["label_lon"])[["name", "label_lon", "label_lat", "stock", "label"]],
+                           colour)
+            maps.show_map(flows, key="profile_corridor_map", alt=summary, title=chart_title, sources=sources,
+                          year=stock_year)
             map_downloads(lambda con, language: gis.corridor_layer(con, profile.iso3, frame, kind, stock_year, language),
                           f"ipmd_corridors_{kind}_{profile.iso3}_{stock_year}", key="profile_corridor_map",
                           layer_name=f"corridors_{kind}", help_key="gis.download.corridors_help")
         else:
             st.info(tr("common.no_data"))
     markdown(summary)
-    caption_sources("undesa_ims_2024_bilateral", year=stock_year)
     data_table(rows[["name", "partner_iso3", "stock"]], "profile_corridor")
 
 
@@ -220,11 +208,11 @@ def peers(comparison: pd.DataFrame, indicator_label: str, name: str, source_id: 
                           "colour": [theme.OKABE_ITO[0]] + [theme.NO_DATA.replace("d9", "99")] * len(comparison)})
     frame["text"] = [format_value(v, "%") for v in frame["value"]]
     summary = " ".join(lines)
-    st.plotly_chart(charts.peers(frame, {"y": indicator_label}), key="profile_peers", config=charts.CHART_CONFIG, alt=summary)
+    charts.show(figure(figures.peers, frame, indicator_label), "profile_peers", alt=summary,
+                title=tr("export.title_place", title=tr("profile.chart.peers", indicator=indicator_label), place=name),
+                sources=(source_id,) if source_id else ())
     markdown(summary)
     st.caption(tr("figures.peers_years", year=year, country=name, own_year=int(comparison.iloc[0]["year"])))
-    if source_id:
-        caption_sources(source_id)
 
 
 def partnership(projects: pd.DataFrame, name: str, iso3: str) -> None:
@@ -241,7 +229,7 @@ def partnership(projects: pd.DataFrame, name: str, iso3: str) -> None:
             status=[tr(f"coverage.status.{s}") for s in projects["status"]],
             project_id=[project_link(p) for p in projects["project_id"]])     # each opens the project's page
         money = usd_column_format(lang())
-        st.dataframe(shown, hide_index=True, key="profile_projects", column_config={
+        dataframe(shown, key="profile_projects", source_text=("title",), column_config={
             **{c: tr(f"coverage.col.{c}") for c in ("title", "partner_id", "area_id", "status")},
             "project_id": link_column(tr("coverage.col.project_id"), "project"),
             "goals": tr("profile.partnership.goals"),

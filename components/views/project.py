@@ -6,12 +6,13 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components import charts
+from components.access import ledger_is_illustrative
 from components.figure_cache import figure
 from components.kpi import Kpi, kpi_row
 from components.labels import country_frame
 from components.links import donor_link, link_column, project_link
 from components.state import lang, tr
-from components.tables import data_table
+from components.tables import data_table, dataframe
 from components.text import caption, markdown, plain
 from ipmd.i18n import area_label, fmt_date, fmt_pct, fmt_usd, goal_label, usd_column_format
 from ipmd.portfolio.projects import ProjectPage, ProjectResults
@@ -94,10 +95,12 @@ def money(page: ProjectPage) -> None:
             + [Kpi(tr("project.ladder.not_transferred"), fmt_usd(page.not_yet_transferred, language),
                    tr("project.ladder.not_transferred_note"))])
     if stages["amount_usd"].sum() > 0:
+        title = tr("project.ladder.title", id=page.project["project_id"])
         fig = figure(ladder_figure, tuple(stages["stage"]), tuple(map(float, stages["amount_usd"])), tuple(labels),
-                     tuple(values), tr("project.ladder.title", id=page.project["project_id"]))
+                     tuple(values), title)
         summary = tr("project.ladder.summary", approved=values[0], disbursed=values[1], spent=values[2])
-        st.plotly_chart(fig, key="project_ladder", config=charts.CHART_CONFIG, alt=summary)
+        charts.show(fig, "project_ladder", alt=summary, title=title,
+                    sources=charts.ledger_sources(page.is_illustrative), illustrative=page.is_illustrative)
         markdown(summary)
     else:
         st.info(tr("project.ladder.none"))
@@ -128,12 +131,12 @@ def funders(page: ProjectPage) -> None:
         return
     shown = page.funders.assign(link=[donor_link(d) if isinstance(d, str) else None for d in page.funders["donor_id"]],
                                 name=page.funders["name"].fillna(tr("project.not_covered")))
-    st.dataframe(shown[["link", "name", "attributed_usd", "share"]], hide_index=True, key="project_funders",
-                 column_config={"link": link_column(tr("project.col.donor_id"), "donor"),
-                                "name": tr("project.col.donor"),
-                                "attributed_usd": st.column_config.NumberColumn(tr("project.col.attributed_usd"),
-                                                                                format=usd_column_format(lang())),
-                                "share": st.column_config.NumberColumn(tr("project.col.share"), format="percent")})
+    dataframe(shown[["link", "name", "attributed_usd", "share"]], key="project_funders", source_text=("name",),
+              column_config={"link": link_column(tr("project.col.donor_id"), "donor"),
+                             "name": tr("project.col.donor"),
+                             "attributed_usd": st.column_config.NumberColumn(tr("project.col.attributed_usd"),
+                                                                             format=usd_column_format(lang())),
+                             "share": st.column_config.NumberColumn(tr("project.col.share"), format="percent")})
 
 
 def results_figure(indicators: tuple[str, ...], targets: tuple[float, ...], actuals: tuple[float, ...],
@@ -147,7 +150,7 @@ def results_figure(indicators: tuple[str, ...], targets: tuple[float, ...], actu
                              "legend": {"orientation": "h", "y": -0.15, "yanchor": "top"}})
 
 
-def results(data: ProjectResults) -> None:
+def results(data: ProjectResults, project_id: str = "") -> None:
     """Results against targets, reports' timeliness and documents, as the results framework records them for the
     project; or a plain statement that none are reported."""
     st.subheader(tr("project.results.title"))
@@ -170,12 +173,16 @@ def results(data: ProjectResults) -> None:
                          tuple(map(float, sums["actual_value"])),
                          (tr("project.results.target"), tr("project.results.actual")),
                          tr("project.results.chart_title"))
-            st.plotly_chart(fig, key="project_results", config=charts.CHART_CONFIG,
-                            alt=tr("project.results.chart_title") + ". " + tr("project.results.chart_note"))
+            illustrative = ledger_is_illustrative()
+            title = tr("project.results.chart_title")
+            charts.show(fig, "project_results", alt=title + ". " + tr("project.results.chart_note"),
+                        title=tr("export.title_place", title=title, place=project_id) if project_id else title,
+                        sources=charts.ledger_sources(illustrative), illustrative=illustrative)
             caption(tr("project.results.chart_note"))
         shown = rows.assign(result_type=[tr(f"project.results.type.{t}") for t in rows["result_type"]],
                             sex=[tr(f"project.results.sex.{x}") for x in rows["sex"]])
-        st.dataframe(shown, hide_index=True, key="project_indicators", column_config={
+        dataframe(shown, key="project_indicators", source_text=("result_title", "indicator_title", "unit"),
+                  column_config={
             **{c: tr(f"project.results.col.{c}") for c in ("result_type", "result_title", "indicator_title", "unit",
                                                           "sex")},
             **{c: st.column_config.NumberColumn(tr(f"project.results.col.{c}"), format="%g")
@@ -185,14 +192,14 @@ def results(data: ProjectResults) -> None:
     if len(data.reports):
         st.markdown(f"**{plain(tr('project.results.reports'))}**")
         reports = data.reports.assign(report_type=[tr(f"project.results.report.{t}") for t in data.reports["report_type"]])
-        st.dataframe(reports, hide_index=True, key="project_reports", column_config={
+        dataframe(reports, key="project_reports", column_config={
             "report_type": tr("project.results.col.report_type"),
             "due_date": st.column_config.DateColumn(tr("project.results.col.due_date")),
             "received_date": st.column_config.DateColumn(tr("project.results.col.received_date"))})
         caption(tr("project.results.reports_note"))
     if len(data.documents):
         st.markdown(f"**{plain(tr('project.results.documents'))}**")
-        st.dataframe(data.documents, hide_index=True, key="project_documents", column_config={
+        dataframe(data.documents, key="project_documents", source_text=("title",), column_config={
             "title": tr("project.results.col.title"), "category": tr("project.results.col.category"),
             "url": st.column_config.TextColumn(tr("project.results.col.url")),
             "document_date": st.column_config.DateColumn(tr("project.results.col.document_date"))})
@@ -202,6 +209,6 @@ def picker_table(options: pd.DataFrame) -> None:
     """All the projects this visitor may open, each a link to its page."""
     table = options.assign(link=[project_link(p) for p in options["project_id"]],
                            status=[status_label(s) for s in options["status"]])[["link", "title", "status"]]
-    st.dataframe(table, hide_index=True, key="project_list", column_config={
+    dataframe(table, key="project_list", source_text=("title",), column_config={
         "link": link_column(tr("project.col.project_id"), "project"), "title": tr("project.col.title"),
         "status": tr("project.col.status")})

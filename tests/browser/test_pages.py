@@ -157,6 +157,8 @@ PAGES = [
     ("/funds?view=donors", "funds_donors", "funds.title", None),
     ("/allocation", "allocation", "allocation.title", None),
     ("/methods", "methods", "methods.title", None),
+    ("/project?project=IPMD-2008-002", "project", "project.title", None),
+    ("/donor?donor=GOV-DEU", "donor", "donor.title", None),
     ("/admin", "admin", "admin.title", None),
 ]
 PAGE_PATHS = {urlsplit(p).path for p, *_ in PAGES}
