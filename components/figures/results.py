@@ -6,11 +6,22 @@ components.figure_cache.figure(builder, ...), whose key holds every argument and
 """
 from __future__ import annotations
 
+import textwrap
+
 import plotly.graph_objects as go
 
 from components import charts, theme
 
 WOMEN, MEN, OTHER, TARGET = theme.OKABE_ITO[0], theme.OKABE_ITO[2], "#bbbbbb", "#222222"
+
+
+def _top(title: str, legend: bool = True) -> dict:
+    """The title's layout and a top margin holding its lines and, under them, the legend (above the plot)."""
+    lines = len(textwrap.wrap(title, charts.TITLE_LINE, break_long_words=False)) or 1
+    out = {**charts.title_layout(title), "margin": {"t": 30 + 20 * lines + (30 if legend else 0)}}
+    if legend:
+        out["legend"] = {"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "traceorder": "normal"}
+    return out
 
 
 def people_reached(groups: tuple[str, ...], women: tuple[float, ...], men: tuple[float, ...],
@@ -26,10 +37,9 @@ def people_reached(groups: tuple[str, ...], women: tuple[float, ...], men: tuple
                       marker={"symbol": "line-ns", "size": 18, "line": {"width": 3, "color": TARGET}},
                       hovertemplate="%{y}: %{x:,.0f}<extra>" + names[3] + "</extra>")
     return go.Figure(data=[*bars, mark],
-                     layout={**charts.title_layout(title), "barmode": "stack", "height": 150 + 26 * n,
+                     layout={**_top(title), "barmode": "stack", "height": 190 + 26 * n,
                              "yaxis": {"autorange": "reversed", "automargin": True, "type": "category"},
-                             "xaxis": {"rangemode": "tozero"},
-                             "legend": {"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0}})
+                             "xaxis": {"rangemode": "tozero"}})
 
 
 def indicators_met(groups: tuple[str, ...], met: tuple[int, ...], not_met: tuple[int, ...], names: tuple[str, str],
@@ -39,19 +49,19 @@ def indicators_met(groups: tuple[str, ...], met: tuple[int, ...], not_met: tuple
                                   marker={"color": theme.OKABE_ITO[1]}),
                            go.Bar(y=list(groups), x=list(not_met), name=names[1], orientation="h",
                                   marker={"color": OTHER})],
-                     layout={**charts.title_layout(title), "barmode": "stack", "height": 150 + 26 * len(groups),
-                             "yaxis": {"autorange": "reversed", "automargin": True, "type": "category"},
-                             "legend": {"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0}})
+                     layout={**_top(title), "barmode": "stack", "height": 190 + 26 * len(groups),
+                             "yaxis": {"autorange": "reversed", "automargin": True, "type": "category"}})
 
 
 def gender_markers(labels: tuple[str, ...], projects: tuple[int, ...], texts: tuple[str, ...],
                    title: str) -> go.Figure:
-    """Funded projects by gender equality marker (0-3, then not screened)."""
-    return go.Figure(data=[go.Bar(x=list(labels), y=list(projects), text=list(texts), textposition="outside",
-                                  marker={"color": theme.OKABE_ITO[4]}, cliponaxis=False,
-                                  hovertemplate="%{x}: %{y}<extra></extra>")],
-                     layout={**charts.title_layout(title), "height": 340, "showlegend": False,
-                             "yaxis": {"rangemode": "tozero"}, "xaxis": {"type": "category"}})
+    """Funded projects by gender equality marker (0-3, then not screened), one horizontal bar each."""
+    return go.Figure(data=[go.Bar(y=list(labels), x=list(projects), text=list(texts), textposition="outside",
+                                  orientation="h", marker={"color": theme.OKABE_ITO[4]}, cliponaxis=False,
+                                  hovertemplate="%{y}: %{x}<extra></extra>")],
+                     layout={**_top(title, legend=False), "height": 160 + 36 * len(labels), "showlegend": False,
+                             "xaxis": {"rangemode": "tozero"},
+                             "yaxis": {"type": "category", "autorange": "reversed", "automargin": True}})
 
 
 def report_timeliness(labels: tuple[str, ...], counts: tuple[int, ...], colours: tuple[str, ...],
@@ -60,8 +70,8 @@ def report_timeliness(labels: tuple[str, ...], counts: tuple[int, ...], colours:
     return go.Figure(data=[go.Bar(y=[""], x=[c], name=label, orientation="h", marker={"color": colour},
                                   text=[c], textposition="inside")
                            for label, c, colour in zip(labels, counts, colours)],
-                     layout={**charts.title_layout(title), "barmode": "stack", "height": 200,
-                             "legend": {"orientation": "h", "y": -0.2, "yanchor": "top", "x": 0}})
+                     layout={**_top(title), "barmode": "stack", "height": 230,
+                             "yaxis": {"showticklabels": False}})
 
 
 def project_indicators(indicators: tuple[str, ...], targets: tuple[float, ...], actuals: tuple[float, ...],

@@ -190,8 +190,10 @@ def indicators_section(page: ProjectPage, rows: pd.DataFrame) -> None:
                      tuple(map(float, sums["actual_value"])),
                      (tr("project.results.target"), tr("project.results.actual")), title)
         met = int((sums["actual_value"] >= sums["target_value"]).sum())
-        summary = tr("results_views.project.summary", met=met, indicators=len(sums),
-                     pending=int(rows.loc[rows["actual_value"].isna(), "result_indicator_id"].nunique()))
+        summary = tr("results_views.project.summary", met=met, indicators=len(sums))
+        pending = int(rows.loc[rows["actual_value"].isna(), "result_indicator_id"].nunique())
+        if pending:
+            summary += " " + tr("results_views.project.pending", n=pending)
         charts.show(fig, "project_results", alt=summary, title=title,
                     sources=("illustrative_portfolio",) if page.is_illustrative else (),
                     illustrative=page.is_illustrative)

@@ -81,8 +81,8 @@ def test_reporting_timeliness_and_late_reports_equal_the_core(goal_page, con):
 def test_the_gender_marker_spread_equals_the_core(goal_page, con):
     spread = results.gender_marker_spread(con)
     bars = chart(goal_page, "results_gender")["data"][0]
-    assert bars["y"] == spread["projects"].tolist()
-    assert bars["x"][-1] == "Not screened" and bars["x"][2].startswith("2: principal objective")
+    assert bars["x"] == spread["projects"].tolist()
+    assert bars["y"][-1] == "Not screened" and bars["y"][2].startswith("2: principal objective")
 
 
 def test_results_by_area_for_one_year_equal_the_core(con):
