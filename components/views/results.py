@@ -96,8 +96,11 @@ def achievement_section(portfolio: pd.DataFrame, by: str, year: int | None, is_i
                   targeted=fmt_number(frame["people_targeted"].sum(), language),
                   women=fmt_number(frame["women_reached"].sum(), language), period=_period(year))
     people = frame[(frame["people_targeted"] > 0) | (frame["people_reached"] > 0)]
+    # by country an indicator counts in each of its project's countries: its totals are not the portfolio's
+    variant = "_country" if by == "country" else ""
     if by == "country":
         people = people.sort_values("people_targeted", ascending=False, kind="stable")
+        reported = reported.sort_values("name", kind="stable")
     if len(people):
         title = tr("results_views.people.title", by=tr(f"results_views.by.{by}").lower(), period=_period(year))
         fig = figure(figures.people_reached, tuple(people["name"]), tuple(map(float, people["women_reached"])),
@@ -107,7 +110,7 @@ def achievement_section(portfolio: pd.DataFrame, by: str, year: int | None, is_i
                      tuple(map(float, people["people_targeted"])),
                      (tr("results_views.sex.female"), tr("results_views.sex.male"),
                       tr("results_views.sex.not_by_sex"), tr("results_views.people.targeted")), title)
-        summary = tr("results_views.people.summary", **totals)
+        summary = tr(f"results_views.people.summary{variant}", **totals)
         charts.show(fig, "results_people", alt=summary, title=title, sources=_sources(is_illustrative),
                     illustrative=is_illustrative)
         markdown(summary)
@@ -116,12 +119,12 @@ def achievement_section(portfolio: pd.DataFrame, by: str, year: int | None, is_i
     fig = figure(figures.indicators_met, tuple(reported["name"]), tuple(map(int, reported["indicators_met"])),
                  tuple(int(n - m) for n, m in zip(reported["indicators_reported"], reported["indicators_met"])),
                  (tr("results_views.met.met"), tr("results_views.met.not_met")), title)
-    summary = tr("results_views.met.summary", **totals)
+    summary = tr(f"results_views.met.summary{variant}", **totals)
     charts.show(fig, "results_met", alt=summary, title=title, sources=_sources(is_illustrative),
                 illustrative=is_illustrative)
     markdown(summary)
     caption(tr("results_views.met.note"))
-    table = frame[["name", "group", "projects", "indicators_reported", "indicators_met", "met_share",
+    table = (frame.sort_values("name", kind="stable") if by == "country" else frame)[["name", "group", "projects", "indicators_reported", "indicators_met", "met_share",
                    "people_targeted", "people_reached", "women_reached", "men_reached"]]
     number = {c: st.column_config.NumberColumn(tr(f"results_views.col.{c}"), format="%d")
               for c in ("projects", "indicators_reported", "indicators_met")}
