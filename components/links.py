@@ -36,3 +36,14 @@ def donor_link(donor_id: str, language: str | None = None) -> str:
 def link_column(label: str, key: str = "project", **kwargs):
     """A table column of links made by project_link / donor_link (key "project" or "donor") showing the id."""
     return st.column_config.LinkColumn(label, display_text=rf"[?&]{key}=([^&]+)", **kwargs)
+
+
+def page_link(key: str, value: str, label: str, container=None) -> None:
+    """A link to the project's or donor's page (key "project" or "donor") as `st.page_link` (it opens in the same
+    tab, keeping the interface language); `label` is text (any Markdown in it is shown as written)."""
+    from components.text import plain
+
+    language = lang()
+    params = {key: str(value)} | ({} if language == DEFAULT_LANGUAGE else {"lang": language})
+    page = {"project": "pages/project.py", "donor": "pages/donor.py"}[key]
+    (container or st).page_link(page, label=plain(label), query_params=params, icon=":material/open_in_new:")

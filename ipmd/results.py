@@ -329,3 +329,14 @@ def gender_marker_spread_from(book: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 def gender_marker_spread(con) -> pd.DataFrame:
     return gender_marker_spread_from(results_ledger(con))
+
+
+def reporting_years_from(book: dict[str, pd.DataFrame]) -> tuple[int, ...]:
+    """The years in which the funded projects' indicator periods end, oldest first (empty: no results yet)."""
+    rows = indicator_rows_from(book)
+    rows = rows[rows["project_id"].isin(_funded(book["projects"])["project_id"])]
+    return tuple(sorted(int(y) for y in rows["period_end"].dt.year.dropna().unique()))
+
+
+def reporting_years(con) -> tuple[int, ...]:
+    return reporting_years_from(results_ledger(con))

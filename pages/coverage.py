@@ -10,6 +10,7 @@ from components.provenance import illustrative_notice
 from components.sidebar import year
 from components.state import lang, report_unknown, tr, url_tabs
 from components.views import coverage as view
+from components.views import results as results_view
 from ipmd.coverage import report as cr
 
 require_app()
@@ -27,7 +28,8 @@ m = load(cr.matrix, mode=mode, **filters)
 illustrative_notice(m.is_illustrative)     # above the tabs: it holds for every view
 # the four views as tabs (?view=matrix|map|gaps|gfmd): only the open one is drawn; the answers above need the
 # matrix, the gap finder (and its settings, drawn in their tab even while hidden) and the GFMD tracker
-tabs, shown, bad_view = url_tabs({v: tr(f"coverage.tab.{v}") for v in view.VIEWS}, key="view", default="matrix")
+tabs, shown, bad_view = url_tabs({v: tr(f"coverage.tab.{v}") for v in view.VIEWS} | {"results": tr("results_views.tab")},
+                                 key="view", default="matrix")
 if bad_view:
     report_unknown(bad_view)
 
@@ -43,3 +45,6 @@ with tabs["gaps"]:                         # its settings always (the answers ne
 if shown == "gfmd":
     with tabs["gfmd"]:
         view.gfmd_section(gfmd)
+if shown == "results":                    # results against targets, reporting, gender marker (issue 20)
+    with tabs["results"]:
+        results_view.results_section(m.is_illustrative)

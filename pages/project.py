@@ -36,4 +36,4 @@ else:
     view.countries(page)
     view.money(page)
     view.funders(page)
-    view.results(load(projects.project_results, project_id), project_id)
+    view.results(page, load(projects.results_available))

@@ -15,6 +15,7 @@ from components.figure_cache import figure
 from components.figures import allocation as figures
 from components.kpi import Kpi, kpi_row
 from components.labels import country_frame
+from components.links import donor_link, link_column, page_link, project_link
 from components.state import keep_in_url, lang, report_unknown, tr, url_choice, url_multiselect, url_selectbox
 from components.tables import data_table, dataframe, when_opened
 from components.text import plain
@@ -102,7 +103,8 @@ PIPELINE_TABLE = ["project_id", "title", "partner_id", "status", "country_names"
 def pipeline_table(shown: pd.DataFrame) -> None:
     """The filtered pipeline; selecting a row opens its record below (the 'proposal' picker follows)."""
     table = shown[PIPELINE_TABLE].assign(status=shown["status"].map(status_label),
-                                         submitted_date=shown["submitted_date"].dt.date)
+                                         submitted_date=shown["submitted_date"].dt.date,
+                                         project_id=[project_link(p) for p in shown["project_id"]])
 
     def opened() -> None:
         rows = st.session_state["pipeline_table"]["selection"]["rows"]
@@ -113,7 +115,7 @@ def pipeline_table(shown: pd.DataFrame) -> None:
     dataframe(table, key="pipeline_table", on_select=opened, selection_mode="single-row",
               source_text=("title", "objectives", "expected_results"), height=min(35 * (len(table) + 1) + 3, 600),
               column_config={
-                  "project_id": cc.TextColumn(tr("allocation.col.project_id"), pinned=True),
+                  "project_id": link_column(tr("allocation.col.project_id"), "project", pinned=True),
                   "title": cc.TextColumn(tr("allocation.col.title"), width="large"),
                   "partner_id": tr("allocation.col.partner"),
                   "status": tr("allocation.col.status"),
@@ -148,6 +150,7 @@ def proposal_record(p: allocation.Proposal) -> None:
         st.subheader(plain(r["title"]))                      # text from the ledger: never Markdown
         st.caption(tr("allocation.record.line", id=plain(r["project_id"]), partner=plain(r["partner_name"]),
                       partner_id=plain(r["partner_id"]), status=status_label(r["status"]), date=day(r["submitted_date"])))
+        page_link("project", r["project_id"], tr("results_views.links.open_project", id=r["project_id"]))
         kpi_row([
             Kpi(tr("allocation.col.requested"), usd(r["requested_usd"], exact=True)),
             Kpi(tr("allocation.col.duration"),
@@ -430,7 +433,8 @@ def changes(ch: allocation.Changes) -> None:
         st.info(tr("allocation.since.nothing", date=day(ch.since)))
         return
     cc = st.column_config
-    labels = {"project_id": tr("allocation.col.project_id"), "title": cc.TextColumn(tr("allocation.col.title"),
+    labels = {"project_id": link_column(tr("allocation.col.project_id"), "project"),
+              "title": cc.TextColumn(tr("allocation.col.title"),
                                                                                     width="large"),
               "partner_id": tr("allocation.col.partner"), "status": tr("allocation.col.status"),
               "requested_usd": cc.NumberColumn(tr("allocation.col.requested"), format="localized"),
@@ -442,6 +446,7 @@ def changes(ch: allocation.Changes) -> None:
         st.markdown(f"**{tr('allocation.since.added', n=len(ch.added))}**")
         if len(ch.added):
             dataframe(ch.added.assign(status=ch.added["status"].map(status_label),
+                                      project_id=[project_link(p) for p in ch.added["project_id"]],
                                       submitted_date=ch.added["submitted_date"].dt.date),
                       key="since_added", column_config=labels, source_text=("title",))
         else:
@@ -450,13 +455,18 @@ def changes(ch: allocation.Changes) -> None:
         st.markdown(f"**{tr('allocation.since.decided', n=len(ch.decided))}**")
         if len(ch.decided):
             dataframe(ch.decided.assign(decision=ch.decided["decision"].map(
-                lambda d: tr(f"allocation.decision.{d}")), decision_date=ch.decided["decision_date"].dt.date)
+                lambda d: tr(f"allocation.decision.{d}")), decision_date=ch.decided["decision_date"].dt.date,
+                project_id=[project_link(p) for p in ch.decided["project_id"]])
                 .drop(columns="status"), key="since_decided", column_config=labels, source_text=("title",))
         else:
             st.caption(tr("allocation.since.none"))
     st.markdown(f"**{tr('allocation.since.transactions', n=len(ch.transactions), date=day(ch.since))}**")
     listed = ch.transactions.assign(txn_date=ch.transactions["txn_date"].dt.date,
-                                    txn_type=ch.transactions["txn_type"].map(lambda t: tr(f"allocation.txn.{t}")))
+                                    txn_type=ch.transactions["txn_type"].map(lambda t: tr(f"allocation.txn.{t}")),
+                                    donor_id=[donor_link(d) if isinstance(d, str) else None
+                                              for d in ch.transactions["donor_id"]],
+                                    project_id=[project_link(p) if isinstance(p, str) else None
+                                                for p in ch.transactions["project_id"]])
     dataframe(listed, key="since_transactions", source_text=("party",), column_order=[
         "txn_date", "txn_type", "party", "amount_usd", "currency", "amount_original", "donor_id", "project_id",
         "txn_id"], column_config={
@@ -465,6 +475,7 @@ def changes(ch: allocation.Changes) -> None:
         "amount_usd": cc.NumberColumn(tr("allocation.since.amount"), format="localized"),
         "currency": tr("allocation.since.currency"),
         "amount_original": cc.NumberColumn(tr("allocation.since.amount_original"), format="localized"),
-        "donor_id": tr("allocation.since.donor"), "project_id": tr("allocation.since.project"),
+        "donor_id": link_column(tr("allocation.since.donor"), "donor"),
+        "project_id": link_column(tr("allocation.since.project"), "project"),
         "txn_id": tr("allocation.since.txn_id")})
     csv_download(ch.transactions, f"ipmd_changes_since_{ch.since.isoformat()}.csv", key="since_csv")

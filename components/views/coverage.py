@@ -15,6 +15,7 @@ from components.downloads import csv_download, map_downloads
 from components.figure_cache import figure
 from components.figures import coverage as figures
 from components.figures.coverage import quadrant_label
+from components.links import link_column, project_link
 from components.provenance import source_label
 from components.state import (lang, report_unknown, tr, url_choice, url_multiselect, url_slider, url_toggle,
                               url_year_range)
@@ -181,7 +182,11 @@ def show_projects(projects: pd.DataFrame, key: str, file_name: str) -> None:
     """A list of projects (statuses in the interface language) with its CSV (exact amounts, status codes)."""
     shown = projects.copy()
     shown["status"] = shown["status"].map(_labels("coverage.status", shown["status"]))
-    dataframe(shown, key=key, column_config=columns(), source_text=("title", "item_title"))
+    config = columns()
+    if "project_id" in shown.columns:          # each id a link to the project's page (the CSV keeps the ids)
+        shown["project_id"] = [project_link(p) if isinstance(p, str) else None for p in shown["project_id"]]
+        config = {**config, "project_id": link_column(tr("coverage.col.project_id"), "project")}
+    dataframe(shown, key=key, column_config=config, source_text=("title", "item_title"))
     csv_download(projects, file_name, key=f"{key}_csv")
 
 

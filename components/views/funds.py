@@ -20,11 +20,13 @@ from components.figure_cache import figure
 from components.figures import funds as figures
 from components.views import fund_sources_uses
 from components.kpi import Kpi, kpi_row
+from components.links import donor_link, link_column, page_link, project_link
 from components.state import lang, report_unknown, tr, url_choice
-from components.tables import data_table
+from components.tables import data_table, dataframe
 from components.text import caption, literal, markdown, plain
 from ipmd import gis
 from ipmd.fund import report as fund_report
+from ipmd.portfolio import projects
 from ipmd.i18n import Message, fmt_pct, usd_column_format
 
 OTHER_STEPS = [0, 1, 2, 3, 5, 10, 15, 20]      # the "Other" threshold, % of a stage's total
@@ -182,6 +184,45 @@ def flows_tab(sel: Selection) -> None:
     # the diagram's links as drawn (its stages and threshold), so the download sits with the diagram
     csv_download(flow.links, f"ipmd_fund_flows_{sel.stem}.csv", key="funds_flows_csv",
                  sources_note=sel.download_note(), label=tr("funds.downloads.flows"))
+    sankey_pages(flow.links)
+
+
+OTHER_NODE = "Other"       # ipmd.fund.flows groups small flows under '<stage>:Other'
+
+
+def _nodes(links: pd.DataFrame, stage: str) -> dict[str, str]:
+    """{id: label} of the Sankey's nodes of `stage` (donor, partner), 'Other' left out, in the diagram's order."""
+    ends = pd.concat([links[["source", "source_label", "source_stage"]].set_axis(["node", "label", "stage"], axis=1),
+                      links[["target", "target_label", "target_stage"]].set_axis(["node", "label", "stage"], axis=1)])
+    ends = ends[ends["stage"] == stage].drop_duplicates("node")
+    ids = ends["node"].str.split(":", n=1).str[1]
+    return {i: label for i, label in zip(ids, ends["label"]) if i != OTHER_NODE}
+
+
+def sankey_pages(links: pd.DataFrame) -> None:
+    """Under the Sankey, its donors and partners as pickers to open a donor's page or a partner's projects' pages
+    (Streamlit's plotly selection events do not cover sankey nodes, so a click on the diagram cannot open one)."""
+    donors, partners = _nodes(links, "donor"), _nodes(links, "partner")
+    st.markdown(f"**{tr('results_views.links.sankey_heading')}**")
+    left, right = st.columns(2)
+    with left:
+        donor = st.selectbox(tr("results_views.links.pick_donor"), list(donors), index=None, key="sankey_donor",
+                             format_func=lambda d: donors[d], placeholder=tr("results_views.links.pick_placeholder"))
+        if donor:
+            page_link("donor", donor, tr("results_views.links.open_donor", name=donors[donor]))
+    with right:
+        partner = st.selectbox(tr("results_views.links.pick_partner"), list(partners), index=None,
+                               key="sankey_partner", format_func=lambda p: partners[p],
+                               placeholder=tr("results_views.links.pick_placeholder"))
+        if partner:
+            listed = load(projects.partner_projects, (partner,))
+            if listed.empty:
+                caption(tr("results_views.links.no_projects"))
+            table = pd.DataFrame({"link": [project_link(p) for p in listed["project_id"]], "title": listed["title"]})
+            if len(table):
+                dataframe(table, key="sankey_partner_projects", source_text=("title",), column_config={
+                    "link": link_column(tr("results_views.col.project"), "project"),
+                    "title": tr("results_views.links.col.title")})
 
 
 # --------------------------------------------------------------------------------------------------- map
@@ -246,7 +287,11 @@ def donors_tab(sel: Selection) -> None:
                  "funds_donor_timing", timing_summary, sel, timing_title)
             caption(timing_summary)
         markdown(summary)
-        table_and_csv(donors.drop(columns=["donor_id"]), f"ipmd_fund_donors_{sel.stem}.csv", "funds_donors", {
+        # each donor's name with a link to its page (the table's CSV keeps the id as a relative link)
+        linked = donors.drop(columns=["donor_id"])
+        linked.insert(0, "page", [donor_link(d) for d in donors["donor_id"]])
+        table_and_csv(linked, f"ipmd_fund_donors_{sel.stem}.csv", "funds_donors", {
+            "page": link_column(tr("results_views.links.donor_page"), "donor"),
             "name": tr("funds.donors.col.name"), "donor_type": tr("funds.donors.col.type"),
             "is_world_bank_internal": st.column_config.CheckboxColumn(tr("funds.donors.col.world_bank")),
             "pledged_usd": st.column_config.NumberColumn(tr("funds.donors.col.pledged"), format="dollar"),

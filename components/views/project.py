@@ -1,13 +1,16 @@
 """The sections of one project's page (pages/project.py): what it is, where, its money ladder, its results."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from components import charts
-from components.access import ledger_is_illustrative
+from components.data import load
 from components.figure_cache import figure
+from components.figures import results as result_figures
 from components.kpi import Kpi, kpi_row
 from components.labels import country_frame
 from components.links import donor_link, link_column, project_link
@@ -15,7 +18,8 @@ from components.state import lang, tr
 from components.tables import data_table, dataframe
 from components.text import caption, markdown, plain
 from ipmd.i18n import area_label, fmt_date, fmt_pct, fmt_usd, goal_label, usd_column_format
-from ipmd.portfolio.projects import ProjectPage, ProjectResults
+from ipmd import results as ipmd_results
+from ipmd.portfolio.projects import ProjectPage
 
 
 def status_label(status: str) -> str:
@@ -139,70 +143,115 @@ def funders(page: ProjectPage) -> None:
                              "share": st.column_config.NumberColumn(tr("project.col.share"), format="percent")})
 
 
-def results_figure(indicators: tuple[str, ...], targets: tuple[float, ...], actuals: tuple[float, ...],
-                   names: tuple[str, str], title: str) -> go.Figure:
-    return go.Figure(data=[go.Bar(y=list(indicators), x=list(targets), name=names[0], orientation="h",
-                                  marker={"color": "#c7e9b4"}),
-                           go.Bar(y=list(indicators), x=list(actuals), name=names[1], orientation="h",
-                                  marker={"color": "#225ea8"})],
-                     layout={**charts.title_layout(title), "barmode": "group", "height": 160 + 56 * len(indicators),
-                             "yaxis": {"autorange": "reversed", "automargin": True},
-                             "legend": {"orientation": "h", "y": -0.15, "yanchor": "top"}})
+def _http(url) -> str | None:
+    """The address when it is an http or https link, else None (shown as text, never linked)."""
+    if not isinstance(url, str):
+        return None
+    scheme = urlsplit(url.strip()).scheme.lower()
+    return url.strip() if scheme in ("http", "https") else None
 
 
-def results(data: ProjectResults, project_id: str = "") -> None:
-    """Results against targets, reports' timeliness and documents, as the results framework records them for the
-    project; or a plain statement that none are reported."""
+def results(page: ProjectPage, framework: bool) -> None:
+    """Results against targets (chart and table), reports' timeliness, documents and the gender marker, from
+    ipmd.results (project_results, project_reports, project_documents); or a plain statement that none are
+    reported. Only called for a project the viewer may see (an undecided proposal stays hidden)."""
+    project_id = page.project["project_id"]
     st.subheader(tr("project.results.title"))
     caption(tr("project.results.intro"))
-    if data.gender_marker is not None:
-        caption(tr("project.results.gender_marker", marker=data.gender_marker,
-                   meaning=tr(f"project.results.marker.{data.gender_marker}")))
-    if not data.reported:
-        st.info(tr("project.results.none" if data.framework else "project.results.no_framework"),
+    marker = page.project.get("gender_marker")
+    if marker is not None and not pd.isna(marker):
+        caption(tr("project.results.gender_marker", marker=int(marker),
+                   meaning=tr(f"project.results.marker.{int(marker)}")))
+    else:
+        caption(tr("results_views.project.marker_none"))
+    rows = load(ipmd_results.project_results, project_id)
+    reports = load(ipmd_results.project_reports, project_id)
+    documents = load(ipmd_results.project_documents, project_id)
+    if not (len(rows) or len(reports) or len(documents)):
+        st.info(tr("project.results.none" if framework else "project.results.no_framework"),
                 icon=":material/pending_actions:")
         return
-    language = lang()
-    rows = data.indicators
     if len(rows):
-        reported = rows[rows["actual_value"].notna()]
-        sums = (reported.groupby("indicator_title", sort=False)[["target_value", "actual_value"]].sum()
-                .reindex(rows["indicator_title"].unique()).dropna())
-        if len(sums):
-            fig = figure(results_figure, tuple(sums.index), tuple(map(float, sums["target_value"])),
-                         tuple(map(float, sums["actual_value"])),
-                         (tr("project.results.target"), tr("project.results.actual")),
-                         tr("project.results.chart_title"))
-            illustrative = ledger_is_illustrative()
-            title = tr("project.results.chart_title")
-            charts.show(fig, "project_results", alt=title + ". " + tr("project.results.chart_note"),
-                        title=tr("export.title_place", title=title, place=project_id) if project_id else title,
-                        sources=charts.ledger_sources(illustrative), illustrative=illustrative)
-            caption(tr("project.results.chart_note"))
-        shown = rows.assign(result_type=[tr(f"project.results.type.{t}") for t in rows["result_type"]],
-                            sex=[tr(f"project.results.sex.{x}") for x in rows["sex"]])
-        dataframe(shown, key="project_indicators", source_text=("result_title", "indicator_title", "unit"),
-                  column_config={
-            **{c: tr(f"project.results.col.{c}") for c in ("result_type", "result_title", "indicator_title", "unit",
-                                                          "sex")},
-            **{c: st.column_config.NumberColumn(tr(f"project.results.col.{c}"), format="%g")
-               for c in ("baseline_value", "target_value", "actual_value")},
-            "period_start": st.column_config.DateColumn(tr("project.results.col.period_start")),
-            "period_end": st.column_config.DateColumn(tr("project.results.col.period_end"))})
-    if len(data.reports):
-        st.markdown(f"**{plain(tr('project.results.reports'))}**")
-        reports = data.reports.assign(report_type=[tr(f"project.results.report.{t}") for t in data.reports["report_type"]])
-        dataframe(reports, key="project_reports", column_config={
-            "report_type": tr("project.results.col.report_type"),
-            "due_date": st.column_config.DateColumn(tr("project.results.col.due_date")),
-            "received_date": st.column_config.DateColumn(tr("project.results.col.received_date"))})
-        caption(tr("project.results.reports_note"))
-    if len(data.documents):
-        st.markdown(f"**{plain(tr('project.results.documents'))}**")
-        dataframe(data.documents, key="project_documents", source_text=("title",), column_config={
-            "title": tr("project.results.col.title"), "category": tr("project.results.col.category"),
-            "url": st.column_config.TextColumn(tr("project.results.col.url")),
-            "document_date": st.column_config.DateColumn(tr("project.results.col.document_date"))})
+        indicators_section(page, rows)
+    if len(reports):
+        reports_section(reports)
+    if len(documents):
+        documents_section(documents)
+
+
+def indicators_section(page: ProjectPage, rows: pd.DataFrame) -> None:
+    """Each indicator's targets and achieved values over its reported periods (both sexes together), then every
+    period by sex with its achievement."""
+    project_id = page.project["project_id"]
+    reported = rows[rows["actual_value"].notna()]
+    sums = (reported.groupby("indicator_title", sort=False)[["target_value", "actual_value"]].sum()
+            .reindex(rows["indicator_title"].unique()).dropna())
+    if len(sums):
+        title = tr("export.title_place", title=tr("project.results.chart_title"), place=project_id)
+        fig = figure(result_figures.project_indicators, tuple(sums.index), tuple(map(float, sums["target_value"])),
+                     tuple(map(float, sums["actual_value"])),
+                     (tr("project.results.target"), tr("project.results.actual")), title)
+        met = int((sums["actual_value"] >= sums["target_value"]).sum())
+        summary = tr("results_views.project.summary", met=met, indicators=len(sums))
+        pending = int(rows.loc[rows["actual_value"].isna(), "result_indicator_id"].nunique())
+        if pending:
+            summary += " " + tr("results_views.project.pending", n=pending)
+        charts.show(fig, "project_results", alt=summary, title=title,
+                    sources=charts.ledger_sources(page.is_illustrative), illustrative=page.is_illustrative)
+        markdown(summary)
+        caption(tr("project.results.chart_note"))
+    else:
+        st.caption(tr("results_views.project.none_reported"))
+    shown = rows.assign(result_type=[tr(f"project.results.type.{t}") for t in rows["result_type"]],
+                        sex=[tr(f"project.results.sex.{x}") for x in rows["sex"]])[
+        ["result_type", "result_title", "indicator_title", "unit", "sex", "baseline_value", "period_start",
+         "period_end", "target_value", "actual_value", "achieved"]]
+    dataframe(shown, key="project_indicators", source_text=("result_title", "indicator_title"), column_config={
+        **{c: tr(f"project.results.col.{c}") for c in ("result_type", "result_title", "indicator_title", "unit",
+                                                      "sex")},
+        **{c: st.column_config.NumberColumn(tr(f"project.results.col.{c}"), format="%g")
+           for c in ("baseline_value", "target_value", "actual_value")},
+        "achieved": st.column_config.NumberColumn(tr("results_views.project.col.achieved"), format="percent"),
+        "period_start": st.column_config.DateColumn(tr("project.results.col.period_start")),
+        "period_end": st.column_config.DateColumn(tr("project.results.col.period_end"))})
+
+
+def reports_section(reports: pd.DataFrame) -> None:
+    """The progress and final reports: due, received, on time / late / outstanding / not due, days late."""
+    st.markdown(f"**{plain(tr('project.results.reports'))}**")
+    shown = pd.DataFrame({
+        "report_type": [tr(f"project.results.report.{t}") for t in reports["report_type"]],
+        "due_date": reports["due_date"], "received_date": reports["received_date"],
+        "status": [tr(f"results_views.status.{s}") for s in reports["status"]], "days_late": reports["days_late"]})
+    dataframe(shown, key="project_reports", column_config={
+        "report_type": tr("project.results.col.report_type"),
+        "due_date": st.column_config.DateColumn(tr("project.results.col.due_date")),
+        "received_date": st.column_config.DateColumn(tr("project.results.col.received_date")),
+        "status": tr("results_views.col.status"),
+        "days_late": st.column_config.NumberColumn(tr("results_views.col.days_late"), format="%d")})
+    counts = reports["status"].value_counts()
+    caption(tr("results_views.project.reports_summary", on_time=int(counts.get("on_time", 0)),
+               late=int(counts.get("late", 0)), outstanding=int(counts.get("outstanding", 0)),
+               not_due=int(counts.get("not_due", 0))))
+    caption(tr("project.results.reports_note"))
+
+
+def documents_section(documents: pd.DataFrame) -> None:
+    """The project's documents; an address is a link only when it is http or https (anything else as text)."""
+    st.markdown(f"**{plain(tr('project.results.documents'))}**")
+    links = [_http(u) for u in documents["url"]]
+    shown = pd.DataFrame({"title": documents["title"], "category": documents["category"],
+                          "document_date": documents["document_date"], "link": links,
+                          "address": [None if link else (u if isinstance(u, str) else None)
+                                      for link, u in zip(links, documents["url"])]})
+    if shown["address"].isna().all():
+        shown = shown.drop(columns="address")
+    dataframe(shown, key="project_documents", source_text=("title",), column_config={
+        "title": tr("project.results.col.title"), "category": tr("project.results.col.category"),
+        "document_date": st.column_config.DateColumn(tr("project.results.col.document_date")),
+        "link": st.column_config.LinkColumn(tr("project.results.col.url"), display_text=tr("results_views.project.open")),
+        "address": st.column_config.TextColumn(tr("results_views.project.col.address"),
+                                               help=tr("results_views.project.address_help"))})
 
 
 def picker_table(options: pd.DataFrame) -> None:

@@ -71,6 +71,17 @@ def project_options(con, include_undecided: bool = False) -> pd.DataFrame:
     return project_options_from(queries.table(con, "projects"), include_undecided)
 
 
+def partner_projects_from(projects: pd.DataFrame, partner_ids: tuple[str, ...]) -> pd.DataFrame:
+    """project_id, title, partner_id of the funded projects `partner_ids` implement (the Sankey's partners), by
+    partner and id. Undecided proposals are confidential: never listed."""
+    shown = projects[projects["status"].isin(FUNDED_STATUSES) & projects["partner_id"].isin(list(partner_ids))]
+    return shown[["project_id", "title", "partner_id"]].sort_values(["partner_id", "project_id"], ignore_index=True)
+
+
+def partner_projects(con, partner_ids: tuple[str, ...]) -> pd.DataFrame:
+    return partner_projects_from(queries.table(con, "projects"), partner_ids)
+
+
 def project_page_from(ledger: dict[str, pd.DataFrame], project_id: str,
                       include_undecided: bool = False) -> ProjectPage | None:
     """The project's page, or None when the id names no project this viewer may see."""

@@ -57,7 +57,7 @@ def test_page_runs_with_every_section(every_view):
         ok(at)
         assert at.title[0].value == "Goal coverage and gaps"
         assert [tab.label for tab in at.tabs] == ["Goals × areas of work", "Where the money goes", "Gap finder",
-                                                  "GFMD follow-up"]
+                                                  "GFMD follow-up", "Results"]
         assert any("Illustrative data" in w for w in warnings(at))
     subheaders = {view: [s.value for s in at.subheader] for view, at in every_view.items()}
     # the gap finder's heading and controls are drawn in every view (the answers above need them)
@@ -187,7 +187,8 @@ def test_a_shared_link_opens_the_same_view(con):
     listed = table_with(at, "project_id")
     expected = cr.cell_projects(con, "G3", "A", mode="weighted", regions=("Asia",),
                                 income_groups=("Lower middle income",), start_year=2011, end_year=2015)
-    assert sorted(listed["project_id"]) == sorted(expected["project_id"])
+    # each id a link to the project's page
+    assert sorted(listed["project_id"]) == sorted(f"project?project={p}" for p in expected["project_id"])
     assert len(expected) > 0
 
 
@@ -221,8 +222,8 @@ def test_undecided_proposals_never_appear(default_page, con):
     at = open_page(cell="G1-A")
     shown = set()
     for frame in [d.value for d in at.dataframe] + [d.value for d in default_page.dataframe]:
-        if "project_id" in frame.columns:
-            shown |= set(frame["project_id"])
+        if "project_id" in frame.columns:      # an id, or a link to the project's page (project?project=<id>)
+            shown |= {str(v).split("project=", 1)[-1].split("&")[0] for v in frame["project_id"]}
     assert shown and not shown & pipeline
     assert [o for o in at.multiselect(key="status").options] == ["Approved", "Active", "Closed"]
 

@@ -60,10 +60,35 @@ def test_a_projects_results_are_shown_when_the_ledger_has_them(fixture_db):
     # the chart sums the reported periods only: targets 20 + 20, achieved 22 + 15
     bars = chart(at, "project_results")["data"]
     assert [b["x"] for b in bars] == [[40.0], [37.0]]
-    assert tables[("report_type", "due_date")]["report_type"].tolist() == ["Progress report"]
-    assert tables[("title", "category")]["url"].tolist() == ["https://example.org/r.pdf"]
+    # the fixture's only achieved values: women 22 of 20, men 15 of 20 in 2010; 2011 not reported
+    assert indicators["achieved"].tolist()[:2] == pytest.approx([22 / 20, 15 / 20])
+    assert pd.isna(indicators["achieved"].tolist()[2])
+    # the progress report due 2010-03-31 came on 2010-04-15: 15 days late
+    reports = tables[("report_type", "due_date")]
+    assert reports["report_type"].tolist() == ["Progress report"]
+    assert reports["status"].tolist() == ["Late"] and reports["days_late"].tolist() == [15]
+    assert tables[("title", "category")]["link"].tolist() == ["https://example.org/r.pdf"]
     assert any("Gender equality marker (OECD-DAC): 2" in c.value for c in at.caption)
     assert not any("No results reported" in i.value for i in at.info)
+
+
+def test_a_documents_address_is_a_link_only_when_http_or_https(fixture_db):
+    import duckdb
+
+    from project_results_fixtures import add_results
+
+    con = duckdb.connect(str(fixture_db))
+    add_results(con, "DEMO-P")
+    con.execute("INSERT INTO project_documents VALUES ('D2', 'DEMO-P', '**Bold** [x](javascript:alert(1))', 'other', "
+                "'javascript:alert(1)', '2010-06-01', TRUE)")
+    con.execute("UPDATE meta SET value = 'fixture-with-a-bad-address' WHERE key = 'content_hash'")
+    con.close()
+    at = open_page("pages/project.py", project="DEMO-P")
+    assert not at.exception, [e.message for e in at.exception]
+    documents = next(d.value for d in at.dataframe if tuple(d.value.columns)[:2] == ("title", "category"))
+    assert documents["link"].tolist()[0] == "https://example.org/r.pdf" and pd.isna(documents["link"].tolist()[1])
+    assert documents["address"].tolist()[1] == "javascript:alert(1)"        # as text, in a text column
+    assert documents["title"].tolist()[1] == "**Bold** [x](javascript:alert(1))"
 
 
 @pytest.mark.parametrize("value", ["NOPE", "<b>x</b>", "DEMO-P'; DROP TABLE projects"])

@@ -223,3 +223,14 @@ def test_links_keep_the_language_and_quote_the_id():
     assert project_link("IPMD-2009-004", "fr") == "project?project=IPMD-2009-004&lang=fr"
     assert donor_link("GOV-FRA", "es") == "donor?donor=GOV-FRA&lang=es"
     assert donor_link("A&B ?x", "en") == "donor?donor=A%26B+%3Fx"
+
+
+def test_a_partners_projects_are_its_funded_ones_only():
+    frame = pd.DataFrame({"project_id": ["P3", "P1", "P2", "P4", "P5"], "title": ["c", "a", "b", "d", "e"],
+                          "partner_id": ["ILO", "ILO", "IOM", "ILO", "WB"],
+                          "status": ["closed", "active", "approved", "under_review", "approved"]})
+    listed = projects.partner_projects_from(frame, ("ILO", "IOM"))
+    # P4 is under review (confidential), P5 another partner's
+    assert listed["project_id"].tolist() == ["P1", "P3", "P2"]
+    assert listed["partner_id"].tolist() == ["ILO", "ILO", "IOM"]
+    assert projects.partner_projects_from(frame, ()).empty

@@ -156,3 +156,10 @@ def test_one_year_counts_the_periods_ending_and_the_reports_due_in_it(book):
     t2012 = R.reporting_timeliness_from(book, year=2012)
     assert (t2012.reports_due, t2012.reports_outstanding, t2012.share_on_time) == (1, 1, 0.0)
     assert list(R.late_reports_from(book, year=2010)["project_id"]) == ["P2"]
+
+
+def test_reporting_years_are_those_the_funded_projects_periods_end_in(book):
+    # P1's periods end in 2010 and 2011 (I2 runs 2010-2011), P2's I3 in 2010; P3 (under review) ends in 2017
+    assert R.reporting_years_from(book) == (2010, 2011)
+    empty = {**book, "indicator_periods": book["indicator_periods"].iloc[0:0]}
+    assert R.reporting_years_from(empty) == ()
