@@ -186,6 +186,40 @@ def test_the_meeting_pack_opens_from_a_link_with_its_countries():
     assert at.query_params["pack"] == "MAR,PHL"
 
 
+def test_the_country_profiles_peer_measure_and_meeting_pack_rerun_alone(monkeypatch):
+    """The peer comparison and the meeting pack are fragments: picking a peer measure, opening the pack and adding
+    a country rerun them (the URL follows) without running the profile's headline again. AppTest reruns the whole
+    script on every interaction: the fragment-scoped rerun a browser asks for is made with a RerunData naming the
+    fragments (as in test_page_allocation)."""
+    import streamlit.testing.v1.local_script_runner as runner
+    from components.views import profile as view
+
+    calls = {"headline": 0}
+    original = view.headline
+
+    def counted(*args, **kwargs):
+        calls["headline"] += 1
+        return original(*args, **kwargs)
+    monkeypatch.setattr(view, "headline", counted)
+    at = open_page("pages/country.py", country="MAR")
+    assert not at.exception and calls["headline"] == 1
+    fragments = list(at._fragment_storage._fragments)
+    assert len(fragments) == 2                                   # the peers, the meeting pack
+    plain_rerun = runner.RerunData
+    monkeypatch.setattr(runner, "RerunData", lambda **kw: plain_rerun(
+        **kw, fragment_id_queue=list(fragments), is_fragment_scoped_rerun=True))
+    at = at.selectbox(key="peer").set_value("remittances_received_pct_gdp").run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.query_params["peer"] == "remittances_received_pct_gdp"
+    assert any(t("indicator.remittances_received_pct_gdp", "en") in s.value for s in at.subheader)
+    at.session_state["profile_meeting_pack"] = True
+    at = at.run()
+    at = at.multiselect(key="pack").select("PHL").run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.query_params["pack"] == "PHL"
+    assert calls["headline"] == 1                                # the profile above did not run again
+
+
 def test_corridors_show_a_ranking_or_a_map_from_the_link():
     def kinds(at):
         return [json.loads(c.proto.spec)["data"][0]["type"] for c in at.get("plotly_chart")
