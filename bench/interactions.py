@@ -158,26 +158,30 @@ def _pick_in(testid: str, label_key: str, nth: int = 0) -> Callable:
 
 def _away_and_back(label_key: str) -> tuple[Callable, Callable]:
     """Two inputs on a selectbox whose default depends on the page (the profile's peer indicator is the country's
-    own): pick the first option other than the one shown, then the one shown before."""
+    own): pick the first option other than the one shown (the list opened by its button), then type the one shown
+    before and click it (a long list shows only its first options)."""
     shown: list[str] = []
 
     def away(page):
-        label = _t(label_key)
-        lines = [x.strip() for x in _widget(page, "stSelectbox", label).inner_text().splitlines() if x.strip()]
-        options = open_options(page, "stSelectbox", label)
-        current = lines[-1] if lines else ""
-        shown[:] = [current]
-        others = [o for o in options if o != current]
+        box = _widget(page, "stSelectbox", _t(label_key))
+        current = box.locator("input").input_value().strip()
+        box.locator('button[aria-haspopup="listbox"]').click()
+        page.locator('[role="option"]').first.wait_for(timeout=15_000)
+        others = [o.strip() for o in page.locator('[role="option"]').all_inner_texts() if o.strip() != current]
         if not others:
-            raise InteractionFailed(f"{label}: no other option")
-        click_option(page, others[0])
+            raise InteractionFailed(f"{_t(label_key)}: no other option")
+        shown[:] = [current]
+        page.get_by_role("option", name=others[0], exact=True).first.click()
 
     def back(page):
-        label = _t(label_key)
-        options = open_options(page, "stSelectbox", label)
-        if not shown or shown[0] not in options:
-            raise InteractionFailed(f"{label}: the first value is not an option")
-        page.locator('[role="option"]').filter(has_text=shown[0]).first.click()
+        if not shown:
+            raise InteractionFailed(f"{_t(label_key)}: nothing to go back to")
+        _widget(page, "stSelectbox", _t(label_key)).locator("input").click()
+        page.keyboard.press("Control+A")
+        page.keyboard.type(shown[0])
+        option = page.get_by_role("option", name=shown[0], exact=True).first
+        option.wait_for(timeout=15_000)
+        option.click()
     return away, back
 
 
