@@ -156,6 +156,20 @@ def _pick_in(testid: str, label_key: str, nth: int = 0) -> Callable:
     return action
 
 
+def _open_list(page, box) -> None:
+    """Open a selectbox's list: a click in it, then (when no option shows within 5 s) its button, then ArrowDown."""
+    box.locator("input").click()
+    for fallback in (lambda: box.locator('button[aria-haspopup="listbox"]').click(),
+                     lambda: page.keyboard.press("ArrowDown"), None):
+        try:
+            page.locator('[role="option"]').first.wait_for(timeout=5_000)
+            return
+        except Exception:  # noqa: BLE001
+            if fallback is None:
+                raise InteractionFailed("the selectbox's list did not open") from None
+            fallback()
+
+
 def _away_and_back(label_key: str) -> tuple[Callable, Callable]:
     """Two inputs on a selectbox whose default depends on the page (the profile's peer indicator is the country's
     own): pick the first option other than the one shown (the list opened by its button), then type the one shown
@@ -165,8 +179,7 @@ def _away_and_back(label_key: str) -> tuple[Callable, Callable]:
     def away(page):
         box = _widget(page, "stSelectbox", _t(label_key))
         current = box.locator("input").input_value().strip()
-        box.locator('button[aria-haspopup="listbox"]').click()
-        page.locator('[role="option"]').first.wait_for(timeout=15_000)
+        _open_list(page, box)
         others = [o.strip() for o in page.locator('[role="option"]').all_inner_texts() if o.strip() != current]
         if not others:
             raise InteractionFailed(f"{_t(label_key)}: no other option")
