@@ -48,6 +48,12 @@ SAMPLE_SCRIPT = r"""
     }
   };
   setInterval(sample, 50);
+  // the browser's main thread busy for over 50 ms at a time: nothing new is painted meanwhile
+  rec.longTasks = [];
+  try {
+    new PerformanceObserver((list) => { for (const e of list.getEntries()) rec.longTasks.push([e.startTime, e.duration]); })
+      .observe({type: 'longtask', buffered: true});
+  } catch (e) { /* no long task timing in this browser */ }
   const start = () => new MutationObserver(sample).observe(document.documentElement,
       {subtree: true, childList: true, characterData: true});
   if (document.documentElement) start(); else document.addEventListener('DOMContentLoaded', start);
@@ -130,14 +136,33 @@ def first_paint(browser, new_context, url: str, page_names: list[str], timeout: 
         rec = page.evaluate("() => window.__ipmdPaint")
         drawn = state["drawn_at"] - t0
         fcp = page.evaluate("() => (performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime")
+        code = page.evaluate(CODE_JS)
     finally:
         ctx.close()
     raw = set(page_names)
     flashes = sorted({t for snap in rec["navTexts"] for t in snap["texts"] if t in raw})
     sec = lambda ms: ms / 1000 if isinstance(ms, (int, float)) and ms is not False else float("nan")  # noqa: E731
+    nav_code = code.get("PageLink")
+    nav_ms = rec["nav"] if isinstance(rec["nav"], (int, float)) and rec["nav"] is not False else None
+    # the main thread's long tasks between the navigation's code arriving and the navigation painted
+    blocked = sum(min(start + length, nav_ms) - max(start, nav_code) for start, length in rec.get("longTasks", [])
+                  if nav_code is not None and nav_ms is not None and start + length > nav_code and start < nav_ms)
     return {"url": url.split("//", 1)[-1].split("/", 1)[-1] or "/", "title_s": sec(rec["title"]),
             "nav_s": sec(rec["nav"]), "content_s": sec(rec["any"]), "fcp_s": sec(fcp), "drawn_s": drawn,
-            "raw_names": flashes, "nav_sets": len(rec["navTexts"])}
+            "raw_names": flashes, "nav_sets": len(rec["navTexts"]), "nav_code_s": sec(nav_code),
+            "plotly_code_s": sec(code.get("PlotlyChart")), "blocked_s": blocked / 1000 if nav_code is not None and nav_ms else float("nan")}
+
+
+# When the code of an element kind arrived (ms since navigation start): Streamlit loads most elements' code (page
+# links, selectboxes, st.html, plotly) when the first one arrives, and paints the new elements once all are loaded
+CODE_JS = r"""() => {
+  const out = {};
+  for (const e of performance.getEntriesByType('resource')) {
+    const m = e.name.match(/\/(PageLink|Selectbox|Html|PlotlyChart|DataFrame)\.[^/]*\.js$/);
+    if (m && !(m[1] in out)) out[m[1]] = e.responseEnd;
+  }
+  return out;
+}"""
 
 
 def raw_page_names(app: Path) -> list[str]:
@@ -161,7 +186,8 @@ def measure_first_paint(browser, new_context, app_url: str, urls: list[str], pag
                 runs.append(first_paint(browser, new_context, app_url + url, page_names))
             except Exception as exc:  # noqa: BLE001
                 errors.append(f"first paint {url}: {str(exc)[:300]}")
-        res = {key: _median([r[key] for r in runs]) for key in ("title_s", "nav_s", "content_s", "fcp_s", "drawn_s")}
+        res = {key: _median([r[key] for r in runs]) for key in ("title_s", "nav_s", "content_s", "fcp_s", "drawn_s",
+                                                                 "nav_code_s", "plotly_code_s", "blocked_s")}
         res.update(n=len(runs), raw_names=sorted({n for r in runs for n in r["raw_names"]}), errors=errors)
         out[url] = res
         log(f"first paint {url}: title {res['title_s']:.2f} s, navigation {res['nav_s']:.2f} s, drawn "
@@ -197,11 +223,14 @@ def report_lines(floor: dict | None, paint: dict | None, reps: int) -> list[str]
                   "browser context opens the page while the page samples its DOM every 50 ms; seconds since "
                   "navigation start, medians (reported, not gated).",
                   "",
-                  "| page | first contentful paint | navigation | title (h1) | every chart drawn | raw page file "
-                  "names seen in the navigation | n |",
-                  "|---|---|---|---|---|---|---|"]
+                  "| page | first contentful paint | navigation | title (h1) | every chart drawn | page links' code "
+                  "arrived | plotly's code arrived | main thread busy between the links' code and the navigation "
+                  "| raw page file names seen in the navigation | n |",
+                  "|---|---|---|---|---|---|---|---|---|---|"]
         for url, p in paint.items():
             lines.append(f"| {url} | {_fmt(p['fcp_s'])} | {_fmt(p['nav_s'])} | {_fmt(p['title_s'])} | "
-                         f"{_fmt(p['drawn_s'])} | {', '.join(p['raw_names']) or 'none'} | {p['n']} |")
+                         f"{_fmt(p['drawn_s'])} | {_fmt(p.get('nav_code_s', float('nan')))} | "
+                         f"{_fmt(p.get('plotly_code_s', float('nan')))} | {_fmt(p.get('blocked_s', float('nan')))} | "
+                         f"{', '.join(p['raw_names']) or 'none'} | {p['n']} |")
         lines.append("")
     return lines

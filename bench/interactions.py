@@ -58,9 +58,10 @@ class InteractionFailed(RuntimeError):
     pass
 
 
-def timed(page, action: Callable[[], None], timings, *, timeout: float = 60.0) -> dict:
-    """Do `action` (one input) on a drawn page; wait until redrawn; return the timings of it."""
-    before = bh.runs_finished(page)
+def timed(page, action: Callable[[], None], timings, *, timeout: float = 60.0, server: bool = True) -> dict:
+    """Do `action` (one input) on a drawn page; wait until redrawn; return the timings of it. `server`: the
+    input makes a script run (False for what the browser does alone, such as a map's year slider)."""
+    before = bh.runs_finished(page) - (0 if server else 1)
     page.evaluate(_RESET_JS)
     wall0 = time.time()
     input_before = page.evaluate("() => window.__ipmdInputAt")
@@ -141,6 +142,7 @@ class Interaction:
     url: str
     steps: list
     setup: Callable | None = None
+    server: bool = True     # False: the browser answers alone (no script run expected)
 
 
 def _pick_in(testid: str, label_key: str, nth: int = 0) -> Callable:
@@ -152,6 +154,48 @@ def _pick_in(testid: str, label_key: str, nth: int = 0) -> Callable:
             raise InteractionFailed(f"{label}: no option")
         click_option(page, options[min(nth, len(options) - 1)])
     return action
+
+
+def _open_list(page, box) -> None:
+    """Open a selectbox's list: a click in it, then (when no option shows within 5 s) its button, then ArrowDown."""
+    box.locator("input").click()
+    for fallback in (lambda: box.locator('button[aria-haspopup="listbox"]').click(),
+                     lambda: page.keyboard.press("ArrowDown"), None):
+        try:
+            page.locator('[role="option"]').first.wait_for(timeout=5_000)
+            return
+        except Exception:  # noqa: BLE001
+            if fallback is None:
+                raise InteractionFailed("the selectbox's list did not open") from None
+            fallback()
+
+
+def _away_and_back(label_key: str) -> tuple[Callable, Callable]:
+    """Two inputs on a selectbox whose default depends on the page (the profile's peer indicator is the country's
+    own): pick the first option other than the one shown (the list opened by its button), then type the one shown
+    before and click it (a long list shows only its first options)."""
+    shown: list[str] = []
+
+    def away(page):
+        box = _widget(page, "stSelectbox", _t(label_key))
+        current = box.locator("input").input_value().strip()
+        _open_list(page, box)
+        others = [o.strip() for o in page.locator('[role="option"]').all_inner_texts() if o.strip() != current]
+        if not others:
+            raise InteractionFailed(f"{_t(label_key)}: no other option")
+        shown[:] = [current]
+        page.get_by_role("option", name=others[0], exact=True).first.click()
+
+    def back(page):
+        if not shown:
+            raise InteractionFailed(f"{_t(label_key)}: nothing to go back to")
+        _widget(page, "stSelectbox", _t(label_key)).locator("input").click()
+        page.keyboard.press("Control+A")
+        page.keyboard.type(shown[0])
+        option = page.get_by_role("option", name=shown[0], exact=True).first
+        option.wait_for(timeout=15_000)
+        option.click()
+    return away, back
 
 
 def _pick_text(testid: str, label: str | Callable, text: str) -> Callable:
@@ -208,6 +252,22 @@ def _amount(row: int, value: str) -> Callable:
     return action
 
 
+def _map_year(step_from_end: int) -> Callable:
+    """Click the overview map's year slider (plotly's, in the browser) on a step counted from the last year:
+    at the x of that step's tick, on the slider's rail."""
+    def action(page):
+        chart = page.locator('[data-testid="stPlotlyChart"]').filter(has=page.locator(".slider-container")).first
+        chart.scroll_into_view_if_needed()
+        ticks = chart.locator(".slider-tick-rect")
+        n = ticks.count()
+        if n < 2:
+            raise InteractionFailed(f"the map's year slider has {n} steps")
+        tick = ticks.nth(max(0, n - 1 - step_from_end)).bounding_box()
+        rail = chart.locator(".slider-rail-touch-rect").first.bounding_box()
+        page.mouse.click(tick["x"] + tick["width"] / 2, rail["y"] + rail["height"] / 2)
+    return action
+
+
 def _allocation_round_tab(page):
     click_tab(page, _t("allocation.tab.round"))
     page.locator('[data-testid="stDataFrame"] canvas').first.wait_for(timeout=15_000)
@@ -222,9 +282,12 @@ def _allocation_ticked(page):
     bh.wait_until_drawn(page, min_finished=before + 1, timeout=60)
 
 
-def interactions(countries: list[str]) -> list[Interaction]:
-    """Every interaction issue 18 lists, in the order run. `countries`: names for the country switch."""
+def interactions(countries: list[str], links: dict[str, str] | None = None) -> list[Interaction]:
+    """Every interaction issue 18 lists, in the order run. `countries`: names for the country switch; `links`:
+    page path -> the URL it is opened with (bench/run.py deep_links: a donor the database holds)."""
     lang = "Language · Langue · Idioma"
+    links = links or {}
+    compare = links.get("/compare", "/compare?compare=MAR,TUN,PHL")
     return [
         Interaction("coverage filter (region)", "/coverage",
                     [("pick", _pick_in("stMultiSelect", "coverage.filter.region")),
@@ -257,6 +320,17 @@ def interactions(countries: list[str]) -> list[Interaction]:
         Interaction("overview map indicator", "/",
                     [("next", _pick_in("stSelectbox", "overview.map.indicator", 1)),
                      ("first", _pick_in("stSelectbox", "overview.map.indicator", 0))]),
+        Interaction("overview map year slider (in the browser)", "/",
+                    [("year before", _map_year(1)), ("last year", _map_year(0))], server=False),
+        Interaction("compare indicator", compare, list(zip(("other", "back"), _away_and_back("compare.indicator")))),
+        Interaction("profile peer indicator", "/country?country=PHL",
+                    list(zip(("other", "back"), _away_and_back("profile.peers.pick")))),
+        Interaction("compare: add a country", compare,
+                    [("add", _pick_text("stMultiSelect", lambda: _t("compare.pick"), "Mexico")),
+                     ("remove", lambda page: remove_last_tag(page, _t("compare.pick")))]),
+        Interaction("donor tab (?by=)", links.get("/donor", "/donor"),
+                    [("partner", lambda page: click_tab(page, _t("donor.by_partner"))),
+                     ("goal", lambda page: click_tab(page, _t("donor.by_goal")))]),
     ]
 
 
@@ -275,7 +349,7 @@ def run_interaction(ctx, base_url: str, item: Interaction, timings, reps: int, *
         rounds += [(True, step) for _ in range(1 if fresh else reps) for step in item.steps]
         for counted, (label, action) in rounds:
             try:
-                res = timed(page, lambda: action(page), timings)
+                res = timed(page, lambda: action(page), timings, server=item.server)
             except Exception as exc:  # noqa: BLE001
                 errors.append(f"{item.name}, {label}: {str(exc)[:300]}")
                 break
@@ -307,12 +381,13 @@ def summarise(item: Interaction, samples: list[dict], errors: list[str]) -> dict
 
 
 def measure_all(browser, new_context, base_url: str, timings, reps: int, countries: list[str], log,
-                only: list[str] | None = None) -> dict:
+                only: list[str] | None = None, links: dict[str, str] | None = None) -> dict:
     """Every interaction in a new browser context (its own session); `countries`: the first is a warm-up,
-    the next `reps` (at least 3) are switched to, each not shown before. Returns results by name."""
+    the next `reps` (at least 3) are switched to, each not shown before; `links`: see interactions().
+    Returns results by name."""
     switch_to = [countries[1 + i % (len(countries) - 1)] for i in range(max(reps, 3))]
     out = {}
-    for item in interactions(switch_to):
+    for item in interactions(switch_to, links):
         if only and not any(word in item.name for word in only):
             continue
         fresh = item.name.startswith("country switch")

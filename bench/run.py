@@ -61,9 +61,36 @@ BUDGETS = {
     "rss_10_sessions_mb": 800.0,
     "errors": 0,
 }
-# Pages whose useful view needs a query: opened with it (deep link), or picked after in-app navigation.
-DEEP_LINKS = {"/country": "/country?country=PHL"}
+# Pages whose useful view needs a query: opened with it (deep link), or picked after in-app navigation (the
+# project's and the donor's pages are reached by a link in the app; their ids come from the database: deep_links)
+DEEP_LINKS = {"/country": "/country?country=PHL", "/compare": "/compare?compare=MAR,TUN,PHL"}
 SWITCH_COUNTRIES = ["Tonga", "Philippines", "Mexico", "Germany", "Kenya", "India", "Brazil", "Nepal"]
+
+
+def deep_links(db: Path) -> dict[str, str]:
+    """DEEP_LINKS with a project and a donor the database holds: the active project with the most results (the
+    fullest project page; the latest id on a tie) and the donor with the largest deposits (the fullest donor page)."""
+    links = dict(DEEP_LINKS)
+    try:
+        import duckdb
+
+        con = duckdb.connect(str(db), read_only=True)
+        try:
+            project = con.execute(
+                "SELECT p.project_id FROM projects p LEFT JOIN results r USING (project_id) WHERE p.status = 'active' "
+                "GROUP BY p.project_id ORDER BY count(r.result_id) DESC, p.project_id DESC LIMIT 1").fetchone()
+            donor = con.execute(
+                "SELECT donor_id FROM transactions WHERE txn_type = 'deposit' AND donor_id IS NOT NULL "
+                "GROUP BY donor_id ORDER BY sum(amount_usd) DESC, donor_id LIMIT 1").fetchone()
+        finally:
+            con.close()
+    except Exception:  # noqa: BLE001  (no database, or another schema: the pages are opened without an id)
+        return links
+    if project:
+        links["/project"] = f"/project?project={project[0]}"
+    if donor:
+        links["/donor"] = f"/donor?donor={donor[0]}"
+    return links
 
 
 def _t(key: str, default: str) -> str:
@@ -347,7 +374,7 @@ def session_worker(base: str, paths: list[str], results: list, idx: int, barrier
             for path in paths[1:]:
                 try:
                     rec["times"].append(spa_nav(page, path, timeout=300))
-                    if path in DEEP_LINKS:
+                    if path == "/country":
                         rec["times"].append(pick_country(page, SWITCH_COUNTRIES[idx % len(SWITCH_COUNTRIES)],
                                                          timeout=300))
                 except Exception as exc:  # noqa: BLE001
@@ -405,7 +432,7 @@ def measure_issue18(browser, srv, timings, app: Path, app_res: dict, results: di
             # the profile opens on the Philippines: the switch goes to countries not shown before
             fresh = [name for name in SWITCH_COUNTRIES if name != "Philippines"]
             res = interactions.measure_all(browser, new_context, srv.url, timings, reps, fresh, log,
-                                           only=args.interactions)
+                                           only=args.interactions, links=DEEP_LINKS)
             results["interactions"] = res
             if "country switch (profile)" in res:
                 results["switch"] = switch_from(res["country switch (profile)"])
@@ -601,6 +628,7 @@ def main(argv=None) -> int:
     from playwright.sync_api import sync_playwright
 
     app = Path(args.app).resolve()
+    DEEP_LINKS.update(deep_links(app.parent / "data" / "ipmd.duckdb"))
     results = {"date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "reps": reps,
                "quick": args.quick, "budgets": BUDGETS}
     srv = None

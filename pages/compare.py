@@ -4,9 +4,8 @@ import streamlit as st
 from components.shell import require_app
 from components.data import load
 from components.sidebar import year
-from components.state import lang, report_unknown, tr, url_multiselect, url_selectbox
+from components.state import lang, report_unknown, tr, url_multiselect
 from components.views import compare as view
-from ipmd import queries
 from ipmd.profiles import compare
 
 require_app()
@@ -23,18 +22,12 @@ codes, rejected = url_multiselect(tr("compare.pick"), options, key="compare", fo
                                   placeholder=tr("compare.pick_placeholder"), help=tr("compare.pick_help"))
 if rejected:
     report_unknown(rejected, "compare.unknown", "code")
-indicators = load(queries.indicators)["indicator_id"].tolist()
-indicator, bad_indicator = url_selectbox(tr("compare.indicator"), indicators, key="indicator",
-                                         default=compare.DEFAULT_INDICATOR, format_func=lambda i: tr(f"indicator.{i}"))
-if bad_indicator:
-    report_unknown(bad_indicator)
-
 problem = compare.check_count(codes)
 if problem:
     (st.warning if codes else st.info)(tr(problem, n=len(codes), least=compare.MIN_PLACES, most=compare.MAX_PLACES))
     st.stop()
 
-data = load(compare.comparison, tuple(codes), chosen_year, indicator)
-view.headline(data, names)
-view.sections(data, names)
-view.downloads(data, names)
+# the headline does not depend on the indicator drawn over time: the indicator, the tabs and the downloads are a
+# fragment (view.indicator_sections), so picking an indicator or a tab reruns them alone
+view.headline(load(compare.comparison, tuple(codes), chosen_year), names)
+view.indicator_sections(tuple(codes), chosen_year, names)

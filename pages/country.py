@@ -4,12 +4,11 @@ import streamlit as st
 from components.shell import require_app
 from components.views import profile as profile_view
 from components.country_picker import country_picker
-from components.brief_buttons import brief_downloads, meeting_pack_picker
+from components.brief_buttons import brief_downloads
 from components.data import load
 from components.labels import country_frame
 from components.sidebar import year
-from components.state import lang, report_unknown, tr, url_selectbox
-from components.tables import when_opened
+from components.state import lang, report_unknown, tr
 from ipmd.profiles import country as profile
 from ipmd.fund import summary as fund_summary
 from ipmd.i18n import country_name
@@ -42,13 +41,7 @@ with right:
     profile_view.remittance_chart(data, name)
 profile_view.corridors(data, names, name, stock_year)
 
-peer_indicator, bad_peer = url_selectbox(tr("profile.peers.pick"), profile.PEER_INDICATORS, key="peer",
-                                         default=profile_view.peer_default(data), format_func=lambda i: tr(f"indicator.{i}"))
-if bad_peer:
-    report_unknown(bad_peer)
-peers = profile.peer_comparison(load(profile.peer_values, peer_indicator, chosen_year), iso3)   # values shared by all
-profile_view.peers(peers, tr(f"indicator.{peer_indicator}"), name, peers["source_id"].iloc[0] if len(peers) else None,
-                   chosen_year)
+profile_view.peer_section(data, name, chosen_year)
 
 projects = fund_summary.country_projects_from(load(fund_summary.projects_by_country), iso3)
 profile_view.partnership(projects, name, iso3)
@@ -56,7 +49,4 @@ profile_view.partnership(projects, name, iso3)
 st.subheader(tr("profile.downloads"))
 profile_view.downloads(iso3, name)
 brief_downloads(iso3, chosen_year, lang(), heading=False)
-# a link with ?pack=MAR,PHL opens the meeting pack with those countries picked
-if box := when_opened(tr("profile.meeting_pack"), key="profile_meeting_pack", expanded="pack" in st.query_params):
-    with box:
-        meeting_pack_picker(chosen_year, lang())
+profile_view.meeting_pack(chosen_year, lang())

@@ -2,23 +2,16 @@
 import streamlit as st
 
 from components.shell import require_app
-from components import maps
 from components.data import load
-from components.downloads import map_downloads
 from components.kpi import Kpi, kpi_row
-from components.figure_cache import figure
-from components.figures import years_map
-from components.labels import country_frame, figure_note, format_value, unit_of, value_labels
-from components.provenance import illustrative_notice, source_label
+from components.labels import figure_note
+from components.provenance import illustrative_notice
 from components.sidebar import year
-from components.state import lang, tr, url_selectbox
-from components.tables import data_table
-from components.text import markdown
-from ipmd import gis
+from components.state import lang, tr
+from components.views import overview as view
 from ipmd.profiles import overview
 from ipmd.fund import summary as fund_summary
-from ipmd.profiles import compare
-from ipmd.i18n import fmt_compact, fmt_date, fmt_number, fmt_pct, fmt_usd, plural
+from ipmd.i18n import fmt_compact, fmt_date, fmt_number, fmt_pct, fmt_usd
 
 require_app()
 
@@ -32,50 +25,7 @@ st.page_link("pages/compare.py", label=tr("compare.overview_link"), icon=":mater
 # which needs the longest to draw it (on a first visit, it also loads the charting library).
 figures_box = st.container()
 
-st.subheader(tr("overview.map.title"))
-indicator, _ = url_selectbox(tr("overview.map.indicator"), overview.MAP_INDICATORS, key="indicator",
-                             default=overview.MAP_INDICATORS[0], format_func=lambda i: tr(f"indicator.{i}"))
-values = load(overview.map_values, indicator, chosen_year)
-names = country_frame(lang())
-values = values.merge(names[["iso3", "name"]], on="iso3")
-log_scale = indicator in ("immigrant_stock", "emigrant_stock", "remittances_received_usd", "refugees_hosted",
-                          "project_funding_approved")
-colorbar_title = tr(f"indicator.{indicator}.short")
-if indicator == overview.LEDGER_INDICATOR:
-    fig = figure(maps.world_choropleth, values.assign(label=value_labels(indicator, values)), names,
-                 colorbar_title=colorbar_title, log_scale=log_scale)
-else:   # every year the source publishes, as frames: the map's slider and play button step through them
-    years = load(compare.values_by_year, indicator)
-    shown_year = max((y for y in years["map_year"].unique() if y <= chosen_year), default=years["map_year"].min())
-    fig = figure(years_map.stepping_map, years[["map_year", "iso3", "value"]].assign(
-        label=value_labels(indicator, years)), names, int(shown_year), colorbar_title=colorbar_title,
-        log_scale=log_scale, words={"year": tr("compare.map.year"), "play": tr("compare.map.play"),
-                                    "pause": tr("compare.map.pause")})
-event = maps.show_map(fig, key="overview_map", clickable=True,
-                      alt=tr("overview.map.alt", indicator=tr(f"indicator.{indicator}"), year=chosen_year),
-                      title=tr("charts_w1.by_country_year", indicator=tr(f"indicator.{indicator}"), year=chosen_year),
-                      sources=tuple(values["source_id"].unique()),
-                      illustrative=fund_summary.ILLUSTRATIVE_SOURCE in set(values["source_id"]))
-clicked = maps.clicked_iso3(event)
-if clicked:
-    st.switch_page("pages/country.py", query_params={"country": clicked, "lang": lang()})
-st.caption(tr("overview.map.click_hint"))
-if indicator != overview.LEDGER_INDICATOR:
-    st.caption(tr("compare.map.year_help"))
-if indicator == overview.LEDGER_INDICATOR:
-    illustrative_notice(True)
-if not values.empty:
-    top = values.nlargest(5, "value")
-    unit = unit_of(indicator)
-    markdown(tr("overview.map.summary", indicator=tr(f"indicator.{indicator}"), year=chosen_year,
-                countries=plural("figures.count.countries_areas", len(values), lang()),
-                top=", ".join(f"{r.name} ({format_value(r.value, unit)})" for r in top.itertuples())))
-data_table(lambda: values.sort_values("value", ascending=False)[["name", "iso3", "value", "year", "source_id"]],
-           "overview", file_name=f"ipmd_{indicator}_{chosen_year}.csv",
-           sources_note="\n".join(source_label(s) for s in values["source_id"].unique()))
-if not values.empty:
-    map_downloads(lambda con, language: gis.indicator_layer(con, indicator, chosen_year, language),
-                  f"ipmd_map_{indicator}_{chosen_year}", key="overview_map", layer_name=indicator)
+view.map_section(chosen_year)
 
 with figures_box:
     kpis = load(overview.world_kpis, chosen_year)

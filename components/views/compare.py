@@ -7,16 +7,17 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from components.data import connection
+from components.data import connection, load
 from components.downloads import csv_download
 from components.figure_cache import figure
 from components.figures import compare as figures
 from components import charts
 from components.labels import country_frame
 from components.provenance import source_label
-from components.state import lang, tr, url_tabs, report_unknown
+from components.state import lang, tr, url_selectbox, url_tabs, report_unknown
 from components.tables import data_table, dataframe
 from components.text import markdown
+from ipmd import queries
 from ipmd.i18n import fmt_compact, fmt_pct, fmt_usd
 from ipmd.profiles import compare
 from ipmd.profiles.compare_pdf import comparison_pdf
@@ -152,6 +153,21 @@ def sections(data: compare.Comparison, names: dict[str, str]) -> None:
         report_unknown(bad)
     with tabs[shown]:
         SECTIONS[shown](data, names)
+
+
+@st.fragment
+def indicator_sections(codes: tuple[str, ...], year: int, names: dict[str, str]) -> None:
+    """The indicator over time (?indicator=), the tabs (?view=) and the downloads, which depend on both. A fragment:
+    picking an indicator or a tab reruns this section only, not the places' picker and the headline."""
+    indicators = load(queries.indicators)["indicator_id"].tolist()
+    indicator, bad_indicator = url_selectbox(tr("compare.indicator"), indicators, key="indicator",
+                                             default=compare.DEFAULT_INDICATOR,
+                                             format_func=lambda i: tr(f"indicator.{i}"))
+    if bad_indicator:
+        report_unknown(bad_indicator)
+    data = load(compare.comparison, codes, year, indicator)
+    sections(data, names)
+    downloads(data, names)
 
 
 def downloads(data: compare.Comparison, names: dict[str, str]) -> None:

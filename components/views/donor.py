@@ -100,15 +100,10 @@ def _breakdown(frame: pd.DataFrame, labels: list[str], key: str, title: str, tot
                               "attributed_usd": st.column_config.NumberColumn(tr("donor.col.attributed_usd"), format=usd)})
 
 
-def where_it_went(page: DonorPage) -> None:
-    st.subheader(tr("donor.where"))
-    caption(tr("donor.method"))
-    if page.attributed <= 0:
-        st.info(tr("donor.nothing_attributed"))
-        return
-    markdown(tr("donor.where_summary", donor=plain(page.donor["name"]), attributed=fmt_usd(page.attributed, lang()),
-                deposited=fmt_usd(page.deposited, lang()),
-                projects=plural("figures.count.projects", len(page.by_project), lang())))
+@st.fragment
+def breakdown_tabs(page: DonorPage) -> None:
+    """Its attributed money by goal, partner or country, one tab at a time (?by=). A fragment: switching the tab
+    reruns this section only, not the page."""
     language = lang()
     names = country_frame(language).set_index("iso3")["name"]
     tabs, chosen, _ = url_tabs({"goal": tr("donor.by_goal"), "partner": tr("donor.by_partner"),
@@ -128,6 +123,19 @@ def where_it_went(page: DonorPage) -> None:
             _breakdown(top, [tr("donor.unspecified") if i == UNSPECIFIED else str(names.get(i, i)) for i in top["iso3"]],
                        "by_country", tr("donor.by_country_title"),
                        page.attributed, page)
+
+
+def where_it_went(page: DonorPage) -> None:
+    st.subheader(tr("donor.where"))
+    caption(tr("donor.method"))
+    if page.attributed <= 0:
+        st.info(tr("donor.nothing_attributed"))
+        return
+    markdown(tr("donor.where_summary", donor=plain(page.donor["name"]), attributed=fmt_usd(page.attributed, lang()),
+                deposited=fmt_usd(page.deposited, lang()),
+                projects=plural("figures.count.projects", len(page.by_project), lang())))
+    breakdown_tabs(page)
+    language = lang()
     usd = usd_column_format(language)
     projects = page.by_project.assign(link=[project_link(p) for p in page.by_project["project_id"]])
     st.subheader(tr("donor.projects"))

@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from components import charts, maps, theme
+from components.brief_buttons import meeting_pack_picker
 from components.data import load
 from components.downloads import csv_download, map_downloads
 from components.figure_cache import figure
@@ -13,13 +14,14 @@ from components.kpi import Kpi, kpi_row
 from components.labels import figure_note, format_value
 from components.links import link_column, project_link
 from components.provenance import illustrative_notice
-from components.state import lang, report_unknown, tr, url_choice, url_tabs
-from components.tables import data_table, dataframe
+from components.state import lang, report_unknown, tr, url_choice, url_selectbox, url_tabs
+from components.tables import data_table, dataframe, when_opened
 from components.text import caption, markdown
 from ipmd import gis
 from ipmd.methods import method_key
 from ipmd.i18n import fmt_compact, fmt_pct, fmt_usd, income_group_name, place_name, plural, usd_column_format
-from ipmd.profiles.country import SDG_REMITTANCE_COST_TARGET, CountryProfile, detail_text, download_frame, format_figure, until
+from ipmd.profiles.country import (PEER_INDICATORS, SDG_REMITTANCE_COST_TARGET, CountryProfile, detail_text,
+                                   download_frame, format_figure, peer_comparison, peer_values, until)
 
 
 def _value(profile: CountryProfile, indicator: str) -> str:
@@ -213,6 +215,28 @@ def peers(comparison: pd.DataFrame, indicator_label: str, name: str, source_id: 
                 sources=(source_id,) if source_id else ())
     markdown(summary)
     st.caption(tr("figures.peers_years", year=year, country=name, own_year=int(comparison.iloc[0]["year"])))
+
+
+@st.fragment
+def peer_section(profile: CountryProfile, name: str, year: int) -> None:
+    """The peer comparison and its measure (?peer=, by default the country's own: peer_default). A fragment:
+    picking the measure reruns this section only, not the profile."""
+    indicator, bad = url_selectbox(tr("profile.peers.pick"), PEER_INDICATORS, key="peer", default=peer_default(profile),
+                                   format_func=lambda i: tr(f"indicator.{i}"))
+    if bad:
+        report_unknown(bad)
+    comparison = peer_comparison(load(peer_values, indicator, year), profile.iso3)   # values shared by all
+    peers(comparison, tr(f"indicator.{indicator}"), name,
+          comparison["source_id"].iloc[0] if len(comparison) else None, year)
+
+
+@st.fragment
+def meeting_pack(year: int, language: str) -> None:
+    """The meeting pack's expander, picker (?pack=) and download. A fragment: opening it or adding a country reruns
+    this section only. A link with ?pack=MAR,PHL opens it with those countries picked."""
+    if box := when_opened(tr("profile.meeting_pack"), key="profile_meeting_pack", expanded="pack" in st.query_params):
+        with box:
+            meeting_pack_picker(year, language)
 
 
 def partnership(projects: pd.DataFrame, name: str, iso3: str) -> None:

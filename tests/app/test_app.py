@@ -155,6 +155,39 @@ def test_a_cached_map_follows_the_language():
     assert colorbar_title(open_page("pages/overview.py", indicator="emigrant_stock", lang="fr")) == t(key, "fr")
 
 
+def test_the_overview_map_indicator_reruns_only_the_map_section(monkeypatch):
+    """The map with its indicator is a fragment: picking an indicator redraws the map with the database's latest
+    values (its colour bar titled for it) and writes ?indicator=, without computing the key figures above again.
+    The fragment-scoped rerun a browser asks for is made with a RerunData naming it (as in test_page_allocation)."""
+    import streamlit.testing.v1.local_script_runner as runner
+    from components import kpi
+
+    calls = {"kpi_row": 0}
+    original = kpi.kpi_row
+
+    def counted(*args, **kwargs):
+        calls["kpi_row"] += 1
+        return original(*args, **kwargs)
+    monkeypatch.setattr(kpi, "kpi_row", counted)
+    at = open_page("pages/overview.py")
+    assert not at.exception and calls["kpi_row"] == 2
+    fragments = list(at._fragment_storage._fragments)
+    assert len(fragments) == 1
+    plain_rerun = runner.RerunData
+    monkeypatch.setattr(runner, "RerunData", lambda **kw: plain_rerun(
+        **kw, fragment_id_queue=list(fragments), is_fragment_scoped_rerun=True))
+    at = at.selectbox(key="indicator").set_value("refugees_hosted").run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert calls["kpi_row"] == 2                                  # the key figures were not computed again
+    assert at.query_params["indicator"] == "refugees_hosted"
+    [world] = [c for c in at.get("plotly_chart") if '"geo"' in c.proto.spec]
+    spec = json.loads(world.proto.spec)
+    assert spec["layout"]["coloraxis"]["colorbar"]["title"]["text"] == t("indicator.refugees_hosted.short", "en")
+    latest = queries.latest_values(db.connect(), "refugees_hosted", 2024)
+    frame = [f for f in spec["frames"] if f["name"] == str(int(latest["year"].max()))][0]
+    assert frame["data"][0]["locations"] and set(frame["data"][0]["locations"]) <= set(latest["iso3"])
+
+
 def test_data_tables_are_sent_only_once_their_expander_is_opened(deferred_downloads):
     """A closed "Show the data as a table" sends no table; opened, it shows the map's values and their CSV."""
     def map_csvs():
@@ -184,6 +217,40 @@ def test_the_meeting_pack_opens_from_a_link_with_its_countries():
     assert not at.exception
     assert at.multiselect(key="pack").value == ["MAR", "PHL"]
     assert at.query_params["pack"] == "MAR,PHL"
+
+
+def test_the_country_profiles_peer_measure_and_meeting_pack_rerun_alone(monkeypatch):
+    """The peer comparison and the meeting pack are fragments: picking a peer measure, opening the pack and adding
+    a country rerun them (the URL follows) without running the profile's headline again. AppTest reruns the whole
+    script on every interaction: the fragment-scoped rerun a browser asks for is made with a RerunData naming the
+    fragments (as in test_page_allocation)."""
+    import streamlit.testing.v1.local_script_runner as runner
+    from components.views import profile as view
+
+    calls = {"headline": 0}
+    original = view.headline
+
+    def counted(*args, **kwargs):
+        calls["headline"] += 1
+        return original(*args, **kwargs)
+    monkeypatch.setattr(view, "headline", counted)
+    at = open_page("pages/country.py", country="MAR")
+    assert not at.exception and calls["headline"] == 1
+    fragments = list(at._fragment_storage._fragments)
+    assert len(fragments) == 2                                   # the peers, the meeting pack
+    plain_rerun = runner.RerunData
+    monkeypatch.setattr(runner, "RerunData", lambda **kw: plain_rerun(
+        **kw, fragment_id_queue=list(fragments), is_fragment_scoped_rerun=True))
+    at = at.selectbox(key="peer").set_value("remittances_received_pct_gdp").run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.query_params["peer"] == "remittances_received_pct_gdp"
+    assert any(t("indicator.remittances_received_pct_gdp", "en") in s.value for s in at.subheader)
+    at.session_state["profile_meeting_pack"] = True
+    at = at.run()
+    at = at.multiselect(key="pack").select("PHL").run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.query_params["pack"] == "PHL"
+    assert calls["headline"] == 1                                # the profile above did not run again
 
 
 def test_corridors_show_a_ranking_or_a_map_from_the_link():

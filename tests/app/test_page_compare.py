@@ -87,3 +87,36 @@ def test_corridors_tab_shows_each_countrys_largest_destinations_in_its_order(con
     names = dict(zip(chart["layout"]["yaxis"]["tickvals"], chart["layout"]["yaxis"]["ticktext"]))
     usa = queries.named_countries(con, "en").set_index("iso3").loc["USA", "name"]
     assert names[chart["data"][0]["y"][0]] == usa
+
+
+def test_picking_an_indicator_reruns_only_the_indicator_section(monkeypatch, con):
+    """The indicator, the tabs and the downloads are a fragment: picking an indicator redraws the chart with the
+    database's series and keeps the URL in step, without running the places' picker and the headline again.
+    AppTest reruns the whole script on every interaction: the fragment-scoped rerun a browser asks for is made
+    with a RerunData naming the fragment (as in test_page_allocation)."""
+    import streamlit.testing.v1.local_script_runner as runner
+    from components.views import compare as view
+
+    calls = {"headline": 0}
+    original = view.headline
+
+    def counted(*args, **kwargs):
+        calls["headline"] += 1
+        return original(*args, **kwargs)
+    monkeypatch.setattr(view, "headline", counted)
+    at = open_page(compare="MAR,TUN,PHL")
+    assert calls["headline"] == 1
+    fragments = list(at._fragment_storage._fragments)
+    assert len(fragments) == 1
+    plain_rerun = runner.RerunData
+    monkeypatch.setattr(runner, "RerunData", lambda **kw: plain_rerun(
+        **kw, fragment_id_queue=list(fragments), is_fragment_scoped_rerun=True))
+    at = at.selectbox(key="indicator").set_value("remittances_received_usd").run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert calls["headline"] == 1                       # the page above the fragment did not run again
+    assert at.query_params["indicator"] == "remittances_received_usd"
+    chart = json.loads(at.get("plotly_chart")[0].proto.spec)
+    series = queries.country_observations(con, "PHL")
+    series = series[(series.indicator_id == "remittances_received_usd") & (series.sex == "total")
+                    & series.is_default_source]
+    assert chart["data"][2]["y"] == series.value.tolist()

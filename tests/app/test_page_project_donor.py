@@ -116,6 +116,37 @@ def test_a_donor_page_opens_by_link_in_french(fixture_db):
     assert links == ["project?project=DEMO-P&lang=fr"]
 
 
+def test_a_donor_tab_reruns_only_its_breakdown(fixture_db, monkeypatch):
+    """The by goal / partner / country tabs are a fragment: switching to "by partner" draws the partner's bar from
+    the fixture ledger (DEMO-D's whole attributed 5 went to one partner's project) and writes ?by=, without running
+    the page's header again. The fragment-scoped rerun a browser asks for is made with a RerunData naming it."""
+    import streamlit.testing.v1.local_script_runner as runner
+    from components.views import donor as view
+
+    calls = {"header": 0}
+    original = view.header
+
+    def counted(*args, **kwargs):
+        calls["header"] += 1
+        return original(*args, **kwargs)
+    monkeypatch.setattr(view, "header", counted)
+    at = open_page("pages/donor.py", donor="DEMO-D")
+    assert not at.exception, [e.message for e in at.exception]
+    assert calls["header"] == 1 and chart(at, "donor_by_goal")
+    fragments = list(at._fragment_storage._fragments)
+    assert len(fragments) == 1
+    plain_rerun = runner.RerunData
+    monkeypatch.setattr(runner, "RerunData", lambda **kw: plain_rerun(
+        **kw, fragment_id_queue=list(fragments), is_fragment_scoped_rerun=True))
+    at.session_state["by"] = "By partner"
+    at = at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert calls["header"] == 1                          # the page above the fragment did not run again
+    assert at.query_params["by"] == "partner"
+    bars = chart(at, "donor_by_partner")["data"][0]
+    assert bars["x"] == [5.0]
+
+
 def test_an_unknown_donor_says_so(fixture_db):
     at = open_page("pages/donor.py", donor="NOBODY")
     assert not at.exception, [e.message for e in at.exception]

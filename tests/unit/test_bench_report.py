@@ -60,3 +60,10 @@ def test_floor_report_ratio_against_its_budget():
     lines = firstload.report_lines(floor, None, 1)
     assert "| / | 2.50 s | [2.5] | 1.25 | yes | yes |" in lines
     assert "| /funds | 3.00 s | [3.0] | 1.50 | no | yes |" in lines
+
+
+def test_first_paint_report_says_when_the_navigations_code_came_and_how_long_the_browser_was_busy():
+    paint = {"/": {"fcp_s": 1.0, "nav_s": 9.5, "title_s": 2.0, "drawn_s": 12.0, "nav_code_s": 3.5,
+                   "plotly_code_s": 4.0, "blocked_s": 5.25, "raw_names": [], "n": 2, "errors": []}}
+    row = firstload.report_lines(None, paint, 2)[-2]
+    assert row == "| / | 1.00 s | 9.50 s | 2.00 s | 12.00 s | 3.50 s | 4.00 s | 5.25 s | none | 2 |"
