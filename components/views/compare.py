@@ -12,6 +12,7 @@ from components.downloads import csv_download
 from components.figure_cache import figure
 from components.figures import compare as figures
 from components.charts import CHART_CONFIG
+from components import labels
 from components.labels import country_frame
 from components.provenance import caption_sources, source_label
 from components.state import lang, tr, url_tabs, report_unknown
@@ -30,6 +31,8 @@ def format_value(value, unit: str) -> str:
         return fmt_pct(value, lang(), significant=2)
     if unit == "US$":
         return fmt_usd(value, lang())
+    if unit == labels.PER_100K:
+        return labels.format_value(value, unit)
     return fmt_compact(value, lang())
 
 
