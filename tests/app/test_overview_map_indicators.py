@@ -112,3 +112,12 @@ def test_the_rate_of_change_is_on_a_diverging_scale_centred_at_zero(con):
     # the scale's colours: brown below 0, green above (ColorBrewer BrBG), not the sequential blues
     scale = [colour for _, colour in axis["colorscale"]]
     assert scale[0] != scale[-1] and "rgb(84,48,5)" in scale[0].replace(" ", "")
+
+
+@pytest.mark.parametrize("language, decimal, group", [("en", ".", ","), ("fr", ",", "\u202f"), ("es", ",", ".")])
+def test_charts_write_numbers_the_languages_way(language, decimal, group):
+    """Plotly draws axis ticks, colour bars and hover numbers with the figure's separators: the page's language's
+    decimal and group signs (CLDR), not English ones on every page."""
+    at = apptest_pages.open_page("pages/overview.py", indicator="immigrant_stock_change_rate", lang=language)
+    assert not at.exception
+    assert _map(at)["layout"]["separators"] == decimal + group
