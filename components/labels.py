@@ -23,6 +23,15 @@ def unit_of(indicator: str) -> str:
 PER_100K = "per 100,000"     # the unit of a rate per 100,000 people (SDG 10.7.4) in the indicators table
 
 
+# the units of the indicators table, as words of the interface language ("%" reads the same in every language)
+UNIT_NAMES = {"persons": "unit.name.persons", PER_100K: "unit.name.per_100k", "US$": "unit.name.usd"}
+
+
+def unit_name(unit: str) -> str:
+    """An indicator's unit as the database holds it ('persons', 'per 100,000') in the interface language."""
+    return tr(UNIT_NAMES[unit]) if unit in UNIT_NAMES else unit
+
+
 def format_value(value, unit: str) -> str:
     if unit == "%":
         return fmt_pct(value, lang())

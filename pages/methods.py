@@ -3,7 +3,7 @@ import streamlit as st
 
 from components.shell import require_app
 from components.data import load, meta
-from components.labels import country_frame
+from components.labels import country_frame, unit_name
 from components.state import lang, tr
 from components.tables import when_opened
 from components.text import caption, literal, markdown
@@ -33,7 +33,7 @@ indicators = load(queries.indicators)
 words = catalog(lang())
 for row in indicators.itertuples():
     # an indicator the catalogue does not name yet (a newer database) keeps the database's English name
-    label = f"{words.get('indicator.' + str(row.indicator_id), row.name_en)} · {row.unit}"
+    label = f"{words.get('indicator.' + str(row.indicator_id), row.name_en)} · {unit_name(row.unit)}"
     if box := when_opened(literal(label), key=f"methods_indicator_{row.Index}"):
         with box:
             markdown(row.description)

@@ -61,3 +61,20 @@ def test_pages_run_on_a_database_without_counting_methods(fixture_db):
         at = open_page(page, **params)
         assert not at.exception, (page, [e.message for e in at.exception])
         assert not [c for c in at.caption if c.value.startswith("How UN DESA counts")]
+
+
+@committed
+@pytest.mark.parametrize("lang", ["fr", "es"])
+def test_indicator_units_are_in_the_pages_language(con, lang):
+    """Each indicator's heading names its unit in the page's language ('persons' and 'per 100,000' were English)."""
+    at = open_page("pages/methods.py", lang=lang)
+    assert not at.exception
+    labels = [e.label for e in at.expander]
+    units = dict(con.execute("SELECT indicator_id, unit FROM indicators").fetchall())
+    words = {"persons": t("unit.name.persons", lang), "per 100,000": t("unit.name.per_100k", lang)}
+    for indicator, unit in units.items():
+        if unit in words:
+            name = t(f"indicator.{indicator}", lang)
+            assert f"{name} · {words[unit]}" in labels, (indicator, labels)
+    assert not [label for label in labels if label.endswith(("persons", "per 100,000"))]
+    assert words["persons"] != "persons" and words["per 100,000"] != "per 100,000"
