@@ -81,7 +81,7 @@ def over_time(data: compare.Comparison, names: dict[str, str], key: str = "compa
     fig = figure(figures.lines, frame[["name", "year", "value", "label"]], order, unit, title, data.year)
     last = frame.sort_values("year").groupby("code").tail(1).set_index("code")
     last = last.loc[[c for c in data.codes if c in last.index]].reset_index()
-    summary = tr("compare.series.summary", indicator=title, values="; ".join(
+    summary = tr("compare.series.summary", indicator=title, values=tr("screens19.list_sep").join(
         f"{names[r.code]} {format_value(r.value, unit)} ({r.year})" for r in last.itertuples()))
     st.plotly_chart(fig, key=key, config=CHART_CONFIG, alt=summary)
     markdown(summary)
@@ -102,7 +102,7 @@ def stocks_by_sex(data: compare.Comparison, names: dict[str, str]) -> None:
     fig = figure(figures.stocks_by_sex, frame[["name", "measure", "sex", "value"]], [names[c] for c in data.codes],
                  titles, {"female": tr("sex.female"), "male": tr("sex.male")})
     totals = data.stocks_by_sex[data.stocks_by_sex["sex"] == "total"].set_index(["code", "indicator_id"])["value"]
-    summary = tr("compare.stocks.summary", year=data.stock_year, values="; ".join(
+    summary = tr("compare.stocks.summary", year=data.stock_year, values=tr("screens19.list_sep").join(
         tr("compare.stocks.place", place=names[c],
            immigrants=format_value(totals.get((c, "immigrant_stock")), "persons"),
            emigrants=format_value(totals.get((c, "emigrant_stock")), "persons")) for c in data.codes))
@@ -125,7 +125,7 @@ def corridors(data: compare.Comparison, names: dict[str, str]) -> None:
                  tr("indicator.emigrant_stock.short"))
     firsts = rows.groupby("code", sort=False).head(1).set_index("code")
     firsts = firsts.loc[[c for c in data.codes if c in firsts.index]]
-    summary = tr("compare.corridors.summary", year=data.stock_year, values="; ".join(
+    summary = tr("compare.corridors.summary", year=data.stock_year, values=tr("screens19.list_sep").join(
         f"{r.name} → {r.partner} ({r.label})" for r in firsts.itertuples()))
     st.plotly_chart(fig, key="compare_corridors", config=CHART_CONFIG, alt=summary)
     markdown(summary)
