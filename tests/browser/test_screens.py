@@ -40,13 +40,19 @@ PAGES = [
     ("project", "/project?project=IPMD-2015-001"),
     ("donor", "/donor?donor=WB-DGF"),
     ("funds_uses", "/funds?view=uses"),
+    ("compare_stocks", "/compare?compare=MAR,TUN,PHL&view=stocks"),
+    ("compare_corridors", "/compare?compare=MAR,TUN,PHL&view=corridors"),
+    ("donor_by_country", "/donor?donor=WB-DGF&by=country"),
+    # the overview map on two of issue 19's indicators: a rate per 100,000 and a rate of change (below 0 too)
+    ("overview_sdg_10_7_4", "/?indicator=sdg_10_7_4_refugees_per_100k"),
+    ("overview_change_rate", "/?indicator=immigrant_stock_change_rate"),
 ]
 # English words and phrases that were left untranslated on French and Spanish pages (issue 17), and others
 # of the same kind. Matched as whole words in the page's visible text, tooltips and labels.
 LEFTOVERS = ["Copy to clipboard", "IPMD build", "derived", "Data:", "Built", "Trust fund", "Remittances",
              "Country profiles", "Overview", "Source:", "Sources:", "illustrative demonstration",
              "Show the data", "Download", "Year", "Copy link", "International Migrant Stock",
-             "World Development Indicators", "Refugee Population Statistics"]
+             "World Development Indicators", "Refugee Population Statistics", "persons", "per 100,000"]
 # Kept: names that are the same in every language (publishers, the app's acronym), matched before the
 # leftovers so that "UN DESA" or "KNOMAD" never count.
 
@@ -86,6 +92,13 @@ CUT_JS = r"""() => {
     if (hides && el.scrollWidth > el.clientWidth + 1)
       out.push(`${el.closest('[data-testid]')?.getAttribute('data-testid')}: "${el.innerText.trim().slice(0, 60)}" `
                + `(${el.scrollWidth} > ${el.clientWidth} px)`);
+  }
+  // the open tab out of view: a tab bar that scrolls sideways hid it behind an arrow on a phone (static/ipmd.css)
+  for (const tab of document.querySelectorAll('[role="tablist"] [role="tab"][aria-selected="true"]')) {
+    const bar = tab.closest('[role="tablist"]').parentElement.getBoundingClientRect(), r = tab.getBoundingClientRect();
+    if (r.right > bar.right + 1 || r.left < bar.left - 1)
+      out.push(`open tab out of view: "${tab.innerText.trim().slice(0, 60)}" (${Math.round(r.left)}-${Math.round(r.right)} px, `
+               + `bar ${Math.round(bar.left)}-${Math.round(bar.right)} px)`);
   }
   // chart titles: plotly draws them on one line, cut at the chart's edge
   for (const svg of document.querySelectorAll('.js-plotly-plot .main-svg:first-of-type')) {
