@@ -48,8 +48,9 @@ else:   # every year the source publishes, as frames: the map's slider and play 
     shown_year = max((y for y in years["map_year"].unique() if y <= chosen_year), default=years["map_year"].min())
     fig = figure(years_map.stepping_map, years[["map_year", "iso3", "value"]].assign(
         label=value_labels(indicator, years)), names, int(shown_year), colorbar_title=colorbar_title,
-        log_scale=log_scale, diverging=diverging, words={"year": tr("compare.map.year"), "play": tr("compare.map.play"),
-                                    "pause": tr("compare.map.pause")})
+        log_scale=log_scale, diverging=diverging,
+        words={"year": tr("screens19.label_prefix", label=tr("compare.map.year")), "play": tr("compare.map.play"),
+               "pause": tr("compare.map.pause")})
 event = maps.show_map(fig, key="overview_map", clickable=True,
                       alt=tr("overview.map.alt", indicator=tr(f"indicator.{indicator}"), year=chosen_year))
 clicked = maps.clicked_iso3(event)

@@ -55,7 +55,7 @@ def stepping_map(values: pd.DataFrame, countries: pd.DataFrame, shown_year: int,
                  log_scale: bool, words: dict[str, str], diverging: bool = False) -> go.Figure:
     """values: map_year, iso3, value, label (every year of the indicator); countries: country_frame. Opens at
     `shown_year`; the colour scale is the same in every year, so a colour means one value throughout.
-    words: 'year', 'play', 'pause' in the interface language. `diverging`: a scale centred at 0, from -m to m,
+    words: 'year' (the slider's prefix, colon included: 'Year: '), 'play', 'pause' in the interface language. `diverging`: a scale centred at 0, from -m to m,
     m the 98th percentile of the values' size, so that a few extreme values do not wash out the rest (those
     beyond take the end colours; their hover shows the value)."""
     years = sorted(int(y) for y in values["map_year"].unique())
@@ -65,7 +65,7 @@ def stepping_map(values: pd.DataFrame, countries: pd.DataFrame, shown_year: int,
     frames = _frames(values, countries, years, log_scale)
     animate = {"mode": "immediate", "frame": {"duration": 0, "redraw": True}, "transition": {"duration": 0}}
     slider = {"active": years.index(shown_year) if shown_year in years else len(years) - 1,
-              "currentvalue": {"prefix": f"{words['year']}: ", "font": {"size": 13}},
+              "currentvalue": {"prefix": words["year"], "font": {"size": 13}},
               "steps": [{"label": str(y), "method": "animate", "args": [[str(y)], animate]} for y in years],
               "x": 0, "len": 1, "y": 0, "yanchor": "top", "pad": {"t": 44, "b": 0}}
     # the buttons on their own line above the slider: beside it, they covered its first years on a phone

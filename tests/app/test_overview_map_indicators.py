@@ -121,3 +121,11 @@ def test_charts_write_numbers_the_languages_way(language, decimal, group):
     at = apptest_pages.open_page("pages/overview.py", indicator="immigrant_stock_change_rate", lang=language)
     assert not at.exception
     assert _map(at)["layout"]["separators"] == decimal + group
+
+
+@pytest.mark.parametrize("language, prefix", [("en", "{label}: "), ("fr", "{label}\u00a0: "), ("es", "{label}: ")])
+def test_the_year_sliders_label_follows_the_languages_punctuation(language, prefix):
+    at = apptest_pages.open_page("pages/overview.py", indicator="refugees_pct_migrant_stock", lang=language)
+    assert not at.exception
+    slider = _map(at)["layout"]["sliders"][0]
+    assert slider["currentvalue"]["prefix"] == prefix.format(label=t("compare.map.year", language))
