@@ -10,6 +10,7 @@ from typing import Callable
 
 import plotly.graph_objects as go
 import streamlit as st
+from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from components.data import version
 from components.state import lang
@@ -18,7 +19,17 @@ from components.state import lang
 @st.cache_resource(show_spinner=False, max_entries=300)
 def _built(builder: str, language: str, data_version: str, args: tuple, kwargs: dict,
            _build: Callable[..., go.Figure]) -> go.Figure:
-    return _build(*args, **kwargs)
+    fig = _build(*args, **kwargs)
+    if language and fig.layout.separators is None:
+        # plotly writes axis ticks, hover numbers and colour bars with these (decimal, then thousands): "0,5 %" and
+        # "1,5M" in French and Spanish, not "0.5%" and "1.5M" (issue 17)
+        fig.layout.separators = separators(language)
+    return fig
+
+
+def separators(language: str) -> str:
+    """Plotly's `layout.separators` for `language`: its decimal sign then its group sign (CLDR, via Babel)."""
+    return get_decimal_symbol(language) + get_group_symbol(language)
 
 
 def figure(build: Callable[..., go.Figure], *args, **kwargs) -> go.Figure:

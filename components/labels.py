@@ -7,7 +7,7 @@ from components.data import load
 from components.provenance import source_label
 from components.state import lang, tr
 from ipmd import queries
-from ipmd.i18n import fmt_compact, fmt_pct, fmt_usd
+from ipmd.i18n import fmt_compact, fmt_number, fmt_pct, fmt_usd
 from ipmd.profiles.country import Figure
 
 LEDGER_UNITS = {"project_funding_approved": "US$"}
@@ -20,11 +20,25 @@ def unit_of(indicator: str) -> str:
     return catalogue.loc[indicator, "unit"] if indicator in catalogue.index else ""
 
 
+PER_100K = "per 100,000"     # the unit of a rate per 100,000 people (SDG 10.7.4) in the indicators table
+
+
+# the units of the indicators table, as words of the interface language ("%" reads the same in every language)
+UNIT_NAMES = {"persons": "unit.name.persons", PER_100K: "unit.name.per_100k", "US$": "unit.name.usd"}
+
+
+def unit_name(unit: str) -> str:
+    """An indicator's unit as the database holds it ('persons', 'per 100,000') in the interface language."""
+    return tr(UNIT_NAMES[unit]) if unit in UNIT_NAMES else unit
+
+
 def format_value(value, unit: str) -> str:
     if unit == "%":
         return fmt_pct(value, lang())
     if unit == "US$":
         return fmt_usd(value, lang())
+    if unit == PER_100K:
+        return tr("unit.per_100k", value=fmt_number(value, lang(), 1 if abs(value) < 1000 else 0))
     return fmt_compact(value, lang())
 
 

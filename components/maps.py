@@ -24,8 +24,9 @@ def _map_layout(height: int, **geo) -> dict:
 
 
 def world_choropleth(frame: pd.DataFrame, countries: pd.DataFrame, *, colorbar_title: str,
-                     height: int = 520, log_scale: bool = False) -> go.Figure:
+                     height: int = 520, log_scale: bool = False, diverging: bool = False) -> go.Figure:
     """A choropleth of `frame` (iso3, value, label): hover shows `label` (value, year, source, ready to read).
+    `diverging`: values on both sides of 0 (a rate of change), coloured on a diverging scale centred at 0.
 
     Countries without a value stay grey. Small states, and countries plotly's topojson lacks, are also
     drawn as markers so they can be seen and clicked. customdata[0] is the ISO3 code on every trace.
@@ -61,7 +62,8 @@ def world_choropleth(frame: pd.DataFrame, countries: pd.DataFrame, *, colorbar_t
     return go.Figure(data=traces, layout={
         **_map_layout(height, showland=True, landcolor=theme.NO_DATA, showcountries=True, countrycolor="white",
                       countrywidth=0.4),
-        "coloraxis": {"colorscale": theme.SEQUENTIAL, "colorbar": colorbar}})
+        "coloraxis": {"colorscale": theme.DIVERGING if diverging else theme.SEQUENTIAL, "colorbar": colorbar,
+                      **({"cmid": 0} if diverging else {})}})
 
 
 def _power_of_ten(exponent: int) -> str:

@@ -10,6 +10,7 @@ from ipmd.documents.palette import FEMALE, MALE, OKABE_ITO, TOTAL  # noqa: F401 
 
 SEQUENTIAL = "YlGnBu"          # ColorBrewer, readable with colour-vision deficiencies
 NO_DATA = "#d9d9d9"
+DIVERGING = "BrBG"             # ColorBrewer, brown below 0, green above; readable with colour-vision deficiencies
 FONT = "Source Sans Pro, sans-serif"
 
 _OURS = go.layout.Template(

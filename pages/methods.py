@@ -3,7 +3,8 @@ import streamlit as st
 
 from components.shell import require_app
 from components.data import load, meta
-from components.labels import country_frame
+from components.labels import country_frame, unit_name
+from components.provenance import source_label
 from components.state import lang, tr
 from components.tables import dataframe, when_opened
 from components.text import caption, literal, markdown
@@ -21,8 +22,12 @@ st.caption(tr("methods.build", built=info.get("built_at", "?"), edition=info.get
 
 st.subheader(tr("methods.sources"))
 sources = load(queries.sources)
+words = catalog(lang())
+# the titles as translated in the catalogue (source.<id>.title), the database's English where there is none
+sources = sources.assign(title=[words.get(f"source.{sid}.title", title)
+                                 for sid, title in zip(sources["source_id"], sources["title"])])
 dataframe(sources[["title", "publisher", "edition", "licence", "url", "file_name", "is_illustrative", "notes"]],
-          key="methods_sources", source_text=("title", "publisher"),
+          key="methods_sources", source_text=("publisher",),
           column_config={**{c: tr(f"shell.col.{c}") for c in ("title", "publisher", "edition", "licence", "file_name",
                                                                   "notes")},
                             "url": st.column_config.LinkColumn(tr("methods.link")),
@@ -30,16 +35,17 @@ dataframe(sources[["title", "publisher", "edition", "licence", "url", "file_name
 
 st.subheader(tr("methods.indicators"))
 indicators = load(queries.indicators)
-words = catalog(lang())
 for row in indicators.itertuples():
     # an indicator the catalogue does not name yet (a newer database) keeps the database's English name
-    label = f"{words.get('indicator.' + str(row.indicator_id), row.name_en)} · {row.unit}"
+    label = f"{words.get('indicator.' + str(row.indicator_id), row.name_en)} · {unit_name(row.unit)}"
     if box := when_opened(literal(label), key=f"methods_indicator_{row.Index}"):
         with box:
-            markdown(row.description)
-            caption(tr("methods.default_source", source=f"{row.publisher}, {row.source_title} ({row.edition})"))
+            # the database holds them in English; the catalogue has them in each language (indicator_notes.json)
+            markdown(words.get(f"indicator.{row.indicator_id}.description", row.description))
+            caption(tr("methods.default_source", source=source_label(row.default_source_id)))   # in the page's language
             if isinstance(row.caveats, str) and row.caveats:
-                st.warning(row.caveats.replace("$", r"\$"), icon=":material/info:")
+                caveats = words.get(f"indicator.{row.indicator_id}.caveats", row.caveats)
+                st.warning(caveats.replace("$", r"\$"), icon=":material/info:")
 
 st.subheader(tr("methods.new_indicators.title"))
 markdown(tr("methods.new_indicators.text"))

@@ -52,18 +52,20 @@ def _frames(values: pd.DataFrame, countries: pd.DataFrame, years: list[int], log
 
 
 def stepping_map(values: pd.DataFrame, countries: pd.DataFrame, shown_year: int, *, colorbar_title: str,
-                 log_scale: bool, words: dict[str, str]) -> go.Figure:
+                 log_scale: bool, words: dict[str, str], diverging: bool = False) -> go.Figure:
     """values: map_year, iso3, value, label (every year of the indicator); countries: country_frame. Opens at
     `shown_year`; the colour scale is the same in every year, so a colour means one value throughout.
-    words: 'year', 'play', 'pause' in the interface language."""
+    words: 'year' (the slider's prefix, colon included: 'Year: '), 'play', 'pause' in the interface language. `diverging`: a scale centred at 0, from -m to m,
+    m the 98th percentile of the values' size, so that a few extreme values do not wash out the rest (those
+    beyond take the end colours; their hover shows the value)."""
     years = sorted(int(y) for y in values["map_year"].unique())
     base = maps.world_choropleth(values[values["map_year"] == shown_year], countries, colorbar_title=colorbar_title,
-                                 log_scale=log_scale)
+                                 log_scale=log_scale, diverging=diverging)
     colours = _colour(values["value"], log_scale).dropna()
     frames = _frames(values, countries, years, log_scale)
     animate = {"mode": "immediate", "frame": {"duration": 0, "redraw": True}, "transition": {"duration": 0}}
     slider = {"active": years.index(shown_year) if shown_year in years else len(years) - 1,
-              "currentvalue": {"prefix": f"{words['year']}: ", "font": {"size": 13}},
+              "currentvalue": {"prefix": words["year"], "font": {"size": 13}},
               "steps": [{"label": str(y), "method": "animate", "args": [[str(y)], animate]} for y in years],
               "x": 0, "len": 1, "y": 0, "yanchor": "top", "pad": {"t": 44, "b": 0}}
     # the buttons on their own line above the slider: beside it, they covered its first years on a phone
@@ -78,9 +80,11 @@ def stepping_map(values: pd.DataFrame, countries: pd.DataFrame, shown_year: int,
     if log_scale and len(colours):      # ticks over every year's values, not only the year shown
         ticks = list(range(int(np.floor(colours.min())), int(np.ceil(colours.max())) + 1))
         colorbar.update(tickvals=ticks, ticktext=[maps._power_of_ten(v) for v in ticks])
-    layout.update(coloraxis={**layout["coloraxis"], "colorbar": colorbar,
-                             "cmin": float(colours.min()) if len(colours) else None,
-                             "cmax": float(colours.max()) if len(colours) else None},
+    low, high = (float(colours.min()), float(colours.max())) if len(colours) else (None, None)
+    if diverging and len(colours):
+        high = float(np.quantile(colours.abs(), 0.98)) or float(colours.abs().max()) or 1.0
+        low = -high
+    layout.update(coloraxis={**layout["coloraxis"], "colorbar": colorbar, "cmin": low, "cmax": high},
                   sliders=[slider], updatemenus=[play], height=layout.get("height", 520) + 130,
                   margin={**layout.get("margin", {}), "b": 170})
     # the frames are plain data built above from the validated figure's own trace types: validating them again

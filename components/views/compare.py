@@ -11,7 +11,7 @@ from components.data import connection, load
 from components.downloads import csv_download
 from components.figure_cache import figure
 from components.figures import compare as figures
-from components import charts
+from components import charts, labels
 from components.labels import country_frame
 from components.provenance import source_label
 from components.state import lang, tr, url_selectbox, url_tabs, report_unknown
@@ -31,6 +31,8 @@ def format_value(value, unit: str) -> str:
         return fmt_pct(value, lang(), significant=2)
     if unit == "US$":
         return fmt_usd(value, lang())
+    if unit == labels.PER_100K:
+        return labels.format_value(value, unit)
     return fmt_compact(value, lang())
 
 
@@ -84,7 +86,7 @@ def over_time(data: compare.Comparison, names: dict[str, str], key: str = "compa
     fig = figure(figures.lines, frame[["name", "year", "value", "label"]], order, unit, title, data.year)
     last = frame.sort_values("year").groupby("code").tail(1).set_index("code")
     last = last.loc[[c for c in data.codes if c in last.index]].reset_index()
-    summary = tr("compare.series.summary", indicator=title, values="; ".join(
+    summary = tr("compare.series.summary", indicator=title, values=tr("screens19.list_sep").join(
         f"{names[r.code]} {format_value(r.value, unit)} ({r.year})" for r in last.itertuples()))
     charts.show(fig, key, alt=summary, title=_title(data, names, title), sources=tuple(frame["source_id"].unique()))
     markdown(summary)
@@ -104,7 +106,7 @@ def stocks_by_sex(data: compare.Comparison, names: dict[str, str]) -> None:
     fig = figure(figures.stocks_by_sex, frame[["name", "measure", "sex", "value"]], [names[c] for c in data.codes],
                  titles, {"female": tr("sex.female"), "male": tr("sex.male")})
     totals = data.stocks_by_sex[data.stocks_by_sex["sex"] == "total"].set_index(["code", "indicator_id"])["value"]
-    summary = tr("compare.stocks.summary", year=data.stock_year, values="; ".join(
+    summary = tr("compare.stocks.summary", year=data.stock_year, values=tr("screens19.list_sep").join(
         tr("compare.stocks.place", place=names[c],
            immigrants=format_value(totals.get((c, "immigrant_stock")), "persons"),
            emigrants=format_value(totals.get((c, "emigrant_stock")), "persons")) for c in data.codes))
@@ -128,7 +130,7 @@ def corridors(data: compare.Comparison, names: dict[str, str]) -> None:
                  tr("indicator.emigrant_stock.short"))
     firsts = rows.groupby("code", sort=False).head(1).set_index("code")
     firsts = firsts.loc[[c for c in data.codes if c in firsts.index]]
-    summary = tr("compare.corridors.summary", year=data.stock_year, values="; ".join(
+    summary = tr("compare.corridors.summary", year=data.stock_year, values=tr("screens19.list_sep").join(
         f"{r.name} → {r.partner} ({r.label})" for r in firsts.itertuples()))
     charts.show(fig, "compare_corridors", alt=summary,
                 title=_title(data, names, f"{tr('compare.tab.corridors')}, {data.stock_year}"),

@@ -75,11 +75,13 @@ def over_time(page: DonorPage) -> None:
 
 
 def bars_figure(labels: tuple[str, ...], values: tuple[float, ...], texts: tuple[str, ...], title: str) -> go.Figure:
+    # each amount under its label, not beside its bar: beside a short bar it ran past the chart's edge on a phone
     return go.Figure(data=[go.Bar(y=list(labels), x=list(values), text=list(texts), orientation="h",
-                                  marker={"color": ATTRIBUTED_COLOUR}, textposition="auto",
+                                  marker={"color": ATTRIBUTED_COLOUR}, textposition="none",
                                   hovertemplate="%{y}: %{text}<extra></extra>")],
-                     layout={**charts.title_layout(title), "height": 120 + 28 * len(labels), "showlegend": False,
-                             "yaxis": {"autorange": "reversed", "automargin": True},
+                     layout={**charts.title_layout(title), "height": 120 + 40 * len(labels), "showlegend": False,
+                             "yaxis": {"autorange": "reversed", "automargin": True, "tickvals": list(labels),
+                                       "ticktext": [f"{label}<br>{text}" for label, text in zip(labels, texts)]},
                              "xaxis": {"showticklabels": False}})
 
 

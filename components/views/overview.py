@@ -30,19 +30,19 @@ def map_section(chosen_year: int) -> None:
     values = load(overview.map_values, indicator, chosen_year)
     names = country_frame(lang())
     values = values.merge(names[["iso3", "name"]], on="iso3")
-    log_scale = indicator in ("immigrant_stock", "emigrant_stock", "remittances_received_usd", "refugees_hosted",
-                              "project_funding_approved")
+    log_scale, diverging = indicator in overview.MAP_LOG_SCALE, indicator in overview.MAP_DIVERGING
     colorbar_title = tr(f"indicator.{indicator}.short")
     if indicator == overview.LEDGER_INDICATOR:
         fig = figure(maps.world_choropleth, values.assign(label=value_labels(indicator, values)), names,
-                     colorbar_title=colorbar_title, log_scale=log_scale)
+                     colorbar_title=colorbar_title, log_scale=log_scale, diverging=diverging)
     else:   # every year the source publishes, as frames: the map's slider and play button step through them
         years = load(compare.values_by_year, indicator)
         shown_year = max((y for y in years["map_year"].unique() if y <= chosen_year), default=years["map_year"].min())
         fig = figure(years_map.stepping_map, years[["map_year", "iso3", "value"]].assign(
             label=value_labels(indicator, years)), names, int(shown_year), colorbar_title=colorbar_title,
-            log_scale=log_scale, words={"year": tr("compare.map.year"), "play": tr("compare.map.play"),
-                                        "pause": tr("compare.map.pause")})
+            log_scale=log_scale, diverging=diverging,
+            words={"year": tr("screens19.label_prefix", label=tr("compare.map.year")), "play": tr("compare.map.play"),
+                   "pause": tr("compare.map.pause")})
     event = maps.show_map(fig, key="overview_map", clickable=True,
                           alt=tr("overview.map.alt", indicator=tr(f"indicator.{indicator}"), year=chosen_year),
                           title=tr("charts_w1.by_country_year", indicator=tr(f"indicator.{indicator}"), year=chosen_year),

@@ -53,7 +53,8 @@ def purpose(page: ProjectPage) -> None:
         st.subheader(tr("project.goals"))
         for g in page.goals.itertuples():
             primary = tr("project.primary") if g.is_primary else ""
-            markdown(f"- {plain(goal_label(g.goal_id, lang()))}: {fmt_pct(100 * g.weight, lang(), 0)} {primary}".rstrip())
+            line = tr("screens19.goal_weight", goal=plain(goal_label(g.goal_id, lang())), weight=fmt_pct(100 * g.weight, lang(), 0))
+            markdown(f"- {line} {primary}".rstrip())
         if page.goals.empty:
             st.caption(tr("project.no_goal"))
         st.subheader(tr("project.area"))

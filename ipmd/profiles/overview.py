@@ -11,11 +11,18 @@ from ipmd.profiles.country import Figure
 
 # Indicators the world map can show; 'project_funding_approved' comes from the fund ledger.
 MAP_INDICATORS = (
-    "immigrant_stock", "immigrant_pct_pop", "emigrant_stock",
-    "remittances_received_usd", "remittances_received_pct_gdp", "refugees_hosted",
+    "immigrant_stock", "immigrant_pct_pop", "emigrant_stock", "immigrant_stock_change_rate",
+    "refugees_in_migrant_stock", "refugees_pct_migrant_stock",
+    "remittances_received_usd", "remittances_received_pct_gdp", "remittances_received_pct_gdp_derived",
+    "refugees_hosted", "sdg_10_7_4_refugees_per_100k",
     "project_funding_approved",
 )
 LEDGER_INDICATOR = "project_funding_approved"
+# Counts spread over several orders of magnitude are coloured on a log scale (a value of 0 has no colour there).
+MAP_LOG_SCALE = frozenset({"immigrant_stock", "emigrant_stock", "remittances_received_usd", "refugees_hosted",
+                           "refugees_in_migrant_stock", "sdg_10_7_4_refugees_per_100k", "project_funding_approved"})
+# Values that may be negative (a stock that shrank): a diverging colour scale centred at 0.
+MAP_DIVERGING = frozenset({"immigrant_stock_change_rate"})
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,8 @@ SLOW = frozenset({
     "test_text_injection::test_hostile_ledger_text_is_shown_as_text_on_the_proposal_record",
     "test_undecided_hidden::test_no_undecided_proposal_on_a_public_page",
     "test_undecided_hidden::test_the_marker_would_be_found",
+    "test_french_punctuation::test_a_comparisons_summary_separates_places_the_languages_way",
+    "test_overview_map_indicators::test_each_new_indicator_is_drawn_with_its_unit_and_the_databases_values",
 })
 
 

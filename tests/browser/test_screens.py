@@ -5,8 +5,9 @@ scrollWidth within its clientWidth where it hides its overflow; a table header r
 the document's `lang` is the page's language, no English leftover appears on a French or Spanish page, chart
 text is at least 4.5:1 on white, and axe-core (bundled by axe-playwright-python, runs offline) finds no serious or critical violation.
 
-One server and one browser for the whole module, and one test per language and size that opens every
-page in turn, so the run stays short on a 2-core CI machine. Screenshots of each page are saved under
+One server and one browser for the whole module, and one browser context per language and size that the
+page tests share, so the run stays short on a 2-core CI machine; one test per page, language and size, so a
+page is checked alone with `-k` (e.g. `-k "compare and fr"`). Screenshots of each page are saved under
 tests/browser/screenshots/ (git-ignored) as screens_<size>_<lang>_<page>.png.
 """
 from __future__ import annotations
@@ -33,13 +34,25 @@ PAGES = [
     ("allocation", "/allocation"),
     ("admin", "/admin"),
     ("methods", "/methods"),
+    # the screens of issue 19: a comparison by link, a project and a donor (the largest of each in the bundled
+    # ledger: tests/browser/test_project_donor_in_browser.py), the funds page's sources and uses
+    ("compare", "/compare?compare=MAR,TUN,PHL"),
+    ("project", "/project?project=IPMD-2015-001"),
+    ("donor", "/donor?donor=WB-DGF"),
+    ("funds_uses", "/funds?view=uses"),
+    ("compare_stocks", "/compare?compare=MAR,TUN,PHL&view=stocks"),
+    ("compare_corridors", "/compare?compare=MAR,TUN,PHL&view=corridors"),
+    ("donor_by_country", "/donor?donor=WB-DGF&by=country"),
+    # the overview map on two of issue 19's indicators: a rate per 100,000 and a rate of change (below 0 too)
+    ("overview_sdg_10_7_4", "/?indicator=sdg_10_7_4_refugees_per_100k"),
+    ("overview_change_rate", "/?indicator=immigrant_stock_change_rate"),
 ]
 # English words and phrases that were left untranslated on French and Spanish pages (issue 17), and others
 # of the same kind. Matched as whole words in the page's visible text, tooltips and labels.
 LEFTOVERS = ["Copy to clipboard", "IPMD build", "derived", "Data:", "Built", "Trust fund", "Remittances",
              "Country profiles", "Overview", "Source:", "Sources:", "illustrative demonstration",
              "Show the data", "Download", "Year", "Copy link", "International Migrant Stock",
-             "World Development Indicators", "Refugee Population Statistics"]
+             "World Development Indicators", "Refugee Population Statistics", "persons", "per 100,000"]
 # Kept: names that are the same in every language (publishers, the app's acronym), matched before the
 # leftovers so that "UN DESA" or "KNOMAD" never count.
 
@@ -79,6 +92,13 @@ CUT_JS = r"""() => {
     if (hides && el.scrollWidth > el.clientWidth + 1)
       out.push(`${el.closest('[data-testid]')?.getAttribute('data-testid')}: "${el.innerText.trim().slice(0, 60)}" `
                + `(${el.scrollWidth} > ${el.clientWidth} px)`);
+  }
+  // the open tab out of view: a tab bar that scrolls sideways hid it behind an arrow on a phone (static/ipmd.css)
+  for (const tab of document.querySelectorAll('[role="tablist"] [role="tab"][aria-selected="true"]')) {
+    const bar = tab.closest('[role="tablist"]').parentElement.getBoundingClientRect(), r = tab.getBoundingClientRect();
+    if (r.right > bar.right + 1 || r.left < bar.left - 1)
+      out.push(`open tab out of view: "${tab.innerText.trim().slice(0, 60)}" (${Math.round(r.left)}-${Math.round(r.right)} px, `
+               + `bar ${Math.round(bar.left)}-${Math.round(bar.right)} px)`);
   }
   // chart titles: plotly draws them on one line, cut at the chart's edge
   for (const svg of document.querySelectorAll('.js-plotly-plot .main-svg:first-of-type')) {
@@ -149,44 +169,59 @@ def serious_violations(axe, page) -> list[str]:
             for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
 
 
+@pytest.fixture(scope="module")
+def contexts(browser):
+    """One browser context (and page) per language and size, shared by that language and size's page tests."""
+    made: dict[tuple[str, str], tuple] = {}
+
+    def get(language: str, size: str):
+        if (language, size) not in made:
+            context = browser.new_context(viewport=SIZES[size], locale="en-GB", timezone_id="UTC")
+            watch = bh.Watch()
+            context.route("**/*", watch.route_handler)
+            context.add_init_script(bh.INIT_SCRIPT)
+            context.add_init_script(CANVAS_HOOK)
+            page = context.new_page()
+            watch.attach(page)
+            made[language, size] = (context, page, watch)
+        return made[language, size]
+
+    yield get
+    for context, _, _ in made.values():
+        context.close()
+
+
+def page_problems(page, axe, language: str) -> list[str]:
+    """What is wrong with the page drawn: an exception box, the document's language, cut text, English
+    leftovers, faint chart text, axe's serious and critical violations."""
+    found = []
+    if bh.exception_texts(page):
+        found.append(f"exception box: {bh.exception_texts(page)}")
+    document_lang = page.evaluate("() => document.documentElement.lang")
+    if document_lang != language:
+        found.append(f'<html lang="{document_lang}">, not "{language}"')
+    found += [f"cut: {c}" for c in page.evaluate(CUT_JS)]
+    if language != "en":
+        found += [f"English leftover: {w!r}" for w in english_leftovers(page.evaluate(TEXT_JS))]
+    found += [f"chart text under 4.5:1: {c}" for c in page.evaluate(CHART_CONTRAST_JS)]
+    found += [f"axe: {v}" for v in serious_violations(axe, page)]
+    return found
+
+
+@pytest.mark.parametrize("name, path", PAGES, ids=[name for name, _ in PAGES])
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_every_page_readable_in_its_language(browser, app_server, axe, language, size):
-    context = browser.new_context(viewport=SIZES[size], locale="en-GB", timezone_id="UTC")
-    watch = bh.Watch()
-    context.route("**/*", watch.route_handler)
-    context.add_init_script(bh.INIT_SCRIPT)
-    context.add_init_script(CANVAS_HOOK)
-    page = context.new_page()
-    watch.attach(page)
-    problems: dict[str, list[str]] = {}
+def test_every_page_readable_in_its_language(contexts, app_server, axe, language, size, name, path):
+    _, page, watch = contexts(language, size)
+    url = f"{app_server}{path}{'&' if '?' in path else '?'}lang={language}"
     try:
-        for name, path in PAGES:
-            url = f"{app_server}{path}{'&' if '?' in path else '?'}lang={language}"
-            found = []
-            try:
-                bh.goto_and_wait(page, url)
-            except bh.NotDrawn as exc:
-                problems[name] = [f"not drawn: {exc}"]
-                continue
-            screenshot(page, f"screens_{size}_{language}_{name}")
-            if bh.exception_texts(page):
-                found.append(f"exception box: {bh.exception_texts(page)}")
-            document_lang = page.evaluate("() => document.documentElement.lang")
-            if document_lang != language:
-                found.append(f'<html lang="{document_lang}">, not "{language}"')
-            found += [f"cut: {c}" for c in page.evaluate(CUT_JS)]
-            if language != "en":
-                found += [f"English leftover: {w!r}" for w in english_leftovers(page.evaluate(TEXT_JS))]
-            found += [f"chart text under 4.5:1: {c}" for c in page.evaluate(CHART_CONTRAST_JS)]
-            found += [f"axe: {v}" for v in serious_violations(axe, page)]
-            if found:
-                problems[name] = found
-        assert not watch.aborted, f"requests to other hosts: {watch.aborted}"
-    finally:
-        context.close()
-    report = "\n".join(f"{name}:\n    " + "\n    ".join(found) for name, found in problems.items())
-    assert not problems, f"{language}, {size} {SIZES[size]}:\n{report}"
+        bh.goto_and_wait(page, url)
+    except bh.NotDrawn as exc:
+        pytest.fail(f"{name}, {language}, {size}: not drawn: {exc}")
+    screenshot(page, f"screens_{size}_{language}_{name}")
+    found = page_problems(page, axe, language)
+    assert not watch.aborted, f"requests to other hosts: {watch.aborted}"
+    assert not found, f"{name}, {language}, {size} {SIZES[size]}:\n    " + "\n    ".join(found)
 
 
 def test_leftover_detector_finds_whole_words_only():

@@ -2,6 +2,8 @@
 language names them (the catalogues in ipmd/locales against data/ipmd.duckdb)."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from ipmd import db
@@ -62,3 +64,26 @@ def test_country_names_read_in_running_text():
     assert country_name(by_code["RUS"], "fr") == "Fédération de Russie"
     assert country_name(by_code["COD"], "es") == "República Democrática del Congo"
     assert country_name(by_code["MAR"], "fr") == "Maroc"     # names that read well stay the database's
+
+
+def test_indicator_descriptions_and_caveats_are_translated_from_the_databases_english():
+    """The methods page shows each indicator's description and caveats in the page's language from the catalogue
+    (ipmd/locales/*/indicator_notes.json): the English there is the database's, word for word, so a caveat the build
+    changes is seen as a translation to redo; French and Spanish have every one."""
+    path = db.db_path()
+    if not path.exists():
+        pytest.skip(f"{path} is not built")
+    con = db.connect(path)
+    rows = con.execute("SELECT indicator_id, description, caveats FROM indicators").fetchall()
+    con.close()
+    english, french, spanish = catalog("en"), catalog("fr"), catalog("es")
+    for indicator, description, caveats in rows:
+        for part, text in (("description", description), ("caveats", caveats)):
+            key = f"indicator.{indicator}.{part}"
+            if not text:
+                assert key not in english, key
+                continue
+            assert english.get(key) == text, key
+            assert french.get(key) and spanish.get(key), key
+            if not re.fullmatch(r"[A-Z][A-Z0-9. ]+\.", text):         # a series code alone ('WDI NY.GDP.MKTP.CD.')
+                assert french[key] != text and spanish[key] != text, key
