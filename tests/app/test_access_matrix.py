@@ -123,7 +123,8 @@ def test_admin_import(ledger, setup):
     downloads = [b.proto.label for b in at.get("download_button")]
     limited = t("access.import.limited", command=IMPORT_COMMAND)
     if visitor == "secretariat":
-        assert downloads == [t("admin.download.template"), t("admin.download.xlsx"), t("admin.download.csv")]
+        assert downloads == [t("admin.download.template"), t("admin.download.xlsx"), t("admin.download.csv"),
+                             t("results.download.iati")]
         assert limited not in [i.value for i in at.info]
         assert t("admin.current.header") in [h.value for h in at.subheader]
     else:

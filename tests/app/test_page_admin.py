@@ -97,7 +97,8 @@ def test_the_secretariat_gets_the_ledger_in_use_and_its_exports(db_copy):
     at = open_admin(**SECRETARIAT)
     assert not at.exception, [e.message for e in at.exception]
     labels = [b.proto.label for b in at.get("download_button")]
-    assert labels == [t("admin.download.template"), t("admin.download.xlsx"), t("admin.download.csv")]
+    assert labels == [t("admin.download.template"), t("admin.download.xlsx"), t("admin.download.csv"),
+                      t("results.download.iati")]
     assert t("admin.current.illustrative") in [c.value for c in at.caption]
     assert not at.warning and not at.info
 
@@ -224,7 +225,7 @@ def test_with_sign_in_configured_only_the_secretariat_gets_the_import(db_copy):
 
     at = open_admin(**SECRETARIAT)
     assert not at.exception and at.file_uploader and at.title[0].value == t("admin.title")
-    assert not at.warning and len(at.get("download_button")) == 3
+    assert not at.warning and len(at.get("download_button")) == 4     # template, XLSX, CSV, IATI
 
 
 def test_a_broken_sign_in_configuration_leaves_the_template_and_the_dry_run_only(db_copy):
