@@ -7,7 +7,8 @@ from components.labels import country_frame
 from components.state import lang, tr
 from components.tables import when_opened
 from components.text import caption, literal, markdown
-from ipmd import REPO_ROOT, methods, queries
+from ipmd import REPO_ROOT, queries
+from ipmd.profiles import methods
 from ipmd.i18n import catalog
 
 require_app()

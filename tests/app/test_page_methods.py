@@ -4,7 +4,8 @@ import duckdb
 import pytest
 
 import apptest_pages
-from ipmd import DEFAULT_DB, methods
+from ipmd import DEFAULT_DB
+from ipmd.profiles import methods
 from ipmd.i18n import t
 
 committed = pytest.mark.skipif(not DEFAULT_DB.is_file(), reason="data/ipmd.duckdb is not built yet")
