@@ -239,24 +239,13 @@ def test_a_tick_reruns_only_the_what_if_section(monkeypatch, con, pipe):
     """The what-if round is a fragment: a tick reruns it (the totals follow) and nothing else of the page.
     AppTest reruns the whole script on every interaction, so the fragment-scoped rerun a browser asks for is
     made here the same way: a RerunData naming the fragment."""
-    import streamlit.testing.v1.local_script_runner as runner
     from components.views import allocation as view
 
-    calls = {"envelope": 0, "pipeline_filters": 0}
-    for name in calls:
-        original = getattr(view, name)
-
-        def counted(*args, _name=name, _original=original, **kwargs):
-            calls[_name] += 1
-            return _original(*args, **kwargs)
-        monkeypatch.setattr(view, name, counted)
+    calls = apptest_pages.count_calls(monkeypatch, view, ("envelope", "pipeline_filters"))
     at = open_round()
     assert calls["envelope"] == 1
-    fragments = [fid for fid, f in at._fragment_storage._fragments.items()]
+    fragments = apptest_pages.rerun_fragments_only(monkeypatch, at)
     assert len(fragments) == 1                                   # the what-if round
-    plain_rerun = runner.RerunData
-    monkeypatch.setattr(runner, "RerunData", lambda **kw: plain_rerun(
-        **kw, fragment_id_queue=list(fragments), is_fragment_scoped_rerun=True))
     at = tick(at, {0: None})
     assert not at.exception, [e.message for e in at.exception]
     assert calls == {"envelope": 1, "pipeline_filters": 0}      # the page above the fragment did not run again
