@@ -256,6 +256,7 @@ def _spread(rows: pd.DataFrame, links: pd.DataFrame, key: str, weight: str) -> p
     rows[weight] = rows[weight].fillna(1.0)
     return rows
 
+
 def _atoms(tables: dict[str, pd.DataFrame], filters: FundFilters, txn_type: str = "commitment",
            countries: pd.DataFrame | None = None) -> pd.DataFrame:
     """Project money split to the finest grain: one row per (project, goal, country) with its value.
