@@ -27,6 +27,8 @@ SLOW = frozenset({
     "test_project_donor_pages::test_donors_attributed_money_is_their_deposits_used_and_adds_up_to_approvals",
     "test_project_donor_pages::test_every_projects_ladder_equals_its_transactions",
     "test_results_database::test_iati_export_validates_and_reads_back_every_result",
+    "test_methods_page::test_profile_says_how_the_country_counts_its_immigrants",
+    "test_page_figures::test_overview_fund_figures_say_when_the_ledger_ends_before_the_year",
 })
 
 
