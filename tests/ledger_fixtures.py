@@ -103,6 +103,32 @@ def make_app_fixture_db(path: Path, seed: int = 16) -> Path:
     return path
 
 
+LEDGER_ORDER = ("donors", "projects", "project_countries", "project_goals", "transactions")
+
+
+def make_ledger_fixture_db(path: Path, seed: int = 7, n_projects: int = 10) -> Path:
+    """make_app_fixture_db with its one-project ledger replaced by valid_ledger(seed, n_projects), flagged
+    illustrative as the build's demonstration portfolio is: funded, undecided and rejected projects, six government
+    donors, a foundation and the World Bank's DGF. For page tests of the fund's screens that need a ledger with some
+    shape, not the committed figures."""
+    make_app_fixture_db(path)
+    ledger = valid_ledger(seed, n_projects)
+    con = duckdb.connect(str(path))
+    try:
+        for name in reversed(LEDGER_ORDER):
+            con.execute(f"DELETE FROM {name}")
+        for name in LEDGER_ORDER:
+            frame = ledger[name].assign(is_illustrative=True) if name in ("donors", "projects", "transactions") \
+                else ledger[name]
+            con.register("frame", frame)
+            con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM frame")
+            con.unregister("frame")
+        con.execute("UPDATE meta SET value = ? WHERE key = 'content_hash'", [f"fixture-ledger-{seed}-{n_projects}"])
+    finally:
+        con.close()
+    return path
+
+
 def sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
