@@ -14,7 +14,6 @@ SLOW = frozenset({
     "test_app::test_a_cached_map_follows_the_language",
     "test_page_methods::test_pages_run_on_a_database_without_counting_methods",
     "test_app::test_corridors_show_a_ranking_or_a_map_from_the_link",
-    "test_app::test_corridors_show_destinations_then_origins_from_the_link",
     "test_app::test_the_meeting_pack_opens_from_a_link_with_its_countries",
     "test_deploy::test_every_process_serves_a_ledger_imported_by_another_on_its_next_run",
     "test_i18n_pages::test_french_allocation_review",

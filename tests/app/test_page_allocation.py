@@ -1,5 +1,8 @@
 """AppTest of the allocation review: the what-if round moves the balance and the coverage, the decision
-sheet downloads the same rows and totals, an empty round is the "before" state, links open views."""
+sheet downloads the same rows and totals, an empty round is the "before" state, links open views.
+
+On the ledger fixture database (tests/ledger_fixtures.make_ledger_fixture_db: a seeded ledger from 2008 to 2011 and
+ten proposals awaiting a decision); every figure the page shows is compared with the core's computation on it."""
 import base64
 import io
 import json
@@ -10,16 +13,16 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import apptest_pages
-from ipmd import db
 from ipmd.allocation import report as allocation
 from ipmd.i18n import fmt_usd, t
 
 PAGE = "pages/allocation.py"
 
 
-@pytest.fixture(scope="module")
-def con():
-    return db.connect()
+@pytest.fixture(scope="module", autouse=True)
+def con(on_ledger_fixture_db):
+    """The ledger fixture database, which every page of this module reads (IPMD_DB)."""
+    return on_ledger_fixture_db
 
 
 @pytest.fixture(scope="module")
@@ -150,9 +153,9 @@ def test_a_link_opens_a_proposal_record(pipe):
 
 
 def test_since_a_date_lists_the_changes(con):
-    at = open_page(view="since", since="2015-06-30")
+    at = open_page(view="since", since="2009-06-30")
     assert not at.exception
-    changes = allocation.changes_since(con, "2015-06-30")
+    changes = allocation.changes_since(con, "2009-06-30")
     shown = next(d.value for d in at.dataframe if "txn_id" in d.value.columns)   # read-only tables carry no key
     assert len(shown) == len(changes.transactions) > 0
     at = open_page(view="since", since="not-a-date")

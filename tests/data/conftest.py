@@ -29,6 +29,7 @@ SLOW = frozenset({
     "test_results_database::test_iati_export_validates_and_reads_back_every_result",
     "test_methods_page::test_profile_says_how_the_country_counts_its_immigrants",
     "test_page_figures::test_overview_fund_figures_say_when_the_ledger_ends_before_the_year",
+    "test_profile_page_figures::test_corridors_show_destinations_then_origins_from_the_link",
 })
 
 
