@@ -62,3 +62,12 @@ def full_reruns(monkeypatch) -> None:
     import streamlit.testing.v1.local_script_runner as runner
 
     monkeypatch.setattr(runner, "RerunData", runner.RerunData.plain)
+
+
+def visible_texts(at: AppTest) -> str:
+    """The page's text as read: markdown, captions, titles, headers, warnings, infos, and each metric's label and
+    value, one a line."""
+    parts = [e.value for kind in ("markdown", "caption", "title", "header", "subheader", "warning", "info")
+             for e in getattr(at, kind)]
+    parts += [f"{m.label} {m.value}" for m in at.metric]
+    return "\n".join(str(p) for p in parts)

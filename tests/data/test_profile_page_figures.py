@@ -16,11 +16,7 @@ def open_page(page: str, **params) -> AppTest:
     return apptest_pages.open_page(page, timeout=60, **params)
 
 
-def texts(at: AppTest) -> str:
-    parts = [e.value for kind in ("markdown", "caption", "title", "header", "subheader", "warning", "info")
-             for e in getattr(at, kind)]
-    parts += [f"{m.label} {m.value}" for m in at.metric]
-    return "\n".join(str(p) for p in parts)
+texts = apptest_pages.visible_texts
 
 
 def test_philippines_profile_shows_official_2024_figures():
