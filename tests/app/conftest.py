@@ -55,6 +55,9 @@ SLOW = frozenset({
     "test_text_injection::test_hostile_ledger_text_is_shown_as_text_on_the_proposal_record",
     "test_undecided_hidden::test_no_undecided_proposal_on_a_public_page",
     "test_undecided_hidden::test_the_marker_would_be_found",
+    "test_access_matrix::test_an_import_click_after_signing_out_is_refused",
+    "test_page_allocation::test_a_what_if_link_with_unknown_ids_says_so_and_keeps_the_rest",
+    "test_page_allocation::test_a_tick_reruns_only_the_what_if_section",
 })
 
 
