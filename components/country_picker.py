@@ -1,6 +1,6 @@
 """The country picker: a list filtered by the start of the name as one types ("Moro" lists Morocco alone, so
 ArrowDown then Enter opens it), and, on Enter, whatever was typed looked for in every way a visitor may name a
-country (ipmd.country_search): part of a name ("kingdom"), a name in another of the app's languages ("Maroc" on an
+country (ipmd.profiles.country_search): part of a name ("kingdom"), a name in another of the app's languages ("Maroc" on an
 English page), an ISO code ("MAR"), without accents ("cote"). The country is kept in the URL (?country=MAR)."""
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import streamlit as st
 from components.labels import country_frame
 from components.state import lang, tr, url_selectbox
 from components.text import link_values, plain
-from ipmd import country_search
+from ipmd.profiles import country_search
 from ipmd.i18n import LANGUAGES
 
 

@@ -63,6 +63,21 @@ def url_selectbox(label: str, options: Sequence, key: str, default=None, *,
                       format_func=format_func, **widget_args)
 
 
+def url_record(area: str, ids: Sequence, key: str, *, format_func: Callable = str):
+    """The record a record page shows (a project, a donor: ?key=<id>): a picker kept in the URL even while empty,
+    the one warning for an id that names nothing (`<area>.unknown`), and None until one is chosen, with the
+    page's invitation to choose (`<area>.choose`) drawn. Words: `<area>.pick`, `<area>.pick_placeholder`.
+
+    No st.stop() on None: the sidebar's link then shows the view as it is, without the bad value."""
+    value, rejected = url_selectbox(tr(f"{area}.pick"), ids, key=key, default=None, always_in_url=True,
+                                    format_func=format_func, placeholder=tr(f"{area}.pick_placeholder"), index=None)
+    if rejected:
+        report_unknown(rejected, f"{area}.unknown", "id")
+    if value is None:
+        st.info(tr(f"{area}.choose"))
+    return value
+
+
 def url_multiselect(label: str, options: Sequence, key: str, *, format_func: Callable = str, container=None, **widget_args):
     """A multiselect kept in the URL as ?key=a,b,c (values that name no option are dropped and reported)."""
     container = container or st

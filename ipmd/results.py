@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ipmd.fund.rules import FUNDED_STATUSES
+from ipmd.ledger.template import SHEETS
 
 RESULT_TABLES = ("results", "result_indicators", "indicator_periods", "report_milestones", "project_documents")
 BOOK_TABLES = ("projects", "project_goals", "project_countries", "transactions") + RESULT_TABLES
@@ -33,16 +34,9 @@ GROUPINGS = ("goal", "area", "country")
 MARKERS = (0, 1, 2, 3)
 PEOPLE_UNIT = "persons"
 
-_COLUMNS = {
-    "results": ["result_id", "project_id", "result_type", "title", "description", "is_illustrative"],
-    "result_indicators": ["result_indicator_id", "result_id", "title", "unit", "by_sex", "baseline_year",
-                          "baseline_value", "is_illustrative"],
-    "indicator_periods": ["result_indicator_id", "period_start", "period_end", "sex", "target_value",
-                          "actual_value", "is_illustrative"],
-    "report_milestones": ["project_id", "report_type", "due_date", "received_date", "is_illustrative"],
-    "project_documents": ["document_id", "project_id", "title", "category", "url", "document_date",
-                          "is_illustrative"],
-}
+# the results tables' columns as the ledger template defines them, and the flag every stored row carries
+_COLUMNS = {sheet.name: [c.name for c in sheet.columns] + ["is_illustrative"] for sheet in SHEETS
+            if sheet.name in RESULT_TABLES}
 
 
 # ------------------------------------------------------------------------------------------- the tables

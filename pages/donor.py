@@ -9,7 +9,7 @@ from components.access import ledger_is_illustrative
 from components.data import load
 from components.provenance import illustrative_notice
 from components.shell import require_app
-from components.state import report_unknown, tr, url_selectbox
+from components.state import tr, url_record
 from components.views import donor as view
 from ipmd.portfolio import donors
 
@@ -19,13 +19,8 @@ options = load(donors.donor_options)
 
 st.title(tr("donor.title"))
 illustrative_notice(ledger_is_illustrative())
-donor_id, rejected = url_selectbox(tr("donor.pick"), options["donor_id"].tolist(), key="donor", default=None,
-                                   always_in_url=True, format_func=view.picker_label(options),
-                                   placeholder=tr("donor.pick_placeholder"), index=None)
-if rejected:
-    report_unknown(rejected, "donor.unknown", "id")
-if donor_id is None:           # no st.stop(): the sidebar's link then shows the view as it is, without the bad value
-    st.info(tr("donor.choose"))
+donor_id = url_record("donor", options["donor_id"].tolist(), "donor", format_func=view.picker_label(options))
+if donor_id is None:
     view.picker_table(options)
 else:
     page = load(donors.donor_page, donor_id)

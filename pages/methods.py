@@ -8,7 +8,8 @@ from components.provenance import source_label
 from components.state import lang, tr
 from components.tables import dataframe, when_opened
 from components.text import caption, literal, markdown
-from ipmd import REPO_ROOT, methods, queries
+from ipmd import REPO_ROOT, queries
+from ipmd.profiles import methods
 from ipmd.i18n import catalog
 
 require_app()

@@ -9,7 +9,7 @@ from components.access import current_user, ledger_is_illustrative
 from components.data import load
 from components.provenance import illustrative_notice
 from components.shell import require_app
-from components.state import report_unknown, tr, url_selectbox
+from components.state import tr, url_record
 from components.views import project as view
 from ipmd.portfolio import projects
 
@@ -21,13 +21,8 @@ options = load(projects.project_options, committee)
 
 st.title(tr("project.title"))
 illustrative_notice(ledger_is_illustrative())
-project_id, rejected = url_selectbox(tr("project.pick"), options["project_id"].tolist(), key="project", default=None,
-                                     always_in_url=True, format_func=view.picker_label(options),
-                                     placeholder=tr("project.pick_placeholder"), index=None)
-if rejected:
-    report_unknown(rejected, "project.unknown", "id")
-if project_id is None:           # no st.stop(): the sidebar's link then shows the view as it is, without the bad value
-    st.info(tr("project.choose"))
+project_id = url_record("project", options["project_id"].tolist(), "project", format_func=view.picker_label(options))
+if project_id is None:
     view.picker_table(options)
 else:
     page = load(projects.project_page, project_id, committee)

@@ -1,5 +1,5 @@
 """Fixtures for access tests: sign-in configurations and visitors for AppTest (`at.secrets`, `at.user`), and a
-temporary copy of the bundled database holding a real ledger, made by the real import path (the same
+seeded fixture database (ledger_fixtures.make_app_fixture_db) holding a real ledger, made by the real import path (the same
 `import_ledger` as `python -m ipmd.ledger import`), so meta says ledger_kind 'real'.
 
 The real ledger's undecided proposals (one submitted, one under review) carry MARKER in their title, objectives and
@@ -7,12 +7,10 @@ expected results, so a test can look for them anywhere a page shows text, tables
 """
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-from ipmd import DEFAULT_DB
 from ipmd.ledger.store import import_ledger
-from ledger_fixtures import valid_ledger, xlsx_bytes
+from ledger_fixtures import make_app_fixture_db, valid_ledger, xlsx_bytes
 
 AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "test-cookie-secret-0123456789",
         "client_id": "ipmd", "client_secret": "secret",
@@ -56,8 +54,8 @@ def undecided_ids(tables) -> list[str]:
 
 
 def make_real_ledger_db(folder: Path) -> Path:
-    path = Path(folder) / "ipmd.duckdb"
-    shutil.copyfile(DEFAULT_DB, path)
+    """The fixture database with real_ledger_tables() imported: meta says ledger_kind 'real'."""
+    path = make_app_fixture_db(Path(folder) / "ipmd.duckdb")
     result = import_ledger(xlsx_bytes(real_ledger_tables()), "fund-ledger.xlsx", db_path=path)
     assert result.ok, result.report_lines()
     return path

@@ -26,3 +26,48 @@ def open_views(page: str, views: tuple[str, ...]) -> dict[str, AppTest]:
 def chart_kinds(at: AppTest) -> list[str]:
     """The trace type of each plotly chart on the page, in page order."""
     return [json.loads(c.proto.spec)["data"][0]["type"] for c in at.get("plotly_chart")]
+
+
+def count_calls(monkeypatch, module, names) -> dict[str, int]:
+    """{name: 0} for each function `name` of `module`, counting its calls from now on (the function still runs)."""
+    calls = {name: 0 for name in names}
+    for name in calls:
+        original = getattr(module, name)
+
+        def counted(*args, _name=name, _original=original, **kwargs):
+            calls[_name] += 1
+            return _original(*args, **kwargs)
+        monkeypatch.setattr(module, name, counted)
+    return calls
+
+
+def rerun_fragments_only(monkeypatch, at: AppTest) -> list[str]:
+    """Make AppTest's next reruns fragment-scoped, as a browser asks when a control inside a fragment changes:
+    AppTest reruns the whole script on every interaction, so its RerunData is made naming `at`'s fragments.
+    Returns the fragments' ids; full_reruns() (or the test's end) restores full reruns."""
+    import streamlit.testing.v1.local_script_runner as runner
+
+    fragments = list(at._fragment_storage._fragments)
+    plain_rerun = runner.RerunData
+
+    def scoped(**kw):
+        return plain_rerun(**kw, fragment_id_queue=list(fragments), is_fragment_scoped_rerun=True)
+    scoped.plain = plain_rerun
+    monkeypatch.setattr(runner, "RerunData", scoped)
+    return fragments
+
+
+def full_reruns(monkeypatch) -> None:
+    """Undo rerun_fragments_only: AppTest's reruns run the whole script again."""
+    import streamlit.testing.v1.local_script_runner as runner
+
+    monkeypatch.setattr(runner, "RerunData", runner.RerunData.plain)
+
+
+def visible_texts(at: AppTest) -> str:
+    """The page's text as read: markdown, captions, titles, headers, warnings, infos, and each metric's label and
+    value, one a line."""
+    parts = [e.value for kind in ("markdown", "caption", "title", "header", "subheader", "warning", "info")
+             for e in getattr(at, kind)]
+    parts += [f"{m.label} {m.value}" for m in at.metric]
+    return "\n".join(str(p) for p in parts)

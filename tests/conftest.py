@@ -47,3 +47,23 @@ def fixture_db(fixture_db_file, tmp_path, monkeypatch):
     shutil.copyfile(fixture_db_file, path)
     monkeypatch.setenv("IPMD_DB", str(path))
     return path
+
+
+@pytest.fixture(scope="session")
+def ledger_fixture_db_file(tmp_path_factory):
+    """The fixture database with a ledger of some shape (ledger_fixtures.make_ledger_fixture_db: ten projects,
+    funded, undecided and rejected, eight donors), written once per run. Read only."""
+    from ledger_fixtures import make_ledger_fixture_db
+
+    return make_ledger_fixture_db(tmp_path_factory.mktemp("ledger_fixture") / "ipmd.duckdb")
+
+
+@pytest.fixture(scope="module")
+def on_ledger_fixture_db(ledger_fixture_db_file):
+    """For a whole module: IPMD_DB pointed at the ledger fixture database (so pages opened with AppTest read it),
+    and a read-only connection to it, for the figures a test computes to compare with the page's."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("IPMD_DB", str(ledger_fixture_db_file))
+        connection = db.connect(str(ledger_fixture_db_file))
+        yield connection
+        connection.close()

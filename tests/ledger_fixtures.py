@@ -103,6 +103,56 @@ def make_app_fixture_db(path: Path, seed: int = 16) -> Path:
     return path
 
 
+LEDGER_ORDER = ("donors", "projects", "project_countries", "project_goals", "transactions")
+
+
+def with_proposals(tables: dict[str, pd.DataFrame], n: int, seed: int = 11) -> dict[str, pd.DataFrame]:
+    """`tables` (a valid ledger) with `n` more proposals awaiting a decision (submitted or under review, 2010),
+    each requesting US$600,000 to 900,000, with its goals and countries: a round for the allocation review."""
+    rng = random.Random(seed)
+    iso3s = ["PHL", "MEX", "MAR", "IND", "SEN", "GTM", "MDA", "XKX"]
+    projects, goals, countries = [], [], []
+    for n_ in range(n):
+        pid = f"Q{n_ + 1:02d}"
+        projects.append({"project_id": pid, "title": f"Proposal {n_ + 1}: migrants' skills and remittances",
+                         "partner_id": PARTNERS[n_ % len(PARTNERS)][0], "area_id": "AB"[n_ % 2],
+                         "gfmd_item_id": None, "objectives": "Evidence for policy.", "expected_results": "A study.",
+                         "status": ("submitted", "under_review")[n_ % 2],
+                         "requested_usd": rng.randrange(600, 900) * 1000.0,
+                         "submitted_date": dt.date(2010, 1 + n_, 10), "decision_date": None, "start_date": None,
+                         "end_date": None})
+        gs = [("G1", 1.0, True)] if n_ % 3 == 0 else [("G2", 0.5, True), ("G3", 0.5, False)]
+        goals += [{"project_id": pid, "goal_id": g, "weight": w, "is_primary": p} for g, w, p in gs]
+        countries.append({"project_id": pid, "iso3": rng.choice(iso3s), "share": 1.0})
+    out = copy_tables(tables)
+    for name, rows_ in (("projects", projects), ("project_goals", goals), ("project_countries", countries)):
+        out[name] = pd.concat([out[name], typed({name: rows_})[name]], ignore_index=True)
+    return out
+
+
+def make_ledger_fixture_db(path: Path, seed: int = 7, n_projects: int = 10, proposals: int = 8) -> Path:
+    """make_app_fixture_db with its one-project ledger replaced by valid_ledger(seed, n_projects) and `proposals`
+    more undecided proposals (with_proposals), flagged illustrative as the build's demonstration portfolio is:
+    funded, undecided and rejected projects, six government donors, a foundation and the World Bank's DGF. For page
+    tests of the fund's screens that need a ledger with some shape, not the committed figures."""
+    make_app_fixture_db(path)
+    ledger = with_proposals(valid_ledger(seed, n_projects), proposals)
+    con = duckdb.connect(str(path))
+    try:
+        for name in reversed(LEDGER_ORDER):
+            con.execute(f"DELETE FROM {name}")
+        for name in LEDGER_ORDER:
+            frame = ledger[name].assign(is_illustrative=True) if name in ("donors", "projects", "transactions") \
+                else ledger[name]
+            con.register("frame", frame)
+            con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM frame")
+            con.unregister("frame")
+        con.execute("UPDATE meta SET value = ? WHERE key = 'content_hash'", [f"fixture-ledger-{seed}-{n_projects}-{proposals}"])
+    finally:
+        con.close()
+    return path
+
+
 def sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 

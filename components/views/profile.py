@@ -18,7 +18,7 @@ from components.state import lang, report_unknown, tr, url_choice, url_selectbox
 from components.tables import data_table, dataframe, when_opened
 from components.text import caption, markdown
 from ipmd import gis
-from ipmd.methods import method_key
+from ipmd.profiles.methods import method_key
 from ipmd.i18n import fmt_compact, fmt_pct, fmt_usd, income_group_name, place_name, plural, usd_column_format
 from ipmd.profiles.country import (PEER_INDICATORS, SDG_REMITTANCE_COST_TARGET, CountryProfile, detail_text,
                                    download_frame, format_figure, peer_comparison, peer_values, until)

@@ -245,6 +245,18 @@ def ladder_for(tables: dict[str, pd.DataFrame], filters: FundFilters | None = No
 
 # ------------------------------------------------------------------------------------------- flows
 
+
+def _spread(rows: pd.DataFrame, links: pd.DataFrame, key: str, weight: str) -> pd.DataFrame:
+    """`rows` (one per project) spread over the project's `links` (its goals or countries): a row per link with
+    its `key` and `weight`; a project without links keeps one row, UNSPECIFIED with weight 1."""
+    links = links[["project_id", key, weight]]
+    links = links.assign(**{weight: pd.to_numeric(links[weight]).astype(float)})
+    rows = rows.merge(links, on="project_id", how="left")
+    rows[key] = rows[key].fillna(UNSPECIFIED)
+    rows[weight] = rows[weight].fillna(1.0)
+    return rows
+
+
 def _atoms(tables: dict[str, pd.DataFrame], filters: FundFilters, txn_type: str = "commitment",
            countries: pd.DataFrame | None = None) -> pd.DataFrame:
     """Project money split to the finest grain: one row per (project, goal, country) with its value.
@@ -264,19 +276,10 @@ def _atoms(tables: dict[str, pd.DataFrame], filters: FundFilters, txn_type: str 
     if filters.partner_ids:
         rows = rows[rows["partner_id"].isin(filters.partner_ids)]
 
-    goals = tables["project_goals"][["project_id", "goal_id", "weight"]]
-    goals = goals.assign(weight=pd.to_numeric(goals["weight"]).astype(float))
-    rows = rows.merge(goals, on="project_id", how="left")
-    rows["goal_id"] = rows["goal_id"].fillna(UNSPECIFIED)
-    rows["weight"] = rows["weight"].fillna(1.0)
+    rows = _spread(rows, tables["project_goals"], "goal_id", "weight")
     if filters.goal_ids:
         rows = rows[rows["goal_id"].isin(filters.goal_ids)]
-
-    pc = tables["project_countries"][["project_id", "iso3", "share"]]
-    pc = pc.assign(share=pd.to_numeric(pc["share"]).astype(float))
-    rows = rows.merge(pc, on="project_id", how="left")
-    rows["iso3"] = rows["iso3"].fillna(UNSPECIFIED)
-    rows["share"] = rows["share"].fillna(1.0)
+    rows = _spread(rows, tables["project_countries"], "iso3", "share")
 
     countries = countries if countries is not None else tables.get("countries")
     regions = (countries.set_index("iso3")["un_region"] if countries is not None and "un_region" in countries

@@ -17,7 +17,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import math
 import zipfile
 from pathlib import Path
 
@@ -26,7 +25,7 @@ import pandas as pd
 import xlsxwriter
 
 from ipmd.cells import XLSX_TEXT_OPTIONS, safe_text
-from ipmd.ledger.iati_export import iati_bytes
+from ipmd.ledger.iati_export import iati_bytes, plain_value  # noqa: F401 (plain_value: also this module's)
 from ipmd.ledger.template import LEDGER_TABLES, SHEETS
 
 TEMPLATE_ROWS = 5000          # rows that get drop-down lists in the template
@@ -67,26 +66,6 @@ def _reference_lists(db_path: Path | str) -> dict[str, pd.DataFrame]:
         return {name: con.execute(sql).df() for name, sql in queries.items()}
     finally:
         con.close()
-
-
-def plain_value(value):
-    """A Python value for a cell: None for missing, date for timestamps, plain int/float/bool/str."""
-    if value is None or value is pd.NaT:
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.date()
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if hasattr(value, "item") and not isinstance(value, (str, bytes)):   # numpy scalars
-        return value.item()
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return value
 
 
 def workbook_bytes(tables: dict[str, pd.DataFrame], reference: dict[str, pd.DataFrame] | None = None,

@@ -45,8 +45,8 @@ ET.register_namespace("ipmd", IPMD_NS)
 
 
 def plain_value(value):
-    """A cell as plain Python: None for missing, a date for timestamps, int/float/bool/str (as
-    ipmd.ledger.export.plain_value; that module imports this one)."""
+    """A cell as plain Python: None for missing (NaN, NaT, pd.NA), a date for timestamps, int/float/bool/str.
+    The one definition: ipmd.ledger.export (workbooks, CSV) imports it from here."""
     if value is None or value is pd.NaT:
         return None
     if isinstance(value, pd.Timestamp) or isinstance(value, dt.datetime):

@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ipmd import methods, queries
+from ipmd import queries
 from ipmd.i18n import fmt_compact, fmt_pct, fmt_usd, t
+from ipmd.profiles import methods
 
 SDG_REMITTANCE_COST_TARGET = 3.0  # SDG 10.c.1: average cost of sending US$200 below 3% by 2030
 
@@ -45,7 +46,7 @@ class CountryProfile:
     destinations: pd.DataFrame          # partner_iso3, stock (emigrants living there)
     origins: pd.DataFrame               # partner_iso3, stock (immigrants from there)
     sources: dict[str, dict] = field(default_factory=dict)  # source_id -> sources row
-    stock_method: dict | None = None    # how UN DESA counts the country's migrant stock (ipmd.methods), or None
+    stock_method: dict | None = None    # how UN DESA counts the country's migrant stock (ipmd.profiles.methods), or None
 
     def figure(self, indicator: str) -> Figure | None:
         return self.figures.get(indicator)

@@ -1,5 +1,5 @@
-"""Who gets what on the restricted pages, in every combination: the ledger loaded (the bundled illustrative
-portfolio, or a real ledger imported into a temporary copy) × sign-in configured or not (and
+"""Who gets what on the restricted pages, in every combination: the ledger loaded (the illustrative ledger
+of the seeded ledger fixture database, or a real ledger imported into it) × sign-in configured or not (and
 IPMD_REQUIRE_SIGNIN) × the visitor (anonymous, signed in without a role, committee, secretariat) × the page
 (the allocation review, the admin page's import, the admin page's dry run). Through app.py, as a visitor
 opens them, on a temporary copy of the database (IPMD_DB), so imports and backups land in a temporary folder.
@@ -14,7 +14,6 @@ import pytest
 
 from access_fixtures import MARKER, configure, make_real_ledger_db
 from apptest_pages import app_test
-from ipmd import DEFAULT_DB
 from ipmd.access import IMPORT_COMMAND
 from ipmd.i18n import t
 from ipmd.ledger.export import export_ledger
@@ -33,10 +32,10 @@ def real_db(tmp_path_factory):
 
 
 @pytest.fixture(params=LEDGERS)
-def ledger(request, real_db, tmp_path, monkeypatch):
-    """(ledger kind, path of this test's own copy of the database)."""
+def ledger(request, ledger_fixture_db_file, real_db, tmp_path, monkeypatch):
+    """(ledger kind, path of this test's own copy of the fixture database: its illustrative ledger, or a real one)."""
     path = tmp_path / "ipmd.duckdb"
-    shutil.copyfile(DEFAULT_DB if request.param == "illustrative" else real_db, path)
+    shutil.copyfile(ledger_fixture_db_file if request.param == "illustrative" else real_db, path)
     monkeypatch.setenv("IPMD_DB", str(path))
     return request.param, path
 
@@ -124,7 +123,7 @@ def test_admin_import(ledger, setup):
     limited = t("access.import.limited", command=IMPORT_COMMAND)
     if visitor == "secretariat":
         assert downloads == [t("admin.download.template"), t("admin.download.xlsx"), t("admin.download.csv"),
-                             t("results.download.iati")]
+                             t("results.download.iati")]            # the ledger as IATI activities (issue 20)
         assert limited not in [i.value for i in at.info]
         assert t("admin.current.header") in [h.value for h in at.subheader]
     else:
@@ -167,11 +166,11 @@ def test_admin_dry_run(ledger, setup):
 
 
 @pytest.mark.parametrize("kind", LEDGERS)
-def test_an_import_click_after_signing_out_is_refused(kind, real_db, tmp_path, monkeypatch):
+def test_an_import_click_after_signing_out_is_refused(kind, ledger_fixture_db_file, real_db, tmp_path, monkeypatch):
     """The button's callback checks again: a session whose sign-in is gone by the time of the click imports
     nothing (the button had been drawn while it was signed in)."""
     path = tmp_path / "ipmd.duckdb"
-    shutil.copyfile(DEFAULT_DB if kind == "illustrative" else real_db, path)
+    shutil.copyfile(ledger_fixture_db_file if kind == "illustrative" else real_db, path)
     monkeypatch.setenv("IPMD_DB", str(path))
     before = sha256(path)
     at = upload_valid(open_page("pages/admin.py", "secretariat"), path)

@@ -1,5 +1,8 @@
 """AppTest of the allocation review: the what-if round moves the balance and the coverage, the decision
-sheet downloads the same rows and totals, an empty round is the "before" state, links open views."""
+sheet downloads the same rows and totals, an empty round is the "before" state, links open views.
+
+On the ledger fixture database (tests/ledger_fixtures.make_ledger_fixture_db: a seeded ledger from 2008 to 2011 and
+ten proposals awaiting a decision); every figure the page shows is compared with the core's computation on it."""
 import base64
 import io
 import json
@@ -10,16 +13,16 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import apptest_pages
-from ipmd import db
 from ipmd.allocation import report as allocation
 from ipmd.i18n import fmt_usd, t
 
 PAGE = "pages/allocation.py"
 
 
-@pytest.fixture(scope="module")
-def con():
-    return db.connect()
+@pytest.fixture(scope="module", autouse=True)
+def con(on_ledger_fixture_db):
+    """The ledger fixture database, which every page of this module reads (IPMD_DB)."""
+    return on_ledger_fixture_db
 
 
 @pytest.fixture(scope="module")
@@ -150,9 +153,9 @@ def test_a_link_opens_a_proposal_record(pipe):
 
 
 def test_since_a_date_lists_the_changes(con):
-    at = open_page(view="since", since="2015-06-30")
+    at = open_page(view="since", since="2009-06-30")
     assert not at.exception
-    changes = allocation.changes_since(con, "2015-06-30")
+    changes = allocation.changes_since(con, "2009-06-30")
     shown = next(d.value for d in at.dataframe if "txn_id" in d.value.columns)   # read-only tables carry no key
     assert len(shown) == len(changes.transactions) > 0
     at = open_page(view="since", since="not-a-date")
@@ -239,24 +242,13 @@ def test_a_tick_reruns_only_the_what_if_section(monkeypatch, con, pipe):
     """The what-if round is a fragment: a tick reruns it (the totals follow) and nothing else of the page.
     AppTest reruns the whole script on every interaction, so the fragment-scoped rerun a browser asks for is
     made here the same way: a RerunData naming the fragment."""
-    import streamlit.testing.v1.local_script_runner as runner
     from components.views import allocation as view
 
-    calls = {"envelope": 0, "pipeline_filters": 0}
-    for name in calls:
-        original = getattr(view, name)
-
-        def counted(*args, _name=name, _original=original, **kwargs):
-            calls[_name] += 1
-            return _original(*args, **kwargs)
-        monkeypatch.setattr(view, name, counted)
+    calls = apptest_pages.count_calls(monkeypatch, view, ("envelope", "pipeline_filters"))
     at = open_round()
     assert calls["envelope"] == 1
-    fragments = [fid for fid, f in at._fragment_storage._fragments.items()]
+    fragments = apptest_pages.rerun_fragments_only(monkeypatch, at)
     assert len(fragments) == 1                                   # the what-if round
-    plain_rerun = runner.RerunData
-    monkeypatch.setattr(runner, "RerunData", lambda **kw: plain_rerun(
-        **kw, fragment_id_queue=list(fragments), is_fragment_scoped_rerun=True))
     at = tick(at, {0: None})
     assert not at.exception, [e.message for e in at.exception]
     assert calls == {"envelope": 1, "pipeline_filters": 0}      # the page above the fragment did not run again

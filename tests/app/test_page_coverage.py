@@ -240,30 +240,19 @@ def test_a_weight_reruns_only_the_gap_finder_and_the_answers(monkeypatch):
     filters or the rest of the page. AppTest reruns the whole script on every interaction, so the fragment-scoped
     rerun a browser asks for is made here the same way: a RerunData naming the fragment. What it shows must equal
     what a full run of the same link shows."""
-    import streamlit.testing.v1.local_script_runner as runner
     from components.views import coverage as view
 
-    calls = {"filters": 0, "mode_control": 0}
-    for name in calls:
-        original = getattr(view, name)
-
-        def counted(*args, _name=name, _original=original, **kwargs):
-            calls[_name] += 1
-            return _original(*args, **kwargs)
-        monkeypatch.setattr(view, name, counted)
+    calls = apptest_pages.count_calls(monkeypatch, view, ("filters", "mode_control"))
     at = open_page(view="gaps")
     before = answers_text(at)
-    fragments = list(at._fragment_storage._fragments)
+    fragments = apptest_pages.rerun_fragments_only(monkeypatch, at)
     assert len(fragments) == 1                                   # the gap finder (the cell list is on the matrix tab)
-    plain_rerun = runner.RerunData
-    monkeypatch.setattr(runner, "RerunData", lambda **kw: plain_rerun(
-        **kw, fragment_id_queue=list(fragments), is_fragment_scoped_rerun=True))
     at.slider(key="w_remit").set_value(3.0)
     at.slider(key="w_emig").set_value(0.0).run()
     ok(at)
     assert calls == {"filters": 1, "mode_control": 1}            # the page outside the fragment did not run again
     assert at.query_params["w_remit"] == "3" and at.query_params["w_emig"] == "0"
-    monkeypatch.setattr(runner, "RerunData", plain_rerun)
+    apptest_pages.full_reruns(monkeypatch)
     full = open_page(view="gaps", w_remit="3", w_emig="0")
     assert answers_text(at) == answers_text(full) != before      # the answers on top follow the weights
     assert gap_table(at)["iso3"].tolist() == gap_table(full)["iso3"].tolist()

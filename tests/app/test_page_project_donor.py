@@ -217,20 +217,14 @@ def _sources_uses_in(year):
 
 @pytest.mark.parametrize("shape", ["one_year", "one_donor_one_project", "no_approvals", "approved_nothing_spent",
                                    "pledges_only", "no_projects"])
-def test_the_pages_open_on_a_ledger_of_any_shape(shape, tmp_path, monkeypatch):
-    import shutil
-
+def test_the_pages_open_on_a_ledger_of_any_shape(shape, fixture_db):
     import ledger_fixtures as F
-    from ipmd import DEFAULT_DB
     from ipmd.ledger.store import import_ledger
     from test_ledger_every_shape import SHAPES
 
-    db_file = tmp_path / "ipmd.duckdb"
-    shutil.copyfile(DEFAULT_DB, db_file)
     ledger = F.shaped_ledger(**SHAPES[shape])
-    result = import_ledger(F.xlsx_bytes(ledger), f"{shape}.xlsx", db_file)
+    result = import_ledger(F.xlsx_bytes(ledger), f"{shape}.xlsx", fixture_db)      # IPMD_DB points at it
     assert result.ok, "\n".join(result.report_lines())
-    monkeypatch.setenv("IPMD_DB", str(db_file))
     funded = ledger["projects"].loc[ledger["projects"]["status"].isin(["approved", "active", "closed"]), "project_id"]
     runs = [("pages/project.py", {}), ("pages/donor.py", {}),
             *[("pages/project.py", {"project": pid}) for pid in funded[:2]],
@@ -245,16 +239,12 @@ def test_the_pages_open_on_a_ledger_of_any_shape(shape, tmp_path, monkeypatch):
         assert not at.exception, (year, [e.message for e in at.exception])
 
 
-def test_hostile_ledger_text_is_shown_as_text_on_the_project_and_donor_pages(tmp_path, monkeypatch):
-    import shutil
-
+def test_hostile_ledger_text_is_shown_as_text_on_the_project_and_donor_pages(fixture_db):
     import ledger_fixtures as F
-    from ipmd import DEFAULT_DB
     from ipmd.ledger.store import import_ledger
     from test_text_injection import HOSTILE, WORD_JOINER, injected, page_texts, visible
 
-    db_file = tmp_path / "ipmd.duckdb"
-    shutil.copyfile(DEFAULT_DB, db_file)
+    db_file = fixture_db                                   # IPMD_DB points at it
     ledger = F.copy_tables(F.valid_ledger())
     projects, donors = ledger["projects"], ledger["donors"]
     pos = F.row_of(ledger, "projects", status="active")
@@ -263,7 +253,6 @@ def test_hostile_ledger_text_is_shown_as_text_on_the_project_and_donor_pages(tmp
         projects.iloc[pos, projects.columns.get_loc(column)] = value
     donors.iloc[0, donors.columns.get_loc("name")] = HOSTILE[3]
     assert import_ledger(F.xlsx_bytes(ledger), "ledger.xlsx", db_file).ok
-    monkeypatch.setenv("IPMD_DB", str(db_file))
     for page, params, values in (("pages/project.py", {"project": pid}, HOSTILE[:3]),
                                  ("pages/donor.py", {"donor": donors.iloc[0]["donor_id"]}, HOSTILE[3:4])):
         at = configure(app_test(page, **params), None).run()

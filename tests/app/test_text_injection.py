@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import html
 import re
-import shutil
 
 import pytest
 from markdown_it import MarkdownIt
@@ -14,7 +13,6 @@ import ledger_fixtures as F
 from access_fixtures import configure
 from apptest_pages import app_test
 from components.text import WORD_JOINER, literal, plain
-from ipmd import DEFAULT_DB
 from ipmd.ledger.store import import_ledger
 
 EVIL = "evil.example"
@@ -70,9 +68,8 @@ def test_a_hostile_link_value_is_reported_as_text(page, key, value):
     assert [t for t in texts if injected(t)] == []
 
 
-def test_hostile_ledger_text_is_shown_as_text_on_the_proposal_record(tmp_path, monkeypatch):
-    db = tmp_path / "ipmd.duckdb"
-    shutil.copyfile(DEFAULT_DB, db)
+def test_hostile_ledger_text_is_shown_as_text_on_the_proposal_record(fixture_db):
+    db = fixture_db                                        # IPMD_DB points at it
     ledger = F.copy_tables(F.valid_ledger())
     projects = ledger["projects"]
     pos = F.row_of(ledger, "projects", status="submitted")
@@ -80,7 +77,6 @@ def test_hostile_ledger_text_is_shown_as_text_on_the_proposal_record(tmp_path, m
     for column, value in (("title", HOSTILE[1]), ("objectives", HOSTILE[0]), ("expected_results", HOSTILE[2])):
         projects.iloc[pos, projects.columns.get_loc(column)] = value
     assert import_ledger(F.xlsx_bytes(ledger), "ledger.xlsx", db).ok
-    monkeypatch.setenv("IPMD_DB", str(db))
     at = app_test("pages/allocation.py", timeout=120, proposal=pid)
     configure(at, "committee").run()             # a real ledger's proposals are for the signed-in committee
     assert not at.exception

@@ -37,6 +37,17 @@ SLOW = frozenset({
     "test_project_donor_pages::test_donors_attributed_money_is_their_deposits_used_and_adds_up_to_approvals",
     "test_project_donor_pages::test_every_projects_ladder_equals_its_transactions",
     "test_results_database::test_iati_export_validates_and_reads_back_every_result",
+    "test_methods_page::test_profile_says_how_the_country_counts_its_immigrants",
+    "test_page_figures::test_overview_fund_figures_say_when_the_ledger_ends_before_the_year",
+    "test_profile_page_figures::test_corridors_show_destinations_then_origins_from_the_link",
+    "test_build::test_build_reproduces_the_committed_database",
+    "test_brief::test_brief_with_missing_indicators_says_so",
+    "test_brief::test_brief_shows_the_profile_figures_in_its_language",
+    "test_allocation::test_decision_sheet_metadata_and_summary_are_in_the_sheets_language",
+    "test_brief::test_brief_for_a_country_without_projects_says_so_plainly",
+    "test_gis::test_coverage_map_download_holds_the_approved_money_per_country_flagged_illustrative",
+    "test_build::test_truncated_binary_or_json_file_fails_naming_the_file",
+    "test_brief::test_slides_have_one_idea_per_slide_in_spanish",
 })
 
 

@@ -85,7 +85,7 @@ def test_48_countries_counted_by_citizenship_and_5_imputed_as_the_workbook_says(
 
 
 def test_the_profile_says_how_the_country_is_counted(con):
-    from ipmd.methods import method_key
+    from ipmd.profiles.methods import method_key
     from ipmd.profiles.country import load_profile
     words = catalog("en")
     expected = {"MAR": "profile.stock_method.citizenship_refugees", "USA": "profile.stock_method.birth",

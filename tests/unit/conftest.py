@@ -50,6 +50,8 @@ SLOW = frozenset({
     "test_ledger_results::test_results_round_trip_through_the_database_and_back",
     "test_need::test_scores_are_between_0_and_1_and_missing_iff_too_few",
     "test_portfolio::test_without_exchange_rates_everything_is_in_dollars",
+    "test_ledger_import::test_export_of_the_demonstration_db_round_trips",
+    "test_ledger_import::test_import_replaces_the_demonstration_portfolio_and_records_provenance",
 })
 
 

@@ -1,5 +1,5 @@
-"""ipmd.country_search: what a visitor types finds the country, in the page's language or another, or by ISO code."""
-from ipmd import country_search as cs
+"""ipmd.profiles.country_search: what a visitor types finds the country, in the page's language or another, or by ISO code."""
+from ipmd.profiles import country_search as cs
 
 # a few countries as the database names them (countries.name_en / name_fr / name_es)
 NAMES = {

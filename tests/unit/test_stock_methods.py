@@ -5,7 +5,7 @@ import pytest
 from ipmd.build import undesa
 from ipmd.build.provenance import table_sources
 from ipmd.build.sources import SourceError
-from ipmd.methods import basis, method_counts, method_key
+from ipmd.profiles.methods import basis, method_counts, method_key
 
 NAME = undesa.NAME_COL
 

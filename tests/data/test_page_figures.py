@@ -1,6 +1,6 @@
 """What the sidebar year means on each page, and the figures that depend on it: the overview's fund figures when the
 ledger stops earlier, the profile's charts marking the year, the peer choice kept in a shared link, the gap finder's
-counts, plural counts and names in running text."""
+counts, plural counts and names in running text: on the committed database (the profiles need its figures)."""
 from __future__ import annotations
 
 import json
@@ -127,18 +127,3 @@ def test_corridor_lists_use_names_fit_for_running_text(con):
     assert any(h.value == "State of Palestine" for h in at.header)
     summary = next(m.value for m in at.markdown if "most emigrants from" in m.value)
     assert "State of Palestine" in summary and "Palestine, State of" not in summary
-
-
-def test_last_transaction_up_to_a_year_on_any_ledger(tmp_path):
-    """On the small fixture ledger (pledge 2008-12-01, deposit 2009-01-01, commitment 2009-02-01)."""
-    from datetime import date
-
-    import ledger_fixtures as F
-    from ipmd import db
-    from ipmd.profiles.overview import last_transaction
-
-    con = db.connect(F.make_fixture_db(tmp_path / "ipmd.duckdb"))
-    assert last_transaction(con, 2024) == date(2009, 2, 1)
-    assert last_transaction(con, 2008) == date(2008, 12, 1)
-    assert last_transaction(con, 2007) is None
-    con.close()

@@ -15,7 +15,7 @@ from ipmd.documents import slides
 from ipmd.documents.data import brief_data, remittance_frame
 from ipmd.documents.text import PACK_COLUMNS, chart_summary, comparison_rows, stock_title
 from ipmd.i18n import fmt_compact, fmt_pct, fmt_usd, t
-from ipmd.methods import method_key
+from ipmd.profiles.methods import method_key
 from ipmd.profiles.country import load_profile
 
 # PHL, MEX, MAR, IND: remittance countries; DEU, USA: destinations; TON and KNA: small states (Tonga's remittances
