@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import apptest_pages
+from ipmd import db, queries
 from ipmd.i18n import t
 
 PAGES = {"pages/overview.py": "overview.title", "pages/country.py": "profile.title",
