@@ -26,9 +26,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ipmd.fund.rules import FUNDED_STATUSES
-from ipmd.ledger.template import SHEETS
+from ipmd.ledger.template import RESULT_TABLES, SHEETS
 
-RESULT_TABLES = ("results", "result_indicators", "indicator_periods", "report_milestones", "project_documents")
 BOOK_TABLES = ("projects", "project_goals", "project_countries", "transactions") + RESULT_TABLES
 GROUPINGS = ("goal", "area", "country")
 MARKERS = (0, 1, 2, 3)

@@ -43,6 +43,7 @@ import pandas as pd
 from ipmd.build.framework import PARTNER_IDS
 from ipmd.ledger.invariants import IATI_CODES, ledger_invariant_problems
 from ipmd.ledger.results_rules import results_problems
+from ipmd.ledger.template import RESULT_TABLES
 
 PORTFOLIO_SOURCE: dict = {
     "source_id": "illustrative_portfolio",
@@ -573,7 +574,6 @@ FEMALE_SHARE = {"Labour migration officials trained": (0.3, 0.5),
                 "Statisticians and policy analysts trained": (0.4, 0.6),
                 "Migrant workers given pre-departure orientation": (0.35, 0.65)}
 DOCUMENT_ROOT = "https://example.org/ipmd-demo"     # illustrative links: example.org leads to nothing real
-RESULT_TABLES = ("results", "result_indicators", "indicator_periods", "report_milestones", "project_documents")
 
 
 def _periods(start: pd.Timestamp, end: pd.Timestamp) -> list[tuple[pd.Timestamp, pd.Timestamp]]:

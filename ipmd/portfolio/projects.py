@@ -9,9 +9,8 @@ The ladder is the fund's own (ipmd.funds.funding_ladder) over the project's tran
 commitment, 2) -> transferred (disbursement, 3) -> spent (expenditure, 4), never added to each other.
 
 Results against targets, reports' timeliness and documents come from the results framework tables of the ledger
-(issue 20, part 1). Until a database carries them, `results_available` is False and the page says that no
-results are reported; `project_results` reads whichever of them exist, as recorded (no derived measure: those
-are ipmd/results.py's, issue 20 part 1).
+(issue 20, part 1), read by ipmd/results.py. Until a database carries them, `results_available` is False and the
+page says that no results are reported.
 """
 from __future__ import annotations
 
@@ -23,12 +22,9 @@ from ipmd import queries
 from ipmd.db import query
 from ipmd.fund.rules import FUNDED_STATUSES, as_bool
 from ipmd.fund.flows import FundingLadder, funding_ladder
+from ipmd.ledger.template import RESULT_TABLES
 from ipmd.portfolio.donors import pool_attribution
 
-# The results framework's tables (issue 20, part 1: results -> result_indicators -> indicator_periods, and
-# report_milestones, project_documents, projects.gender_marker); whichever exist are read.
-RESULTS_TABLES: tuple[str, ...] = ("results", "result_indicators", "indicator_periods", "report_milestones",
-                                   "project_documents")
 LADDER_STAGES: tuple[str, ...] = ("approved", "disbursed", "spent")
 TXN_COLUMNS = ["txn_id", "txn_type", "iati_code", "txn_date", "amount_usd", "currency", "amount_original"]
 
@@ -138,64 +134,12 @@ def project_page(con, project_id: str, include_undecided: bool = False) -> Proje
 
 # ------------------------------------------------------------------------------------------------ results
 
-@dataclass(frozen=True)
-class ProjectResults:
-    """What a project reports, as the ledger's results framework holds it (empty frames when nothing is)."""
-    framework: bool                # the database has the results framework's tables
-    indicators: pd.DataFrame       # INDICATOR_COLUMNS: one row per indicator, period and sex
-    reports: pd.DataFrame          # report_type, due_date, received_date (by due date)
-    documents: pd.DataFrame        # title, category, url, document_date
-    gender_marker: int | None      # OECD-DAC 0-3, None when not screened (or no framework)
-
-    @property
-    def reported(self) -> bool:
-        return bool(len(self.indicators) or len(self.reports) or len(self.documents))
-
-
-INDICATOR_COLUMNS = ["result_type", "result_title", "indicator_title", "unit", "baseline_value", "period_start",
-                     "period_end", "sex", "target_value", "actual_value"]
-_INDICATORS_SQL = """
-SELECT r.result_type, r.title AS result_title, i.title AS indicator_title, i.unit, i.baseline_value,
-       p.period_start, p.period_end, p.sex, p.target_value, p.actual_value
-FROM results r JOIN result_indicators i USING (result_id) JOIN indicator_periods p USING (result_indicator_id)
-WHERE r.project_id = $pid
-ORDER BY CASE r.result_type WHEN 'objective' THEN 0 WHEN 'outcome' THEN 1 ELSE 2 END, r.result_id,
-         i.result_indicator_id, p.period_start, CASE p.sex WHEN 'female' THEN 0 WHEN 'male' THEN 1 ELSE 2 END"""
-_REPORTS_SQL = ("SELECT report_type, due_date, received_date FROM report_milestones WHERE project_id = $pid "
-                "ORDER BY due_date, report_type")
-_DOCUMENTS_SQL = ("SELECT title, category, url, document_date FROM project_documents WHERE project_id = $pid "
-                  "ORDER BY document_date NULLS LAST, title")
-
-
 def results_tables(con) -> tuple[str, ...]:
     """Which of the results framework's tables this database holds (none before issue 20's part 1)."""
     present = set(query(con, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'")
                   ["table_name"])
-    return tuple(name for name in RESULTS_TABLES if name in present)
+    return tuple(name for name in RESULT_TABLES if name in present)
 
 
 def results_available(con) -> bool:
     return bool(results_tables(con))
-
-
-def project_results(con, project_id: str) -> ProjectResults:
-    """The project's indicators with targets and actuals by period, its reports due and received, its documents
-    and gender marker; each part empty when its tables are absent. Call it only for a project the viewer may
-    see (project_page returned it)."""
-    present = set(results_tables(con))
-    params = {"pid": project_id}
-    indicators = (query(con, _INDICATORS_SQL, params)
-                  if {"results", "result_indicators", "indicator_periods"} <= present
-                  else pd.DataFrame(columns=INDICATOR_COLUMNS))
-    reports = (query(con, _REPORTS_SQL, params) if "report_milestones" in present
-               else pd.DataFrame(columns=["report_type", "due_date", "received_date"]))
-    documents = (query(con, _DOCUMENTS_SQL, params) if "project_documents" in present
-                 else pd.DataFrame(columns=["title", "category", "url", "document_date"]))
-    marker = None
-    columns = set(query(con, "SELECT column_name FROM information_schema.columns WHERE table_name = 'projects'")
-                  ["column_name"])
-    if "gender_marker" in columns:
-        value = query(con, "SELECT gender_marker FROM projects WHERE project_id = $pid", params)["gender_marker"]
-        marker = int(value.iloc[0]) if len(value) and pd.notna(value.iloc[0]) else None
-    return ProjectResults(framework=bool(present), indicators=indicators, reports=reports, documents=documents,
-                          gender_marker=marker)
