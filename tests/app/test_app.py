@@ -80,23 +80,12 @@ def test_the_overview_map_indicator_reruns_only_the_map_section(monkeypatch):
     """The map with its indicator is a fragment: picking an indicator redraws the map with the database's latest
     values (its colour bar titled for it) and writes ?indicator=, without computing the key figures above again.
     The fragment-scoped rerun a browser asks for is made with a RerunData naming it (as in test_page_allocation)."""
-    import streamlit.testing.v1.local_script_runner as runner
     from components import kpi
-
-    calls = {"kpi_row": 0}
-    original = kpi.kpi_row
-
-    def counted(*args, **kwargs):
-        calls["kpi_row"] += 1
-        return original(*args, **kwargs)
-    monkeypatch.setattr(kpi, "kpi_row", counted)
+    calls = apptest_pages.count_calls(monkeypatch, kpi, ["kpi_row"])
     at = open_page("pages/overview.py")
     assert not at.exception and calls["kpi_row"] == 2
-    fragments = list(at._fragment_storage._fragments)
+    fragments = apptest_pages.rerun_fragments_only(monkeypatch, at)
     assert len(fragments) == 1
-    plain_rerun = runner.RerunData
-    monkeypatch.setattr(runner, "RerunData", lambda **kw: plain_rerun(
-        **kw, fragment_id_queue=list(fragments), is_fragment_scoped_rerun=True))
     at = at.selectbox(key="indicator").set_value("refugees_hosted").run()
     assert not at.exception, [e.message for e in at.exception]
     assert calls["kpi_row"] == 2                                  # the key figures were not computed again
@@ -145,23 +134,12 @@ def test_the_country_profiles_peer_measure_and_meeting_pack_rerun_alone(monkeypa
     a country rerun them (the URL follows) without running the profile's headline again. AppTest reruns the whole
     script on every interaction: the fragment-scoped rerun a browser asks for is made with a RerunData naming the
     fragments (as in test_page_allocation)."""
-    import streamlit.testing.v1.local_script_runner as runner
     from components.views import profile as view
-
-    calls = {"headline": 0}
-    original = view.headline
-
-    def counted(*args, **kwargs):
-        calls["headline"] += 1
-        return original(*args, **kwargs)
-    monkeypatch.setattr(view, "headline", counted)
+    calls = apptest_pages.count_calls(monkeypatch, view, ["headline"])
     at = open_page("pages/country.py", country="MAR")
     assert not at.exception and calls["headline"] == 1
-    fragments = list(at._fragment_storage._fragments)
+    fragments = apptest_pages.rerun_fragments_only(monkeypatch, at)
     assert len(fragments) == 2                                   # the peers, the meeting pack
-    plain_rerun = runner.RerunData
-    monkeypatch.setattr(runner, "RerunData", lambda **kw: plain_rerun(
-        **kw, fragment_id_queue=list(fragments), is_fragment_scoped_rerun=True))
     at = at.selectbox(key="peer").set_value("remittances_received_pct_gdp").run()
     assert not at.exception, [e.message for e in at.exception]
     assert at.query_params["peer"] == "remittances_received_pct_gdp"

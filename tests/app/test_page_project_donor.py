@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from access_fixtures import MARKER, configure, make_real_ledger_db, real_ledger_tables, undecided_ids
-from apptest_pages import app_test, open_page
+from apptest_pages import app_test, count_calls, open_page, rerun_fragments_only
 from ipmd.i18n import fmt_usd
 
 
@@ -120,24 +120,13 @@ def test_a_donor_tab_reruns_only_its_breakdown(fixture_db, monkeypatch):
     """The by goal / partner / country tabs are a fragment: switching to "by partner" draws the partner's bar from
     the fixture ledger (DEMO-D's whole attributed 5 went to one partner's project) and writes ?by=, without running
     the page's header again. The fragment-scoped rerun a browser asks for is made with a RerunData naming it."""
-    import streamlit.testing.v1.local_script_runner as runner
     from components.views import donor as view
-
-    calls = {"header": 0}
-    original = view.header
-
-    def counted(*args, **kwargs):
-        calls["header"] += 1
-        return original(*args, **kwargs)
-    monkeypatch.setattr(view, "header", counted)
+    calls = count_calls(monkeypatch, view, ["header"])
     at = open_page("pages/donor.py", donor="DEMO-D")
     assert not at.exception, [e.message for e in at.exception]
     assert calls["header"] == 1 and chart(at, "donor_by_goal")
-    fragments = list(at._fragment_storage._fragments)
+    fragments = rerun_fragments_only(monkeypatch, at)
     assert len(fragments) == 1
-    plain_rerun = runner.RerunData
-    monkeypatch.setattr(runner, "RerunData", lambda **kw: plain_rerun(
-        **kw, fragment_id_queue=list(fragments), is_fragment_scoped_rerun=True))
     at.session_state["by"] = "By partner"
     at = at.run()
     assert not at.exception, [e.message for e in at.exception]

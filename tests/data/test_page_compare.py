@@ -94,23 +94,12 @@ def test_picking_an_indicator_reruns_only_the_indicator_section(monkeypatch, con
     database's series and keeps the URL in step, without running the places' picker and the headline again.
     AppTest reruns the whole script on every interaction: the fragment-scoped rerun a browser asks for is made
     with a RerunData naming the fragment (as in test_page_allocation)."""
-    import streamlit.testing.v1.local_script_runner as runner
     from components.views import compare as view
-
-    calls = {"headline": 0}
-    original = view.headline
-
-    def counted(*args, **kwargs):
-        calls["headline"] += 1
-        return original(*args, **kwargs)
-    monkeypatch.setattr(view, "headline", counted)
+    calls = apptest_pages.count_calls(monkeypatch, view, ["headline"])
     at = open_page(compare="MAR,TUN,PHL")
     assert calls["headline"] == 1
-    fragments = list(at._fragment_storage._fragments)
+    fragments = apptest_pages.rerun_fragments_only(monkeypatch, at)
     assert len(fragments) == 1
-    plain_rerun = runner.RerunData
-    monkeypatch.setattr(runner, "RerunData", lambda **kw: plain_rerun(
-        **kw, fragment_id_queue=list(fragments), is_fragment_scoped_rerun=True))
     at = at.selectbox(key="indicator").set_value("remittances_received_usd").run()
     assert not at.exception, [e.message for e in at.exception]
     assert calls["headline"] == 1                       # the page above the fragment did not run again
