@@ -5,7 +5,7 @@ import streamlit as st
 
 import components.theme  # noqa: F401  (sets the colour-blind-safe plotly template)
 from components.shell import document_setup
-from components.sidebar import edition_note, language_picker, navigation, year_picker
+from components.sidebar import edition_note, language_picker, year_picker
 from components.state import lang, share_link, tr
 
 # A local SVG globe: an emoji icon makes Streamlit load its emoji catalogue (~0.3 s of a cold start), and a
@@ -34,9 +34,13 @@ pages = {
         st.Page("pages/methods.py", title=tr("nav.methods"), icon=":material/menu_book:", url_path="methods"),
     ],
 }
-page = st.navigation(pages, position="hidden")
+# Streamlit's own navigation, drawn by the app shell from the run's Navigation message (with no element code to
+# load first, so it comes with the title). .streamlit/config.toml keeps client.showSidebarNavigation false for the
+# server's first run, which Streamlit makes in its pages-directory mode (a pages/ folder beside app.py) and whose
+# navigation lists the file names of pages/: that one is hidden. Turned on here, before the app's own.
+st.set_option("client.showSidebarNavigation", True)
+page = st.navigation(pages, position="sidebar", expanded=True)  # every page listed, no "View more"
 document_setup(lang(), tr("app.tab_title", page=page.title))
-navigation(pages)
 year_picker(page.url_path)   # with what the year selects on this page
 edition_note()
 link = st.sidebar.empty()

@@ -38,8 +38,7 @@ SAMPLE_SCRIPT = r"""
     const h1 = document.querySelector('[data-testid="stMain"] h1');
     if (rec.title === null && h1 && h1.innerText.trim()) painted('title');
     const links = Array.from(document.querySelectorAll(
-        '[data-testid="stSidebarNav"] a, a[data-testid="stSidebarNavLink"], a[data-testid="stTopNavLink"], ' +
-        '.st-key-ipmd_nav a'));
+        '[data-testid="stSidebarNav"] a, a[data-testid="stSidebarNavLink"], a[data-testid="stTopNavLink"]'));
     const texts = links.map(a => a.innerText.trim()).filter(Boolean);
     if (texts.length) {
       if (rec.nav === null) painted('nav');

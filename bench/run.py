@@ -196,9 +196,8 @@ def view(context, url: str, timings: Timings, timeout: float = 60.0) -> dict:
 def spa_nav(page, path: str, timeout: float = 60.0) -> float:
     """Click the navigation link to `path` on an open page; seconds until every chart is drawn."""
     before = bh.runs_finished(page)
-    # the app's own navigation links (components/sidebar.py), or Streamlit's navigation widget
-    kinds = ('.st-key-ipmd_nav a[data-testid="stPageLink-NavLink"]', 'a[data-testid="stSidebarNavLink"]',
-             'a[data-testid="stTopNavLink"]')
+    # Streamlit's navigation in the sidebar (app.py) or at the top
+    kinds = ('a[data-testid="stSidebarNavLink"]', 'a[data-testid="stTopNavLink"]')
     # Streamlit writes a page link's href relative ("country") and its own navigation's absolute ("/country")
     rel = path.lstrip("/")
     link = page.locator(", ".join(f'{kind}[href="{rel}"], {kind}[href$="/{rel}"]' for kind in kinds)).first

@@ -28,8 +28,26 @@ _DOCUMENT_SCRIPT = """<script>(() => {
   const find = FIND;
   if (window.__ipmdWords) window.__ipmdWords.disconnect();
   let queued = false;
+  // Streamlit's navigation puts each section (its heading and its links' list items) in a div inside one list,
+  // which screen readers cannot read as a list (axe: list, listitem): each section becomes a list named by its
+  // heading (no markup in this script's text: st.html would parse it)
+  const navLists = () => {
+    const ul = document.querySelector('[data-testid="stSidebarNavItems"]');
+    if (!ul) return;
+    ul.setAttribute('role', 'none');
+    for (const section of ul.children) {
+      const header = section.querySelector(':scope > [data-testid="stNavSectionHeader"]');
+      if (section.tagName !== 'DIV' || section.getAttribute('role') === 'list') continue;
+      section.setAttribute('role', 'list');
+      if (header) {
+        section.setAttribute('aria-label', header.innerText.trim());
+        header.setAttribute('aria-hidden', 'true');
+      }
+    }
+  };
   const translate = () => {
     queued = false;
+    navLists();
     // a select box that takes typed text (the country picker) offers it as "Add: " and the text: it is a search here
     // (the text node itself is changed, so React keeps updating it as one types)
     for (const el of document.querySelectorAll('[data-key="__creatable__"] [data-item-hl]'))

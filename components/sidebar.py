@@ -1,7 +1,5 @@
-"""The sidebar every page shares: navigation, language, year and the data edition."""
+"""The sidebar every page shares: language, year and the data edition (the navigation is Streamlit's own: app.py)."""
 from __future__ import annotations
-
-from html import escape
 
 import streamlit as st
 
@@ -44,15 +42,3 @@ def year() -> int:
     """The year chosen in the sidebar (the latest with data until someone picks another)."""
     return st.session_state.get("year") or load(stock_years)[-1]
 
-
-def navigation(pages: dict[str, list]) -> None:
-    """The app's own navigation in the sidebar: section titles as headings and one link per page.
-
-    Streamlit's navigation widget is turned off (client.showSidebarNavigation in .streamlit/config.toml):
-    on a first open it listed the raw file names of pages/ before app.py had run, its labels were cut
-    with an ellipsis, and its list markup failed the accessibility check."""
-    with st.sidebar.container(key="ipmd_nav"):
-        for section, section_pages in pages.items():
-            st.html(f"<h2>{escape(section)}</h2>")
-            for page in section_pages:
-                st.page_link(page, label=page.title, icon=page.icon, width="stretch")

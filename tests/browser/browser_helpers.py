@@ -467,11 +467,10 @@ def sankey_link_count(page) -> int:
 
 
 def nav_links(page) -> list[dict]:
-    """The navigation's pages as [{'text', 'href', 'path'}] (Streamlit's sidebar or top navigation, or the app's
-    own links in the sidebar: components/sidebar.py navigation)."""
+    """The navigation's pages as [{'text', 'href', 'path'}] (Streamlit's sidebar navigation, app.py, or its top
+    navigation); a link's text is its icon's name, a blank line and its label."""
     links = page.evaluate(r"""() => Array.from(document.querySelectorAll(
-            'a[data-testid="stSidebarNavLink"], a[data-testid="stTopNavLink"], '
-            + '.st-key-ipmd_nav a[data-testid="stPageLink-NavLink"]'))
+            'a[data-testid="stSidebarNavLink"], a[data-testid="stTopNavLink"]'))
         .map(a => ({text: a.innerText.trim(), href: a.href}))""")
     out, seen = [], set()
     for link in links:

@@ -115,7 +115,7 @@ def test_the_embed_snippet_shows_the_chart_and_its_source_without_navigation(pag
     assert caption.is_visible() and _words(caption.inner_text()).startswith("Source:")
     # no navigation, no other section of the profile
     assert not embedded.locator('[data-testid="stSidebar"]').is_visible()
-    nav = embedded.locator('.st-key-ipmd_nav [data-testid="stPageLink-NavLink"]')
+    nav = embedded.locator('[data-testid="stSidebarNavLink"]')
     assert nav.count() >= 7 and not any(link.is_visible() for link in nav.all())     # drawn, and hidden
     assert not embedded.locator(".st-key-profile_remittances").is_visible()
     assert len([c for c in embedded.locator(".js-plotly-plot").all() if c.is_visible()]) == 1
@@ -134,6 +134,6 @@ def test_a_whole_view_embedded_shows_no_navigation(page, open_page):
     assert page.get_by_role("heading", name="Philippines", exact=True).is_visible()
     assert page.locator(f"{SECTION} .js-plotly-plot").is_visible()
     assert not page.locator('[data-testid="stSidebar"]').is_visible()
-    nav = page.locator('.st-key-ipmd_nav [data-testid="stPageLink-NavLink"]')
+    nav = page.locator('[data-testid="stSidebarNavLink"]')
     assert nav.count() >= 7 and not any(link.is_visible() for link in nav.all())
     assert not page.watch.errors(), page.watch.errors()

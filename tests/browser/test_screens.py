@@ -82,7 +82,8 @@ CANVAS_HOOK = r"""
 CUT_JS = r"""() => {
   const sel = ['[data-testid="stMetricValue"]', '[data-testid="stMetricValue"] *', '[data-testid="stMetricLabel"]',
     '[data-testid="stMetricLabel"] *', '[data-testid="stCaptionContainer"]', '[data-testid="stHeading"] *',
-    '[data-testid="stPageLink-NavLink"] *', '[data-testid="stTab"] *', '[data-testid="stTable"] th',
+    '[data-testid="stPageLink-NavLink"] *', '[data-testid="stSidebarNavLink"] *', '[data-testid="stNavSectionHeader"] *',
+    '[data-testid="stTab"] *', '[data-testid="stTable"] th',
     '[data-testid="stWidgetLabel"] *', '[data-testid="stExpander"] summary *', 'button p'].join(',');
   const out = [];
   for (const el of document.querySelectorAll(sel)) {
@@ -246,12 +247,19 @@ def test_country_picker_by_keyboard_picks_the_country_typed(page, open_page):
 
 
 def test_navigation_is_the_apps_own_with_a_visible_focus_ring(page, open_page):
-    """The sidebar shows the translated page names (never pages/ file names) and a keyboard focus ring."""
+    """Streamlit's sidebar navigation (app.py) shows the translated section and page names (never pages/ file
+    names), each section read as a list named by its heading, and a keyboard focus ring."""
     open_page(page, "/methods?lang=fr")
     links = bh.nav_links(page)
     assert [link["text"].splitlines()[-1] for link in links][:2] == [bh_t("nav.overview", "fr"), bh_t("nav.country", "fr")], links
-    assert not page.locator('[data-testid="stSidebarNav"]').count()
-    link = page.locator('[data-testid="stPageLink-NavLink"]').first
+    assert [link["path"] for link in links] == ["/", "/country", "/compare", "/coverage", "/funds", "/project", "/donor",
+                                                "/allocation", "/admin", "/methods"], links
+    # components/shell.py: the sections' lists (Streamlit's markup put them as divs in one list)
+    sections = page.evaluate("""() => Array.from(document.querySelectorAll('[data-testid="stSidebarNavItems"] > [role="list"]'))
+        .map(s => [s.getAttribute('aria-label'), s.querySelectorAll(':scope > li').length])""")
+    assert sections == [[bh_t("nav.explore", "fr"), 3], [bh_t("nav.partnership", "fr"), 4],
+                        [bh_t("nav.committee", "fr"), 2], [bh_t("nav.about", "fr"), 1]], sections
+    link = page.locator('[data-testid="stSidebarNavLink"]').first
     link.focus()
     page.keyboard.press("Shift+Tab")
     page.keyboard.press("Tab")
@@ -306,21 +314,31 @@ def test_share_link_copy_button_is_shown_without_hovering(page, open_page):
 
 
 def test_first_open_of_a_fresh_server_never_shows_page_file_names(browser):
-    """On a server's first request Streamlit is still in its pages-directory mode: its navigation widget listed
-    pages/ file names ("app, admin, allocation...") before app.py ran. Nothing but the app's own navigation may
-    ever appear, and the page's title is the first text of the page."""
+    """On a server's first request Streamlit is still in its pages-directory mode: its first navigation lists the
+    pages/ file names ("app, admin, allocation...") before app.py runs (.streamlit/config.toml hides that one).
+    Only the app's own navigation may ever appear, and it comes no later than the page's title."""
+    raw = {path.stem for path in (bh.REPO / "pages").glob("*.py")} | {"app"}
     server = bh.start_server(bh.app_path(), cwd=bh.REPO)
     context = browser.new_context(viewport=SIZES["projector"])
     context.route("**/*", bh.Watch().route_handler)
     context.add_init_script(bh.INIT_SCRIPT)
     context.add_init_script(r"""
-      window.__ipmdSeen = {streamlitNav: false, firstMain: null};
-      new MutationObserver(() => {
-        if (document.querySelector('[data-testid="stSidebarNav"], [data-testid="stSidebarNavLink"]'))
-          window.__ipmdSeen.streamlitNav = true;
+      window.__ipmdSeen = {navTexts: [], firstMain: null, nav: null, title: null};
+      const look = () => {
+        const texts = Array.from(document.querySelectorAll('[data-testid="stSidebar"] a, [data-testid="stSidebarNav"] *'))
+          .map(e => (e.innerText || '').trim().split('\n').pop()).filter(Boolean);
+        if (texts.length) {
+          window.__ipmdSeen.navTexts.push(...texts.filter(t => !window.__ipmdSeen.navTexts.includes(t)));
+          if (window.__ipmdSeen.nav === null && document.querySelector('a[data-testid="stSidebarNavLink"]'))
+            window.__ipmdSeen.nav = performance.now();
+        }
         const first = document.querySelector('[data-testid="stMain"] [data-testid="stElementContainer"] :is(h1, p)');
-        if (!window.__ipmdSeen.firstMain && first && first.innerText.trim()) window.__ipmdSeen.firstMain = first.innerText.trim();
-      }).observe(document, {subtree: true, childList: true});
+        if (!window.__ipmdSeen.firstMain && first && first.innerText.trim()) {
+          window.__ipmdSeen.firstMain = first.innerText.trim();
+          window.__ipmdSeen.title = performance.now();
+        }
+      };
+      new MutationObserver(look).observe(document, {subtree: true, childList: true, characterData: true});
     """)
     try:
         page = context.new_page()
@@ -329,8 +347,11 @@ def test_first_open_of_a_fresh_server_never_shows_page_file_names(browser):
     finally:
         context.close()
         server.stop()
-    assert not seen["streamlitNav"], "Streamlit's own navigation (page file names) appeared"
+    assert not raw & set(seen["navTexts"]), f"page file names in the navigation: {sorted(raw & set(seen['navTexts']))}"
+    assert bh_t("nav.country") in seen["navTexts"], seen["navTexts"]
     assert seen["firstMain"] == bh_t("profile.title"), seen
+    # Streamlit's navigation comes with the run's first message: not after the page's title
+    assert seen["nav"] is not None and seen["nav"] <= seen["title"], seen
 
 
 @pytest.mark.parametrize("lang, typed, iso3", [("en", "kingdom", "GBR"), ("en", "MAR", "MAR"), ("fr", "Maroc", "MAR"),
