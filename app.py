@@ -3,9 +3,9 @@ from pathlib import Path
 
 import streamlit as st
 
-import components.theme  # noqa: F401  (sets the colour-blind-safe plotly template)
-from components.shell import document_setup
-from components.sidebar import edition_note, language_picker, year_picker
+# Only what the navigation needs is imported before it is sent: pandas, DuckDB and plotly (most of a cold start's
+# first run) are imported after, while the browser already draws the navigation and the language picker.
+from components.sidebar import language_picker
 from components.state import lang, share_link, tr
 
 # A local SVG globe: an emoji icon makes Streamlit load its emoji catalogue (~0.3 s of a cold start), and a
@@ -40,6 +40,11 @@ pages = {
 # navigation lists the file names of pages/: that one is hidden. Turned on here, before the app's own.
 st.set_option("client.showSidebarNavigation", True)
 page = st.navigation(pages, position="sidebar", expanded=True)  # every page listed, no "View more"
+
+import components.theme  # noqa: E402,F401  (sets the colour-blind-safe plotly template)
+from components.shell import document_setup  # noqa: E402
+from components.sidebar import edition_note, year_picker  # noqa: E402
+
 document_setup(lang(), tr("app.tab_title", page=page.title))
 year_picker(page.url_path)   # with what the year selects on this page
 edition_note()

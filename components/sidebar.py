@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.data import load, meta
 from components.state import lang, tr, url_selectbox
 from ipmd.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES
-from ipmd.profiles.country import stock_years
+
+# components.data and ipmd.profiles.country (pandas, DuckDB) are imported where used: app.py sends the navigation
+# and the language picker before they are loaded (a cold start's first run).
 
 
 def language_picker() -> str:
@@ -21,6 +22,9 @@ YEAR_MEANING = {"": "overview", "country": "country", "compare": "compare", "cov
 
 
 def year_picker(page: str | None = None) -> int:
+    from components.data import load
+    from ipmd.profiles.country import stock_years
+
     years = load(stock_years)
     value, _ = url_selectbox(tr("sidebar.year"), years, key="year", default=years[-1], container=st.sidebar,
                              help=tr("sidebar.year_help"))
@@ -30,6 +34,8 @@ def year_picker(page: str | None = None) -> int:
 
 
 def edition_note() -> None:
+    from components.data import meta
+
     info = meta()
     # the database states its edition in English: other languages point to the sources' own editions instead
     edition = info.get("data_edition", "?") if lang() == DEFAULT_LANGUAGE else tr("shell.editions")
@@ -40,5 +46,10 @@ def edition_note() -> None:
 
 def year() -> int:
     """The year chosen in the sidebar (the latest with data until someone picks another)."""
-    return st.session_state.get("year") or load(stock_years)[-1]
+    if st.session_state.get("year"):
+        return st.session_state["year"]
+    from components.data import load
+    from ipmd.profiles.country import stock_years
+
+    return load(stock_years)[-1]
 

@@ -1,9 +1,9 @@
 """Page state that lives in the URL, so a link opens the same view; and the interface language."""
 from __future__ import annotations
 
+import math
 from typing import Callable, Sequence
 
-import numpy as np
 import streamlit as st
 
 from components.text import link_values
@@ -127,7 +127,7 @@ def url_slider(label_text: str, key: str, default: float, *, min_value: float, m
     if url_value is not None:
         try:
             number = float(url_value)
-            if not (min_value <= number <= max_value) or not np.isfinite(number):
+            if not (min_value <= number <= max_value) or not math.isfinite(number):
                 raise ValueError(url_value)
             st.session_state[key] = round(round(number / step) * step, 6)
         except ValueError:
