@@ -110,7 +110,9 @@ def peers(frame: pd.DataFrame, names: dict[str, str]) -> go.Figure:
         data=[go.Bar(x=frame["label"].tolist(), y=frame["value"].tolist(), marker_color=frame["colour"].tolist(),
                      text=frame["text"].tolist(), textposition="outside",
                      hovertemplate="%{x}: %{text}<extra></extra>")],
-        layout={"height": 300, "yaxis": {"title": {"text": names.get("y", "")}}, "showlegend": False})
+        layout={"height": 300, "yaxis": {"title": {"text": names.get("y", "")},
+                                         **ticks_for(frame["value"].to_numpy(), lang(), "count")},
+                "showlegend": False})
 
 
 def show(fig: go.Figure, key: str, *, alt: str, title: str, sources=(), year: int | None = None,

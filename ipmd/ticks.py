@@ -80,8 +80,19 @@ def nice_ticks(low: float, high: float, target: int = TARGET_TICKS) -> list[floa
     return [round(i * step, 12) + 0.0 for i in range(first, last + 1)]
 
 
+def _flat(values):
+    """Every number in `values` (numbers, arrays, lists of lists of any lengths), None left out."""
+    if isinstance(values, (int, float, np.number)) and not isinstance(values, (bool, np.bool_)):
+        yield values
+    elif isinstance(values, (list, tuple)):
+        for value in values:
+            yield from _flat(value)
+    elif hasattr(values, "tolist"):                 # arrays (any shape), Series
+        yield from _flat(np.asarray(values).ravel().tolist())
+
+
 def _extent(values) -> tuple[float, float]:
-    array = np.asarray([v for v in np.ravel(np.asarray(values, dtype=object)) if v is not None], dtype=float)
+    array = np.asarray(list(_flat(values)), dtype=float)
     array = array[np.isfinite(array)]
     if not array.size:
         return 0.0, 1.0

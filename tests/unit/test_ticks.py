@@ -2,6 +2,7 @@
 catalogue's unit words, never copied from the helper's output."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from babel.numbers import format_compact_decimal, format_decimal, get_decimal_symbol
 
@@ -57,6 +58,8 @@ def test_nice_ticks_cover_the_range_on_a_one_two_five_step():
 def test_ticks_for_takes_nested_values_with_gaps_and_starts_at_zero():
     axis = ticks.ticks_for([[1e6, None], [float("nan"), 3.2e6]], "en", "count")
     assert axis["tickvals"][0] == 0 and axis["tickvals"][-1] >= 3.2e6
+    assert ticks.ticks_for([[1.0], [2.0, 5.0, None]], "en", "count")["tickvals"] == [0, 1, 2, 3, 4, 5]   # ragged
+    assert ticks.ticks_for([np.float64(4.0), np.array([[1.0, 2.0]])], "en", "count")["tickvals"][-1] == 4
     assert ticks.ticks_for([], "en")["tickvals"] == [0, 0.2, 0.4, 0.6, 0.8, 1.0]
 
 
