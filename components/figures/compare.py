@@ -28,7 +28,8 @@ def lines(series: pd.DataFrame, order: list[str], unit: str, title: str, year: i
             hovertemplate="<b>" + name.replace("%", "%%") + "</b>: %{customdata[0]}<extra></extra>"))
     return go.Figure(data=traces, layout={
         **title_layout(title), "height": 400, "margin": {"t": 70},
-        "yaxis": {"rangemode": "tozero", **ticks_for(series["value"].to_numpy(), lang(), indicator_unit(unit))}, "xaxis": {"tickformat": "d"},
+        "yaxis": {"rangemode": "tozero", **ticks_for(series["value"].to_numpy(), lang(), indicator_unit(unit))},
+        "xaxis": {"tickformat": "d"},
         "hovermode": "closest", "shapes": [vertical_line(year)],
         "legend": {"orientation": "h", "y": -0.12, "yanchor": "top", "x": 0}})
 

@@ -60,7 +60,8 @@ def ladder(ladder: FundingLadder, names: dict[str, str], lang: str, title: str) 
         hovertemplate="<b>%{x}</b>: %{customdata[0]}<extra></extra>",
         cliponaxis=False)
     return go.Figure(data=[bar], layout={**title_layout(title), "height": 340, "showlegend": False,
-                                         "yaxis": {**ticks_for(values, lang, "usd"), "rangemode": "tozero"}, "margin": {"t": 70}})
+                                         "yaxis": {**ticks_for(values, lang, "usd"), "rangemode": "tozero"},
+                                         "margin": {"t": 70}})
 
 
 # ------------------------------------------------------------------------------------------- sankey

@@ -42,8 +42,8 @@ def people_reached(groups: tuple[str, ...], women: tuple[float, ...], men: tuple
                      layout={**_top(title), "barmode": "stack", "height": 190 + 26 * n,
                              "yaxis": {"autorange": "reversed", "automargin": True, "type": "category"},
                              "xaxis": {"rangemode": "tozero", **ticks_for(
-                                 [[sum(v or 0 for v in row) for row in zip(women, men, not_by_sex)], list(targeted)], lang(),
-                                 "count")}})
+                                 [[sum(v or 0 for v in row) for row in zip(women, men, not_by_sex)], list(targeted)],
+                                 lang(), "count")}})
 
 
 def indicators_met(groups: tuple[str, ...], met: tuple[int, ...], not_met: tuple[int, ...], names: tuple[str, str],

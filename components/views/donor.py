@@ -49,7 +49,8 @@ def over_time_figure(years: tuple[int, ...], pledged: tuple[float, ...], deposit
     return go.Figure(data=[go.Bar(x=x, y=list(pledged), name=names[0], marker={"color": PLEDGE_COLOUR}),
                            go.Bar(x=x, y=list(deposited), name=names[1], marker={"color": DEPOSIT_COLOUR})],
                      layout={**charts.title_layout(title), "barmode": "group", "height": 340,
-                             "yaxis": {**ticks_for([pledged, deposited], lang(), "count"), "title": {"text": axis_title}},
+                             "yaxis": {**ticks_for([pledged, deposited], lang(), "count"),
+                                       "title": {"text": axis_title}},
                              "legend": {"orientation": "h", "y": -0.25, "yanchor": "top"}})
 
 

@@ -43,8 +43,8 @@ def rate_figure(years: tuple[str, ...], annual: tuple[float, ...], cumulative: t
                hovertemplate="%{x}: %{y:.0%}<extra></extra>"),
         go.Scatter(x=list(years), y=list(cumulative), name=names[1], mode="lines+markers",
                    line={"color": "#253494"}, hovertemplate="%{x}: %{y:.0%}<extra></extra>")],
-        layout={**charts.title_layout(title), "height": 340, "yaxis": {**ticks_for([annual, cumulative], lang(), "share"),
-                                                               "rangemode": "tozero"},
+        layout={**charts.title_layout(title), "height": 340,
+                "yaxis": {**ticks_for([annual, cumulative], lang(), "share"), "rangemode": "tozero"},
                 "legend": {"orientation": "h", "y": -0.25, "yanchor": "top"}})
 
 

@@ -22,7 +22,8 @@ def config(lang):
 
 def displayed(styler) -> pd.DataFrame:
     """The display texts a Styler gives each cell (what Streamlit shows)."""
-    return pd.DataFrame([[cell["display_value"] for cell in row[1:]] for row in styler._translate(False, False)["body"]],
+    body = styler._translate(False, False)["body"]
+    return pd.DataFrame([[cell["display_value"] for cell in row[1:]] for row in body],
                         columns=styler.data.columns)
 
 
