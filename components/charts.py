@@ -12,6 +12,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from components import theme
+from components.state import lang
+from ipmd.ticks import ticks_for
 
 # One toolbar button (a PNG of the chart): each button is a tab stop, and six of them covered legends on a phone.
 # Zoom stays (drag on the plot; a double click resets it).
@@ -71,6 +73,7 @@ def stock_by_sex(stocks: pd.DataFrame, titles: tuple[str, str], sex_names: dict[
                                  hovertemplate="%{x}: %{y:,.0f}<extra>" + sex_names[sex] + "</extra>"))
     return go.Figure(data=traces, layout={
         **side_by_side(titles, shared_y=True), "barmode": "stack", "height": 380,
+        "yaxis": ticks_for(stocks.groupby("year")[["immigrants", "emigrants"]].sum().to_numpy(), lang(), "count"),
         "legend": {"orientation": "h", "y": -0.15, "yanchor": "top", "x": 0}})
 
 
@@ -82,7 +85,9 @@ def remittances(series: pd.DataFrame, names: dict[str, str]) -> go.Figure:
         traces.append(go.Scatter(x=rows["year"].tolist(), y=rows[column].tolist(), name=names[column],
                                  mode="lines+markers", line=dict(color=colour, width=2), marker=dict(size=4),
                                  hovertemplate="%{x}: US$%{y:,.0f}<extra>" + names[column] + "</extra>"))
-    return go.Figure(data=traces, layout={"height": 340, "yaxis": {"tickprefix": "US$", "tickformat": "~s"},
+    return go.Figure(data=traces, layout={"height": 340,
+                                          "yaxis": ticks_for(series[["received_usd", "paid_usd"]].to_numpy(), lang(),
+                                                             "usd"),
                                           "hovermode": "x unified"})
 
 
@@ -95,7 +100,8 @@ def ranked_bars(frame: pd.DataFrame, label_col: str, value_col: str, text_col: s
         data=[go.Bar(x=rows[value_col].tolist(), y=rows[label_col].tolist(), orientation="h", marker_color=colour,
                      text=text, textposition="auto", customdata=[[t] for t in text],
                      hovertemplate="<b>%{y}</b>: %{customdata[0]}<extra></extra>")],
-        layout={"height": height, "xaxis": {"tickformat": "~s"}, "yaxis": {"automargin": True}})
+        layout={"height": height, "xaxis": ticks_for(rows[value_col].to_numpy(), lang(), "count"),
+                "yaxis": {"automargin": True}})
 
 
 def peers(frame: pd.DataFrame, names: dict[str, str]) -> go.Figure:
@@ -104,7 +110,9 @@ def peers(frame: pd.DataFrame, names: dict[str, str]) -> go.Figure:
         data=[go.Bar(x=frame["label"].tolist(), y=frame["value"].tolist(), marker_color=frame["colour"].tolist(),
                      text=frame["text"].tolist(), textposition="outside",
                      hovertemplate="%{x}: %{text}<extra></extra>")],
-        layout={"height": 300, "yaxis": {"title": {"text": names.get("y", "")}}, "showlegend": False})
+        layout={"height": 300, "yaxis": {"title": {"text": names.get("y", "")},
+                                         **ticks_for(frame["value"].to_numpy(), lang(), "count")},
+                "showlegend": False})
 
 
 def show(fig: go.Figure, key: str, *, alt: str, title: str, sources=(), year: int | None = None,

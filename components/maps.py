@@ -9,6 +9,7 @@ import streamlit as st
 
 from components import theme
 from ipmd.geo import topojson_ids
+from ipmd.ticks import axis_ticks, log_ticks
 
 # plotly.js fetches its base-layer topojson even for custom GeoJSON; serve it from static/ (ARCHITECTURE trap 1).
 MAP_CONFIG = {"topojsonURL": "app/static/", "displaylogo": False, "scrollZoom": False,
@@ -24,9 +25,12 @@ def _map_layout(height: int, **geo) -> dict:
 
 
 def world_choropleth(frame: pd.DataFrame, countries: pd.DataFrame, *, colorbar_title: str,
-                     height: int = 520, log_scale: bool = False, diverging: bool = False) -> go.Figure:
+                     height: int = 520, log_scale: bool = False, diverging: bool = False, unit: str = "count",
+                     lang: str | None = None) -> go.Figure:
     """A choropleth of `frame` (iso3, value, label): hover shows `label` (value, year, source, ready to read).
     `diverging`: values on both sides of 0 (a rate of change), coloured on a diverging scale centred at 0.
+    The colour bar's ticks are written in `lang` (the page's language when not given) as `unit` reads
+    (ipmd.ticks: 'usd', 'count', 'pct', 'share'): "2 Md $ US", "500 mil", "0,01".
 
     Countries without a value stay grey. Small states, and countries plotly's topojson lacks, are also
     drawn as markers so they can be seen and clicked. customdata[0] is the ISO3 code on every trace.
@@ -56,9 +60,7 @@ def world_choropleth(frame: pd.DataFrame, countries: pd.DataFrame, *, colorbar_t
     colorbar = {"title": {"text": colorbar_title, "side": "top"}, "orientation": "h", "thickness": 10,
                 "lenmode": "pixels", "len": 280, "x": 0.01, "xanchor": "left", "y": 0, "yanchor": "top",
                 "outlinewidth": 0}
-    if log_scale and data["color"].notna().any():
-        tickvals = list(range(int(np.floor(data["color"].min())), int(np.ceil(data["color"].max())) + 1))
-        colorbar.update(tickvals=tickvals, ticktext=[_power_of_ten(v) for v in tickvals])
+    colorbar.update(colorbar_ticks(data["color"], log_scale, unit, _language(lang)))
     return go.Figure(data=traces, layout={
         **_map_layout(height, showland=True, landcolor=theme.NO_DATA, showcountries=True, countrycolor="white",
                       countrywidth=0.4),
@@ -66,11 +68,23 @@ def world_choropleth(frame: pd.DataFrame, countries: pd.DataFrame, *, colorbar_t
                       **({"cmid": 0} if diverging else {})}})
 
 
-def _power_of_ten(exponent: int) -> str:
-    for size, suffix in ((9, "B"), (6, "M"), (3, "k")):
-        if exponent >= size:
-            return f"{10 ** (exponent - size):,}{suffix}"
-    return f"{10 ** exponent:,}"
+def _language(language: str | None) -> str:
+    if language is not None:
+        return language
+    from components.state import lang
+
+    return lang()
+
+
+def colorbar_ticks(colours: pd.Series, log_scale: bool, unit: str, language: str) -> dict:
+    """A colour bar's tickvals/ticktext over `colours` (log10 of the values on a log scale), in `language`: powers
+    of ten on a log scale, 1-2-5 steps otherwise; {} when there is nothing to colour."""
+    colours = pd.to_numeric(colours, errors="coerce").dropna()
+    if colours.empty:
+        return {}
+    if log_scale:
+        return log_ticks(colours.min(), colours.max(), language, unit)
+    return axis_ticks(float(colours.min()), float(colours.max()), language, unit)
 
 
 def flows_map(origin: tuple[float, float], partners: pd.DataFrame, *, color: str, height: int = 420) -> go.Figure:

@@ -9,6 +9,12 @@ Streamlit's table sizes a column from its first rows and header only roughly, so
 columns have no wrapping. `fitted_columns` gives each column a width in pixels from its longest text
 (value or header), capped: `dataframe` (for any table) and `data_table` use it; a table wider than its
 place scrolls sideways instead of cutting its words.
+
+Numbers are written in the page's language, not the browser's (issue 17): Streamlit's NumberColumn formats
+("percent", "localized", "dollar", "%.1f", ...) are applied by the browser with its own locale, or with a decimal
+point. `localized_numbers` writes every formatted number column in Python instead (Babel, through ipmd.i18n:
+"12,5 %", "1 234 567" in French, "1.234.567" in Spanish) as a pandas Styler's display values, which Streamlit shows
+for a number column without a format while the column stays numeric, so it still sorts by value.
 """
 from __future__ import annotations
 
@@ -22,6 +28,8 @@ import streamlit as st
 from components.downloads import csv_download
 from components.state import lang, tr
 from components.text import caption as escaped_caption
+from ipmd.i18n import fmt_number, fmt_pct, fmt_usd
+from ipmd.ticks import compact_short
 
 
 # Pixels per character of the table's 14 px sans-serif, a little over its advances (measured on the app's
@@ -54,6 +62,108 @@ def _number_chars(values: pd.Series, number_format: str | None) -> int:
     decimals = 3 if "." in fmt else 0
     words = len(re.sub(r"%[^a-zA-Z%]*[a-zA-Z]", "", fmt)) if "%" in fmt else (2 if fmt == "dollar" else 0)
     return digits + decimals + words + 1       # "US$" or " $ US" around a printf format: its literal text
+
+
+# A table larger than this (rows x columns) keeps Streamlit's own formats: Streamlit lays a Styler out cell by cell
+# in Python, about 30 us a cell (0.3 s for 1,000 rows of 10 columns; the app's tables hold a few hundred rows).
+MAX_STYLED_CELLS = 20_000
+WIDTH_SAMPLE = 200         # a number column's width: from its first values written out, and its largest and smallest
+_PRINTF = re.compile(r"^%(?P<flags>'.?,?)?(?P<width>\d*)(?:\.(?P<digits>\d+))?(?P<kind>[dfig])(?P<pct>%%)?$")
+
+
+def _general(value, language: str) -> str:
+    """A number with as many decimals as it has (three at most), grouped as `language` groups."""
+    number = float(value)
+    digits = next((d for d in range(4) if round(number, d) == round(number, 3)), 3)
+    return fmt_number(number, language, digits)
+
+
+def number_formatter(number_format: str | None, language: str) -> Callable[[object], str] | None:
+    """A function writing a cell of a column with Streamlit's `number_format` in `language`, or None when the format
+    reads the same in every language (no format on a whole-number column, "%d": years and counts, "plain")."""
+    fmt = (number_format or "").strip()
+    if fmt in ("percent",):
+        return lambda v: fmt_pct(100 * float(v), language, 1, significant=2)
+    if fmt in ("dollar", "accounting") or fmt.startswith("US$") or "%'" in fmt:   # usd_column_format's printf
+        return lambda v: fmt_usd(float(v), language, compact=False)
+    if fmt in ("localized", "%g") or fmt == "":
+        return lambda v: _general(v, language)
+    if fmt == "compact":
+        return lambda v: compact_short(float(v), language)
+    match = _PRINTF.match(fmt)
+    if match is None or (match["kind"] in "di" and not match["pct"]):
+        return None
+    digits = int(match["digits"] or 0) if match["kind"] == "f" else 0
+    if match["pct"]:
+        return lambda v: fmt_pct(float(v), language, digits)
+    if match["kind"] == "g":
+        return lambda v: _general(v, language)
+    return lambda v: fmt_number(float(v), language, digits)
+
+
+def _safe(formatter: Callable[[object], str]) -> Callable[[object], str]:
+    def write(value) -> str:
+        try:
+            return "" if value is None or pd.isna(value) else formatter(value)
+        except (TypeError, ValueError):
+            return str(value)
+    return write
+
+
+def localized_numbers(frame: pd.DataFrame, column_config: dict | None, language: str):
+    """(data, column_config) for st.dataframe with the number columns written in `language`: the data a Styler
+    whose display values are the formatted numbers (or the frame itself when nothing needs it), the config
+    without those columns' browser formats and with each one's width from its longest written number.
+    Float columns without a format are written too (Streamlit writes them with a decimal point); whole-number
+    columns without one, and "%d" columns (years, counts), are left as they are."""
+    given = dict(column_config or {})
+    formatters, config = {}, dict(given)
+    if not frame.columns.is_unique or not frame.index.is_unique:
+        return frame, given
+    for column in frame.columns:
+        if not isinstance(column, str) or not pd.api.types.is_numeric_dtype(frame[column]) \
+                or pd.api.types.is_bool_dtype(frame[column]):
+            continue
+        entry = given.get(column, {})
+        if entry is None:
+            continue
+        entry = {"label": entry} if isinstance(entry, str) else dict(entry)
+        type_config = dict(entry.get("type_config") or {})
+        if type_config.get("type", "number") != "number":
+            continue
+        number_format = type_config.get("format")
+        if number_format is None and not pd.api.types.is_float_dtype(frame[column]):
+            continue
+        formatter = number_formatter(number_format, language)
+        if formatter is None:
+            continue
+        formatters[column] = _safe(formatter)
+        type_config["format"] = None
+        entry["type_config"] = {"type": "number", **type_config}
+        if entry.get("width") is None:
+            numbers = frame[column].dropna()
+            sample = pd.concat([numbers.head(WIDTH_SAMPLE), numbers.nlargest(1), numbers.nsmallest(1)]).unique()
+            written = [formatters[column](v) for v in sample]
+            header = text_px(str(entry.get("label") or column), HEADER_PAD_PX)
+            cells = max((text_px(w, CELL_PAD_PX) for w in written), default=0)
+            entry["width"] = max(min(max(header, cells), MAX_NUMBER_PX), MIN_PX)
+        config[column] = entry
+    if not formatters or len(frame) * len(frame.columns) > MAX_STYLED_CELLS:
+        return frame, given
+    # A Styler gives every cell a display text, which Streamlit shows for text, number and date cells without a
+    # format of their own: missing values stay blank (not "None"/"nan") and dates read as Streamlit writes them.
+    for column in frame.columns:
+        if column not in formatters and pd.api.types.is_datetime64_any_dtype(frame[column]):
+            formatters[column] = _safe(_date_writer(frame[column]))
+    return frame.style.format(formatters, na_rep=""), config
+
+
+def _date_writer(values: pd.Series) -> Callable[[object], str]:
+    """Dates as Streamlit's date and datetime columns write them (ISO), a date without its midnight time."""
+    times = values.dropna()
+    dates_only = times.empty or bool((times == times.dt.normalize()).all())
+    return (lambda v: pd.Timestamp(v).strftime("%Y-%m-%d")) if dates_only \
+        else (lambda v: pd.Timestamp(v).strftime("%Y-%m-%d %H:%M:%S"))
 
 
 def fitted_columns(frame: pd.DataFrame, column_config: dict | None = None) -> dict:
@@ -126,7 +236,8 @@ def dataframe(frame: pd.DataFrame, *, key: str, column_config: dict | None = Non
     shown = [c for c in source_text if c in frame.columns]
     if shown:
         column_config = source_text_columns(column_config, shown, lang())
-    table = st.dataframe(frame, key=key, column_config=fitted_columns(frame, column_config), **kwargs)
+    data, column_config = localized_numbers(frame, column_config, lang())
+    table = st.dataframe(data, key=key, column_config=fitted_columns(frame, column_config), **kwargs)
     if shown and lang() != SOURCE_LANGUAGE:
         st.caption(tr("screens17.source_text.note"))
     return table

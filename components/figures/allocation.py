@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 from components import charts, theme
 from components.state import lang, tr
 from ipmd.i18n import label
+from ipmd.ticks import ticks_for
 
 
 def coverage_before_after(by_goal: pd.DataFrame, by_area: pd.DataFrame) -> go.Figure:
@@ -33,8 +34,12 @@ def coverage_before_after(by_goal: pd.DataFrame, by_area: pd.DataFrame) -> go.Fi
                                                + f"<extra>{name}</extra>"))
     layout = charts.side_by_side((tr("allocation.cov.by_goal"), tr("allocation.cov.by_area")), left_width=0.6,
                                  spacing=0.08)
-    money_axis = {"tickprefix": "US$", "tickformat": "~s"}
     layout["xaxis"]["tickangle"] = layout["xaxis2"]["tickangle"] = 0
     return go.Figure(data=traces, layout={**layout, "barmode": "group", "height": 380, "margin": {"t": 70},
-                                          "legend": {"y": 1.14}, "yaxis": money_axis,
-                                          "yaxis2": {**layout["yaxis2"], **money_axis}})
+                                          "legend": {"y": 1.14}, "yaxis": _money_axis(by_goal, language),
+                                          "yaxis2": {**layout["yaxis2"], **_money_axis(by_area, language)}})
+
+
+def _money_axis(frame: pd.DataFrame, language: str) -> dict:
+    """A panel's US$ ticks in the page's language, over its amounts before and after."""
+    return ticks_for(frame[["approved_before", "approved_after"]].to_numpy(), language, "usd")

@@ -11,10 +11,8 @@ import plotly.graph_objects as go
 
 from components import theme
 from components.charts import side_by_side, title_layout, vertical_line
-
-AXIS_FORMATS = {"%": {"ticksuffix": "%"}, "US$": {"tickprefix": "US$", "tickformat": "~s"},
-                "persons": {"tickformat": "~s"}}
-
+from components.state import lang
+from ipmd.ticks import indicator_unit, ticks_for
 
 def lines(series: pd.DataFrame, order: list[str], unit: str, title: str, year: int) -> go.Figure:
     """One line per place (series: name, year, value, label), in `order`, on one pair of axes; a dashed line at the
@@ -30,7 +28,8 @@ def lines(series: pd.DataFrame, order: list[str], unit: str, title: str, year: i
             hovertemplate="<b>" + name.replace("%", "%%") + "</b>: %{customdata[0]}<extra></extra>"))
     return go.Figure(data=traces, layout={
         **title_layout(title), "height": 400, "margin": {"t": 70},
-        "yaxis": {"rangemode": "tozero", **AXIS_FORMATS.get(unit, {})}, "xaxis": {"tickformat": "d"},
+        "yaxis": {"rangemode": "tozero", **ticks_for(series["value"].to_numpy(), lang(), indicator_unit(unit))},
+        "xaxis": {"tickformat": "d"},
         "hovermode": "closest", "shapes": [vertical_line(year)],
         "legend": {"orientation": "h", "y": -0.12, "yanchor": "top", "x": 0}})
 
@@ -50,7 +49,7 @@ def stocks_by_sex(stocks: pd.DataFrame, order: list[str], titles: tuple[str, str
                 hovertemplate="%{x}: %{y:,.0f}<extra>" + sex_names[sex] + "</extra>"))
     return go.Figure(data=traces, layout={
         **side_by_side(titles), "barmode": "stack", "height": 400,
-        "yaxis": {"tickformat": "~s"}, "yaxis2": {"anchor": "x2", "tickformat": "~s"},
+        "yaxis": _stack_ticks(stocks, "immigrants"), "yaxis2": {"anchor": "x2", **_stack_ticks(stocks, "emigrants")},
         "legend": {"orientation": "h", "y": -0.25, "yanchor": "top", "x": 0}})
 
 
@@ -75,7 +74,13 @@ def corridors(rows: pd.DataFrame, order: list[str], value_name: str) -> go.Figur
             textposition="auto", customdata=[[name, p, t] for p, t in zip(mine["partner"], mine["label"])],
             hovertemplate="%{customdata[0]} → %{customdata[1]}: %{customdata[2]}<extra></extra>"))
     return go.Figure(data=traces, layout={
-        "height": 140 + 22 * position, "xaxis": {"tickformat": "~s", "title": {"text": value_name}},
+        "height": 140 + 22 * position, "xaxis": {**ticks_for(rows["stock"].to_numpy(), lang(), "count"), "title": {"text": value_name}},
         "yaxis": {"automargin": True, "autorange": "reversed", "tickvals": ticks, "ticktext": labels},
         "margin": {"t": 20}, "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
         "barmode": "overlay"})
+
+
+def _stack_ticks(stocks: pd.DataFrame, measure: str) -> dict:
+    """Count ticks in the page's language over one panel's stacked bars (women and men of each place)."""
+    totals = stocks[stocks["measure"] == measure].groupby("name")["value"].sum()
+    return ticks_for(totals.to_numpy(), lang(), "count")

@@ -19,6 +19,7 @@ from components.state import lang, tr
 from ipmd import i18n
 from ipmd.coverage import need
 from ipmd.i18n import fmt_number, fmt_usd
+from ipmd.ticks import ticks_for
 
 QUADRANT_KEYS = {need.QUADRANT_GAP: "gap", need.QUADRANT_HIGH_COVERED: "high_covered",
                  need.QUADRANT_LOW_COVERED: "low_covered", need.QUADRANT_LOW_UNCOVERED: "low_uncovered",
@@ -57,7 +58,7 @@ def matrix_heatmap(cells: pd.DataFrame, goals: Sequence[str], areas: Sequence[st
         texttemplate="%{text}", textfont=dict(size=14), colorscale=theme.SEQUENTIAL, zmin=0,
         hovertemplate="<b>%{y}</b><br>%{x}<br>%{text}<extra></extra>", xgap=4, ygap=4,
         colorbar=dict(title=dict(text=tr("coverage.matrix.colour", counted=counted_as), side="right"),
-                      thickness=12, tickformat="~s", tickprefix="US$"))
+                      thickness=12, **ticks_for(z, language, "usd")))
     return go.Figure(data=[heatmap], layout={
         "height": 380, "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
         "yaxis": {"autorange": "reversed", "automargin": True, "tickfont": {"size": 13}},
@@ -119,4 +120,5 @@ def country_map(by_country: pd.DataFrame, countries: pd.DataFrame) -> go.Figure:
     frame = by_country.assign(value=by_country["approved"],
                               label=[tr("coverage.map.hover", approved=_usd(r.approved), n=r.n_projects)
                                      for r in by_country.itertuples()])
-    return maps.world_choropleth(frame, countries, colorbar_title=tr("coverage.map.colour"), height=420)
+    return maps.world_choropleth(frame, countries, colorbar_title=tr("coverage.map.colour"), height=420,
+                               unit="usd", lang=lang())

@@ -16,6 +16,7 @@ from components.charts import title_layout, vertical_line
 from components.labels import country_frame
 from ipmd.fund.flows import LADDER_DEFINITIONS, FundingLadder
 from ipmd.i18n import fmt_date, fmt_pct, fmt_usd
+from ipmd.ticks import axis_ticks, ticks_for
 
 BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY = theme.OKABE_ITO[:6]
 GREY, DARK = "#9a9a9a", "#333333"
@@ -24,7 +25,6 @@ STAGE_COLOURS = {"donor": BLUE, "fund": DARK, "balance": GREY, "goal": ORANGE, "
                  "partner": GREEN, "region": VERMILLION, "country": VERMILLION}
 LADDER_COLOURS = {"pledged": SKY, "deposited": BLUE, "approved": ORANGE, "disbursed": GREEN, "spent": VERMILLION}
 STATUS_COLOURS = {"within": GREEN, "at risk": ORANGE, "breached": VERMILLION}
-AXIS_MONEY = dict(tickprefix="US$", tickformat="~s")
 
 
 def money_text(value, lang: str) -> str:
@@ -60,7 +60,8 @@ def ladder(ladder: FundingLadder, names: dict[str, str], lang: str, title: str) 
         hovertemplate="<b>%{x}</b>: %{customdata[0]}<extra></extra>",
         cliponaxis=False)
     return go.Figure(data=[bar], layout={**title_layout(title), "height": 340, "showlegend": False,
-                                         "yaxis": {**AXIS_MONEY, "rangemode": "tozero"}, "margin": {"t": 70}})
+                                         "yaxis": {**ticks_for(values, lang, "usd"), "rangemode": "tozero"},
+                                         "margin": {"t": 70}})
 
 
 # ------------------------------------------------------------------------------------------- sankey
@@ -168,7 +169,8 @@ def donor_bars(donors: pd.DataFrame, names: dict[str, str], lang: str, hover: st
                    customdata=data, hovertemplate=hover + "<extra></extra>")
             for column, colour, pattern in (("deposited_usd", BLUE, ""), ("pledged_usd", SKY, "/"))]
     return go.Figure(data=bars, layout={
-        **title_layout(title), "barmode": "group", "height": max(320, 26 * len(rows) + 120), "xaxis": AXIS_MONEY,
+        **title_layout(title), "barmode": "group", "height": max(320, 26 * len(rows) + 120),
+        "xaxis": ticks_for(rows[["deposited_usd", "pledged_usd"]].to_numpy(), lang, "usd"),
         "yaxis": {"automargin": True}, "margin": {"t": 95}, "bargap": 0.25, "bargroupgap": 0.05,
         "legend": {"traceorder": "reversed"}})
 
@@ -186,7 +188,7 @@ def donor_timing(timing: pd.DataFrame, order: list[str], lang: str, title: str) 
     heatmap = go.Heatmap(
         z=wide.to_numpy(), x=[str(y) for y in years], y=wide.index.tolist(), colorscale=HEAT,
         customdata=text, hovertemplate="<b>%{y}</b>, %{x}: %{customdata}<extra></extra>", xgap=2, ygap=2,
-        colorbar=dict(thickness=10, tickprefix="US$", tickformat="~s"), hoverongaps=False)
+        colorbar=dict(thickness=10, **ticks_for(wide.to_numpy(), lang, "usd")), hoverongaps=False)
     return go.Figure(data=[heatmap], layout={**title_layout(title), "height": max(300, 22 * len(wide) + 110),
                                              "margin": {"t": 70},
                                              "yaxis": {"automargin": True}, "xaxis": {"type": "category"}})
@@ -209,7 +211,7 @@ def ceiling_bar(share: float, ceiling: float, warn_margin: float, status: str, l
          "yanchor": "top", "showarrow": False, "font": {"size": 12}}]
     return go.Figure(data=[bar], layout={
         **title_layout(title), "height": 220, "showlegend": False, "margin": {"t": 90, "b": 30},
-        "xaxis": {"range": [0, top], "tickformat": ".0%"}, "yaxis": {"visible": False},
+        "xaxis": {"range": [0, top], **axis_ticks(0, top, lang, "share")}, "yaxis": {"visible": False},
         "shapes": [at_risk, vertical_line(ceiling, color=VERMILLION, width=2)], "annotations": annotations})
 
 
@@ -233,8 +235,9 @@ def over_time(frame: pd.DataFrame, names: dict[str, str], lang: str, title: str)
                                  customdata=[[money_text(v, lang)] for v in frame["fund_balance"]],
                                  hovertemplate="%{x}: %{customdata[0]}<extra>" + names["fund_balance"] + "</extra>"))
     return go.Figure(data=traces, layout={**title_layout(title), "barmode": "group", "height": 380,
-                                          "yaxis": AXIS_MONEY, "xaxis": {"type": "category"},
-                                          "hovermode": "x unified", "margin": {"t": 80}})
+                                          "yaxis": ticks_for(frame[["deposits", "approvals", "disbursements",
+                                                                   "fund_balance"]].to_numpy(), lang, "usd"),
+                                          "xaxis": {"type": "category"}, "hovermode": "x unified", "margin": {"t": 80}})
 
 
 # --------------------------------------------------------------------------------------------- map
@@ -251,4 +254,5 @@ def map_frame(countries: pd.DataFrame, lang: str, hover: str) -> pd.DataFrame:
 
 def country_map(countries: pd.DataFrame, lang: str, hover: str, colorbar_title: str) -> go.Figure:
     """fund_report countries on the world map (components.maps.world_choropleth), country names in `lang`."""
-    return maps.world_choropleth(map_frame(countries, lang, hover), country_frame(lang), colorbar_title=colorbar_title)
+    return maps.world_choropleth(map_frame(countries, lang, hover), country_frame(lang), colorbar_title=colorbar_title,
+                               unit="usd", lang=lang)

@@ -11,6 +11,8 @@ import textwrap
 import plotly.graph_objects as go
 
 from components import charts, theme
+from components.state import lang
+from ipmd.ticks import ticks_for
 
 WOMEN, MEN, OTHER, TARGET = theme.OKABE_ITO[0], theme.OKABE_ITO[2], "#bbbbbb", "#222222"
 
@@ -39,7 +41,9 @@ def people_reached(groups: tuple[str, ...], women: tuple[float, ...], men: tuple
     return go.Figure(data=[*bars, mark],
                      layout={**_top(title), "barmode": "stack", "height": 190 + 26 * n,
                              "yaxis": {"autorange": "reversed", "automargin": True, "type": "category"},
-                             "xaxis": {"rangemode": "tozero"}})
+                             "xaxis": {"rangemode": "tozero", **ticks_for(
+                                 [[sum(v or 0 for v in row) for row in zip(women, men, not_by_sex)], list(targeted)],
+                                 lang(), "count")}})
 
 
 def indicators_met(groups: tuple[str, ...], met: tuple[int, ...], not_met: tuple[int, ...], names: tuple[str, str],
@@ -82,5 +86,6 @@ def project_indicators(indicators: tuple[str, ...], targets: tuple[float, ...], 
                            go.Bar(y=list(indicators), x=list(actuals), name=names[1], orientation="h",
                                   marker={"color": "#225ea8"})],
                      layout={**charts.title_layout(title), "barmode": "group", "height": 160 + 56 * len(indicators),
+                             "xaxis": ticks_for([list(targets), list(actuals)], lang(), "count"),
                              "yaxis": {"autorange": "reversed", "automargin": True, "type": "category"},
                              "legend": {"orientation": "h", "y": -0.15, "yanchor": "top"}})

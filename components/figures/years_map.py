@@ -52,7 +52,8 @@ def _frames(values: pd.DataFrame, countries: pd.DataFrame, years: list[int], log
 
 
 def stepping_map(values: pd.DataFrame, countries: pd.DataFrame, shown_year: int, *, colorbar_title: str,
-                 log_scale: bool, words: dict[str, str], diverging: bool = False) -> go.Figure:
+                 log_scale: bool, words: dict[str, str], diverging: bool = False, unit: str = "count",
+                 lang: str | None = None) -> go.Figure:
     """values: map_year, iso3, value, label (every year of the indicator); countries: country_frame. Opens at
     `shown_year`; the colour scale is the same in every year, so a colour means one value throughout.
     words: 'year' (the slider's prefix, colon included: 'Year: '), 'play', 'pause' in the interface language. `diverging`: a scale centred at 0, from -m to m,
@@ -60,7 +61,7 @@ def stepping_map(values: pd.DataFrame, countries: pd.DataFrame, shown_year: int,
     beyond take the end colours; their hover shows the value)."""
     years = sorted(int(y) for y in values["map_year"].unique())
     base = maps.world_choropleth(values[values["map_year"] == shown_year], countries, colorbar_title=colorbar_title,
-                                 log_scale=log_scale, diverging=diverging)
+                                 log_scale=log_scale, diverging=diverging, unit=unit, lang=lang)
     colours = _colour(values["value"], log_scale).dropna()
     frames = _frames(values, countries, years, log_scale)
     animate = {"mode": "immediate", "frame": {"duration": 0, "redraw": True}, "transition": {"duration": 0}}
@@ -77,13 +78,12 @@ def stepping_map(values: pd.DataFrame, countries: pd.DataFrame, shown_year: int,
                 {"label": "❚❚ " + words["pause"], "method": "animate", "args": [[None], animate]}]}
     layout = base.layout.to_plotly_json()
     colorbar = {**layout["coloraxis"]["colorbar"], "y": -0.3}
-    if log_scale and len(colours):      # ticks over every year's values, not only the year shown
-        ticks = list(range(int(np.floor(colours.min())), int(np.ceil(colours.max())) + 1))
-        colorbar.update(tickvals=ticks, ticktext=[maps._power_of_ten(v) for v in ticks])
     low, high = (float(colours.min()), float(colours.max())) if len(colours) else (None, None)
     if diverging and len(colours):
         high = float(np.quantile(colours.abs(), 0.98)) or float(colours.abs().max()) or 1.0
         low = -high
+    if len(colours):      # ticks over every year's values (the scale's ends), not only the year shown
+        colorbar.update(maps.colorbar_ticks(pd.Series([low, high]), log_scale, unit, maps._language(lang)))
     layout.update(coloraxis={**layout["coloraxis"], "colorbar": colorbar, "cmin": low, "cmax": high},
                   sliders=[slider], updatemenus=[play], height=layout.get("height", 520) + 130,
                   margin={**layout.get("margin", {}), "b": 170})

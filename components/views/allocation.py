@@ -23,7 +23,7 @@ from ipmd.allocation import report as allocation
 from ipmd.allocation import whatif
 from ipmd.coverage.matrix import MODES
 from ipmd.fund.rules import AREAS, GOALS, PIPELINE_STATUSES
-from ipmd.i18n import area_label, fmt_date, fmt_number, fmt_pct, fmt_usd, goal_label, t
+from ipmd.i18n import area_label, fmt_date, fmt_number, fmt_pct, fmt_usd, goal_label, t, usd_column_format
 from ipmd.allocation.whatif import WhatIf
 
 
@@ -231,9 +231,11 @@ def round_editor(pipe: pd.DataFrame) -> allocation.Selection:
             "primary_goal": tr("allocation.col.primary_goal"),
             "area_id": tr("allocation.col.area"),
             "countries": tr("allocation.col.countries"),
-            "requested_usd": cc.NumberColumn(tr("allocation.col.requested"), format="localized"),
+            # an editable table takes no server-written numbers: a printf grouped as the page's language groups
+            # (Streamlit's "localized" follows the browser's locale)
+            "requested_usd": cc.NumberColumn(tr("allocation.col.requested"), format=usd_column_format(lang())),
             "amount_usd": cc.NumberColumn(tr("allocation.round.amount"), help=tr("allocation.round.amount_help"),
-                                          min_value=0.0, step=1000.0, format="localized"),
+                                          min_value=0.0, step=1000.0, format=usd_column_format(lang())),
         })
     selection = allocation.selection_from(edited)
     text = allocation.selection_text(selection, dict(zip(pipe["project_id"], pipe["requested_usd"])))

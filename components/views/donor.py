@@ -16,6 +16,7 @@ from components.text import caption, markdown, plain
 from ipmd.i18n import fmt_pct, fmt_usd, goal_label, plural, usd_column_format
 from ipmd.fund.flows import UNSPECIFIED
 from ipmd.portfolio.donors import DonorPage
+from ipmd.ticks import ticks_for
 
 PLEDGE_COLOUR, DEPOSIT_COLOUR, ATTRIBUTED_COLOUR = "#a1dab4", "#2c7fb8", "#41b6c4"
 
@@ -48,7 +49,8 @@ def over_time_figure(years: tuple[int, ...], pledged: tuple[float, ...], deposit
     return go.Figure(data=[go.Bar(x=x, y=list(pledged), name=names[0], marker={"color": PLEDGE_COLOUR}),
                            go.Bar(x=x, y=list(deposited), name=names[1], marker={"color": DEPOSIT_COLOUR})],
                      layout={**charts.title_layout(title), "barmode": "group", "height": 340,
-                             "yaxis": {"tickformat": "~s", "title": {"text": axis_title}},
+                             "yaxis": {**ticks_for([pledged, deposited], lang(), "count"),
+                                       "title": {"text": axis_title}},
                              "legend": {"orientation": "h", "y": -0.25, "yanchor": "top"}})
 
 

@@ -20,6 +20,7 @@ from ipmd.documents.annual_report.data import report_years
 from ipmd.documents.annual_report.docx import annual_report_docx
 from ipmd.documents.annual_report.pdf import annual_report_pdf
 from ipmd.portfolio.sources_uses import SourcesUses, sources_uses
+from ipmd.ticks import ticks_for
 
 TOTAL_LINES = ("total_sources", "total_uses", "balance")
 
@@ -42,7 +43,8 @@ def rate_figure(years: tuple[str, ...], annual: tuple[float, ...], cumulative: t
                hovertemplate="%{x}: %{y:.0%}<extra></extra>"),
         go.Scatter(x=list(years), y=list(cumulative), name=names[1], mode="lines+markers",
                    line={"color": "#253494"}, hovertemplate="%{x}: %{y:.0%}<extra></extra>")],
-        layout={**charts.title_layout(title), "height": 340, "yaxis": {"tickformat": ".0%", "rangemode": "tozero"},
+        layout={**charts.title_layout(title), "height": 340,
+                "yaxis": {**ticks_for([annual, cumulative], lang(), "share"), "rangemode": "tozero"},
                 "legend": {"orientation": "h", "y": -0.25, "yanchor": "top"}})
 
 

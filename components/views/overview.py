@@ -17,6 +17,7 @@ from ipmd import gis
 from ipmd.i18n import plural
 from ipmd.fund import summary as fund_summary
 from ipmd.profiles import compare, overview
+from ipmd.ticks import indicator_unit
 
 
 @st.fragment
@@ -32,15 +33,17 @@ def map_section(chosen_year: int) -> None:
     values = values.merge(names[["iso3", "name"]], on="iso3")
     log_scale, diverging = indicator in overview.MAP_LOG_SCALE, indicator in overview.MAP_DIVERGING
     colorbar_title = tr(f"indicator.{indicator}.short")
+    tick_unit = indicator_unit(unit_of(indicator))
     if indicator == overview.LEDGER_INDICATOR:
         fig = figure(maps.world_choropleth, values.assign(label=value_labels(indicator, values)), names,
-                     colorbar_title=colorbar_title, log_scale=log_scale, diverging=diverging)
+                     colorbar_title=colorbar_title, log_scale=log_scale, diverging=diverging, unit=tick_unit,
+                     lang=lang())
     else:   # every year the source publishes, as frames: the map's slider and play button step through them
         years = load(compare.values_by_year, indicator)
         shown_year = max((y for y in years["map_year"].unique() if y <= chosen_year), default=years["map_year"].min())
         fig = figure(years_map.stepping_map, years[["map_year", "iso3", "value"]].assign(
             label=value_labels(indicator, years)), names, int(shown_year), colorbar_title=colorbar_title,
-            log_scale=log_scale, diverging=diverging,
+            log_scale=log_scale, diverging=diverging, unit=tick_unit, lang=lang(),
             words={"year": tr("screens19.label_prefix", label=tr("compare.map.year")), "play": tr("compare.map.play"),
                    "pause": tr("compare.map.pause")})
     event = maps.show_map(fig, key="overview_map", clickable=True,

@@ -23,6 +23,7 @@ SLOW = frozenset({
     "test_app::test_the_meeting_pack_opens_from_a_link_with_its_countries",
     "test_deploy::test_every_process_serves_a_ledger_imported_by_another_on_its_next_run",
     "test_i18n_pages::test_french_allocation_review",
+    "test_numbers_in_language::test_the_donor_table_writes_shares_and_amounts_in_the_language",
     "test_i18n_pages::test_spanish_funds_page",
     "test_ledger_admin_flow::test_a_file_over_the_time_limit_is_refused_with_the_limits",
     "test_ledger_admin_flow::test_limits_are_stated_and_a_file_is_validated_once",

@@ -3,12 +3,14 @@ peer groups in their own language, and write the coverage tables' amounts as tha
 import json
 
 import apptest_pages
+import pyarrow as pa
 import pytest
+from babel.numbers import format_decimal
 from streamlit.testing.v1 import AppTest
 
 from ipmd import db
 from ipmd.allocation import report as allocation
-from ipmd.i18n import area_label, goal_label, t, usd_column_format
+from ipmd.i18n import area_label, goal_label, t
 
 GOALS_FR = ["G1 · Suivi du FMMD", "G2 · Cohérence des politiques", "G3 · Renforcement des capacités"]
 GOALS_ES = ["G1 · Seguimiento del FMMD", "G2 · Coherencia de las políticas", "G3 · Fomento de la capacidad"]
@@ -48,7 +50,11 @@ def test_french_coverage_page():
                    if d.value.columns[0] == "region")
     assert {"Asie", "Afrique", "Amérique latine et Caraïbes"} <= set(regions.value["region"])
     money = json.loads(regions.proto.columns)["approved"]["type_config"]
-    assert money == {"type": "number", "format": usd_column_format("fr")}     # numeric: sorts by amount
+    # numeric (sorts by amount), written in French on the server (no browser format): "13 200 000 $ US"
+    assert money == {"type": "number"} and regions.value["approved"].dtype.kind in "fi"
+    shown = pa.ipc.open_stream(regions.proto.arrow_data.styler.display_values).read_all().to_pandas()
+    assert list(shown["approved"]) == [t("unit.usd", "fr", amount=format_decimal(round(v), format="#,##0", locale="fr"))
+                                       for v in regions.value["approved"]]
     answers = next(m.value for m in at.markdown if m.value.startswith("- "))      # "in short", above the matrix
     assert any(goal in answers for goal in GOALS_FR) and any(area in answers for area in AREAS_FR)
 
@@ -101,7 +107,11 @@ def test_french_profile_lists_the_partnership_projects_in_french():
     columns = json.loads(table.proto.columns)
     assert columns["project_id"]["label"] == t("coverage.col.project_id", "fr")
     assert columns["start_date"]["label"] == "Début"
-    assert columns["approved_here"]["type_config"]["format"] == usd_column_format("fr")
+    assert columns["approved_here"]["type_config"].get("format") is None          # no browser format: ...
+    shown = pa.ipc.open_stream(table.proto.arrow_data.styler.display_values).read_all().to_pandas()
+    assert list(shown["approved_here"]) == [                                        # ... written in French here
+        t("unit.usd", "fr", amount=format_decimal(round(v), format="#,##0" if v >= 1000 else "0", locale="fr"))
+        for v in table.value["approved_here"]]
 
 
 def test_spanish_flow_table_names_its_stages_in_spanish():

@@ -152,6 +152,17 @@ def bh_t(key: str, lang: str = "en") -> str:
     return t(key, lang)
 
 
+# Chart axis and colour-bar tick labels (plotly's SVG text): on a French or Spanish page, none in English number
+# forms: SI or English suffixes ("2G", "500k", "500K", "1B"), the "US$2" prefix of English, a decimal point ("0.5").
+TICKS_JS = r"""() => Array.from(document.querySelectorAll(
+  '.js-plotly-plot .xtick text, .js-plotly-plot .ytick text, .js-plotly-plot .cbaxis text')).map(t => t.textContent)"""
+ENGLISH_TICK = re.compile(r"\d[GkKMB]$|^−?US\$\d|\d\.\d")
+
+
+def english_number_ticks(ticks: list[str]) -> list[str]:
+    return [tick for tick in ticks if ENGLISH_TICK.search(tick.replace("\u202f", "\u00a0"))]
+
+
 def english_leftovers(text: str) -> list[str]:
     return [word for word in LEFTOVERS if re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text)]
 
@@ -204,6 +215,7 @@ def page_problems(page, axe, language: str) -> list[str]:
     found += [f"cut: {c}" for c in page.evaluate(CUT_JS)]
     if language != "en":
         found += [f"English leftover: {w!r}" for w in english_leftovers(page.evaluate(TEXT_JS))]
+        found += [f"English number form on a chart: {t!r}" for t in english_number_ticks(page.evaluate(TICKS_JS))]
     found += [f"chart text under 4.5:1: {c}" for c in page.evaluate(CHART_CONTRAST_JS)]
     found += [f"axe: {v}" for v in serious_violations(axe, page)]
     return found
@@ -228,6 +240,16 @@ def test_every_page_readable_in_its_language(contexts, app_server, axe, language
 def test_leftover_detector_finds_whole_words_only():
     assert english_leftovers("Données : édition 2024. Copy to clipboard") == ["Copy to clipboard"]
     assert english_leftovers("Yearly / Overviews / non-derived") == []
+
+
+def test_english_tick_detector_tells_the_forms_of_each_language_apart():
+    from ipmd.ticks import tick_label
+
+    english = [tick_label(v, "en", unit) for v, unit in ((2e9, "usd"), (5e5, "count"), (0.5, "count"), (1e9, "count"))]
+    assert english_number_ticks(english + ["2G", "500M"]) == english + ["2G", "500M"]
+    for lang in ("fr", "es"):
+        ticks = [tick_label(v, lang, unit) for v in (0, 0.5, 5e5, 2e6, 2.5e9, 6e10) for unit in ("usd", "count")]
+        assert english_number_ticks(ticks + ["2020", "1990"]) == [], lang
 
 
 def test_country_picker_by_keyboard_picks_the_country_typed(page, open_page):
