@@ -89,7 +89,9 @@ def test_the_project_page_shows_no_none_and_translates_kinds_in_french(fixture_d
                 "'https://example.org/', '2010-07-01', TRUE)")
     con.execute("UPDATE meta SET value = 'fixture-with-gaps' WHERE key = 'content_hash'")
     con.close()
-    at = open_page("pages/project.py", project="DEMO-P", lang="fr")
+    at = app_test("pages/project.py", 180, project="DEMO-P", lang="fr")
+    at.session_state["project_txns_data"] = True            # the transactions' table opened
+    at.run()
     assert not at.exception, [e.message for e in at.exception]
     tables = {tuple(d.value.columns)[:2]: d.value for d in at.dataframe}
     reports = tables[("report_type", "due_date")]
@@ -103,6 +105,7 @@ def test_the_project_page_shows_no_none_and_translates_kinds_in_french(fixture_d
     assert documents["document_date"].tolist() == ["1 mai 2010", "1 juil. 2010", "Non fixée"]
     indicators = tables[("result_type", "result_title")]
     assert indicators["actual_value"].tolist()[2] == "Pas encore communiqué"
+    assert ("txn_id", "txn_type") in tables                  # the transactions' table is among those scanned
     # every table's text but the link columns (a link column draws a missing link as an empty cell)
     shown = "\n".join(d.value.drop(columns=["link"], errors="ignore").to_csv(na_rep="<missing>")
                       for d in at.dataframe)
