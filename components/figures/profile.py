@@ -2,6 +2,8 @@
 components.figure_cache.figure, whose key is derived from the builder and its arguments."""
 from __future__ import annotations
 
+import textwrap
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -39,6 +41,23 @@ def corridor_map(origin: tuple[float, float], partners: pd.DataFrame, colour: st
     return maps.flows_map(origin, partners, color=colour)
 
 
+PEER_LABEL_CHARS = 16   # a bar's label wraps at this many characters: three bars fit a 390 px phone, labels level
+
+
 def peers(frame: pd.DataFrame, y_title: str) -> go.Figure:
-    """The country's value beside its groups' medians (frame: label, value, colour, text)."""
-    return charts.peers(frame, {"y": y_title})
+    """The country's value beside its groups' medians (frame: label, value, colour, text). Each bar carries its
+    value, so the value axis is left out, and the labels wrap onto short lines, never slanted: on a phone a slanted
+    "Median: Upper middle income" took most of the chart's height and squeezed the bars. `y_title` (the indicator)
+    names the bars in the hover text; the chart's title names it on the page."""
+    labels = ["<br>".join(textwrap.wrap(str(label), PEER_LABEL_CHARS, break_long_words=False)) or str(label)
+              for label in frame["label"]]
+    lines = max(label.count("<br>") + 1 for label in labels) if labels else 1
+    return go.Figure(
+        data=[go.Bar(x=labels, y=frame["value"].tolist(), marker_color=frame["colour"].tolist(),
+                     text=frame["text"].tolist(), textposition="outside", cliponaxis=False,
+                     customdata=[[str(label), y_title] for label in frame["label"]],
+                     hovertemplate="%{customdata[0]}<br>%{customdata[1]}: %{text}<extra></extra>")],
+        layout={"height": 260 + 16 * lines, "showlegend": False, "bargap": 0.35,
+                "margin": {"l": 8, "r": 8, "t": 28},
+                "xaxis": {"tickangle": 0, "automargin": True},
+                "yaxis": {"visible": False, "rangemode": "tozero"}})

@@ -15,8 +15,8 @@ from components import charts, labels
 from components.labels import country_frame
 from components.provenance import source_label
 from components.state import lang, tr, url_selectbox, url_tabs, report_unknown
-from components.tables import data_table, dataframe
-from components.text import markdown
+from components.tables import CELL_PAD_PX, data_table, dataframe, text_px
+from components.text import markdown, plain
 from ipmd import queries
 from ipmd.i18n import fmt_compact, fmt_pct, fmt_usd
 from ipmd.profiles import compare
@@ -36,6 +36,9 @@ def format_value(value, unit: str) -> str:
     return fmt_compact(value, lang())
 
 
+INDICATOR_PX = 380     # the headline grid's indicator column at most: three places still show beside it at 1280 px
+
+
 def headline(data: compare.Comparison, names: dict[str, str]) -> pd.DataFrame:
     """The headline figures: one row per indicator, one column per place ('value (year)'), then the source."""
     table = compare.headline_table(data)
@@ -49,10 +52,32 @@ def headline(data: compare.Comparison, names: dict[str, str]) -> pd.DataFrame:
         for ids in table["source_id"]]
     st.subheader(tr("compare.headline.title", year=data.year))
     first = tr("compare.col.indicator")
-    dataframe(shown, key="compare_headline", width="stretch", height=(len(shown) + 1) * 35 + 3,
-              column_config={first: st.column_config.TextColumn(first, width="medium", pinned=True)})
+    # Two forms of the same table; the stylesheet (static/ipmd.css) shows the grid on a wide screen and the stacked
+    # form on a phone, where the grid's indicator column cut the names and its places scrolled out of view.
+    with st.container(key="compare_headline_wide"):
+        # the indicator column pinned and as wide as its longest name up to INDICATOR_PX (a longer one shows whole
+        # in its cell's tooltip); the places scroll beside it
+        width = min(max(text_px(name, CELL_PAD_PX) for name in shown[first]), INDICATOR_PX)
+        dataframe(shown, key="compare_headline", width="stretch", height=(len(shown) + 1) * 35 + 3,
+                  column_config={first: st.column_config.TextColumn(first, width=width, pinned=True)})
+    with st.container(key="compare_headline_stacked"):
+        markdown(stacked_text(shown))
     st.caption(tr("compare.headline.note", year=data.year))
     return shown
+
+
+def stacked_text(shown: pd.DataFrame) -> str:
+    """The headline table as Markdown for a phone: each indicator in bold, then one line per place with its value
+    and year, then its source; every text escaped (components.text.plain)."""
+    indicator, *places, source = shown.columns
+    blocks = []
+    for row in shown.itertuples(index=False):
+        values = dict(zip(shown.columns, row))
+        lines = [f"**{plain(values[indicator])}**"]
+        lines += [plain(tr("text17.place_value", place=place, value=values[place])) for place in places]
+        lines.append(f"*{plain(tr('text17.source_line', sources=values[source]))}*")
+        blocks.append("  \n".join(lines))
+    return "\n\n".join(blocks)
 
 
 def _labelled(frame: pd.DataFrame, names: dict[str, str], unit: str) -> pd.DataFrame:

@@ -19,7 +19,7 @@ from components.tables import data_table, dataframe, when_opened
 from components.text import caption, markdown
 from ipmd import gis
 from ipmd.profiles.methods import method_key
-from ipmd.i18n import fmt_compact, fmt_pct, fmt_usd, income_group_name, place_name, plural, usd_column_format
+from ipmd.i18n import area_label, fmt_compact, fmt_pct, fmt_usd, income_group_name, place_name, plural, usd_column_format
 from ipmd.profiles.country import (PEER_INDICATORS, SDG_REMITTANCE_COST_TARGET, CountryProfile, detail_text,
                                    download_frame, format_figure, peer_comparison, peer_values, until)
 
@@ -251,6 +251,7 @@ def partnership(projects: pd.DataFrame, name: str, iso3: str) -> None:
                     disbursed=fmt_usd(projects["disbursed_here"].sum(), lang())))
         shown = projects.drop(columns=["is_illustrative"]).assign(
             status=[tr(f"coverage.status.{s}") for s in projects["status"]],
+            area_id=[area_label(a, lang()) for a in projects["area_id"]],     # the area's name, not its code
             project_id=[project_link(p) for p in projects["project_id"]])     # each opens the project's page
         money = usd_column_format(lang())
         dataframe(shown, key="profile_projects", source_text=("title",), column_config={

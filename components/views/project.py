@@ -17,9 +17,27 @@ from components.links import donor_link, link_column, project_link
 from components.state import lang, tr
 from components.tables import data_table, dataframe
 from components.text import caption, markdown, plain
-from ipmd.i18n import area_label, fmt_date, fmt_pct, fmt_usd, goal_label, usd_column_format
+from babel.dates import format_date
+
+from ipmd.i18n import area_label, fmt_date, fmt_number, fmt_pct, fmt_usd, goal_label, label, usd_column_format
 from ipmd import results as ipmd_results
 from ipmd.portfolio.projects import ProjectPage
+
+
+def date_text(value, empty: str) -> str:
+    """A table's date in the page's language (e.g. "15 Apr 2014"), or `empty` (a word, never "None") when there is none.
+    Shown as text: Streamlit draws a missing value of a date column as "None"."""
+    if value is None or pd.isna(value):
+        return empty
+    return format_date(pd.Timestamp(value).date(), format="medium", locale=lang())
+
+
+def number_text(value, empty: str = "–") -> str:
+    """A recorded value as the page's language writes it (up to two decimals, none for a whole number), or `empty`."""
+    if value is None or pd.isna(value):
+        return empty
+    value = float(value)
+    return fmt_number(value, lang(), 0 if value.is_integer() else 2)
 
 
 def status_label(status: str) -> str:
@@ -203,18 +221,23 @@ def indicators_section(page: ProjectPage, rows: pd.DataFrame) -> None:
         caption(tr("project.results.chart_note"))
     else:
         st.caption(tr("results_views.project.none_reported"))
-    shown = rows.assign(result_type=[tr(f"project.results.type.{t}") for t in rows["result_type"]],
-                        sex=[tr(f"project.results.sex.{x}") for x in rows["sex"]])[
-        ["result_type", "result_title", "indicator_title", "unit", "sex", "baseline_value", "period_start",
-         "period_end", "target_value", "actual_value", "achieved"]]
-    dataframe(shown, key="project_indicators", source_text=("result_title", "indicator_title"), column_config={
+    language, not_set, not_reported = lang(), tr("text17.not_set"), tr("text17.not_reported")
+    # values as text in the page's language, a word where there is none (a missing cell reads "None" otherwise)
+    shown = pd.DataFrame({
+        "result_type": [tr(f"project.results.type.{t}") for t in rows["result_type"]],
+        "result_title": rows["result_title"], "indicator_title": rows["indicator_title"], "unit": rows["unit"],
+        "sex": [tr(f"project.results.sex.{x}") for x in rows["sex"]],
+        "baseline_value": [number_text(v) for v in rows["baseline_value"]],
+        "period_start": [date_text(v, not_set) for v in rows["period_start"]],
+        "period_end": [date_text(v, not_set) for v in rows["period_end"]],
+        "target_value": [number_text(v) for v in rows["target_value"]],
+        "actual_value": [number_text(v, not_reported) for v in rows["actual_value"]],
+        "achieved": ["–" if pd.isna(v) else fmt_pct(100 * v, language, 0) for v in rows["achieved"]]})
+    dataframe(shown, key="project_indicators", source_text=("result_title", "indicator_title", "unit"), column_config={
         **{c: tr(f"project.results.col.{c}") for c in ("result_type", "result_title", "indicator_title", "unit",
-                                                      "sex")},
-        **{c: st.column_config.NumberColumn(tr(f"project.results.col.{c}"), format="%g")
-           for c in ("baseline_value", "target_value", "actual_value")},
-        "achieved": st.column_config.NumberColumn(tr("results_views.project.col.achieved"), format="percent"),
-        "period_start": st.column_config.DateColumn(tr("project.results.col.period_start")),
-        "period_end": st.column_config.DateColumn(tr("project.results.col.period_end"))})
+                                                      "sex", "baseline_value", "target_value", "actual_value",
+                                                      "period_start", "period_end")},
+        "achieved": tr("results_views.project.col.achieved")})
 
 
 def reports_section(reports: pd.DataFrame) -> None:
@@ -222,34 +245,48 @@ def reports_section(reports: pd.DataFrame) -> None:
     st.markdown(f"**{plain(tr('project.results.reports'))}**")
     shown = pd.DataFrame({
         "report_type": [tr(f"project.results.report.{t}") for t in reports["report_type"]],
-        "due_date": reports["due_date"], "received_date": reports["received_date"],
+        "due_date": [date_text(v, tr("text17.not_set")) for v in reports["due_date"]],
+        "received_date": received_texts(reports),
         "status": [tr(f"results_views.status.{s}") for s in reports["status"]], "days_late": reports["days_late"]})
     dataframe(shown, key="project_reports", column_config={
         "report_type": tr("project.results.col.report_type"),
-        "due_date": st.column_config.DateColumn(tr("project.results.col.due_date")),
-        "received_date": st.column_config.DateColumn(tr("project.results.col.received_date")),
+        "due_date": tr("project.results.col.due_date"),
+        "received_date": tr("project.results.col.received_date"),
         "status": tr("results_views.col.status"),
         "days_late": st.column_config.NumberColumn(tr("results_views.col.days_late"), format="%d")})
     counts = reports["status"].value_counts()
     caption(tr("results_views.project.reports_summary", on_time=int(counts.get("on_time", 0)),
                late=int(counts.get("late", 0)), outstanding=int(counts.get("outstanding", 0)),
                not_due=int(counts.get("not_due", 0))))
-    caption(tr("project.results.reports_note"))
+    caption(tr("text17.reports_note"))
+
+
+def received_texts(reports: pd.DataFrame) -> list[str]:
+    """Each report's received date, or "Not yet due" / "Not received" (by its status) when it has none."""
+    return [date_text(v, tr("text17.not_yet_due" if s == "not_due" else "text17.not_received"))
+            for v, s in zip(reports["received_date"], reports["status"])]
+
+
+def document_kind(category) -> str:
+    """A document's kind from the ledger's vocabulary (ipmd.ledger.template.DOCUMENT_CATEGORIES) in the page's
+    language; a kind the app does not know as written."""
+    return label("text17.document", category, lang()) if isinstance(category, str) else "–"
 
 
 def documents_section(documents: pd.DataFrame) -> None:
     """The project's documents; an address is a link only when it is http or https (anything else as text)."""
     st.markdown(f"**{plain(tr('project.results.documents'))}**")
     links = [_http(u) for u in documents["url"]]
-    shown = pd.DataFrame({"title": documents["title"], "category": documents["category"],
-                          "document_date": documents["document_date"], "link": links,
-                          "address": [None if link else (u if isinstance(u, str) else None)
+    shown = pd.DataFrame({"title": documents["title"], "category": [document_kind(c) for c in documents["category"]],
+                          "document_date": [date_text(v, tr("text17.not_set")) for v in documents["document_date"]],
+                          "link": links,
+                          "address": ["" if link else (u if isinstance(u, str) else "–")
                                       for link, u in zip(links, documents["url"])]})
-    if shown["address"].isna().all():
+    if (shown["address"] == "").all():
         shown = shown.drop(columns="address")
     dataframe(shown, key="project_documents", source_text=("title",), column_config={
         "title": tr("project.results.col.title"), "category": tr("project.results.col.category"),
-        "document_date": st.column_config.DateColumn(tr("project.results.col.document_date")),
+        "document_date": tr("project.results.col.document_date"),
         "link": st.column_config.LinkColumn(tr("project.results.col.url"), display_text=tr("results_views.project.open")),
         "address": st.column_config.TextColumn(tr("results_views.project.col.address"),
                                                help=tr("results_views.project.address_help"))})

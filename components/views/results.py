@@ -21,6 +21,7 @@ from components.links import link_column, project_link
 from components.state import lang, report_unknown, tr, url_choice
 from components.tables import dataframe
 from components.text import caption, markdown
+from components.views.project import date_text, received_texts
 from ipmd import results
 from ipmd.i18n import area_label, fmt_number, fmt_pct, goal_label, usd_column_format
 
@@ -169,13 +170,14 @@ def timeliness_section(year: int | None, is_illustrative: bool) -> None:
     shown = pd.DataFrame({
         "link": [project_link(p) for p in late["project_id"]],
         "report_type": [tr(f"results_views.report.{r}") for r in late["report_type"]],
-        "due_date": late["due_date"], "received_date": late["received_date"],
+        "due_date": [date_text(v, tr("text17.not_set")) for v in late["due_date"]],
+        "received_date": received_texts(late),
         "status": [tr(f"results_views.status.{s}") for s in late["status"]], "days_late": late["days_late"]})
     dataframe(shown, key="results_late", column_config={
         "link": link_column(tr("results_views.col.project"), "project"),
         "report_type": tr("results_views.col.report_type"),
-        "due_date": st.column_config.DateColumn(tr("results_views.col.due_date")),
-        "received_date": st.column_config.DateColumn(tr("results_views.col.received_date")),
+        "due_date": tr("results_views.col.due_date"),
+        "received_date": tr("results_views.col.received_date"),
         "status": tr("results_views.col.status"),
         "days_late": st.column_config.NumberColumn(tr("results_views.col.days_late"), format="%d")})
     caption(tr("results_views.late.note", as_of=t.as_of.date().isoformat()))

@@ -104,6 +104,10 @@ def test_french_profile_lists_the_partnership_projects_in_french():
     at = open_page("pages/country.py", country=iso3, lang="fr")
     table = next(d for d in at.dataframe if "project_id" in d.value.columns)
     assert set(table.value["status"]) <= {"Approuvé", "En cours", "Clos"}
+    # the area of work by its French name after its code (issue 17: the bare code "A" before)
+    from ipmd.fund.rules import AREAS
+
+    assert set(table.value["area_id"]) <= {f"{a} · {t(f'area.{a}', 'fr')}" for a in AREAS}
     columns = json.loads(table.proto.columns)
     assert columns["project_id"]["label"] == t("coverage.col.project_id", "fr")
     assert columns["start_date"]["label"] == "Début"

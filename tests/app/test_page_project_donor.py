@@ -55,14 +55,15 @@ def test_a_projects_results_are_shown_when_the_ledger_has_them(fixture_db):
     assert not at.exception, [e.message for e in at.exception]
     tables = {tuple(d.value.columns)[:2]: d.value for d in at.dataframe}
     indicators = tables[("result_type", "result_title")]
-    assert indicators["target_value"].tolist() == [20.0, 20.0, 10.0]
+    # values as text in the page's language, a word where none is reported (never "None")
+    assert indicators["target_value"].tolist() == ["20", "20", "10"]
     assert indicators["sex"].tolist() == ["Women", "Men", "Women"]
     # the chart sums the reported periods only: targets 20 + 20, achieved 22 + 15
     bars = chart(at, "project_results")["data"]
     assert [b["x"] for b in bars] == [[40.0], [37.0]]
     # the fixture's only achieved values: women 22 of 20, men 15 of 20 in 2010; 2011 not reported
-    assert indicators["achieved"].tolist()[:2] == pytest.approx([22 / 20, 15 / 20])
-    assert pd.isna(indicators["achieved"].tolist()[2])
+    assert indicators["achieved"].tolist() == ["110%", "75%", "–"]
+    assert indicators["actual_value"].tolist() == ["22", "15", "Not reported yet"]
     # the progress report due 2010-03-31 came on 2010-04-15: 15 days late
     reports = tables[("report_type", "due_date")]
     assert reports["report_type"].tolist() == ["Progress report"]
@@ -70,6 +71,46 @@ def test_a_projects_results_are_shown_when_the_ledger_has_them(fixture_db):
     assert tables[("title", "category")]["link"].tolist() == ["https://example.org/r.pdf"]
     assert any("Gender equality marker (OECD-DAC): 2" in c.value for c in at.caption)
     assert not any("No results reported" in i.value for i in at.info)
+
+
+def test_the_project_page_shows_no_none_and_translates_kinds_in_french(fixture_db):
+    """Issue 17: a report not received, one not yet due, a document without date and the ledger's document kinds
+    read as words of the page's language; no cell reads "None", "nan" or a raw code."""
+    import duckdb
+
+    from project_results_fixtures import add_results
+
+    con = duckdb.connect(str(fixture_db))
+    add_results(con, "DEMO-P")
+    con.execute("INSERT INTO report_milestones VALUES ('DEMO-P', 'progress', '2010-01-31', NULL, TRUE), "
+                "('DEMO-P', 'final', '2099-12-31', NULL, TRUE)")
+    con.execute("INSERT INTO project_documents VALUES ('D3', 'DEMO-P', 'Mid-term review', 'evaluation', "
+                "'https://example.org/e.pdf', NULL, TRUE), ('D4', 'DEMO-P', 'Site', 'web_page', "
+                "'https://example.org/', '2010-07-01', TRUE)")
+    con.execute("UPDATE meta SET value = 'fixture-with-gaps' WHERE key = 'content_hash'")
+    con.close()
+    at = app_test("pages/project.py", 180, project="DEMO-P", lang="fr")
+    at.session_state["project_txns_data"] = True            # the transactions' table opened
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    tables = {tuple(d.value.columns)[:2]: d.value for d in at.dataframe}
+    reports = tables[("report_type", "due_date")]
+    # by due date: the one due 2010-01-31 never came (the ledger runs to 2010-04-15): outstanding; the one due
+    # 2010-03-31 came 2010-04-15; the final one is due in 2099
+    assert reports["report_type"].tolist() == ["Rapport d’avancement", "Rapport d’avancement", "Rapport final"]
+    assert reports["received_date"].tolist() == ["Non reçu", "15 avr. 2010", "Pas encore dû"]
+    assert reports["due_date"].tolist() == ["31 janv. 2010", "31 mars 2010", "31 déc. 2099"]
+    documents = tables[("title", "category")]
+    assert documents["category"].tolist() == ["Rapport", "Page web", "Évaluation"]
+    assert documents["document_date"].tolist() == ["1 mai 2010", "1 juil. 2010", "Non fixée"]
+    indicators = tables[("result_type", "result_title")]
+    assert indicators["actual_value"].tolist()[2] == "Pas encore communiqué"
+    assert ("txn_id", "txn_type") in tables                  # the transactions' table is among those scanned
+    # every table's text but the link columns (a link column draws a missing link as an empty cell)
+    shown = "\n".join(d.value.drop(columns=["link"], errors="ignore").to_csv(na_rep="<missing>")
+                      for d in at.dataframe)
+    for raw in ("None", "nan", "NaT", "web_page", "evaluation", "not_due", "<missing>"):
+        assert raw not in shown, raw
 
 
 def test_a_documents_address_is_a_link_only_when_http_or_https(fixture_db):

@@ -76,6 +76,11 @@ def test_reporting_timeliness_and_late_reports_equal_the_core(goal_page, con):
     links = table(at, "link")
     assert links["link"].tolist() == [f"project?project={p}" for p in late["project_id"]]
     assert links["days_late"].tolist() == late["days_late"].tolist()
+    # a report not received reads so (issue 17: no "None" in a date column); a received one shows its date
+    outstanding = (late["status"] == "outstanding").tolist()
+    assert any(outstanding)
+    assert [r for r, o in zip(links["received_date"], outstanding) if o] == ["Not received"] * sum(outstanding)
+    assert all(isinstance(r, str) and r[-4:].isdigit() for r, o in zip(links["received_date"], outstanding) if not o)
 
 
 def test_the_gender_marker_spread_equals_the_core(goal_page, con):

@@ -1,6 +1,7 @@
 """AppTest of the comparison page: a link opens MAR, TUN and PHL with the database's figures, unknown codes are
 reported as text, one or seven places are refused with a message, tabs and the indicator come from the link."""
 import json
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -109,3 +110,21 @@ def test_picking_an_indicator_reruns_only_the_indicator_section(monkeypatch, con
     series = series[(series.indicator_id == "remittances_received_usd") & (series.sex == "total")
                     & series.is_default_source]
     assert chart["data"][2]["y"] == series.value.tolist()
+
+
+def test_the_headline_is_also_stacked_for_a_phone_with_the_grids_figures():
+    """Issue 17: on a phone the grid cut the indicator names; the stacked form (shown there by static/ipmd.css)
+    holds the same figures: each indicator, then each place's value and year, then its source."""
+    at = open_page(compare="MAR,TUN,PHL", lang="fr")
+    table = _headline(at)
+    stacked = next(m.value for m in at.markdown if m.value.startswith("**") and "  \n" in m.value)
+    blocks = stacked.split("\n\n")
+    assert len(blocks) == len(table)
+    for block, row in zip(blocks, table.itertuples(index=False)):
+        lines = block.replace("\\", "").split("  \n")
+        values = dict(zip(table.columns, row))
+        assert lines[0] == f"**{values['Indicateur']}**"
+        assert lines[1:4] == [f"{place}\u00a0: {values[place]}" for place in ("Maroc", "Tunisie", "Philippines")]
+        assert lines[4] == f"*Source\u00a0: {values['Source']}*"
+    css = (Path(__file__).resolve().parents[2] / "static" / "ipmd.css").read_text(encoding="utf-8")
+    assert ".st-key-compare_headline_stacked { display: none; }" in css
