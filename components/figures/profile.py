@@ -3,6 +3,7 @@ components.figure_cache.figure, whose key is derived from the builder and its ar
 from __future__ import annotations
 
 import textwrap
+from html import escape
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -49,8 +50,9 @@ def peers(frame: pd.DataFrame, y_title: str) -> go.Figure:
     value, so the value axis is left out, and the labels wrap onto short lines, never slanted: on a phone a slanted
     "Median: Upper middle income" took most of the chart's height and squeezed the bars. `y_title` (the indicator)
     names the bars in the hover text; the chart's title names it on the page."""
-    labels = ["<br>".join(textwrap.wrap(str(label), PEER_LABEL_CHARS, break_long_words=False)) or str(label)
-              for label in frame["label"]]
+    # plotly reads tags in tick labels: each line is escaped, the breaks are ours
+    labels = ["<br>".join(escape(line) for line in textwrap.wrap(str(label), PEER_LABEL_CHARS, break_long_words=False))
+              or escape(str(label)) for label in frame["label"]]
     lines = max(label.count("<br>") + 1 for label in labels) if labels else 1
     return go.Figure(
         data=[go.Bar(x=labels, y=frame["value"].tolist(), marker_color=frame["colour"].tolist(),
