@@ -10,9 +10,19 @@ from ipmd.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES
 # and the language picker before they are loaded (a cold start's first run).
 
 
+def browser_language() -> str:
+    """The browser's language when the app speaks it ("fr-CA" -> "fr"), else the default."""
+    locale = (st.context.locale or "").split("-")[0].lower()
+    return locale if locale in LANGUAGES else DEFAULT_LANGUAGE
+
+
 def language_picker() -> str:
-    value, _ = url_selectbox("Language · Langue · Idioma", LANGUAGES, key="lang", default=DEFAULT_LANGUAGE,
-                             format_func=LANGUAGE_NAMES.get, container=st.sidebar)
+    """A first open speaks the browser's language; a link's ?lang= wins. The language stays in the URL whenever
+    it is not the app's default for everyone, so a shared link opens in it whatever the reader's browser."""
+    default = browser_language()
+    value, _ = url_selectbox("Language · Langue · Idioma", LANGUAGES, key="lang", default=default,
+                             format_func=LANGUAGE_NAMES.get, container=st.sidebar,
+                             always_in_url=default != DEFAULT_LANGUAGE)
     return value
 
 
