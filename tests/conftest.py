@@ -39,6 +39,16 @@ def fixture_db_file(tmp_path_factory):
     return make_app_fixture_db(tmp_path_factory.mktemp("fixture") / "ipmd.duckdb")
 
 
+@pytest.fixture(scope="session")
+def page_fixture_db_file(tmp_path_factory):
+    """The fixture database with what the country, overview, comparison and coverage pages draw
+    (ledger_fixtures.make_page_fixture_db: seeded indicators, corridors, regions), written once per run. Read
+    only; the database of every test in tests/app unless it asks for another."""
+    from ledger_fixtures import make_page_fixture_db
+
+    return make_page_fixture_db(tmp_path_factory.mktemp("page_fixture") / "ipmd.duckdb")
+
+
 @pytest.fixture
 def fixture_db(fixture_db_file, tmp_path, monkeypatch):
     """A writable copy of the fixture database in this test's tmp_path, with IPMD_DB pointed at it (so pages

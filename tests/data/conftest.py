@@ -6,6 +6,16 @@ from folder_marks import mark_folder
 # module::function of the tests whose case took a second or more in the reference run of the whole
 # non-browser suite on the loaded 2-core machine (30% of a core for pytest; see README "Test it")
 SLOW = frozenset({
+    "test_pages_annual_report::test_the_report_is_offered_for_the_pages_year_and_built_on_click",
+    "test_pages_annual_report::test_the_year_comes_from_the_link_and_a_bad_one_is_reported",
+    "test_pages_every_chart_travels::test_every_chart_of_the_view_has_save_or_embed_and_its_source",
+    "test_pages_every_chart_travels::test_the_project_and_donor_charts_travel",
+    "test_pages_every_chart_travels::test_a_french_page_says_its_sources_in_french",
+    "test_pages_every_chart_travels::test_the_allocation_review_saves_images_but_offers_no_embed",
+    "test_pages_coverage::test_a_shared_link_opens_the_same_view",
+    "test_pages_coverage::test_closed_sections_are_drawn_once_opened",
+    "test_pages_coverage::test_url_carries_the_filters",
+    "test_pages_french_punctuation::test_a_comparisons_summary_separates_places_the_languages_way",
     "test_annual_report::test_funds_received_and_used_equal_the_page_and_the_ledger",
     "test_annual_report::test_allocations_decided_equal_the_funds_page_and_the_ledger",
     "test_annual_report::test_results_by_goal_equal_the_coverage_query_and_the_ledger",
