@@ -217,8 +217,9 @@ def make_page_fixture_db(path: Path, seed: int = 16) -> Path:
                         [(iso3, g[5], g[6]) for iso3, g in GEOGRAPHY.items()])
         con.executemany("INSERT INTO sources (source_id, title, publisher, edition, licence, is_illustrative) "
                         "VALUES (?, ?, ?, ?, ?, FALSE)", PAGE_SOURCES)
-        con.execute("DELETE FROM observations WHERE indicator_id = 'immigrant_stock'")
-        con.execute("DELETE FROM indicators WHERE indicator_id = 'immigrant_stock'")
+        # the base fixture's two indicators give way to the pages' own (its 'pop' is no indicator a page names)
+        con.execute("DELETE FROM observations WHERE indicator_id IN ('immigrant_stock', 'pop')")
+        con.execute("DELETE FROM indicators WHERE indicator_id IN ('immigrant_stock', 'pop')")
         con.executemany("INSERT INTO indicators VALUES (?, ?, ?, ?, ?, NULL)",
                         [(i, name, unit, source, name) for i, (name, unit, source, *_)
                          in PAGE_INDICATORS.items()])
