@@ -77,3 +77,12 @@ def on_ledger_fixture_db(ledger_fixture_db_file):
         connection = db.connect(str(ledger_fixture_db_file))
         yield connection
         connection.close()
+
+
+@pytest.fixture(scope="session")
+def results_fixture_db_file(tmp_path_factory):
+    """The ledger fixture database with its funded projects' results framework (make_ledger_fixture_db(results=True)),
+    written once per run. Read only."""
+    from ledger_fixtures import make_ledger_fixture_db
+
+    return make_ledger_fixture_db(tmp_path_factory.mktemp("results_fixture") / "ipmd.duckdb", results=True)

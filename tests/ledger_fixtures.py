@@ -17,7 +17,7 @@ import xlsxwriter
 
 from ipmd import REPO_ROOT
 from ipmd.ledger.export import csv_files, plain_value, workbook_bytes, zip_bytes
-from ipmd.ledger.template import SHEETS, TXN_TYPES
+from ipmd.ledger.template import RESULT_TABLES, SHEETS, TXN_TYPES
 
 SCHEMA = REPO_ROOT / "ipmd" / "build" / "schema.sql"
 
@@ -253,6 +253,7 @@ def make_page_fixture_db(path: Path, seed: int = 16) -> Path:
 
 
 LEDGER_ORDER = ("donors", "projects", "project_countries", "project_goals", "transactions")
+ILLUSTRATIVE_FLAGGED = frozenset({"donors", "projects", "transactions", *RESULT_TABLES})   # tables with the flag
 
 
 def with_proposals(tables: dict[str, pd.DataFrame], n: int, seed: int = 11) -> dict[str, pd.DataFrame]:
@@ -279,24 +280,36 @@ def with_proposals(tables: dict[str, pd.DataFrame], n: int, seed: int = 11) -> d
     return out
 
 
-def make_ledger_fixture_db(path: Path, seed: int = 7, n_projects: int = 10, proposals: int = 8) -> Path:
+def make_ledger_fixture_db(path: Path, seed: int = 7, n_projects: int = 10, proposals: int = 8,
+                           results: bool = False) -> Path:
     """make_page_fixture_db with its one-project ledger replaced by valid_ledger(seed, n_projects) and `proposals`
     more undecided proposals (with_proposals), flagged illustrative as the build's demonstration portfolio is:
     funded, undecided and rejected projects, six government donors, a foundation and the World Bank's DGF. For page
-    tests of the fund's screens that need a ledger with some shape, not the committed figures."""
+    tests of the fund's screens that need a ledger with some shape, not the committed figures. With `results`, the
+    funded projects' results framework too (with_results: results, indicators and periods, reports due, one late,
+    documents, gender markers; progress reports due in the first year's December, received late)."""
     make_page_fixture_db(path)
     ledger = with_proposals(valid_ledger(seed, n_projects), proposals)
+    order = LEDGER_ORDER
+    if results:
+        ledger = with_results(ledger)
+        # progress reports due in December of the first year, so that one year (2010) has both results and
+        # reports due (received late, in January): a page filtered to a year shows each of its sections
+        milestones = ledger["report_milestones"]
+        progress = milestones["report_type"] == "progress"
+        milestones.loc[progress, "due_date"] = [dt.date(d.year - 1, 12, 15) for d in milestones.loc[progress, "due_date"]]
+        order = LEDGER_ORDER + RESULT_TABLES
     con = duckdb.connect(str(path))
     try:
-        for name in reversed(LEDGER_ORDER):
+        for name in reversed(order):
             con.execute(f"DELETE FROM {name}")
-        for name in LEDGER_ORDER:
-            frame = ledger[name].assign(is_illustrative=True) if name in ("donors", "projects", "transactions") \
-                else ledger[name]
+        for name in order:
+            frame = ledger[name].assign(is_illustrative=True) if name in ILLUSTRATIVE_FLAGGED else ledger[name]
             con.register("frame", frame)
             con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM frame")
             con.unregister("frame")
-        con.execute("UPDATE meta SET value = ? WHERE key = 'content_hash'", [f"fixture-ledger-{seed}-{n_projects}-{proposals}"])
+        con.execute("UPDATE meta SET value = ? WHERE key = 'content_hash'",
+                    [f"fixture-ledger-{seed}-{n_projects}-{proposals}{'-results' if results else ''}"])
     finally:
         con.close()
     return path
