@@ -10,6 +10,8 @@ from ipmd import DEFAULT_DB, db
 # module::function of the tests whose case took a second or more in the reference run of the whole
 # non-browser suite on the loaded 2-core machine (30% of a core for pytest; see README "Test it")
 SLOW = frozenset({
+    "test_annual_report_page::test_the_report_is_offered_for_the_pages_year_and_built_on_click",
+    "test_annual_report_page::test_the_year_comes_from_the_link_and_a_bad_one_is_reported",
     "test_french_punctuation::test_a_comparisons_summary_separates_places_the_languages_way",
     "test_page_funds::test_a_tab_control_recomputes_that_tab_only",
     "test_access::test_no_demo_user_once_a_real_ledger_is_loaded",
