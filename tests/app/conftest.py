@@ -10,6 +10,10 @@ from ipmd import DEFAULT_DB, db
 # module::function of the tests whose case took a second or more in the reference run of the whole
 # non-browser suite on the loaded 2-core machine (30% of a core for pytest; see README "Test it")
 SLOW = frozenset({
+    "test_every_chart_travels::test_every_chart_of_the_view_has_save_or_embed_and_its_source",
+    "test_every_chart_travels::test_the_project_and_donor_charts_travel",
+    "test_every_chart_travels::test_a_french_page_says_its_sources_in_french",
+    "test_every_chart_travels::test_the_allocation_review_saves_images_but_offers_no_embed",
     "test_annual_report_page::test_the_report_is_offered_for_the_pages_year_and_built_on_click",
     "test_annual_report_page::test_the_year_comes_from_the_link_and_a_bad_one_is_reported",
     "test_french_punctuation::test_a_comparisons_summary_separates_places_the_languages_way",

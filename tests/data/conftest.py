@@ -11,10 +11,6 @@ from ipmd import queries
 SLOW = frozenset({
     "test_pages_overview_map::test_each_new_indicator_is_drawn_with_its_unit_and_the_databases_values",
     "test_pages_overview::test_the_overview_map_table_lists_the_countries_of_un_desa",
-    "test_pages_every_chart_travels::test_every_chart_of_the_view_has_save_or_embed_and_its_source",
-    "test_pages_every_chart_travels::test_the_project_and_donor_charts_travel",
-    "test_pages_every_chart_travels::test_a_french_page_says_its_sources_in_french",
-    "test_pages_every_chart_travels::test_the_allocation_review_saves_images_but_offers_no_embed",
     "test_pages_coverage::test_a_shared_link_opens_the_same_view",
     "test_pages_coverage::test_closed_sections_are_drawn_once_opened",
     "test_pages_coverage::test_url_carries_the_filters",
