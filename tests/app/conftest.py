@@ -10,6 +10,9 @@ from ipmd import DEFAULT_DB, db
 # module::function of the tests whose case took a second or more in the reference run of the whole
 # non-browser suite on the loaded 2-core machine (30% of a core for pytest; see README "Test it")
 SLOW = frozenset({
+    "test_page_coverage::test_a_shared_link_opens_the_same_view",
+    "test_page_coverage::test_closed_sections_are_drawn_once_opened",
+    "test_page_coverage::test_url_carries_the_filters",
     "test_every_chart_travels::test_every_chart_of_the_view_has_save_or_embed_and_its_source",
     "test_every_chart_travels::test_the_project_and_donor_charts_travel",
     "test_every_chart_travels::test_a_french_page_says_its_sources_in_french",

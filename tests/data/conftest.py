@@ -11,9 +11,6 @@ from ipmd import queries
 SLOW = frozenset({
     "test_pages_overview_map::test_each_new_indicator_is_drawn_with_its_unit_and_the_databases_values",
     "test_pages_overview::test_the_overview_map_table_lists_the_countries_of_un_desa",
-    "test_pages_coverage::test_a_shared_link_opens_the_same_view",
-    "test_pages_coverage::test_closed_sections_are_drawn_once_opened",
-    "test_pages_coverage::test_url_carries_the_filters",
     "test_annual_report::test_funds_received_and_used_equal_the_page_and_the_ledger",
     "test_annual_report::test_allocations_decided_equal_the_funds_page_and_the_ledger",
     "test_annual_report::test_results_by_goal_equal_the_coverage_query_and_the_ledger",
