@@ -86,3 +86,13 @@ def results_fixture_db_file(tmp_path_factory):
     from ledger_fixtures import make_ledger_fixture_db
 
     return make_ledger_fixture_db(tmp_path_factory.mktemp("results_fixture") / "ipmd.duckdb", results=True)
+
+
+@pytest.fixture(scope="module")
+def on_results_fixture_db(results_fixture_db_file):
+    """For a whole module: IPMD_DB pointed at the results ledger fixture database, and a read-only connection to it."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("IPMD_DB", str(results_fixture_db_file))
+        connection = db.connect(str(results_fixture_db_file))
+        yield connection
+        connection.close()

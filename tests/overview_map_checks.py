@@ -1,7 +1,8 @@
-"""The overview map's checks of issue 19's indicators, shared by the page test on the seeded page fixture
+"""The overview map's tests of issue 19's indicators, shared by the page test on the seeded page fixture
 (tests/app/test_overview_map_indicators.py) and the one on the committed database's countries
-(tests/data/test_pages_overview_map.py): each reads the map the page draws and compares it with the database
-the page read."""
+(tests/data/test_pages_overview_map.py), which import them (this module's name keeps pytest from collecting it
+here): each reads the map the page draws and compares it with the database the page read, `con`, for the
+countries of the module's `map_countries` fixture ({indicator: (iso3, ...)})."""
 from __future__ import annotations
 
 import base64
@@ -16,6 +17,8 @@ from ipmd import queries
 from ipmd.i18n import fmt_compact, fmt_pct, t
 from ipmd.profiles import overview
 
+NEW = ("refugees_in_migrant_stock", "refugees_pct_migrant_stock", "immigrant_stock_change_rate",
+       "remittances_received_pct_gdp_derived", "sdg_10_7_4_refugees_per_100k")
 
 def map_spec(at) -> dict:
     return json.loads(at.get("plotly_chart")[0].proto.spec)
@@ -92,3 +95,16 @@ def rate_of_change_is_on_a_diverging_scale_centred_at_zero(con) -> None:
     # the scale's colours: brown below 0, green above (ColorBrewer BrBG), not the sequential blues
     scale = [colour for _, colour in axis["colorscale"]]
     assert scale[0] != scale[-1] and "rgb(84,48,5)" in scale[0].replace(" ", "")
+
+
+@pytest.mark.parametrize("indicator", NEW)
+def test_each_new_indicator_is_drawn_with_its_unit_and_the_databases_values(con, map_countries, indicator):
+    indicator_is_drawn_with_its_unit_and_the_databases_values(con, indicator, map_countries[indicator])
+
+
+def test_sdg_10_7_4_reads_per_100000_people_in_french(con):
+    sdg_10_7_4_reads_per_100000_people_in_french(con, "MAR")
+
+
+def test_the_rate_of_change_is_on_a_diverging_scale_centred_at_zero(con):
+    rate_of_change_is_on_a_diverging_scale_centred_at_zero(con)

@@ -10,20 +10,15 @@ import pypdf
 import pytest
 
 import apptest_pages
-from ipmd import db
 from ipmd.documents.annual_report.data import report_years
 
 PAGE = "pages/funds.py"
 
 
 @pytest.fixture(scope="module", autouse=True)
-def con(results_fixture_db_file):
+def con(on_results_fixture_db):
     """The page reads the seeded ledger fixture with its results, and so does the test's list of report years."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("IPMD_DB", str(results_fixture_db_file))
-        connection = db.connect(str(results_fixture_db_file))
-        yield connection
-        connection.close()
+    return on_results_fixture_db
 
 
 def test_the_report_is_offered_for_the_pages_year_and_built_on_click(deferred_downloads, con):

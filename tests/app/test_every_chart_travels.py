@@ -10,7 +10,6 @@ from datetime import datetime, timezone
 import pytest
 
 from apptest_pages import open_page
-from ipmd import db
 from ipmd.i18n import t
 
 TODAY = datetime.now(timezone.utc).date().isoformat()
@@ -81,13 +80,9 @@ def check_every_chart(at, lang: str = "en", embeddable: bool = True) -> list[str
 
 
 @pytest.fixture(scope="module", autouse=True)
-def con(results_fixture_db_file):
+def con(on_results_fixture_db):
     """Every page here reads the seeded ledger fixture with its results (projects with results, donors)."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("IPMD_DB", str(results_fixture_db_file))
-        connection = db.connect(str(results_fixture_db_file))
-        yield connection
-        connection.close()
+    return on_results_fixture_db
 
 
 @pytest.fixture(scope="module")

@@ -8,37 +8,27 @@ import pytest
 
 import apptest_pages
 import overview_map_checks as checks
+from overview_map_checks import (  # noqa: F401  (collected here: the shared tests of the map's indicators)
+    test_each_new_indicator_is_drawn_with_its_unit_and_the_databases_values,
+    test_sdg_10_7_4_reads_per_100000_people_in_french, test_the_rate_of_change_is_on_a_diverging_scale_centred_at_zero)
 from ipmd.i18n import t
 
-NEW = ("refugees_in_migrant_stock", "refugees_pct_migrant_stock", "immigrant_stock_change_rate",
-       "remittances_received_pct_gdp_derived", "sdg_10_7_4_refugees_per_100k")
 
 
 def test_the_new_indicators_are_in_the_maps_list():
     at = apptest_pages.open_page("pages/overview.py")
     assert not at.exception
     offered = at.selectbox(key="indicator").options
-    for indicator in NEW:
+    for indicator in checks.NEW:
         assert t(f"indicator.{indicator}") in offered, indicator
 
 
-@pytest.mark.parametrize("indicator, countries", [
-    ("refugees_in_migrant_stock", ("MEX", "MAR")),
-    ("refugees_pct_migrant_stock", ("SEN", "PHL")),
-    ("immigrant_stock_change_rate", ("PHL", "IND")),
-    ("remittances_received_pct_gdp_derived", ("PHL", "MAR")),
-    ("sdg_10_7_4_refugees_per_100k", ("GTM", "MAR")),
-])
-def test_each_new_indicator_is_drawn_with_its_unit_and_the_databases_values(con, indicator, countries):
-    checks.indicator_is_drawn_with_its_unit_and_the_databases_values(con, indicator, countries)
-
-
-def test_sdg_10_7_4_reads_per_100000_people_in_french(con):
-    checks.sdg_10_7_4_reads_per_100000_people_in_french(con, "MAR")
-
-
-def test_the_rate_of_change_is_on_a_diverging_scale_centred_at_zero(con):
-    checks.rate_of_change_is_on_a_diverging_scale_centred_at_zero(con)
+@pytest.fixture(scope="module")
+def map_countries():
+    """The countries whose drawn values are checked, by indicator."""
+    return {"refugees_in_migrant_stock": ("MEX", "MAR"), "refugees_pct_migrant_stock": ("SEN", "PHL"),
+            "immigrant_stock_change_rate": ("PHL", "IND"), "remittances_received_pct_gdp_derived": ("PHL", "MAR"),
+            "sdg_10_7_4_refugees_per_100k": ("GTM", "MAR")}
 
 
 @pytest.mark.parametrize("language, decimal, group", [("en", ".", ","), ("fr", ",", "\u202f"), ("es", ",", ".")])

@@ -9,21 +9,17 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import apptest_pages
-from ipmd import db, results
+from ipmd import results
 from ipmd.i18n import area_label, goal_label
 
 PAGE = "pages/coverage.py"
 
 
 @pytest.fixture(scope="module", autouse=True)
-def con(results_fixture_db_file):
+def con(on_results_fixture_db):
     """The page reads the seeded ledger fixture with its funded projects' results (two periods each, 2010 and 2011;
     a final report late), and so do the figures a test computes to compare with the page's."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("IPMD_DB", str(results_fixture_db_file))
-        connection = db.connect(str(results_fixture_db_file))
-        yield connection
-        connection.close()
+    return on_results_fixture_db
 
 
 def ok(at: AppTest) -> None:

@@ -4,23 +4,14 @@ are the sources' for the countries the issue names (Jordan's refugees, Türkiye'
 on the seeded page fixture: tests/app/test_overview_map_indicators.py."""
 import pytest
 
-import overview_map_checks as checks
+from overview_map_checks import (  # noqa: F401  (collected here: the shared tests of the map's indicators)
+    test_each_new_indicator_is_drawn_with_its_unit_and_the_databases_values,
+    test_sdg_10_7_4_reads_per_100000_people_in_french, test_the_rate_of_change_is_on_a_diverging_scale_centred_at_zero)
 
 
-@pytest.mark.parametrize("indicator, countries", [
-    ("refugees_in_migrant_stock", ("JOR", "MAR")),
-    ("refugees_pct_migrant_stock", ("JOR", "PHL")),
-    ("immigrant_stock_change_rate", ("PHL", "TUR")),
-    ("remittances_received_pct_gdp_derived", ("PHL", "MAR")),
-    ("sdg_10_7_4_refugees_per_100k", ("SYR", "MAR")),
-])
-def test_each_new_indicator_is_drawn_with_its_unit_and_the_databases_values(con, indicator, countries):
-    checks.indicator_is_drawn_with_its_unit_and_the_databases_values(con, indicator, countries)
-
-
-def test_sdg_10_7_4_reads_per_100000_people_in_french(con):
-    checks.sdg_10_7_4_reads_per_100000_people_in_french(con, "MAR")
-
-
-def test_the_rate_of_change_is_on_a_diverging_scale_centred_at_zero(con):
-    checks.rate_of_change_is_on_a_diverging_scale_centred_at_zero(con)
+@pytest.fixture(scope="module")
+def map_countries():
+    """The countries whose drawn values are checked, by indicator."""
+    return {"refugees_in_migrant_stock": ("JOR", "MAR"), "refugees_pct_migrant_stock": ("JOR", "PHL"),
+            "immigrant_stock_change_rate": ("PHL", "TUR"), "remittances_received_pct_gdp_derived": ("PHL", "MAR"),
+            "sdg_10_7_4_refugees_per_100k": ("SYR", "MAR")}
