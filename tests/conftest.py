@@ -39,6 +39,16 @@ def fixture_db_file(tmp_path_factory):
     return make_app_fixture_db(tmp_path_factory.mktemp("fixture") / "ipmd.duckdb")
 
 
+@pytest.fixture(scope="session")
+def page_fixture_db_file(tmp_path_factory):
+    """The fixture database with what the country, overview, comparison and coverage pages draw
+    (ledger_fixtures.make_page_fixture_db: seeded indicators, corridors, regions), written once per run. Read
+    only; the database of every test in tests/app unless it asks for another."""
+    from ledger_fixtures import make_page_fixture_db
+
+    return make_page_fixture_db(tmp_path_factory.mktemp("page_fixture") / "ipmd.duckdb")
+
+
 @pytest.fixture
 def fixture_db(fixture_db_file, tmp_path, monkeypatch):
     """A writable copy of the fixture database in this test's tmp_path, with IPMD_DB pointed at it (so pages
@@ -65,5 +75,24 @@ def on_ledger_fixture_db(ledger_fixture_db_file):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("IPMD_DB", str(ledger_fixture_db_file))
         connection = db.connect(str(ledger_fixture_db_file))
+        yield connection
+        connection.close()
+
+
+@pytest.fixture(scope="session")
+def results_fixture_db_file(tmp_path_factory):
+    """The ledger fixture database with its funded projects' results framework (make_ledger_fixture_db(results=True)),
+    written once per run. Read only."""
+    from ledger_fixtures import make_ledger_fixture_db
+
+    return make_ledger_fixture_db(tmp_path_factory.mktemp("results_fixture") / "ipmd.duckdb", results=True)
+
+
+@pytest.fixture(scope="module")
+def on_results_fixture_db(results_fixture_db_file):
+    """For a whole module: IPMD_DB pointed at the results ledger fixture database, and a read-only connection to it."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("IPMD_DB", str(results_fixture_db_file))
+        connection = db.connect(str(results_fixture_db_file))
         yield connection
         connection.close()

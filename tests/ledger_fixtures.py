@@ -17,7 +17,7 @@ import xlsxwriter
 
 from ipmd import REPO_ROOT
 from ipmd.ledger.export import csv_files, plain_value, workbook_bytes, zip_bytes
-from ipmd.ledger.template import SHEETS, TXN_TYPES
+from ipmd.ledger.template import RESULT_TABLES, SHEETS, TXN_TYPES
 
 SCHEMA = REPO_ROOT / "ipmd" / "build" / "schema.sql"
 
@@ -103,7 +103,157 @@ def make_app_fixture_db(path: Path, seed: int = 16) -> Path:
     return path
 
 
+# What a page shows of a country, for page tests: M49 and World Bank classifications of the fixture countries (as
+# published), a label point for maps, and every indicator the pages draw with seeded values (illustrative, not the
+# sources' figures). id: (name, unit, source, years, by sex)
+GEOGRAPHY = {
+    "PHL": (608, "Asia", "South-eastern Asia", "East Asia & Pacific", "Lower middle income", 122.0, 12.9),
+    "MEX": (484, "Latin America and the Caribbean", "Central America", "Latin America & Caribbean",
+            "Upper middle income", -102.5, 23.9),
+    "MAR": (504, "Africa", "Northern Africa", "Middle East, North Africa, Afghanistan & Pakistan",
+            "Lower middle income", -6.9, 31.8),
+    "FRA": (250, "Europe", "Western Europe", "Europe & Central Asia", "High income", 2.4, 46.6),
+    "DEU": (276, "Europe", "Western Europe", "Europe & Central Asia", "High income", 10.4, 51.1),
+    "USA": (840, "Northern America", "Northern America", "North America", "High income", -98.6, 39.8),
+    "GBR": (826, "Europe", "Northern Europe", "Europe & Central Asia", "High income", -2.0, 53.0),
+    "IND": (356, "Asia", "Southern Asia", "South Asia", "Lower middle income", 79.0, 22.0),
+    "SEN": (686, "Africa", "Sub-Saharan Africa", "Sub-Saharan Africa", "Lower middle income", -14.5, 14.4),
+    "GTM": (320, "Latin America and the Caribbean", "Central America", "Latin America & Caribbean",
+            "Upper middle income", -90.4, 15.7),
+    "BEL": (56, "Europe", "Western Europe", "Europe & Central Asia", "High income", 4.6, 50.6),
+    "ESP": (724, "Europe", "Southern Europe", "Europe & Central Asia", "High income", -3.6, 40.2),
+    "MDA": (498, "Europe", "Eastern Europe", "Europe & Central Asia", "Upper middle income", 28.5, 47.2),
+    "XKX": (None, None, None, "Europe & Central Asia", "Upper middle income", 20.9, 42.6),
+}
+NAMES_FR_ES = {"PHL": ("Philippines", "Filipinas"), "MEX": ("Mexique", "México"), "MAR": ("Maroc", "Marruecos"),
+               "FRA": ("France", "Francia"), "DEU": ("Allemagne", "Alemania"), "USA": ("États-Unis", "Estados Unidos"),
+               "GBR": ("Royaume-Uni", "Reino Unido"), "IND": ("Inde", "India"), "SEN": ("Sénégal", "Senegal"),
+               "GTM": ("Guatemala", "Guatemala"), "BEL": ("Belgique", "Bélgica"), "ESP": ("Espagne", "España"),
+               "MDA": ("République de Moldova", "República de Moldova"), "XKX": ("Kosovo", "Kosovo")}
+DESA_YEARS = (1990, 1995, 2000, 2005, 2010, 2015, 2020, 2024)
+WDI_YEARS = tuple(range(2010, 2024))
+UNHCR_YEARS = tuple(range(2010, 2020))
+# the sources the pages name (catalogue entries as the build writes them; the fixture's values are seeded, not theirs)
+PAGE_SOURCES = [
+    ("undesa_ims_2024_destination", "International Migrant Stock 2024: by sex and destination", "UN DESA Population "
+     "Division", "IMS 2024", "CC BY 3.0 IGO"),
+    ("undesa_ims_2024_origin", "International Migrant Stock 2024: by sex and origin", "UN DESA Population Division",
+     "IMS 2024", "CC BY 3.0 IGO"),
+    ("undesa_ims_2024_bilateral", "International Migrant Stock 2024: destination x origin", "UN DESA Population "
+     "Division", "IMS 2024", "CC BY 3.0 IGO"),
+    ("undesa_ims_2020_destination_workbook", "International Migrant Stock 2020: refugees and asylum-seekers",
+     "UN DESA Population Division", "IMS 2020", "CC BY 3.0 IGO"),
+    ("derived_emigrant_pct_pop", "Emigrants as % of the population", "IPMD build (derived)", "IMS 2024", "CC BY 3.0 IGO"),
+    ("wdi_population", "Population, total (SP.POP.TOTL)", "World Bank", "WDI", "CC BY 4.0"),
+    ("wdi_gdp", "GDP (current US$) (NY.GDP.MKTP.CD)", "World Bank", "WDI", "CC BY 4.0"),
+    ("derived_gdp_per_capita", "GDP per capita (current US$)", "IPMD build (derived)", "WDI", "CC BY 4.0"),
+    ("wdi_remittances_received_usd", "Personal remittances, received (current US$)", "World Bank", "WDI", "CC BY 4.0"),
+    ("wdi_remittances_received_pct_gdp", "Personal remittances, received (% of GDP)", "World Bank", "WDI", "CC BY 4.0"),
+    ("derived_remittances_received_pct_gdp", "Personal remittances, received (% of GDP), derived",
+     "IPMD build (derived)", "WDI", "CC BY 4.0"),
+    ("wdi_remittances_paid_usd", "Personal remittances, paid (current US$)", "World Bank", "WDI", "CC BY 4.0"),
+    ("derived_remittances_paid_pct_gdp", "Personal remittances, paid (% of GDP)", "IPMD build (derived)", "WDI",
+     "CC BY 4.0"),
+    ("wdi_remittance_cost_inbound", "Average transaction cost of sending remittances to a country", "World Bank",
+     "WDI", "CC BY 4.0"),
+    ("wdi_remittance_cost_outbound", "Average transaction cost of sending remittances from a country", "World Bank",
+     "WDI", "CC BY 4.0"),
+    ("unhcr_bilateral", "Refugees and asylum-seekers by origin and country of asylum", "UNHCR",
+     "UNHCR Refugee Data Finder", "CC BY 4.0"),
+    ("derived_sdg_10_7_4_unhcr", "Refugees per 100,000 population, by country of origin (SDG 10.7.4), derived",
+     "IPMD build (derived)", "UNHCR / WDI", "CC BY 4.0"),
+]
+PAGE_INDICATORS = {
+    "immigrant_stock": ("International migrant stock", "persons", "undesa_ims_2024_destination", DESA_YEARS, True, (1e4, 5e6)),
+    "immigrant_pct_pop": ("International migrant stock as % of population", "%", "undesa_ims_2024_destination", DESA_YEARS, True, (0.1, 20)),
+    "immigrant_female_share": ("Female share of international migrants", "%", "undesa_ims_2024_destination", DESA_YEARS, False, (35, 60)),
+    "immigrant_stock_change_rate": ("Annual rate of change of the migrant stock", "%", "undesa_ims_2024_destination", DESA_YEARS[1:], True,
+                                    (-3, 6)),
+    "emigrant_stock": ("Emigrants (migrant stock by origin)", "persons", "undesa_ims_2024_origin", DESA_YEARS, True, (1e4, 1e7)),
+    "emigrant_pct_pop": ("Emigrants as % of population", "%", "derived_emigrant_pct_pop", DESA_YEARS, False, (0.1, 25)),
+    "emigrant_female_share": ("Female share of emigrants", "%", "undesa_ims_2024_origin", DESA_YEARS, False, (35, 60)),
+    "refugees_in_migrant_stock": ("Refugees and asylum-seekers in the migrant stock", "persons",
+                                  "undesa_ims_2020_destination_workbook", DESA_YEARS[:-1], False, (100, 5e5)),
+    "refugees_pct_migrant_stock": ("Refugees and asylum-seekers as % of the migrant stock", "%",
+                                   "undesa_ims_2020_destination_workbook", DESA_YEARS[:-1], False, (0.01, 30)),
+    "population": ("Population, total", "persons", "wdi_population", WDI_YEARS + (2024,), True, (1e6, 1.4e9)),
+    "gdp_usd": ("GDP (current US$)", "US$", "wdi_gdp", WDI_YEARS, False, (1e10, 2e13)),
+    "gdp_per_capita_usd": ("GDP per capita (current US$)", "US$", "derived_gdp_per_capita", WDI_YEARS, False, (1e3, 7e4)),
+    "remittances_received_usd": ("Personal remittances, received", "US$", "wdi_remittances_received_usd", WDI_YEARS, False, (1e8, 1e11)),
+    "remittances_received_pct_gdp": ("Personal remittances, received (% of GDP)", "%", "wdi_remittances_received_pct_gdp", WDI_YEARS[:-2],
+                                      False, (0.01, 25)),
+    "remittances_received_pct_gdp_derived": ("Personal remittances, received (% of GDP, derived)", "%",
+                                             "derived_remittances_received_pct_gdp", WDI_YEARS[-2:], False, (0.01, 25)),
+    "remittances_paid_usd": ("Personal remittances, paid", "US$", "wdi_remittances_paid_usd", WDI_YEARS, False, (1e7, 7e10)),
+    "remittances_paid_pct_gdp": ("Personal remittances, paid (% of GDP)", "%", "derived_remittances_paid_pct_gdp", WDI_YEARS, False, (0.01, 5)),
+    "remittance_cost_inbound_pct": ("Average cost of sending remittances to the country", "%", "wdi_remittance_cost_inbound",
+                                    WDI_YEARS[1:11], False, (2, 15)),
+    "remittance_cost_outbound_pct": ("Average cost of sending remittances from the country", "%", "wdi_remittance_cost_outbound",
+                                     WDI_YEARS[1:11], False, (2, 15)),
+    "refugees_hosted": ("Refugees hosted (under UNHCR's mandate)", "persons", "unhcr_bilateral", UNHCR_YEARS,
+                        False, (100, 1e6)),
+    "asylum_seekers_hosted": ("Asylum-seekers hosted", "persons", "unhcr_bilateral", UNHCR_YEARS, False, (10, 2e5)),
+    "refugees_origin": ("Refugees by country of origin", "persons", "unhcr_bilateral", UNHCR_YEARS, False, (10, 5e5)),
+    "sdg_10_7_4_refugees_per_100k": ("Refugees per 100,000 population by country of origin", "per 100,000",
+                                     "derived_sdg_10_7_4_unhcr", UNHCR_YEARS, False, (0.1, 500)),
+}
+
+
+def make_page_fixture_db(path: Path, seed: int = 16) -> Path:
+    """make_app_fixture_db and what the country, overview, comparison and coverage pages draw: the fixture
+    countries' French and Spanish names, regions, income groups and label points, every indicator of PAGE_INDICATORS with seeded values
+    (total, and by sex where the source has it), corridors between the fixture countries (bilateral stock) and
+    the world aggregate of the migrant stock. Illustrative: the numbers are seeded, not the sources'. The database
+    of every page test in tests/app unless a test asks for another."""
+    make_app_fixture_db(path, seed)
+    rng = random.Random(seed + 1)
+    con = duckdb.connect(str(path))
+    try:
+        con.executemany("UPDATE countries SET m49 = ?, un_region = ?, un_subregion = ?, wb_region = ?, "
+                        "income_group = ? WHERE iso3 = ?", [(*g[:5], iso3) for iso3, g in GEOGRAPHY.items()])
+        con.executemany("UPDATE countries SET name_fr = ?, name_es = ? WHERE iso3 = ?",
+                        [(*names, iso3) for iso3, names in NAMES_FR_ES.items()])
+        con.executemany("INSERT INTO boundaries VALUES (?, NULL, ?, ?, NULL)",
+                        [(iso3, g[5], g[6]) for iso3, g in GEOGRAPHY.items()])
+        con.executemany("INSERT INTO sources (source_id, title, publisher, edition, licence, is_illustrative) "
+                        "VALUES (?, ?, ?, ?, ?, FALSE)", PAGE_SOURCES)
+        # the base fixture's two indicators give way to the pages' own (its 'pop' is no indicator a page names)
+        con.execute("DELETE FROM observations WHERE indicator_id IN ('immigrant_stock', 'pop')")
+        con.execute("DELETE FROM indicators WHERE indicator_id IN ('immigrant_stock', 'pop')")
+        con.executemany("INSERT INTO indicators VALUES (?, ?, ?, ?, ?, NULL)",
+                        [(i, name, unit, source, name) for i, (name, unit, source, *_)
+                         in PAGE_INDICATORS.items()])
+        rows = []
+        for indicator, (_, unit, source, years, by_sex, (low, high)) in PAGE_INDICATORS.items():
+            for iso3 in COUNTRIES:
+                for year in years:
+                    total = round(rng.uniform(low, high), 2)
+                    rows.append((iso3, year, indicator, "total", total, unit, source))
+                    if by_sex:
+                        female = round(total * rng.uniform(0.4, 0.6), 2)
+                        rows += [(iso3, year, indicator, "female", female, unit, source),
+                                 (iso3, year, indicator, "male", round(total - female, 2), unit, source)]
+        con.executemany("INSERT INTO observations VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        corridors = []
+        for origin in COUNTRIES:
+            for dest in rng.sample([c for c in COUNTRIES if c != origin], 6):
+                for year in DESA_YEARS:
+                    total = rng.randrange(1_000, 2_000_000)
+                    female = total * rng.randrange(40, 60) // 100
+                    corridors += [(origin, dest, year, "total", total), (origin, dest, year, "female", female),
+                                  (origin, dest, year, "male", total - female)]
+        con.executemany("INSERT INTO bilateral_stock VALUES (?, ?, ?, ?, ?)", corridors)
+        con.execute("INSERT INTO aggregates VALUES ('WLD', 'World', 'world', 1, 'WLD')")
+        con.execute("INSERT INTO aggregate_observations SELECT 'WLD', year, indicator_id, sex, sum(value), unit, "
+                    "source_id FROM observations WHERE indicator_id IN ('immigrant_stock', 'emigrant_stock', "
+                    "'population') GROUP BY ALL")
+    finally:
+        con.close()
+    return path
+
+
 LEDGER_ORDER = ("donors", "projects", "project_countries", "project_goals", "transactions")
+ILLUSTRATIVE_FLAGGED = frozenset({"donors", "projects", "transactions", *RESULT_TABLES})   # tables with the flag
 
 
 def with_proposals(tables: dict[str, pd.DataFrame], n: int, seed: int = 11) -> dict[str, pd.DataFrame]:
@@ -130,24 +280,36 @@ def with_proposals(tables: dict[str, pd.DataFrame], n: int, seed: int = 11) -> d
     return out
 
 
-def make_ledger_fixture_db(path: Path, seed: int = 7, n_projects: int = 10, proposals: int = 8) -> Path:
-    """make_app_fixture_db with its one-project ledger replaced by valid_ledger(seed, n_projects) and `proposals`
+def make_ledger_fixture_db(path: Path, seed: int = 7, n_projects: int = 10, proposals: int = 8,
+                           results: bool = False) -> Path:
+    """make_page_fixture_db with its one-project ledger replaced by valid_ledger(seed, n_projects) and `proposals`
     more undecided proposals (with_proposals), flagged illustrative as the build's demonstration portfolio is:
     funded, undecided and rejected projects, six government donors, a foundation and the World Bank's DGF. For page
-    tests of the fund's screens that need a ledger with some shape, not the committed figures."""
-    make_app_fixture_db(path)
+    tests of the fund's screens that need a ledger with some shape, not the committed figures. With `results`, the
+    funded projects' results framework too (with_results: results, indicators and periods, reports due, one late,
+    documents, gender markers; progress reports due in the first year's December, received late)."""
+    make_page_fixture_db(path)
     ledger = with_proposals(valid_ledger(seed, n_projects), proposals)
+    order = LEDGER_ORDER
+    if results:
+        ledger = with_results(ledger)
+        # progress reports due in December of the first year, so that one year (2010) has both results and
+        # reports due (received late, in January): a page filtered to a year shows each of its sections
+        milestones = ledger["report_milestones"]
+        progress = milestones["report_type"] == "progress"
+        milestones.loc[progress, "due_date"] = [dt.date(d.year - 1, 12, 15) for d in milestones.loc[progress, "due_date"]]
+        order = LEDGER_ORDER + RESULT_TABLES
     con = duckdb.connect(str(path))
     try:
-        for name in reversed(LEDGER_ORDER):
+        for name in reversed(order):
             con.execute(f"DELETE FROM {name}")
-        for name in LEDGER_ORDER:
-            frame = ledger[name].assign(is_illustrative=True) if name in ("donors", "projects", "transactions") \
-                else ledger[name]
+        for name in order:
+            frame = ledger[name].assign(is_illustrative=True) if name in ILLUSTRATIVE_FLAGGED else ledger[name]
             con.register("frame", frame)
             con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM frame")
             con.unregister("frame")
-        con.execute("UPDATE meta SET value = ? WHERE key = 'content_hash'", [f"fixture-ledger-{seed}-{n_projects}-{proposals}"])
+        con.execute("UPDATE meta SET value = ? WHERE key = 'content_hash'",
+                    [f"fixture-ledger-{seed}-{n_projects}-{proposals}{'-results' if results else ''}"])
     finally:
         con.close()
     return path

@@ -1,6 +1,7 @@
 """Every chart and map of every screen travels (issues 17 and 19): each plotly chart drawn has its own "Save or embed"
 control with PNG and SVG buttons for that chart, and a source line under it, the same line that is drawn into the
-saved image; the allocation review (behind the sign-in) offers PNG and SVG but no embed snippet."""
+saved image; the allocation review (behind the sign-in) offers PNG and SVG but no embed snippet. On the seeded ledger
+fixture with its results framework (tests/app/conftest.py)."""
 from __future__ import annotations
 
 import json
@@ -9,7 +10,6 @@ from datetime import datetime, timezone
 import pytest
 
 from apptest_pages import open_page
-from ipmd import db
 from ipmd.i18n import t
 
 TODAY = datetime.now(timezone.utc).date().isoformat()
@@ -79,17 +79,19 @@ def check_every_chart(at, lang: str = "en", embeddable: bool = True) -> list[str
     return keys
 
 
+@pytest.fixture(scope="module", autouse=True)
+def con(on_results_fixture_db):
+    """Every page here reads the seeded ledger fixture with its results (projects with results, donors)."""
+    return on_results_fixture_db
+
+
 @pytest.fixture(scope="module")
-def ids():
-    con = db.connect()
-    try:
-        project = con.sql("""select r.project_id from results r join result_indicators i using (result_id)
-                             join projects p using (project_id) where p.status not in ('submitted', 'under_review')
-                             group by all order by count(*) desc, 1 limit 1""").fetchall()[0][0]
-        donor = con.sql("select donor_id from transactions where donor_id is not null and txn_type = 'deposit' "
-                        "group by 1 order by sum(amount_usd) desc limit 1").fetchall()[0][0]
-    finally:
-        con.close()
+def ids(con):
+    project = con.sql("""select r.project_id from results r join result_indicators i using (result_id)
+                         join projects p using (project_id) where p.status not in ('submitted', 'under_review')
+                         group by all order by count(*) desc, 1 limit 1""").fetchall()[0][0]
+    donor = con.sql("select donor_id from transactions where donor_id is not null and txn_type = 'deposit' "
+                    "group by 1 order by sum(amount_usd) desc limit 1").fetchall()[0][0]
     return project, donor
 
 
@@ -107,10 +109,10 @@ VIEWS = [
     ("pages/funds.py", {"view": "donors"}, {"funds_donors", "funds_donor_timing", "funds_wb"}),
     ("pages/funds.py", {"view": "time"}, {"funds_time"}),
     ("pages/funds.py", {"view": "uses"}, {"sources_uses_delivery"}),
-    ("pages/compare.py", {"compare": "MAR,TUN", "view": "time"}, {"compare_series"}),
-    ("pages/compare.py", {"compare": "MAR,TUN", "view": "stocks"}, {"compare_stocks"}),
-    ("pages/compare.py", {"compare": "MAR,TUN", "view": "corridors"}, {"compare_corridors"}),
-    ("pages/compare.py", {"compare": "MAR,TUN", "view": "remittances"}, {"compare_remittances"}),
+    ("pages/compare.py", {"compare": "MAR,MEX", "view": "time"}, {"compare_series"}),
+    ("pages/compare.py", {"compare": "MAR,MEX", "view": "stocks"}, {"compare_stocks"}),
+    ("pages/compare.py", {"compare": "MAR,MEX", "view": "corridors"}, {"compare_corridors"}),
+    ("pages/compare.py", {"compare": "MAR,MEX", "view": "remittances"}, {"compare_remittances"}),
 ]
 
 

@@ -13,6 +13,13 @@ from ipmd import db
 from ipmd.allocation import report as allocation
 from ipmd.i18n import area_label, goal_label, t
 
+
+@pytest.fixture(scope="module", autouse=True)
+def con(on_ledger_fixture_db):
+    """The page reads the seeded ledger fixture database (funded, undecided and rejected projects), and so do the
+    figures a test computes to compare with the page's."""
+    return on_ledger_fixture_db
+
 GOALS_FR = ["G1 · Suivi du FMMD", "G2 · Cohérence des politiques", "G3 · Renforcement des capacités"]
 GOALS_ES = ["G1 · Seguimiento del FMMD", "G2 · Coherencia de las políticas", "G3 · Fomento de la capacidad"]
 AREAS_FR = ["A · Information, recherche et analyse", "B · Évaluation d'impact et gestion des programmes"]

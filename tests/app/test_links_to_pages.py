@@ -3,12 +3,20 @@ addresses that keep the language: the coverage cell's project list, the allocati
 changes since a date, the funds screen's donors table and the pickers under its Sankey."""
 from __future__ import annotations
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 import apptest_pages
 from ipmd.coverage import report as cr
 from ipmd.fund import report as fund_report
 from ipmd.portfolio import projects
+
+
+@pytest.fixture(scope="module", autouse=True)
+def con(on_ledger_fixture_db):
+    """The pages read the seeded ledger fixture database (projects, proposals, donors), and so do the figures a
+    test computes to compare with the page's."""
+    return on_ledger_fixture_db
 
 
 def ok(at: AppTest) -> None:

@@ -1,4 +1,4 @@
-"""AppTest: the goal-coverage page runs, its answers come from the core, a weight changes the ranking,
+"""AppTest on the seeded ledger fixture: the goal-coverage page runs, its answers come from the core, a weight changes the ranking,
 every filter lives in the URL, bad links give a warning and the default view, an empty selection says so,
 and undecided proposals never appear."""
 import json
@@ -9,7 +9,15 @@ from streamlit.testing.v1 import AppTest
 import apptest_pages
 from ipmd import db
 from ipmd.coverage import report as cr
+from ipmd.fund.rules import FUNDED_STATUSES
 from ipmd.i18n import fmt_usd, t
+
+
+@pytest.fixture(scope="module", autouse=True)
+def con(on_ledger_fixture_db):
+    """The page reads the seeded ledger fixture database (funded, undecided and rejected projects), and so do the
+    figures a test computes to compare with the page's."""
+    return on_ledger_fixture_db
 
 PAGE = "pages/coverage.py"
 
@@ -41,6 +49,13 @@ def warnings(at: AppTest) -> list[str]:
     return [w.value.replace("\\", "") for w in at.warning]
 
 
+def years(con) -> tuple[int, int]:
+    """The period the page's slider spans: the first and last year of the fixture ledger's project money."""
+    options = cr.filter_options(con)
+    assert options.last_year - options.first_year >= 2          # room to move both ends
+    return options.first_year, options.last_year
+
+
 @pytest.fixture(scope="module")
 def default_page():
     return open_page()
@@ -70,11 +85,10 @@ def test_page_runs_with_every_section(every_view):
     assert "Source:" in texts(every_view["gaps"]) and "UNHCR" in texts(every_view["gaps"])
 
 
-def test_closed_sections_are_drawn_once_opened():
+def test_closed_sections_are_drawn_once_opened(con):
     """The method note and the map's tables (with their CSVs) are computed and sent only when opened."""
     at = open_page(view="gaps")
     ok(at)
-    downloads = len(at.get("download_button"))
     assert "How the need score is built" not in texts(at)
     assert not any(list(d.value.columns)[:2] == ["name", "iso3"] for d in at.dataframe)
 
@@ -89,8 +103,11 @@ def test_closed_sections_are_drawn_once_opened():
     at.run()
     ok(at)
     countries = table_with(at, "name")
-    assert list(countries.columns)[:2] == ["name", "iso3"] and len(countries) > 20
-    assert countries["approved"].sum() > 0
+    # the countries of the funded projects (the fixture's, by an independent query)
+    funded = db.query(con, f"""SELECT DISTINCT iso3 FROM project_countries JOIN projects USING (project_id)
+                               WHERE status IN {tuple(FUNDED_STATUSES)}""")
+    assert list(countries.columns)[:2] == ["name", "iso3"] and set(countries["iso3"]) == set(funded["iso3"])
+    assert len(countries) > 1 and countries["approved"].sum() > 0
     assert len(at.get("download_button")) == downloads + 2         # the countries' and the regions' CSV
 
 
@@ -145,20 +162,21 @@ def test_every_weight_at_zero_falls_back_to_the_defaults_with_a_warning():
 
 
 # ------------------------------------------------------------------------------------------ URL state
-def test_url_carries_the_filters():
+def test_url_carries_the_filters(con):
+    first, last = years(con)
     at = open_page()
     at.multiselect(key="region").set_value(["Africa"]).run()
     ok(at)
     assert at.query_params["region"] == "Africa"
     at.multiselect(key="partner").set_value(["IOM", "ILO"]).run()
     at.multiselect(key="status").set_value(["active"]).run()
-    at.slider(key="period").set_value((2010, 2013)).run()
+    at.slider(key="period").set_value((first + 1, last - 1)).run()
     at.button_group(key="goal").set_value("G3").run()
     at.button_group(key="mode").set_value("weighted").run()
     ok(at)
     params = dict(at.query_params)
     assert params["region"] == "Africa" and params["partner"] == "IOM,ILO" and params["status"] == "active"
-    assert (params["from"], params["to"]) == ("2010", "2013")
+    assert (params["from"], params["to"]) == (str(first + 1), str(last - 1))
     assert params["goal"] == "G3" and params["mode"] == "weighted"
     at.session_state["view"] = "Where the money goes"          # a click on the map's tab
     at.session_state["coverage_map_data"] = True
@@ -167,26 +185,27 @@ def test_url_carries_the_filters():
     countries = table_with(at, "name")
     assert set(countries["un_region"]) <= {"Africa"}
     # a second move of each control is kept too (the URL written by the page does not pull it back)
-    at.slider(key="period").set_value((2011, 2012)).run()
+    at.slider(key="period").set_value((first, last - 1)).run()
     at.slider(key="w_cost").set_value(1.5).run()
     at.slider(key="w_cost").set_value(2.0).run()
     at.button_group(key="goal").set_value("G1").run()
-    assert at.slider(key="period").value == (2011, 2012)
-    assert (at.query_params["from"], at.query_params["to"]) == ("2011", "2012")
+    assert at.slider(key="period").value == (first, last - 1)
+    assert "from" not in at.query_params and at.query_params["to"] == str(last - 1)   # a default is left out
     assert at.slider(key="w_cost").value == 2.0 and at.query_params["w_cost"] == "2"
     assert at.button_group(key="goal").value == "G1" and at.query_params["goal"] == "G1"
 
 
 def test_a_shared_link_opens_the_same_view(con):
-    at = open_page(region="Asia", income="Lower middle income", mode="weighted", cell="G3-A", **{"from": "2011"})
+    first, last = years(con)
+    at = open_page(region="Asia", income="Lower middle income", mode="weighted", cell="G3-B", **{"from": str(first + 1)})
     ok(at)
     assert at.multiselect(key="region").value == ["Asia"]
     assert at.multiselect(key="income").value == ["Lower middle income"]
     assert at.button_group(key="mode").value == "weighted"
-    assert at.slider(key="period").value == (2011, 2015)
+    assert at.slider(key="period").value == (first + 1, last)
     listed = table_with(at, "project_id")
-    expected = cr.cell_projects(con, "G3", "A", mode="weighted", regions=("Asia",),
-                                income_groups=("Lower middle income",), start_year=2011, end_year=2015)
+    expected = cr.cell_projects(con, "G3", "B", mode="weighted", regions=("Asia",),
+                                income_groups=("Lower middle income",), start_year=first + 1, end_year=last)
     # each id a link to the project's page
     assert sorted(listed["project_id"]) == sorted(f"project?project={p}" for p in expected["project_id"])
     assert len(expected) > 0
@@ -195,14 +214,14 @@ def test_a_shared_link_opens_the_same_view(con):
 @pytest.mark.parametrize("params,bad", [({"goal": "G9"}, "G9"), ({"region": "Atlantis"}, "Atlantis"),
                                         ({"w_emig": "lots"}, "lots"), ({"from": "1850"}, "1850"),
                                         ({"cell": "G7-Z"}, "G7-Z"), ({"mode": "everything"}, "everything")])
-def test_an_unknown_url_value_gives_a_warning_and_the_default_view(params, bad):
+def test_an_unknown_url_value_gives_a_warning_and_the_default_view(con, params, bad):
     at = open_page(**params)
     ok(at)
     assert any(bad in w and "names nothing" in w for w in warnings(at))
     assert at.button_group(key="goal").value == "all"
     assert at.multiselect(key="region").value == []
     assert at.slider(key="w_emig").value == 1.0
-    assert at.slider(key="period").value == (2009, 2015)
+    assert at.slider(key="period").value == years(con)
     assert apptest_pages.chart_kinds(at) == ["heatmap"]
 
 

@@ -1,11 +1,16 @@
 """Tests of kind `data`: every test in this folder gets the `data` marker, and `slow` for those in SLOW."""
 from pathlib import Path
 
+import pytest
+
 from folder_marks import mark_folder
+from ipmd import queries
 
 # module::function of the tests whose case took a second or more in the reference run of the whole
 # non-browser suite on the loaded 2-core machine (30% of a core for pytest; see README "Test it")
 SLOW = frozenset({
+    "test_pages_overview_map::test_each_new_indicator_is_drawn_with_its_unit_and_the_databases_values",
+    "test_pages_overview::test_the_overview_map_table_lists_the_countries_of_un_desa",
     "test_annual_report::test_funds_received_and_used_equal_the_page_and_the_ledger",
     "test_annual_report::test_allocations_decided_equal_the_funds_page_and_the_ledger",
     "test_annual_report::test_results_by_goal_equal_the_coverage_query_and_the_ledger",
@@ -53,3 +58,9 @@ SLOW = frozenset({
 
 def pytest_collection_modifyitems(config, items):
     mark_folder(items, Path(__file__).parent, "data", SLOW)
+
+
+@pytest.fixture(scope="module")
+def ledger(con):
+    """The committed database's ledger tables (queries.ledger), read once per module."""
+    return queries.ledger(con)

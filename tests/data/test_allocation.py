@@ -5,7 +5,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from ipmd import db, queries
+from ipmd import queries
 from ipmd.allocation import report as allocation
 from ipmd.coverage import need
 from ipmd.coverage import report as coverage_report
@@ -15,22 +15,12 @@ from ipmd.i18n import t
 
 
 @pytest.fixture(scope="module")
-def con():
-    return db.connect()
-
-
-@pytest.fixture(scope="module")
-def book(con):
-    return queries.ledger(con)
-
-
-@pytest.fixture(scope="module")
 def pipe(con):
     return allocation.pipeline(con)
 
 
-def test_envelope_is_deposits_minus_approvals_and_pledges_apart(con, book):
-    tx = book["transactions"]
+def test_envelope_is_deposits_minus_approvals_and_pledges_apart(con, ledger):
+    tx = ledger["transactions"]
     deposits = tx.loc[tx["txn_type"] == "deposit", "amount_usd"].sum()
     approvals = tx.loc[tx["txn_type"] == "commitment", "amount_usd"].sum()
     env = allocation.envelope(con)
@@ -53,8 +43,8 @@ def test_envelope_has_the_fund_page_numbers(con):
     assert env.pledged == pytest.approx(ladder.pledged)
 
 
-def test_pipeline_lists_only_submitted_and_under_review(book, pipe):
-    projects = book["projects"]
+def test_pipeline_lists_only_submitted_and_under_review(ledger, pipe):
+    projects = ledger["projects"]
     expected = set(projects.loc[projects["status"].isin(PIPELINE_STATUSES), "project_id"])
     assert expected, "the bundled ledger has a pipeline"
     assert set(pipe["project_id"]) == expected and len(pipe) == len(expected)
@@ -63,7 +53,7 @@ def test_pipeline_lists_only_submitted_and_under_review(book, pipe):
     row = pipe.iloc[0]
     assert row["partner_name"] and row["objectives"] and row["expected_results"] and row["goals"]
     assert row["duration_months"] > 0
-    env = allocation.envelope_from(book)
+    env = allocation.envelope_from(ledger)
     assert env.n_pipeline == len(pipe)
     assert env.pipeline_requested == pytest.approx(pipe["requested_usd"].sum())
 
@@ -78,13 +68,13 @@ def test_pipeline_filters(pipe):
     assert len(allocation.filter_pipeline(pipe)) == len(pipe)
 
 
-def test_proposal_record_only_for_the_pipeline(con, book, pipe):
+def test_proposal_record_only_for_the_pipeline(con, ledger, pipe):
     pid = pipe["project_id"].iloc[0]
     p = allocation.proposal(con, pid)
     assert p.record["project_id"] == pid
     assert p.countries["share"].sum() == pytest.approx(1.0)
     assert p.goals["weight"].sum() == pytest.approx(1.0) and p.goals["is_primary"].iloc[0]
-    funded = book["projects"].loc[book["projects"]["status"] == "active", "project_id"].iloc[0]
+    funded = ledger["projects"].loc[ledger["projects"]["status"] == "active", "project_id"].iloc[0]
     assert allocation.proposal(con, funded) is None       # decided projects are not "proposals"
     assert allocation.proposal(con, "NOPE") is None
 
@@ -104,9 +94,9 @@ def test_proposal_goals_and_area_are_named_in_the_interface_language(con, pipe):
 
 
 @pytest.mark.parametrize("since", ["2015-10-15", "2014-06-30", "2008-01-01", "2016-01-01"])
-def test_since_lists_exactly_the_transactions_after_the_day(book, since):
-    changes = allocation.changes_since_from(book, since)
-    tx = book["transactions"]
+def test_since_lists_exactly_the_transactions_after_the_day(ledger, since):
+    changes = allocation.changes_since_from(ledger, since)
+    tx = ledger["transactions"]
     after = tx.loc[pd.to_datetime(tx["txn_date"]) > pd.Timestamp(since)]
     assert sorted(changes.transactions["txn_id"]) == sorted(after["txn_id"])
     totals = changes.totals.set_index("txn_type")
@@ -114,7 +104,7 @@ def test_since_lists_exactly_the_transactions_after_the_day(book, since):
         rows = after.loc[after["txn_type"] == txn_type]
         assert totals.loc[txn_type, "n"] == len(rows)
         assert totals.loc[txn_type, "amount_usd"] == pytest.approx(rows["amount_usd"].sum())
-    projects = book["projects"]
+    projects = ledger["projects"]
     assert set(changes.added["project_id"]) == set(
         projects.loc[pd.to_datetime(projects["submitted_date"]) > pd.Timestamp(since), "project_id"])
     assert set(changes.decided["project_id"]) == set(
@@ -122,16 +112,16 @@ def test_since_lists_exactly_the_transactions_after_the_day(book, since):
     assert set(changes.decided["decision"]) <= {"approved", "rejected"}
 
 
-def test_since_the_day_itself_is_not_included(book):
-    tx = book["transactions"]
+def test_since_the_day_itself_is_not_included(ledger):
+    tx = ledger["transactions"]
     day = pd.to_datetime(tx["txn_date"]).max()
-    assert allocation.changes_since_from(book, day.date()).transactions.empty
-    the_day_before = allocation.changes_since_from(book, (day - pd.Timedelta(days=1)).date())
+    assert allocation.changes_since_from(ledger, day.date()).transactions.empty
+    the_day_before = allocation.changes_since_from(ledger, (day - pd.Timedelta(days=1)).date())
     assert len(the_day_before.transactions) == int((pd.to_datetime(tx["txn_date"]) == day).sum())
 
 
-def test_last_meeting_is_the_latest_decision(con, book):
-    assert allocation.last_meeting(con) == pd.to_datetime(book["projects"]["decision_date"]).max().date()
+def test_last_meeting_is_the_latest_decision(con, ledger):
+    assert allocation.last_meeting(con) == pd.to_datetime(ledger["projects"]["decision_date"]).max().date()
 
 
 def test_high_need_countries_are_the_gap_finders(con):
@@ -241,7 +231,7 @@ def test_empty_selection_sheet_is_the_before_state(con):
     assert rows.empty and list(rows.columns) == [col(c) for c in allocation.DOCUMENT_COLUMNS]
 
 
-def test_high_need_reach_per_project_adds_up(con, book, pipe):
+def test_high_need_reach_per_project_adds_up(con, ledger, pipe):
     everything = tuple((pid, None) for pid in pipe["project_id"])
     sheet = allocation.decision_sheet(con, everything, 2024, made_at="x")
     result = allocation.effects(con, everything, 2024)
@@ -249,8 +239,8 @@ def test_high_need_reach_per_project_adds_up(con, book, pipe):
     assert per_project == set(result.high_need_reached)
 
 
-def test_an_empty_pipeline_still_works(con, book):
-    decided = {**book, "projects": book["projects"].loc[~book["projects"]["status"].isin(PIPELINE_STATUSES)]}
+def test_an_empty_pipeline_still_works(con, ledger):
+    decided = {**ledger, "projects": ledger["projects"].loc[~ledger["projects"]["status"].isin(PIPELINE_STATUSES)]}
     empty = allocation.pipeline_from(decided, queries.countries(con))
     assert empty.empty and list(empty.columns) == allocation.PIPELINE_COLUMNS
     assert allocation.editor_frame(empty).empty

@@ -14,11 +14,6 @@ from ipmd.fund.rules import FUNDED_STATUSES, PIPELINE_STATUSES
 TOL = 0.01   # US$
 
 
-@pytest.fixture(scope="module")
-def book(con):
-    return queries.ledger(con)
-
-
 def sql_value(con, sql, params=None):
     return db.query(con, sql, params).iloc[0, 0]
 
@@ -69,10 +64,10 @@ def test_cell_lists_add_up_to_their_cells(con):
             assert not listed["status"].isin(PIPELINE_STATUSES).any()
 
 
-def test_period_and_partner_totals_equal_the_fund_pages(con, book):
+def test_period_and_partner_totals_equal_the_fund_pages(con, ledger):
     """The fund page filters with ipmd.fund.flows; the same period and partners give the same approved money."""
     for start, end, partners in ((2010, 2012, ()), (None, None, ("IOM", "ILO")), (2013, 2015, ("WB",))):
-        fund = flows.ladder_for(book, flows.FundFilters(
+        fund = flows.ladder_for(ledger, flows.FundFilters(
             start=None if start is None else f"{start}-01-01", end=None if end is None else f"{end}-12-31",
             partner_ids=partners))
         m = cr.matrix(con, partners=partners, start_year=start, end_year=end)
@@ -268,11 +263,11 @@ def test_answers_name_the_goal_and_area_with_least_money(con):
     assert a.gap_countries and not math.isnan(a.least_goal_approved)
 
 
-def test_filter_options_hold_public_partners_and_the_ledger_years(con, book):
+def test_filter_options_hold_public_partners_and_the_ledger_years(con, ledger):
     o = cr.filter_options(con)
-    public = set(book["projects"].loc[book["projects"]["status"].isin(FUNDED_STATUSES), "partner_id"])
+    public = set(ledger["projects"].loc[ledger["projects"]["status"].isin(FUNDED_STATUSES), "partner_id"])
     assert set(o.partners["partner_id"]) == public
-    years = pd.to_datetime(book["transactions"]["txn_date"]).dt.year
+    years = pd.to_datetime(ledger["transactions"]["txn_date"]).dt.year
     assert o.first_year >= years.min() and o.last_year <= years.max()
     assert "Africa" in o.regions and o.income_groups[0] == "Low income"
 

@@ -18,11 +18,6 @@ TOL = 0.5          # US$
 
 
 @pytest.fixture(scope="module")
-def ledger(con):
-    return queries.ledger(con)
-
-
-@pytest.fixture(scope="module")
 def countries(con):
     return queries.countries(con)
 
