@@ -287,7 +287,7 @@ def make_ledger_fixture_db(path: Path, seed: int = 7, n_projects: int = 10, prop
     funded, undecided and rejected projects, six government donors, a foundation and the World Bank's DGF. For page
     tests of the fund's screens that need a ledger with some shape, not the committed figures. With `results`, the
     funded projects' results framework too (with_results: results, indicators and periods, reports due, one late,
-    documents, gender markers; progress reports due in the first year's December, received late)."""
+    documents, gender markers; progress reports due in the first year's December, received late but one never)."""
     make_page_fixture_db(path)
     ledger = with_proposals(valid_ledger(seed, n_projects), proposals)
     order = LEDGER_ORDER
@@ -298,6 +298,8 @@ def make_ledger_fixture_db(path: Path, seed: int = 7, n_projects: int = 10, prop
         milestones = ledger["report_milestones"]
         progress = milestones["report_type"] == "progress"
         milestones.loc[progress, "due_date"] = [dt.date(d.year - 1, 12, 15) for d in milestones.loc[progress, "due_date"]]
+        # and one never received: the late-reports table shows an outstanding report beside the late ones
+        milestones.loc[milestones.index[progress][0], "received_date"] = None
         order = LEDGER_ORDER + RESULT_TABLES
     con = duckdb.connect(str(path))
     try:
