@@ -80,3 +80,39 @@ def countries():
 
 def sources():
     return load(queries.sources).set_index("source_id")
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _profile_context(data_version: str):
+    """What every country's profile shares, read once per database (never changed after: shared as is)."""
+    from ipmd.profiles.country import profile_context
+
+    return profile_context(connection())
+
+
+@st.cache_data(show_spinner=False, max_entries=500)
+def _country_profile(iso3: str, year: int, data_version: str):
+    from ipmd.profiles.country import load_profile
+
+    return load_profile(connection(), iso3, year, _profile_context(data_version))
+
+
+def country_profile(iso3: str, year: int):
+    """`ipmd.profiles.country.load_profile(con, iso3, year)`, cached per country and year like `load`; a country
+    not shown before asks only its own observations and corridors (the countries, sources, stock years and
+    counting methods every profile shares are read once per database: issue 18, the country switch)."""
+    return _country_profile(iso3, int(year), version())
+
+
+@st.cache_data(show_spinner=False, max_entries=2000)
+def _peer_comparison(indicator: str, year: int, iso3: str, data_version: str):
+    from ipmd.profiles.country import peer_comparison, peer_values
+
+    return peer_comparison(load(peer_values, indicator, year), iso3)
+
+
+def peer_comparison(indicator: str, year: int, iso3: str):
+    """`ipmd.profiles.country.peer_comparison` of a country on `indicator` up to `year`, cached per country: every
+    country's values are read once per indicator and year (`load(peer_values, ...)`, shared by all), and the
+    country's median and rank are not worked out again on each rerun of the profile."""
+    return _peer_comparison(indicator, int(year), iso3, version())

@@ -5,7 +5,7 @@ from components.shell import require_app
 from components.views import profile as profile_view
 from components.country_picker import country_picker
 from components.brief_buttons import brief_downloads
-from components.data import load
+from components.data import country_profile, load
 from components.labels import country_frame
 from components.sidebar import year
 from components.state import lang, report_unknown, tr
@@ -26,7 +26,7 @@ if iso3 is None:
     st.info(tr("profile.choose"))
     st.stop()
 
-data = load(profile.load_profile, iso3, chosen_year)
+data = country_profile(iso3, chosen_year)
 name = country_name(data.country, lang())
 stock_year = max(y for y in load(profile.stock_years) if y <= chosen_year)
 st.header(name)

@@ -6,7 +6,7 @@ import streamlit as st
 
 from components import charts, maps, theme
 from components.brief_buttons import meeting_pack_picker
-from components.data import load
+from components.data import load, peer_comparison
 from components.downloads import csv_download, map_downloads
 from components.figure_cache import figure
 from components.figures import profile as figures
@@ -21,7 +21,7 @@ from ipmd import gis
 from ipmd.profiles.methods import method_key
 from ipmd.i18n import area_label, fmt_compact, fmt_pct, fmt_usd, income_group_name, place_name, plural, usd_column_format
 from ipmd.profiles.country import (PEER_INDICATORS, SDG_REMITTANCE_COST_TARGET, CountryProfile, detail_text,
-                                   download_frame, format_figure, peer_comparison, peer_values, until)
+                                   download_frame, format_figure, until)
 
 
 def _value(profile: CountryProfile, indicator: str) -> str:
@@ -225,7 +225,7 @@ def peer_section(profile: CountryProfile, name: str, year: int) -> None:
                                    format_func=lambda i: tr(f"indicator.{i}"))
     if bad:
         report_unknown(bad)
-    comparison = peer_comparison(load(peer_values, indicator, year), profile.iso3)   # values shared by all
+    comparison = peer_comparison(indicator, year, profile.iso3)   # cached per country; the values shared by all
     peers(comparison, tr(f"indicator.{indicator}"), name,
           comparison["source_id"].iloc[0] if len(comparison) else None, year)
 

@@ -205,15 +205,33 @@ def download_frame(con, iso3: str) -> pd.DataFrame:
     return frame[columns]
 
 
-def load_profile(con, iso3: str, year: int) -> CountryProfile | None:
-    """Everything the profile and the brief show for one country, or None for an unknown code."""
-    all_countries = queries.countries(con)
-    match = all_countries[all_countries["iso3"] == iso3]
+@dataclass(frozen=True)
+class ProfileContext:
+    """What every country's profile reads alike (the same for every country of one database): the countries
+    table, the sources, the years of the stock estimates and every country's counting method. Read once and
+    shared (the app keeps one per database: components.data.country_profile), a country's profile then costs
+    its own two questions only (its observations and its corridors)."""
+    countries: pd.DataFrame
+    sources: dict[str, dict]
+    stock_years: list[int]
+    stock_methods: pd.DataFrame
+
+
+def profile_context(con) -> ProfileContext:
+    return ProfileContext(countries=queries.countries(con),
+                          sources=queries.sources(con).set_index("source_id").to_dict("index"),
+                          stock_years=stock_years(con), stock_methods=methods.stock_methods(con))
+
+
+def load_profile(con, iso3: str, year: int, context: ProfileContext | None = None) -> CountryProfile | None:
+    """Everything the profile and the brief show for one country, or None for an unknown code. `context`: what
+    every profile shares (profile_context), read here when not given."""
+    context = context or profile_context(con)
+    match = context.countries[context.countries["iso3"] == iso3]
     if match.empty:
         return None
     obs = queries.country_observations(con, iso3)
-    stock_year = max((y for y in stock_years(con) if y <= year), default=year)
-    sources = queries.sources(con).set_index("source_id").to_dict("index")
+    stock_year = max((y for y in context.stock_years if y <= year), default=year)
     return CountryProfile(
         iso3=iso3,
         country=match.iloc[0].to_dict(),
@@ -223,8 +241,8 @@ def load_profile(con, iso3: str, year: int) -> CountryProfile | None:
         remittances=remittance_series(obs),
         destinations=queries.top_destinations(con, iso3, stock_year),
         origins=queries.top_origins(con, iso3, stock_year),
-        sources=sources,
-        stock_method=methods.stock_method(con, iso3),
+        sources=context.sources,
+        stock_method=methods.stock_method_from(context.stock_methods, iso3),
     )
 
 

@@ -1,4 +1,5 @@
 """ipmd.profiles.country on the bundled database: the profile's series and peer comparison agree with the observations."""
+import pandas as pd
 import pytest
 
 from ipmd import queries
@@ -83,3 +84,17 @@ def test_profile_download_rounds_values_and_holds_the_corridors(con):
     assert set(corridors["source_title"]) == {queries.sources(con).set_index("source_id").loc[
         "undesa_ims_2024_bilateral", "title"]}
     assert profile.download_frame(con, "XYZ").empty
+
+
+def test_a_profile_built_on_the_shared_context_is_the_one_read_alone(con):
+    """The app reads what every profile shares once (profile_context) and each country's own rows after: the same
+    profile as load_profile reading everything itself, figure for figure and row for row (issue 18)."""
+    context = profile.profile_context(con)
+    assert context.stock_years == profile.stock_years(con)
+    for iso3, year in (("PHL", 2024), ("TON", 2015), ("MAR", 2020), ("DEU", 2024)):
+        alone, shared = profile.load_profile(con, iso3, year), profile.load_profile(con, iso3, year, context)
+        assert shared.figures == alone.figures and shared.country == alone.country
+        assert shared.sources == alone.sources and shared.stock_method == alone.stock_method
+        for name in ("stocks", "remittances", "destinations", "origins"):
+            pd.testing.assert_frame_equal(getattr(shared, name), getattr(alone, name))
+    assert profile.load_profile(con, "XYZ", 2024, context) is None
