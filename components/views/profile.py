@@ -19,7 +19,7 @@ from components.tables import data_table, dataframe, when_opened
 from components.text import caption, markdown
 from ipmd import gis
 from ipmd.profiles.methods import method_key
-from ipmd.i18n import area_label, fmt_compact, fmt_pct, fmt_usd, income_group_name, place_name, plural, usd_column_format
+from ipmd.i18n import area_label, fmt_compact, goal_label, fmt_pct, fmt_usd, income_group_name, place_name, plural, usd_column_format
 from ipmd.profiles.country import (PEER_INDICATORS, SDG_REMITTANCE_COST_TARGET, CountryProfile, detail_text,
                                    download_frame, format_figure, until)
 
@@ -239,6 +239,11 @@ def meeting_pack(year: int, language: str) -> None:
             meeting_pack_picker(year, language)
 
 
+def goals_text(goals) -> str:
+    """A project's goals ("G2, G1": the main one first) by their names in the page's language."""
+    return "; ".join(goal_label(g, lang()) for g in str(goals).split(", ")) if isinstance(goals, str) and goals else "–"
+
+
 def partnership(projects: pd.DataFrame, name: str, iso3: str) -> None:
     st.subheader(tr("profile.partnership.title"))
     if projects.empty:
@@ -252,6 +257,7 @@ def partnership(projects: pd.DataFrame, name: str, iso3: str) -> None:
         shown = projects.drop(columns=["is_illustrative"]).assign(
             status=[tr(f"coverage.status.{s}") for s in projects["status"]],
             area_id=[area_label(a, lang()) for a in projects["area_id"]],     # the area's name, not its code
+            goals=[goals_text(g) for g in projects["goals"]],
             project_id=[project_link(p) for p in projects["project_id"]])     # each opens the project's page
         money = usd_column_format(lang())
         dataframe(shown, key="profile_projects", source_text=("title",), column_config={

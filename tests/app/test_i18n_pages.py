@@ -117,6 +117,14 @@ def test_french_profile_lists_the_partnership_projects_in_french():
     from ipmd.fund.rules import AREAS
 
     assert set(table.value["area_id"]) <= {f"{a} · {t(f'area.{a}', 'fr')}" for a in AREAS}
+    # and its goals by their French names, the main one first (not "G2, G1")
+    from ipmd.fund.rules import GOALS
+
+    names = {f"{g} · {t(f'goal.{g}', 'fr')}" for g in GOALS}
+    assert all(set(goals.split("; ")) <= names for goals in table.value["goals"])
+    mains = projects[projects["iso3"] == iso3].set_index("project_id")["goals"].str.split(", ").str[0]
+    assert [goals.split(" · ")[0] for goals in table.value["goals"]] == [
+        mains[p.split("project=")[-1].split("&")[0]] for p in table.value["project_id"]]
     columns = json.loads(table.proto.columns)
     assert columns["project_id"]["label"] == t("coverage.col.project_id", "fr")
     assert columns["start_date"]["label"] == "Début"
