@@ -40,7 +40,7 @@ def corridor_bars(rows: pd.DataFrame, colour: str) -> go.Figure:
     ordered = rows.sort_values("stock")
     return charts.ranked_bars(rows, "name", "stock", "label", colour).update_traces(textposition="none").update_layout(
         yaxis={"tickmode": "array", "tickvals": ordered["name"].tolist(),
-               "ticktext": [f"{n} ({label})" for n, label in zip(ordered["name"], ordered["label"])]})
+               "ticktext": [escape(f"{n} ({label})", quote=False) for n, label in zip(ordered["name"], ordered["label"])]})
 
 
 def corridor_map(origin: tuple[float, float], partners: pd.DataFrame, colour: str) -> go.Figure:
@@ -52,17 +52,20 @@ PEER_LABEL_CHARS = 16   # a bar's label wraps at this many characters: three bar
 
 
 def peers(frame: pd.DataFrame, y_title: str) -> go.Figure:
-    """The country's value beside its groups' medians (frame: label, value, colour, text). Each bar carries its
-    value, so the value axis is left out, and the labels wrap onto short lines, never slanted: on a phone a slanted
-    "Median: Upper middle income" took most of the chart's height and squeezed the bars. `y_title` (the indicator)
-    names the bars in the hover text; the chart's title names it on the page."""
-    # plotly reads tags in tick labels: each line is escaped, the breaks are ours
-    labels = ["<br>".join(escape(line) for line in textwrap.wrap(str(label), PEER_LABEL_CHARS, break_long_words=False))
-              or escape(str(label)) for label in frame["label"]]
+    """The country's value beside its groups' medians (frame: label, value, colour, text). Each bar's value is the
+    first line of its label, in bold, so the value axis is left out, and the labels wrap onto short lines, never
+    slanted: on a phone a slanted "Median: Upper middle income" took most of the chart's height and squeezed the
+    bars. Values under the bars, not on them: plotly lays out a bar's text one bar at a time, each forcing the
+    browser to lay the page out again (issue 18, as for the corridors). `y_title` (the indicator) names the bars in
+    the hover text; the chart's title names it on the page."""
+    # plotly reads tags in tick labels: each line is escaped, the breaks and bold are ours
+    labels = [f"<b>{escape(str(text), quote=False)}</b><br>" + ("<br>".join(
+                  escape(line, quote=False) for line in textwrap.wrap(str(label), PEER_LABEL_CHARS, break_long_words=False))
+              or escape(str(label), quote=False)) for label, text in zip(frame["label"], frame["text"])]
     lines = max(label.count("<br>") + 1 for label in labels) if labels else 1
     return go.Figure(
         data=[go.Bar(x=labels, y=frame["value"].tolist(), marker_color=frame["colour"].tolist(),
-                     text=frame["text"].tolist(), textposition="outside", cliponaxis=False,
+                     text=frame["text"].tolist(), textposition="none",
                      customdata=[[str(label), y_title] for label in frame["label"]],
                      hovertemplate="%{customdata[0]}<br>%{customdata[1]}: %{text}<extra></extra>")],
         layout={"height": 260 + 16 * lines, "showlegend": False, "bargap": 0.35,

@@ -1,5 +1,6 @@
 """The profile's peer chart (components/figures/profile.py `peers`) on a 390 px phone (issue 17): labels wrap onto
-short level lines instead of slanting, and the bars carry their values (no value axis to take the width)."""
+short level lines instead of slanting, and each label starts with its bar's value (no value axis to take the width,
+no text on the bars for plotly to lay out bar by bar)."""
 from __future__ import annotations
 
 import pandas as pd
@@ -16,14 +17,16 @@ def frame(labels: list[str]) -> pd.DataFrame:
 def test_peer_labels_wrap_level_and_keep_every_word():
     labels = ["Tonga", "Median: Oceania", "Médiane, Revenu intermédiaire (tranche supérieure)"]
     fig = figures.peers(frame(labels), "Emigrants, % of the population of the country of origin")
-    ticks = list(fig.data[0].x)
+    values = [tick.split("<br>")[0] for tick in fig.data[0].x]
+    assert values == ["<b>51.1%</b>", "<b>12.0%</b>", "<b>8.9%</b>"]          # each bar's value first, in bold
+    ticks = [tick.split("<br>", 1)[1] for tick in fig.data[0].x]
     assert ticks[:2] == ["Tonga", "Median: Oceania"]                 # short labels stay on one line
     assert ticks[2].split("<br>") == ["Médiane, Revenu", "intermédiaire", "(tranche", "supérieure)"]
     assert all(len(line) <= figures.PEER_LABEL_CHARS for tick in ticks for line in tick.split("<br>"))
     assert [t.replace("<br>", " ") for t in ticks] == labels          # nothing cut or dropped
     assert fig.layout.xaxis.tickangle == 0
     assert fig.layout.yaxis.visible is False
-    assert list(fig.data[0].y) == [51.1, 12.0, 8.9] and list(fig.data[0].text) == ["51.1%", "12.0%", "8.9%"]
+    assert list(fig.data[0].y) == [51.1, 12.0, 8.9] and fig.data[0].textposition == "none"
     # the hover names the whole label and the indicator
     assert [c[0] for c in fig.data[0].customdata] == labels
 
