@@ -72,3 +72,13 @@ def test_the_check_sees_a_missing_module():
     assert mentioned("ipmd/profiles/methods.py", section, table)
     assert not mentioned("ipmd/fund/nowhere.py", section, table)
     assert not mentioned("components/views/nowhere.py", section, table)
+
+
+def test_the_readmes_layout_names_every_screen_module_and_figure_builder():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    layout = readme[readme.index("## Layout"):readme.index("\n## ", readme.index("## Layout") + 1)]
+    table = rows(layout)
+    for folder in ("components/views/", "components/figures/"):
+        names = sorted(p.name for p in (ROOT / folder).glob("*.py") if p.name != "__init__.py")
+        missing = [name for name in names if f"`{name}`" not in table[folder]]
+        assert not missing, f"README's layout row {folder} does not name {missing}"
