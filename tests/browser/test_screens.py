@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from babel.numbers import format_decimal
 
 import browser_helpers as bh
 from conftest import screenshot
@@ -156,11 +157,14 @@ def bh_t(key: str, lang: str = "en") -> str:
 # forms: SI or English suffixes ("2G", "500k", "500K", "1B"), the "US$2" prefix of English, a decimal point ("0.5").
 TICKS_JS = r"""() => Array.from(document.querySelectorAll(
   '.js-plotly-plot .xtick text, .js-plotly-plot .ytick text, .js-plotly-plot .cbaxis text')).map(t => t.textContent)"""
-ENGLISH_TICK = re.compile(r"\d[GkKMB]$|^−?US\$\d|\d\.\d")
+# SI suffixes and a "US$" glued to the number; a decimal point: French never writes a point in a number, Spanish
+# groups thousands with one ("11.351"), so there only a point not followed by exactly three digits is a decimal point
+ENGLISH_TICK = {"fr": re.compile(r"\d[GkKMB]$|^−?US\$\d|\d\.\d"),
+                "es": re.compile(r"\d[GkKMB]$|^−?US\$\d|\d\.(?!\d{3}(?!\d))\d")}
 
 
-def english_number_ticks(ticks: list[str]) -> list[str]:
-    return [tick for tick in ticks if ENGLISH_TICK.search(tick.replace("\u202f", "\u00a0"))]
+def english_number_ticks(ticks: list[str], language: str) -> list[str]:
+    return [tick for tick in ticks if ENGLISH_TICK[language].search(tick.replace("\u202f", "\u00a0"))]
 
 
 def english_leftovers(text: str) -> list[str]:
@@ -215,7 +219,7 @@ def page_problems(page, axe, language: str) -> list[str]:
     found += [f"cut: {c}" for c in page.evaluate(CUT_JS)]
     if language != "en":
         found += [f"English leftover: {w!r}" for w in english_leftovers(page.evaluate(TEXT_JS))]
-        found += [f"English number form on a chart: {t!r}" for t in english_number_ticks(page.evaluate(TICKS_JS))]
+        found += [f"English number form on a chart: {t!r}" for t in english_number_ticks(page.evaluate(TICKS_JS), language)]
     found += [f"chart text under 4.5:1: {c}" for c in page.evaluate(CHART_CONTRAST_JS)]
     found += [f"axe: {v}" for v in serious_violations(axe, page)]
     return found
@@ -246,10 +250,15 @@ def test_english_tick_detector_tells_the_forms_of_each_language_apart():
     from ipmd.ticks import tick_label
 
     english = [tick_label(v, "en", unit) for v, unit in ((2e9, "usd"), (5e5, "count"), (0.5, "count"), (1e9, "count"))]
-    assert english_number_ticks(english + ["2G", "500M"]) == english + ["2G", "500M"]
     for lang in ("fr", "es"):
+        assert english_number_ticks(english + ["2G", "500M"], lang) == english + ["2G", "500M"]
         ticks = [tick_label(v, lang, unit) for v in (0, 0.5, 5e5, 2e6, 2.5e9, 6e10) for unit in ("usd", "count")]
-        assert english_number_ticks(ticks + ["2020", "1990"]) == [], lang
+        assert english_number_ticks(ticks + ["2020", "1990"], lang) == [], lang
+    # Spanish groups thousands with a point (a corridor's label, a donor's amount): not English
+    spanish = [f"Italia ({format_decimal(11351, locale='es')})", f"Yibuti{format_decimal(578193, locale='es')}"]
+    assert spanish == ["Italia (11.351)", "Yibuti578.193"]
+    assert english_number_ticks(spanish, "es") == [] and english_number_ticks(spanish, "fr") == spanish
+    assert english_number_ticks(["1.25", "0.5 %", "11.3512"], "es") == ["1.25", "0.5 %", "11.3512"]
 
 
 def test_country_picker_by_keyboard_picks_the_country_typed(page, open_page):
