@@ -82,7 +82,7 @@ def number_formatter(number_format: str | None, language: str) -> Callable[[obje
     """A function writing a cell of a column with Streamlit's `number_format` in `language`, or None when the format
     reads the same in every language (no format on a whole-number column, "%d": years and counts, "plain")."""
     fmt = (number_format or "").strip()
-    if fmt in ("percent",):
+    if fmt == "percent":
         return lambda v: fmt_pct(100 * float(v), language, 1, significant=2)
     if fmt in ("dollar", "accounting") or fmt.startswith("US$") or "%'" in fmt:   # usd_column_format's printf
         return lambda v: fmt_usd(float(v), language, compact=False)
@@ -118,7 +118,7 @@ def localized_numbers(frame: pd.DataFrame, column_config: dict | None, language:
     columns without one, and "%d" columns (years, counts), are left as they are."""
     given = dict(column_config or {})
     formatters, config = {}, dict(given)
-    if not frame.columns.is_unique or not frame.index.is_unique:
+    if not frame.columns.is_unique or not frame.index.is_unique or frame.size > MAX_STYLED_CELLS:
         return frame, given
     for column in frame.columns:
         if not isinstance(column, str) or not pd.api.types.is_numeric_dtype(frame[column]) \
@@ -148,7 +148,7 @@ def localized_numbers(frame: pd.DataFrame, column_config: dict | None, language:
             cells = max((text_px(w, CELL_PAD_PX) for w in written), default=0)
             entry["width"] = max(min(max(header, cells), MAX_NUMBER_PX), MIN_PX)
         config[column] = entry
-    if not formatters or len(frame) * len(frame.columns) > MAX_STYLED_CELLS:
+    if not formatters:
         return frame, given
     # A Styler gives every cell a display text, which Streamlit shows for text, number and date cells without a
     # format of their own: missing values stay blank (not "None"/"nan") and dates read as Streamlit writes them.
