@@ -37,7 +37,7 @@ RUN groupadd --gid 10001 ipmd \
     && mkdir -p /data /home/ipmd/.streamlit \
     && chown ipmd:ipmd /data /home/ipmd/.streamlit
 
-COPY app.py ./
+COPY app.py ipmd_server.py ./
 COPY .streamlit/config.toml .streamlit/config.toml
 COPY components/ components/
 COPY pages/ pages/
@@ -57,4 +57,5 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8501/_stcore/health', timeout=4)"]
 
 ENTRYPOINT ["tini", "--", "ipmd-entrypoint"]
-CMD ["python", "-m", "streamlit", "run", "app.py", "--server.port=8501", "--server.address=0.0.0.0", "--server.fileWatcherType=none"]
+# ipmd_server.py: app.py as Streamlit serves it, plus the overview warmed in the background as the server starts
+CMD ["python", "-m", "streamlit", "run", "ipmd_server.py", "--server.port=8501", "--server.address=0.0.0.0", "--server.fileWatcherType=none"]

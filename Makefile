@@ -36,8 +36,9 @@ chromium:
 		$(SUDO) apt-get update && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; \
 	fi
 
+# ipmd_server.py serves app.py and warms the overview as the server starts (issue 18); any streamlit option may follow
 run: $(STAMP)
-	$(PY) -m streamlit run app.py
+	$(PY) -m streamlit run ipmd_server.py
 
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)

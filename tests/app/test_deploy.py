@@ -31,7 +31,8 @@ DEPLOY = REPO_ROOT / "deploy"
 K8S = DEPLOY / "k8s"
 ENTRYPOINT = DEPLOY / "entrypoint.sh"
 HAPROXY = shutil.which("haproxy") or "/usr/sbin/haproxy"
-APP_CODE = [REPO_ROOT / "app.py", *REPO_ROOT.glob("pages/*.py"), *REPO_ROOT.glob("components/*.py"),
+SERVER_ENTRY = REPO_ROOT / "ipmd_server.py"
+APP_CODE = [REPO_ROOT / "app.py", SERVER_ENTRY, *REPO_ROOT.glob("pages/*.py"), *REPO_ROOT.glob("components/*.py"),
             *(p for p in REPO_ROOT.glob("ipmd/**/*.py"))]
 
 
@@ -111,8 +112,11 @@ def test_dockerfile_healthcheck_and_command_use_the_exposed_port():
     health = instruction("HEALTHCHECK")[0]
     assert "/_stcore/health" in health and f":{exposed}/" in health
     cmd = json.loads(instruction("CMD")[0])
-    assert cmd[:4] == ["python", "-m", "streamlit", "run"] and cmd[4] == "app.py"
+    # the server entry (app.py plus the warm-up at start), as `make run` and the benchmark start it
+    assert cmd[:4] == ["python", "-m", "streamlit", "run"] and cmd[4] == SERVER_ENTRY.name
+    assert SERVER_ENTRY.name in copy_sources() and "app.py" in copy_sources()
     assert f"--server.port={exposed}" in cmd and "--server.address=0.0.0.0" in cmd
+    assert "--server.fileWatcherType=none" in cmd
     entry = json.loads(instruction("ENTRYPOINT")[0])
     assert entry[0] == "tini" and "tini" in next(a for a in instruction("RUN") if "apt-get install" in a)
     assert any(ENTRYPOINT.relative_to(REPO_ROOT).as_posix() == s for s in copy_sources())
@@ -481,3 +485,117 @@ def test_a_replaced_file_is_noticed_even_with_the_same_size_and_time(tmp_path, m
     second = data._stamp()
     assert path.stat().st_size == 100 and path.stat().st_mtime_ns == first[2]
     assert second != first
+
+
+# ------------------------------------------------------------------------------ the server entry (issue 18)
+def test_compose_and_kubernetes_run_the_images_command_the_server_entry():
+    """Neither overrides the image's command: every replica is started by the Dockerfile's CMD (ipmd_server.py)."""
+    for name, svc in app_services(compose()).items():
+        assert "command" not in svc and "entrypoint" not in svc, name
+    (container,) = manifests()["Deployment"]["spec"]["template"]["spec"]["containers"]
+    assert "command" not in container and "args" not in container
+    run = re.search(r"^run:.*\n\t(.*)$", (REPO_ROOT / "Makefile").read_text(encoding="utf-8"), re.M).group(1)
+    assert run.split()[-3:] == ["streamlit", "run", SERVER_ENTRY.name]
+
+
+def test_streamlit_run_finds_the_server_entry_as_an_app_serving_app_py():
+    from streamlit.web.server.app_discovery import discover_asgi_app
+
+    found = discover_asgi_app(SERVER_ENTRY)
+    assert found.is_asgi_app and found.import_string == "ipmd_server:app"
+    # imported in its own process: st.App pins the process's script folder
+    out = subprocess.run([sys.executable, "-c", "import ipmd_server; print(ipmd_server.app.script_path)"],
+                         cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert Path(out.stdout.strip()) == REPO_ROOT / "app.py"
+
+
+WARM_FAILS = textwrap.dedent("""
+    import asyncio, json
+    import ipmd_server
+
+    class Broken:
+        def connect_session(self, **kwargs):
+            raise RuntimeError("no sessions today")
+
+    print(json.dumps(asyncio.run(ipmd_server.warm_up(Broken(), timeout=5))))
+""")
+
+
+def test_a_warm_up_that_fails_is_logged_and_returns():
+    out = subprocess.run([sys.executable, "-c", WARM_FAILS], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert result["finished"] is False and result["charts"] == 0
+    assert "the warm-up failed" in out.stderr and "no sessions today" in out.stderr
+
+
+def serve(env: dict, log: Path) -> tuple[subprocess.Popen, int]:
+    """`streamlit run ipmd_server.py` with the Dockerfile's options (on a free loopback port), as deployed."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cmd = [sys.executable, "-m", "streamlit", "run", SERVER_ENTRY.name, f"--server.port={port}",
+           "--server.address=127.0.0.1", "--server.fileWatcherType=none", "--server.headless=true"]
+    out = open(log, "wb")
+    proc = subprocess.Popen(cmd, cwd=REPO_ROOT, env={**os.environ, **env, "PYTHONUNBUFFERED": "1"}, stdout=out,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+    out.close()
+    return proc, port
+
+
+def wait_for(proc: subprocess.Popen, log: Path, port: int, text: str | None, timeout: float = 180) -> str:
+    """Until the server answers its health check and (given `text`) its log holds `text`; the log."""
+    import time
+    import urllib.request
+
+    deadline, healthy = time.monotonic() + timeout, False
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, log.read_text(errors="replace")[-3000:]
+        if not healthy:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
+                    healthy = r.status == 200
+            except OSError:
+                pass
+        shown = log.read_text(errors="replace")
+        if healthy and (text is None or text in shown):
+            return shown
+        time.sleep(0.2)
+    raise AssertionError(f"not seen within {timeout:.0f} s: {text}\n{log.read_text(errors='replace')[-3000:]}")
+
+
+@pytest.mark.parametrize("case", ["warm", "no database", "off"])
+def test_the_served_app_warms_the_overview_at_start_and_serves_whatever_happens_to_it(tmp_path, case):
+    """The overview's first run is made by the server itself as it starts (its map, no error); a run that fails
+    (no database) is logged, and the server serves all the same; IPMD_WARM_UP=0 serves without it."""
+    env = {"no database": {"IPMD_DB": str(tmp_path / "missing.duckdb")}, "off": {"IPMD_WARM_UP": "0"}}.get(case, {})
+    log = tmp_path / "server.log"
+    proc, port = serve(env, log)
+    try:
+        if case == "off":
+            shown = wait_for(proc, log, port, None)
+            import time
+            time.sleep(3)
+            assert "warm-up" not in log.read_text(errors="replace")
+            return
+        shown = wait_for(proc, log, port, "warm-up done")
+        line = next(l for l in shown.splitlines() if "warm-up done" in l)
+        if case == "warm":
+            assert "(the overview's first run: 1 chart(s), 0 exception(s))" in line, line
+        else:
+            assert "0 chart(s), 1 exception(s)" in line, line
+        assert "Traceback" not in shown
+    finally:
+        bh_stop(proc)
+
+
+def bh_stop(proc: subprocess.Popen) -> None:
+    import signal
+
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=10)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
