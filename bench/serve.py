@@ -1,6 +1,9 @@
-"""`streamlit run` with a timing hook, for the benchmark: `python bench/serve.py run app.py [options]`.
+"""`streamlit run` with a timing hook, for the benchmark: `python bench/serve.py run ipmd_server.py [options]`.
 
-Takes exactly the arguments of the `streamlit` command. When IPMD_BENCH_TIMINGS names a file, every
+Takes exactly the arguments of the `streamlit` command. The benchmark starts the app as deployment does, through its
+server entry ipmd_server.py (app.py plus the overview warmed as the server starts: `bench/run.py` `server_entry`),
+and the baseline as a plain `run bench/baseline_app.py`. The warm-up's own run is timed like any other, in its own
+session, as the server starts. When IPMD_BENCH_TIMINGS names a file, every
 script run appends one JSON line to it: {"end": <unix time>, "ms": <script time>, "session": <id>,
 "page": <page script hash>}. The time is the whole script run of app.py (navigation, sidebar and
 page), measured around Streamlit's own exec of the script; widget and message delivery are not in it.

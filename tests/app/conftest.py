@@ -10,6 +10,9 @@ from ipmd import DEFAULT_DB, db
 # module::function of the tests whose case took a second or more in the reference run of the whole
 # non-browser suite on the loaded 2-core machine (30% of a core for pytest; see README "Test it")
 SLOW = frozenset({
+    "test_deploy::test_the_served_app_warms_the_overview_at_start_and_serves_whatever_happens_to_it",
+    "test_deploy::test_streamlit_run_finds_the_server_entry_as_an_app_serving_app_py",
+    "test_deploy::test_a_warm_up_that_fails_is_logged_and_returns",
     "test_page_coverage::test_a_shared_link_opens_the_same_view",
     "test_page_coverage::test_closed_sections_are_drawn_once_opened",
     "test_page_coverage::test_url_carries_the_filters",
