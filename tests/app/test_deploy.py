@@ -518,7 +518,10 @@ WARM_FAILS = textwrap.dedent("""
         def connect_session(self, **kwargs):
             raise RuntimeError("no sessions today")
 
-    print(json.dumps(asyncio.run(ipmd_server.warm_up(Broken(), timeout=5))))
+    import sys
+    before = sys.getswitchinterval()
+    result = asyncio.run(ipmd_server.warm_up(Broken(), timeout=5))
+    print(json.dumps({**result, "switch_interval_restored": sys.getswitchinterval() == before}))
 """)
 
 
@@ -526,7 +529,7 @@ def test_a_warm_up_that_fails_is_logged_and_returns():
     out = subprocess.run([sys.executable, "-c", WARM_FAILS], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     result = json.loads(out.stdout.strip().splitlines()[-1])
-    assert result["finished"] is False and result["charts"] == 0
+    assert result["finished"] is False and result["charts"] == 0 and result["switch_interval_restored"]
     assert "the warm-up failed" in out.stderr and "no sessions today" in out.stderr
 
 
