@@ -525,7 +525,8 @@ def main(argv: list[str] | None = None) -> int:
         log(f"starting {args.replicas} replicas on {db}")
         replicas = {}
         for name in names:
-            srv = bh.start_server(REPO / "app.py", cwd=REPO, log_path=tmp / f"{name}.log", wait=False,
+            # served as deployed (the Dockerfile: ipmd_server.py, app.py with its warm-up at start)
+            srv = bh.start_server(REPO / "ipmd_server.py", cwd=REPO, log_path=tmp / f"{name}.log", wait=False,
                                   extra_env={"IPMD_DB": str(db), "STREAMLIT_SERVER_COOKIE_SECRET": cookie_secret})
             procs.append(srv)
             replicas[name] = srv
