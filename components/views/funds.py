@@ -21,7 +21,8 @@ from components.figures import funds as figures
 from components.views import fund_sources_uses
 from components.kpi import Kpi, kpi_row
 from components.links import donor_link, link_column, page_link, project_link
-from components.state import lang, report_unknown, tr, url_choice, url_multiselect, url_selectbox, url_tabs
+from components.state import (lang, refresh_share_link, report_unknown, tr, url_choice, url_multiselect,
+                              url_selectbox, url_tabs)
 from components.tables import data_table, dataframe
 from components.text import caption, link_values, literal, markdown, plain
 from ipmd import gis
@@ -404,3 +405,4 @@ def body(options: fund_report.FundOptions) -> None:
         st.info(tr("funds.no_flows", period=sel.period), icon=":material/info:")
     if problems:
         notice.warning(literal("\n".join(f"- {problem}" for problem in problems)), icon=":material/help:")
+    refresh_share_link()       # the sidebar's 'Copy link' with the filters just chosen (app.py wrote it before)
