@@ -41,13 +41,24 @@ def count_calls(monkeypatch, module, names) -> dict[str, int]:
     return calls
 
 
-def rerun_fragments_only(monkeypatch, at: AppTest) -> list[str]:
+def fragment_names(at: AppTest) -> dict[str, str]:
+    """{fragment id: the name of its function} of `at`'s fragments (a fragment's stored closure holds its function)."""
+    names = {}
+    for fragment_id, wrapped in at._fragment_storage._fragments.items():
+        functions = [cell.cell_contents for cell in (wrapped.__closure__ or ())
+                     if callable(getattr(cell, "cell_contents", None)) and hasattr(cell.cell_contents, "__qualname__")]
+        names[fragment_id] = functions[0].__qualname__ if functions else ""
+    return names
+
+
+def rerun_fragments_only(monkeypatch, at: AppTest, only: tuple[str, ...] = ()) -> list[str]:
     """Make AppTest's next reruns fragment-scoped, as a browser asks when a control inside a fragment changes:
-    AppTest reruns the whole script on every interaction, so its RerunData is made naming `at`'s fragments.
-    Returns the fragments' ids; full_reruns() (or the test's end) restores full reruns."""
+    AppTest reruns the whole script on every interaction, so its RerunData is made naming `at`'s fragments
+    (`only`: those whose function has one of these names, e.g. a fragment nested in a page-wide one, as a control
+    inside it asks). Returns the fragments' ids; full_reruns() (or the test's end) restores full reruns."""
     import streamlit.testing.v1.local_script_runner as runner
 
-    fragments = list(at._fragment_storage._fragments)
+    fragments = [i for i, name in fragment_names(at).items() if not only or name in only]
     plain_rerun = runner.RerunData
 
     def scoped(**kw):

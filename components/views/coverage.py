@@ -16,10 +16,11 @@ from components.figure_cache import figure
 from components.figures import coverage as figures
 from components.figures.coverage import quadrant_label
 from components.links import link_column, project_link
-from components.provenance import source_label
-from components.state import (lang, report_unknown, tr, url_choice, url_multiselect, url_slider, url_toggle,
-                              url_year_range)
+from components.provenance import illustrative_notice, source_label
+from components.state import (lang, refresh_share_link, report_unknown, tr, url_choice, url_multiselect, url_slider,
+                              url_tabs, url_toggle, url_year_range)
 from components.tables import data_table, dataframe, when_opened
+from components.views import results as results_view
 from ipmd import gis, i18n
 from ipmd.coverage import need
 from ipmd.coverage import report as cr
@@ -430,3 +431,40 @@ def gfmd_section(gfmd) -> None:
     st.markdown(tr("coverage.gfmd.summary", n=len(gfmd.items), n_none=len(gfmd.unfollowed),
                    n_funded=len(gfmd.items) - len(gfmd.unfollowed)))
     show_gfmd(gfmd)
+
+
+# ------------------------------------------------------------------------------------------- the page's body
+@st.fragment
+def body(chosen_year: int, names: pd.DataFrame, name_of: dict) -> None:
+    """The answers, the filters, the counting mode and the open view (issue 18). Every one depends on the filters,
+    so a filter, the mode or a tab reruns this fragment, not the page's navigation, sidebar and title (the sidebar's
+    year reruns the page)."""
+    answers_box = st.container(border=True)   # filled by the gap finder's section, once it has its result
+
+    chosen, goal_id = filters(load(cr.filter_options))
+    mode = mode_control()
+    m = load(cr.matrix, mode=mode, **chosen)
+    illustrative_notice(m.is_illustrative)     # above the tabs: it holds for every view
+    # the four views as tabs (?view=matrix|map|gaps|gfmd): only the open one is drawn; the answers above need the
+    # matrix, the gap finder (and its settings, drawn in their tab even while hidden) and the GFMD tracker
+    tabs, shown, bad_view = url_tabs({v: tr(f"coverage.tab.{v}") for v in VIEWS} | {"results": tr("results_views.tab")},
+                                     key="view", default="matrix")
+    if bad_view:
+        report_unknown(bad_view)
+
+    if shown == "matrix":
+        with tabs["matrix"]:
+            matrix_section(m, mode, chosen)
+    if shown == "map":
+        with tabs["map"]:
+            map_section(m, goal_id, mode, chosen, names, name_of)
+    gfmd = load(cr.gfmd_tracker, **chosen)
+    with tabs["gaps"]:                         # its settings always (the answers need them); it fills the answers box
+        gap_finder_section(chosen_year, goal_id, mode, chosen, name_of, shown == "gaps", m, gfmd, answers_box)
+    if shown == "gfmd":
+        with tabs["gfmd"]:
+            gfmd_section(gfmd)
+    if shown == "results":                    # results against targets, reporting, gender marker (issue 20)
+        with tabs["results"]:
+            results_view.results_section(m.is_illustrative)
+    refresh_share_link()       # the sidebar's 'Copy link' with the filters just chosen (app.py wrote it before)

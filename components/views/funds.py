@@ -21,9 +21,10 @@ from components.figures import funds as figures
 from components.views import fund_sources_uses
 from components.kpi import Kpi, kpi_row
 from components.links import donor_link, link_column, page_link, project_link
-from components.state import lang, report_unknown, tr, url_choice
+from components.state import (lang, refresh_share_link, report_unknown, tr, url_choice, url_multiselect,
+                              url_selectbox, url_tabs)
 from components.tables import data_table, dataframe
-from components.text import caption, literal, markdown, plain
+from components.text import caption, link_values, literal, markdown, plain
 from ipmd import gis
 from ipmd.fund import report as fund_report
 from ipmd.portfolio import projects
@@ -184,25 +185,13 @@ def flows_tab(sel: Selection) -> None:
     # the diagram's links as drawn (its stages and threshold), so the download sits with the diagram
     csv_download(flow.links, f"ipmd_fund_flows_{sel.stem}.csv", key="funds_flows_csv",
                  sources_note=sel.download_note(), label=tr("funds.downloads.flows"))
-    sankey_pages(flow.links)
+    sankey_pages(flow)
 
 
-OTHER_NODE = "Other"       # ipmd.fund.flows groups small flows under '<stage>:Other'
-
-
-def _nodes(links: pd.DataFrame, stage: str) -> dict[str, str]:
-    """{id: label} of the Sankey's nodes of `stage` (donor, partner), 'Other' left out, in the diagram's order."""
-    ends = pd.concat([links[["source", "source_label", "source_stage"]].set_axis(["node", "label", "stage"], axis=1),
-                      links[["target", "target_label", "target_stage"]].set_axis(["node", "label", "stage"], axis=1)])
-    ends = ends[ends["stage"] == stage].drop_duplicates("node")
-    ids = ends["node"].str.split(":", n=1).str[1]
-    return {i: label for i, label in zip(ids, ends["label"]) if i != OTHER_NODE}
-
-
-def sankey_pages(links: pd.DataFrame) -> None:
+def sankey_pages(flow: fund_report.FlowSection) -> None:
     """Under the Sankey, its donors and partners as pickers to open a donor's page or a partner's projects' pages
     (Streamlit's plotly selection events do not cover sankey nodes, so a click on the diagram cannot open one)."""
-    donors, partners = _nodes(links, "donor"), _nodes(links, "partner")
+    donors, partners = dict(flow.donors), dict(flow.partners)
     st.markdown(f"**{tr('results_views.links.sankey_heading')}**")
     left, right = st.columns(2)
     with left:
@@ -364,3 +353,56 @@ def downloads_section(sel: Selection, n_transactions: int) -> None:
                  f"ipmd_fund_transactions_iati_{sel.stem}.csv", key="funds_iati_csv", sources_note=sel.download_note(),
                  label=tr("funds.downloads.iati"))
     caption(tr("funds.downloads.iati_help"))
+
+
+# ------------------------------------------------------------------------------------------ the page's body
+
+@st.fragment
+def body(options: fund_report.FundOptions) -> None:
+    """The filters, the ladder, the open tab and the downloads (issue 18): every one of them depends on the top
+    filters, so a filter or a tab change reruns this fragment, not the page's navigation, sidebar and title."""
+    years = list(range(options.first_year, options.last_year + 1))
+    goal_label = dict(zip(options.goals["goal_id"], options.goals["label"]))
+    partner_name = dict(zip(options.partners["partner_id"], options.partners["name"]))
+    with st.container(border=True):
+        cols = st.columns([1.4, 1.4, 2, 2, 3])  # a year (and its arrow) fits in the first two at 1280 px
+        start, bad_from = url_selectbox(tr("funds.filter.from"), year_options("from", years), key="from",
+                                        default=years[0], container=cols[0])
+        end, bad_to = url_selectbox(tr("funds.filter.to"), year_options("to", years), key="to",
+                                    default=years[-1], container=cols[1])
+        donor_types, bad_types = url_multiselect(tr("funds.filter.donor_type"), options.donor_types, key="donor_type",
+                                                 container=cols[2], placeholder=tr("funds.filter.all"),
+                                                 format_func=lambda d: tr(f"funds.donor_type.{d}"))
+        goals, bad_goals = url_multiselect(tr("funds.filter.goal"), list(goal_label), key="goal", container=cols[3],
+                                           placeholder=tr("funds.filter.all"), format_func=goal_label.get)
+        partners, bad_partners = url_multiselect(tr("funds.filter.partner"), list(partner_name), key="partner",
+                                                 container=cols[4], placeholder=tr("funds.filter.all"),
+                                                 format_func=lambda p: f"{p} ({partner_name[p]})")
+    start, end, swapped = fund_report.period_years(start, end)
+    problems = [tr("funds.filter.bad_year", value=link_values(bad)) for bad in (bad_from, bad_to) if bad]
+    problems += [tr("funds.filter.unknown", values=link_values(bad), what=tr(what).lower())
+                 for bad, what in ((bad_types, "funds.filter.donor_type"), (bad_goals, "funds.filter.goal"),
+                                   (bad_partners, "funds.filter.partner")) if bad]
+    if swapped:
+        problems.append(tr("funds.filter.swapped", start=end, end=start))
+    notice = st.empty()
+    sel = Selection(start, end, tuple(donor_types), tuple(goals), tuple(partners), options.is_illustrative)
+
+    # ------------------------------------------------------------------------- the ladder, the open tab, downloads
+    ladder = load(fund_report.fund_ladder, *sel.args)
+    if ladder.has_money:
+        ladder_section(sel, ladder)
+        tabs, shown, bad_view = url_tabs({"flows": tr("funds.sankey.title"), "map": tr("funds.map.title"),
+                                          "donors": tr("funds.donors.title"), "time": tr("funds.time.title"),
+                                          "uses": tr("sources_uses.tab")},
+                                         key="view", default="flows")
+        if bad_view:
+            problems.append(tr("funds.filter.bad_value", value=link_values(bad_view), what="?view="))
+        with tabs[shown]:
+            TABS[shown](sel)           # only the open tab is computed and drawn
+        downloads_section(sel, ladder.n_transactions)
+    else:
+        st.info(tr("funds.no_flows", period=sel.period), icon=":material/info:")
+    if problems:
+        notice.warning(literal("\n".join(f"- {problem}" for problem in problems)), icon=":material/help:")
+    refresh_share_link()       # the sidebar's 'Copy link' with the filters just chosen (app.py wrote it before)

@@ -270,6 +270,8 @@ class FlowSection:
     links: pd.DataFrame                # flows.LINK_COLUMNS, labels in the interface language
     reconciliation: "Reconciliation"
     counts: "FlowCounts"
+    donors: tuple[tuple[str, str], ...] = ()     # the diagram's donors (id, label) in its order, "Other" left out
+    partners: tuple[tuple[str, str], ...] = ()   # its partners, likewise
 
     @property
     def has_flows(self) -> bool:
@@ -283,8 +285,30 @@ def _flows(tables, filters: FundFilters, middle: str, end_stage: str, other_pct:
     links = flows.flow_links(tables, stages, filters, other_threshold_share=max(float(other_pct), 0.0) / 100.0,
                              countries=names)
     ungrouped = links if other_pct <= 0 else flows.flow_links(tables, stages, filters, countries=names)
-    return FlowSection(links=_translate_nodes(links, lang), reconciliation=reconcile(ladder, links, filters),
-                       counts=flow_counts(ungrouped, end_stage))
+    shown = _translate_nodes(links, lang)
+    return FlowSection(links=shown, reconciliation=reconcile(ladder, links, filters),
+                       counts=flow_counts(ungrouped, end_stage), donors=stage_nodes(shown, "donor"),
+                       partners=stage_nodes(shown, "partner"))
+
+
+OTHER_NODE = "Other"       # flows.flow_links groups small flows under '<stage>:Other'
+
+
+def stage_nodes(links: pd.DataFrame, stage: str) -> tuple[tuple[str, str], ...]:
+    """The (id, label) of the flow diagram's nodes of `stage` (donor, partner), "Other" left out, in the order
+    they first appear in the links. Worked out once with the links (the page's donor and partner pickers under the
+    diagram read it on every rerun: issue 18)."""
+    seen: dict[str, str] = {}
+    for column in ("source", "target"):
+        chosen = links[links[f"{column}_stage"] == stage]
+        for node, label in zip(chosen[column], chosen[f"{column}_label"]):
+            seen.setdefault(node, label)
+    picked = {}
+    for node, label in seen.items():
+        node_id = str(node).split(":", 1)[1] if ":" in str(node) else str(node)
+        if node_id != OTHER_NODE:
+            picked.setdefault(node_id, label)
+    return tuple(picked.items())
 
 
 def fund_flows(con, start_year: int, end_year: int, donor_types: tuple[str, ...] = (),

@@ -264,8 +264,10 @@ def test_a_weight_reruns_only_the_gap_finder_and_the_answers(monkeypatch):
     calls = apptest_pages.count_calls(monkeypatch, view, ("filters", "mode_control"))
     at = open_page(view="gaps")
     before = answers_text(at)
-    fragments = apptest_pages.rerun_fragments_only(monkeypatch, at)
-    assert len(fragments) == 1                                   # the gap finder (the cell list is on the matrix tab)
+    # the page's body and, inside it, the gap finder (the cell list is on the matrix tab)
+    assert sorted(apptest_pages.fragment_names(at).values()) == ["body", "gap_finder_section"]
+    fragments = apptest_pages.rerun_fragments_only(monkeypatch, at, only=("gap_finder_section",))
+    assert len(fragments) == 1
     at.slider(key="w_remit").set_value(3.0)
     at.slider(key="w_emig").set_value(0.0).run()
     ok(at)
@@ -276,3 +278,38 @@ def test_a_weight_reruns_only_the_gap_finder_and_the_answers(monkeypatch):
     assert answers_text(at) == answers_text(full) != before      # the answers on top follow the weights
     assert gap_table(at)["iso3"].tolist() == gap_table(full)["iso3"].tolist()
     assert len([m for m in at.markdown if m.value == f"**{t('coverage.answers.title')}**"]) == 1   # replaced, not added
+
+
+def test_a_filter_reruns_the_body_not_the_navigation_and_sidebar(monkeypatch):
+    """Everything under the title is one fragment (issue 18: the coverage filter and tab): a region reruns it, not
+    app.py's navigation and sidebar. The fragment-scoped rerun a browser asks for is made here the same way: a
+    RerunData naming the fragment. What it shows must equal a full run of the same link."""
+    from components import sidebar
+
+    calls = apptest_pages.count_calls(monkeypatch, sidebar, ("year_picker",))
+    at = open_page()
+    ok(at)
+    assert calls == {"year_picker": 1}
+    assert sorted(apptest_pages.fragment_names(at).values()) == ["body", "cell_section", "gap_finder_section"]
+    before = [m.value for m in at.markdown]
+    apptest_pages.rerun_fragments_only(monkeypatch, at, only=("body",))
+    at.multiselect(key="region").set_value(["Africa"]).run()
+    ok(at)
+    assert calls == {"year_picker": 1}                           # the sidebar (app.py) did not run again
+    assert at.query_params["region"] == "Africa"                 # the URL follows the fragment's rerun
+    apptest_pages.full_reruns(monkeypatch)
+    full = open_page(region="Africa")
+    assert answers_text(at) == answers_text(full)
+    assert [m.value for m in at.markdown] == [m.value for m in full.markdown] != before
+    assert len([m for m in at.markdown if m.value == f"**{t('coverage.answers.title')}**"]) == 1   # replaced, not added
+
+
+def test_the_share_link_follows_a_filter_changed_in_the_body(monkeypatch):
+    """The sidebar's 'Copy link' is written by app.py after the page; a fragment rerun of the body does not run app.py,
+    so the body writes it again: the link holds the region just chosen."""
+    at = open_page()
+    apptest_pages.rerun_fragments_only(monkeypatch, at, only=("body",))
+    at.multiselect(key="region").set_value(["Africa"]).run()
+    ok(at)
+    links = [c.value for c in at.sidebar.code]
+    assert links and all("region=Africa" in link for link in links), links

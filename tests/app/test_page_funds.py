@@ -316,3 +316,55 @@ def test_a_tab_control_recomputes_that_tab_only(calls):
     assert not {"fund_map", "fund_donors"} & set(calls)
     assert at.query_params["other"] in ("10", ["10"])          # the hidden tab's setting stays in the link
 
+
+
+# ------------------------------------------------------------------ the top filters rerun the page's body only
+
+def test_a_top_filter_reruns_the_body_not_the_navigation_and_sidebar(monkeypatch, con):
+    """The filters, ladder, open tab and downloads are one fragment (issue 18: the funds filter): a donor type reruns
+    it, not app.py's navigation and sidebar. AppTest reruns the whole script on every interaction, so the
+    fragment-scoped rerun a browser asks for is made here the same way: a RerunData naming the fragment. What it
+    shows must equal the core's figures for the same filters, and the URL follows."""
+    from components import sidebar
+
+    calls = apptest_pages.count_calls(monkeypatch, sidebar, ("year_picker",))
+    at = open_page()
+    ok(at)
+    assert calls == {"year_picker": 1}
+    assert sorted(apptest_pages.fragment_names(at).values()) == ["body", "flows_tab"]
+    apptest_pages.rerun_fragments_only(monkeypatch, at, only=("body",))
+    at.multiselect(key="donor_type").set_value(["government"]).run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert calls == {"year_picker": 1}                           # the sidebar (app.py) did not run again
+    assert at.query_params["donor_type"] in ("government", ["government"])
+    first, last = ledger_years(con)
+    report = fund_report.fund_report(con, first, last, ("government",))
+    assert metric(at, "Deposited") == fmt_usd(report.ladder.deposited, "en")
+    assert sankey_legs(at)["donor>fund"] == pytest.approx(report.ladder.deposited, abs=TOL)
+    assert [m.label for m in at.metric].count("Deposited") == 1  # replaced, not added
+    assert len([c for c in at.get("plotly_chart")]) == 2         # the ladder and the Sankey, once each
+
+
+def test_the_sankey_pickers_list_its_donors_and_partners(default_page, con):
+    """The donor and partner pickers under the diagram offer the diagram's own donors and partners ("Other" left out),
+    worked out once with the links (ipmd.fund.report.stage_nodes)."""
+    first, last = ledger_years(con)
+    flow = fund_report.fund_flows(con, first, last, middle="goal", end_stage="region", other_pct=3.0)
+    links = flow.links
+    for key, stage in (("sankey_donor", "donor"), ("sankey_partner", "partner")):
+        ends = pd.concat([links.loc[links[f"{c}_stage"] == stage, [c, f"{c}_label"]].set_axis(["node", "label"], axis=1)
+                          for c in ("source", "target")]).drop_duplicates("node")
+        ends = ends[~ends["node"].str.endswith(":Other")]
+        assert len(ends) > 1
+        assert default_page.selectbox(key=key).options == ends["label"].tolist()
+
+
+def test_the_share_link_follows_a_filter_changed_in_the_body(monkeypatch):
+    """The sidebar's 'Copy link' is written by app.py after the page; a fragment rerun of the body does not run app.py,
+    so the body writes it again: the link holds the filter just chosen."""
+    at = open_page()
+    apptest_pages.rerun_fragments_only(monkeypatch, at, only=("body",))
+    at.multiselect(key="donor_type").set_value(["government"]).run()
+    assert not at.exception, [e.message for e in at.exception]
+    links = [c.value for c in at.sidebar.code]
+    assert links and all("donor_type=government" in link for link in links), links

@@ -94,3 +94,18 @@ def test_the_ladder_summary_leaves_out_the_donor_side_under_goal_or_partner_filt
     assert projects.values == {"approved": 80.0, "disbursed": 50.0, "spent": 20.0, "partner_balance": 30.0}
     pooled = LadderSection(FundFilters(), ladder, True, 3, 0.0, True).summary()
     assert pooled.key == "funds.ladder.summary" and set(pooled.values) == set(fund_report.LADDER_FIGURES)
+
+
+def test_stage_nodes_lists_a_stages_nodes_once_in_the_diagrams_order_without_other():
+    """The donor and partner pickers under the Sankey: each node of the stage once (as source or as target), by
+    its id without the stage prefix, in the order it first appears, "Other" left out."""
+    links = pd.DataFrame({
+        "source": ["donor:D2", "donor:Other", "donor:D1", "fund:F", "goal:G1", "goal:G1", "partner:IOM"],
+        "source_label": ["Two", "Other", "One", "Fund", "G1", "G1", "Intl Org"],
+        "source_stage": ["donor", "donor", "donor", "fund", "goal", "goal", "partner"],
+        "target": ["fund:F", "fund:F", "fund:F", "goal:G1", "partner:IOM", "partner:ILO", "region:Africa"],
+        "target_label": ["Fund", "Fund", "Fund", "G1", "Intl Org", "Labour Org", "Africa"],
+        "target_stage": ["fund", "fund", "fund", "goal", "partner", "partner", "region"]})
+    assert fund_report.stage_nodes(links, "donor") == (("D2", "Two"), ("D1", "One"))
+    assert fund_report.stage_nodes(links, "partner") == (("IOM", "Intl Org"), ("ILO", "Labour Org"))
+    assert fund_report.stage_nodes(links.iloc[:0], "donor") == ()
