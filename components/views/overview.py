@@ -4,7 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import maps
-from components.data import load
+from components.data import load, version
 from components.downloads import map_downloads
 from components.figure_cache import figure
 from components.figures import years_map
@@ -31,21 +31,7 @@ def map_section(chosen_year: int) -> None:
     values = load(overview.map_values, indicator, chosen_year)
     names = country_frame(lang())
     values = values.merge(names[["iso3", "name"]], on="iso3")
-    log_scale, diverging = indicator in overview.MAP_LOG_SCALE, indicator in overview.MAP_DIVERGING
-    colorbar_title = tr(f"indicator.{indicator}.short")
-    tick_unit = indicator_unit(unit_of(indicator))
-    if indicator == overview.LEDGER_INDICATOR:
-        fig = figure(maps.world_choropleth, values.assign(label=value_labels(indicator, values)), names,
-                     colorbar_title=colorbar_title, log_scale=log_scale, diverging=diverging, unit=tick_unit,
-                     lang=lang())
-    else:   # every year the source publishes, as frames: the map's slider and play button step through them
-        years = load(compare.values_by_year, indicator)
-        shown_year = max((y for y in years["map_year"].unique() if y <= chosen_year), default=years["map_year"].min())
-        fig = figure(years_map.stepping_map, years[["map_year", "iso3", "value"]].assign(
-            label=value_labels(indicator, years)), names, int(shown_year), colorbar_title=colorbar_title,
-            log_scale=log_scale, diverging=diverging, unit=tick_unit, lang=lang(),
-            words={"year": tr("screens19.label_prefix", label=tr("compare.map.year")), "play": tr("compare.map.play"),
-                   "pause": tr("compare.map.pause")})
+    fig = _map_figure(indicator, chosen_year, lang(), version())
     event = maps.show_map(fig, key="overview_map", clickable=True,
                           alt=tr("overview.map.alt", indicator=tr(f"indicator.{indicator}"), year=chosen_year),
                           title=tr("charts_w1.by_country_year", indicator=tr(f"indicator.{indicator}"), year=chosen_year),
@@ -71,3 +57,28 @@ def map_section(chosen_year: int) -> None:
     if not values.empty:
         map_downloads(lambda con, language: gis.indicator_layer(con, indicator, chosen_year, language),
                       f"ipmd_map_{indicator}_{chosen_year}", key="overview_map", layer_name=indicator)
+
+
+@st.cache_resource(show_spinner=False, max_entries=200)
+def _map_figure(indicator: str, chosen_year: int, language: str, data_version: str):
+    """The map of `indicator` opened at `chosen_year`, in `language`: built (its hover labels for every country and
+    year included, ~2,000-11,000 values) once per indicator, year, language and database, not on every rerun of the
+    overview (the sidebar's year and language rerun the page; issue 18). `language` and `data_version` are the key:
+    figure_cache reads the same from the session."""
+    names = country_frame(language)
+    log_scale, diverging = indicator in overview.MAP_LOG_SCALE, indicator in overview.MAP_DIVERGING
+    colorbar_title = tr(f"indicator.{indicator}.short")
+    tick_unit = indicator_unit(unit_of(indicator))
+    if indicator == overview.LEDGER_INDICATOR:
+        values = load(overview.map_values, indicator, chosen_year).merge(names[["iso3", "name"]], on="iso3")
+        return figure(maps.world_choropleth, values.assign(label=value_labels(indicator, values)), names,
+                      colorbar_title=colorbar_title, log_scale=log_scale, diverging=diverging, unit=tick_unit,
+                      lang=language)
+    # every year the source publishes, as frames: the map's slider and play button step through them
+    years = load(compare.values_by_year, indicator)
+    shown_year = max((y for y in years["map_year"].unique() if y <= chosen_year), default=years["map_year"].min())
+    return figure(years_map.stepping_map, years[["map_year", "iso3", "value"]].assign(
+        label=value_labels(indicator, years)), names, int(shown_year), colorbar_title=colorbar_title,
+        log_scale=log_scale, diverging=diverging, unit=tick_unit, lang=language,
+        words={"year": tr("screens19.label_prefix", label=tr("compare.map.year")), "play": tr("compare.map.play"),
+               "pause": tr("compare.map.pause")})

@@ -46,3 +46,24 @@ def test_the_year_sliders_label_follows_the_languages_punctuation(language, pref
     assert not at.exception
     slider = checks.map_spec(at)["layout"]["sliders"][0]
     assert slider["currentvalue"]["prefix"] == prefix.format(label=t("compare.map.year", language))
+
+
+def test_a_rerun_takes_the_map_already_built_for_its_year_and_language(monkeypatch):
+    """Issue 18: the sidebar's year and language rerun the whole overview; the map (its hover labels for every
+    country and year) is built once per indicator, year and language, and a rerun for the same ones sends the same
+    figure without labelling the values again."""
+    from components.views import overview as view
+    import components.labels
+
+    calls = apptest_pages.count_calls(monkeypatch, components.labels, ["value_labels"])
+    monkeypatch.setattr(view, "value_labels", components.labels.value_labels)     # the view's own import, counted
+    view._map_figure.clear()
+    at = apptest_pages.open_page("pages/overview.py")
+    assert not at.exception and calls["value_labels"] == 1
+    spec = at.get("plotly_chart")[0].proto.spec
+    at = at.run()
+    assert not at.exception and calls["value_labels"] == 1          # the rerun took the map already built
+    assert at.get("plotly_chart")[0].proto.spec == spec
+    years = at.selectbox(key="year").options
+    at = at.selectbox(key="year").set_value(int(years[-2])).run()      # another year: built for it
+    assert not at.exception and calls["value_labels"] == 2

@@ -153,6 +153,10 @@ def test_a_donor_page_opens_by_link_in_french(fixture_db):
     # the only approval (5) is drawn from the only donor's deposits
     assert metrics["Sa part des approbations"] == fmt_usd(5.0, "fr")
     assert metrics["Pas encore alloué"] == fmt_usd(5.0, "fr")
+    # the list of its projects sits closed at the foot of the page (issue 18: sent only when opened), one project
+    assert not at.dataframe and [e.label for e in at.expander][-1] == "Afficher le projet (1)"
+    at.session_state["donor_projects_open"] = True
+    at = at.run()
     links = at.dataframe[-1].value["link"].tolist()
     assert links == ["project?project=DEMO-P&lang=fr"]
 
@@ -215,8 +219,11 @@ def test_a_donor_page_names_no_undecided_proposal(real_db, monkeypatch):
     tables = real_ledger_tables()
     donor = tables["donors"]["donor_id"].iloc[0]
     for view in ("goal", "partner", "country"):
-        at = configure(app_test("pages/donor.py", donor=donor, by=view), None).run()
+        at = configure(app_test("pages/donor.py", donor=donor, by=view), None)
+        at.session_state["donor_projects_open"] = True           # its list of projects too
+        at = at.run()
         assert not at.exception, [e.message for e in at.exception]
+        assert at.dataframe, "the list of projects is drawn"
         shown = texts(at)
         assert MARKER not in shown and not any(pid in shown for pid in undecided_ids(tables))
 

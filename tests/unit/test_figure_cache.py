@@ -51,3 +51,19 @@ def test_figure_is_built_again_for_another_language_or_database(derived):
 def test_figure_refuses_a_lambda(derived):
     with pytest.raises(TypeError):
         figure_cache.figure(lambda: go.Figure())
+
+
+def test_a_cached_figures_dict_is_made_once_and_is_what_plotly_makes(derived):
+    """st.plotly_chart calls to_dict() on every run (a deep copy of every trace and frame): a cached figure, never
+    changed once built, makes it once (issue 18) and it equals a fresh figure's."""
+    import pandas as pd
+    import plotly.tools
+
+    frame = pd.DataFrame({"x": ["a", "b"], "y": [1, 2]})
+    fig = figure_cache.figure(titled, frame, title="T")
+    once = fig.to_dict()
+    assert fig.to_dict() is once
+    assert plotly.tools.return_figure_from_figure_or_data(fig, validate_figure=True) is once   # Streamlit's path
+    fresh = titled(frame, title="T")
+    fresh.layout.separators = figure_cache.separators("en")
+    assert once == fresh.to_dict()
