@@ -145,7 +145,7 @@ def where_it_went(page: DonorPage) -> None:
     # the list sits at the foot of the page, below the charts: sent and laid out only when opened (issue 18: on a
     # first open it cost ~190 ms of script, the styled table of every project, and the browser loaded the data grid's
     # code for it alone)
-    box = when_opened(tr("perf18.donor_projects_open", n=len(page.by_project)), key="donor_projects_open")
+    box = when_opened(tr("donor.projects_open", n=len(page.by_project)), key="donor_projects_open")
     if box is None:
         return
     projects = page.by_project.assign(link=[project_link(p) for p in page.by_project["project_id"]])
