@@ -1,6 +1,7 @@
 """Page state that lives in the URL, so a link opens the same view; and the interface language."""
 from __future__ import annotations
 
+import functools
 import math
 from typing import Callable, Sequence
 
@@ -129,6 +130,17 @@ def refresh_share_link() -> None:
     slot = st.session_state.get("_share_slot")
     if slot is not None:
         share_link(slot)
+
+
+def linked_fragment(section: Callable) -> Callable:
+    """`st.fragment` for a section whose controls change the URL: its rerun ends by writing the sidebar's 'Copy
+    link' again (`refresh_share_link`), so the link holds what was just chosen."""
+    @functools.wraps(section)
+    def run(*args, **kwargs):
+        result = section(*args, **kwargs)
+        refresh_share_link()
+        return result
+    return st.fragment(run)
 
 
 def url_slider(label_text: str, key: str, default: float, *, min_value: float, max_value: float, step: float,
