@@ -14,11 +14,10 @@ from components import charts, maps
 
 # Streamlit's chart theme turns on `automargin` for every axis: plotly then draws a chart, measures its tick labels
 # (one getBoundingClientRect each, each forcing the browser to lay the whole page out again), widens the margins and
-# draws the chart a second time. On the country switch, which replaces all four charts, that was about a third of
-# plotly's time (issue 18: browser CPU profile in README "Performance"). The profile's charts turn it off and size
+# draws the chart a second time. On the country switch, which replaces all four charts, that was half of plotly's
+# time (issue 18: browser CPU profile in README "Performance"). The profile's charts turn it off and size
 # their margins from their own labels instead: they know every label in advance (ticks from ipmd.ticks, names).
-TICK_FONT_PX = 12       # Streamlit's theme writes tick labels at 12 px (fontSizes.twoSm)
-TICK_CHAR_PX = 7.0      # a character of Source Sans at 12 px is at most this wide on average (digits 6 px, capitals 7)
+TICK_CHAR_PX = 7.0      # Streamlit writes tick labels at 12 px (fontSizes.twoSm); a character of Source Sans is at most this wide on average (digits 6 px, capitals 7)
 TICK_LINE_PX = 16       # one line of tick label, with its leading
 TICK_GAP_PX = 14        # between the labels and the plot (the tick length and plotly's padding)
 
@@ -30,8 +29,10 @@ def label_width(labels) -> int:
 
 
 def fixed_axes(**axes: dict) -> dict:
-    """Layout entries for the named axes ("xaxis", "yaxis2"...) with `automargin` off, merged into what is given."""
-    return {name: {**spec, "automargin": False} for name, spec in axes.items()}
+    """Layout entries for the named axes ("xaxis", "yaxis2"...) with `automargin` off, merged into what is given;
+    and tick labels allowed to overflow: by default plotly measures every tick label once more (a getBoundingClientRect
+    each) to hide those reaching past the chart's edge, which the margins above already prevent."""
+    return {name: {**spec, "automargin": False, "ticklabeloverflow": "allow"} for name, spec in axes.items()}
 
 
 def _year_bands(categories: list, year: int, axes: tuple[str, ...]) -> list[dict]:
@@ -108,5 +109,4 @@ def peers(frame: pd.DataFrame, y_title: str) -> go.Figure:
         layout={"height": 260 + 16 * lines, "showlegend": False, "bargap": 0.35,
                 # the labels' lines under the bars (automargin off: see fixed_axes)
                 "margin": {"l": 8, "r": 8, "t": 28, "b": TICK_LINE_PX * lines + TICK_GAP_PX},
-                "xaxis": {"tickangle": 0, "automargin": False},
-                "yaxis": {"visible": False, "rangemode": "tozero", "automargin": False}})
+                **fixed_axes(xaxis={"tickangle": 0}, yaxis={"visible": False, "rangemode": "tozero"})})

@@ -28,7 +28,8 @@ def test_the_corridor_ranking_leaves_room_for_its_longest_name():
     fig_short, fig_long = figures.corridor_bars(short, "#000"), figures.corridor_bars(long, "#000")
     widest = len("United Kingdom of Great Britain and Northern Ireland (2)") * figures.TICK_CHAR_PX
     assert fig_long.layout.margin.l >= widest > fig_short.layout.margin.l
-    assert all(spec.get("automargin") is False for spec in axes(fig_long).values())
+    assert all(spec.get("automargin") is False and spec.get("ticklabeloverflow") == "allow"
+               for spec in axes(fig_long).values())
     assert set(axes(fig_long)) == {"xaxis", "yaxis"}
 
 
@@ -38,7 +39,8 @@ def test_the_stock_and_remittance_charts_fit_their_value_ticks_with_automargin_o
                            "emigrants": [1.0e6, 0.5e6, 0.5e6, 2.0e6, 1.0e6, 1.0e6]})
     fig = figures.stocks(stocks[stocks["sex"] != "total"], ("Immigrants", "Emigrants"), {"female": "Women", "male": "Men"}, 2024)
     assert set(axes(fig)) == {"xaxis", "xaxis2", "yaxis", "yaxis2"}
-    assert all(spec.get("automargin") is False for spec in axes(fig).values())
+    assert all(spec.get("automargin") is False and spec.get("ticklabeloverflow") == "allow"
+               for spec in axes(fig).values())
     assert fig.layout.margin.l >= figures.label_width(fig.layout.yaxis.ticktext) > 0
     assert fig.layout.shapes        # the chosen year's band is still there
 
@@ -58,3 +60,4 @@ def test_the_peer_chart_keeps_a_line_of_margin_per_line_of_label():
     assert one.layout.margin.b >= 2 * figures.TICK_LINE_PX and four.layout.margin.b >= 5 * figures.TICK_LINE_PX
     assert four.layout.margin.b > one.layout.margin.b
     assert one.layout.xaxis.automargin is False and one.layout.yaxis.automargin is False
+    assert one.layout.xaxis.tickangle == 0
