@@ -17,7 +17,8 @@ from components import charts, maps
 # draws the chart a second time. On the country switch, which replaces all four charts, that was half of plotly's
 # time (issue 18: browser CPU profile in README "Performance"). The profile's charts turn it off and size
 # their margins from their own labels instead: they know every label in advance (ticks from ipmd.ticks, names).
-TICK_CHAR_PX = 7.0      # Streamlit writes tick labels at 12 px (fontSizes.twoSm); a character of Source Sans is at most this wide on average (digits 6 px, capitals 7)
+# Streamlit writes tick labels at 12 px (fontSizes.twoSm): a character of Source Sans is at most 7 px wide on average
+TICK_CHAR_PX = 7.0
 TICK_LINE_PX = 16       # one line of tick label, with its leading
 TICK_GAP_PX = 14        # between the labels and the plot (the tick length and plotly's padding)
 

@@ -17,7 +17,8 @@ def axes(fig) -> dict:
 def test_label_width_counts_the_drawn_characters_of_the_longest_line():
     assert figures.label_width(["5M", "10M"]) == 3 * figures.TICK_CHAR_PX
     # tags are not drawn, entities are one character, each <br> starts a new line
-    assert figures.label_width(["<b>8,9 %</b><br>Médiane, Revenu", "A &amp; B"]) == len("Médiane, Revenu") * figures.TICK_CHAR_PX
+    widest = len("Médiane, Revenu") * figures.TICK_CHAR_PX
+    assert figures.label_width(["<b>8,9 %</b><br>Médiane, Revenu", "A &amp; B"]) == widest
     assert figures.label_width([]) == 0
 
 
@@ -37,7 +38,8 @@ def test_the_stock_and_remittance_charts_fit_their_value_ticks_with_automargin_o
     stocks = pd.DataFrame({"year": [2000, 2000, 2000, 2024, 2024, 2024], "sex": ["total", "female", "male"] * 2,
                            "immigrants": [3.0e6, 1.5e6, 1.5e6, 9.0e6, 4.0e6, 5.0e6],
                            "emigrants": [1.0e6, 0.5e6, 0.5e6, 2.0e6, 1.0e6, 1.0e6]})
-    fig = figures.stocks(stocks[stocks["sex"] != "total"], ("Immigrants", "Emigrants"), {"female": "Women", "male": "Men"}, 2024)
+    fig = figures.stocks(stocks[stocks["sex"] != "total"], ("Immigrants", "Emigrants"),
+                         {"female": "Women", "male": "Men"}, 2024)
     assert set(axes(fig)) == {"xaxis", "xaxis2", "yaxis", "yaxis2"}
     assert all(spec.get("automargin") is False and spec.get("ticklabeloverflow") == "allow"
                for spec in axes(fig).values())
@@ -55,7 +57,8 @@ def test_the_peer_chart_keeps_a_line_of_margin_per_line_of_label():
     def fig(labels):
         return figures.peers(pd.DataFrame({"label": labels, "value": [1.0] * len(labels),
                                            "colour": ["#000"] * len(labels), "text": ["1%"] * len(labels)}), "x")
-    one, four = fig(["Tonga", "Median: Oceania"]), fig(["Tonga", "Médiane, Revenu intermédiaire (tranche supérieure)"])
+    one = fig(["Tonga", "Median: Oceania"])
+    four = fig(["Tonga", "Médiane, Revenu intermédiaire (tranche supérieure)"])
     # the value line plus the label's lines (one, then four)
     assert one.layout.margin.b >= 2 * figures.TICK_LINE_PX and four.layout.margin.b >= 5 * figures.TICK_LINE_PX
     assert four.layout.margin.b > one.layout.margin.b
