@@ -36,6 +36,12 @@ def fixed_axes(**axes: dict) -> dict:
     return {name: {**spec, "automargin": False, "ticklabeloverflow": "allow"} for name, spec in axes.items()}
 
 
+# An x axis given tickangle 0 is not measured label by label for an angle (plotly's autotickangles): given to the
+# remittances' years (plotly spaces its ticks by the width) and the ranking's few value ticks, which never collide;
+# not to the stock chart's eight years a panel, which slant on a phone.
+LEVEL = {"tickangle": 0}
+
+
 def _year_bands(categories: list, year: int, axes: tuple[str, ...]) -> list[dict]:
     """A band behind the chosen year's bar on each panel of a chart with year categories (none if it has no bar)."""
     if year not in categories:
@@ -64,7 +70,7 @@ def remittances(series: pd.DataFrame, names: dict[str, str], year: int) -> go.Fi
     return fig.update_layout(shapes=[charts.vertical_line(year)],
                              margin={"l": label_width(fig.layout.yaxis.ticktext) + TICK_GAP_PX, "r": 16, "t": 48,
                                      "b": TICK_LINE_PX + TICK_GAP_PX},
-                             **fixed_axes(xaxis={}, yaxis={}))
+                             **fixed_axes(xaxis=LEVEL, yaxis={}))
 
 
 def corridor_bars(rows: pd.DataFrame, colour: str) -> go.Figure:
@@ -78,7 +84,7 @@ def corridor_bars(rows: pd.DataFrame, colour: str) -> go.Figure:
     # left: the names and values; bottom: the count ticks; the last tick label may reach past the plot's right end
     return fig.update_layout(
         margin={"l": label_width(ticktext) + TICK_GAP_PX, "r": 24, "t": 10, "b": TICK_LINE_PX + TICK_GAP_PX},
-        **fixed_axes(xaxis=fig.layout.xaxis.to_plotly_json(),
+        **fixed_axes(xaxis={**fig.layout.xaxis.to_plotly_json(), **LEVEL},
                      yaxis={"tickmode": "array", "tickvals": ordered["name"].tolist(), "ticktext": ticktext}))
 
 

@@ -31,7 +31,8 @@ def test_the_corridor_ranking_leaves_room_for_its_longest_name():
     assert fig_long.layout.margin.l >= widest > fig_short.layout.margin.l
     assert all(spec.get("automargin") is False and spec.get("ticklabeloverflow") == "allow"
                for spec in axes(fig_long).values())
-    assert set(axes(fig_long)) == {"xaxis", "yaxis"}
+    assert set(axes(fig_long)) == {"xaxis", "yaxis"} and fig_long.layout.xaxis.tickangle == 0
+    assert list(fig_long.layout.xaxis.ticktext)     # the value ticks of ipmd.ticks are kept
 
 
 def test_the_stock_and_remittance_charts_fit_their_value_ticks_with_automargin_off():
@@ -51,6 +52,7 @@ def test_the_stock_and_remittance_charts_fit_their_value_ticks_with_automargin_o
     assert all(spec.get("automargin") is False for spec in axes(fig).values())
     assert fig.layout.margin.l >= figures.label_width(fig.layout.yaxis.ticktext) > 0
     assert [s.x0 for s in fig.layout.shapes] == [2020]
+    assert fig.layout.xaxis.tickangle == 0          # no label-by-label measuring for an angle
 
 
 def test_the_peer_chart_keeps_a_line_of_margin_per_line_of_label():
