@@ -37,8 +37,8 @@ def fixed_axes(**axes: dict) -> dict:
 
 
 # An x axis given tickangle 0 is not measured label by label for an angle (plotly's autotickangles): given to the
-# remittances' years (plotly spaces its ticks by the width) and the ranking's few value ticks, which never collide;
-# not to the stock chart's eight years a panel, which slant on a phone.
+# remittances' years, which plotly spaces by the chart's width, so they never collide; not to the stock chart's eight
+# years a panel, which slant on a phone.
 LEVEL = {"tickangle": 0}
 
 
@@ -77,14 +77,15 @@ def corridor_bars(rows: pd.DataFrame, colour: str) -> go.Figure:
     """The country's corridors ranked (rows: name, stock, label), each value written beside its country's name on
     the axis ("United States (5.2M)"), not on its bar: plotly measures a bar's text one bar at a time, each forcing
     the browser to lay the page out again, which cost the country switch about 0.3 s (issue 18); the axis labels
-    are measured together."""
+    are measured together. With every value written there, the value axis is left out, as on the peer chart: its
+    ticks only repeated them, and on a phone they slanted into a margin of their own ("200 mil" in Spanish)."""
     ordered = rows.sort_values("stock")
     ticktext = [escape(f"{n} ({label})", quote=False) for n, label in zip(ordered["name"], ordered["label"])]
     fig = charts.ranked_bars(rows, "name", "stock", "label", colour).update_traces(textposition="none")
-    # left: the names and values; bottom: the count ticks; the last tick label may reach past the plot's right end
+    # left: the names and values
     return fig.update_layout(
-        margin={"l": label_width(ticktext) + TICK_GAP_PX, "r": 24, "t": 10, "b": TICK_LINE_PX + TICK_GAP_PX},
-        **fixed_axes(xaxis={**fig.layout.xaxis.to_plotly_json(), **LEVEL},
+        margin={"l": label_width(ticktext) + TICK_GAP_PX, "r": 10, "t": 10, "b": 10},
+        **fixed_axes(xaxis={"visible": False},
                      yaxis={"tickmode": "array", "tickvals": ordered["name"].tolist(), "ticktext": ticktext}))
 
 

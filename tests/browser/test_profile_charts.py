@@ -17,8 +17,14 @@ LABELS_JS = r"""(keys) => keys.map(key => {
   if (!gd || !gd._fullLayout) return {key, missing: true};
   const svg = gd.querySelector('svg.main-svg').getBoundingClientRect();
   const size = gd._fullLayout._size, margin = gd._fullLayout.margin;
-  const outside = [], overlapping = [];
+  const outside = [], overlapping = [], colliding = [];
   let n = 0;
+  // level labels of one x axis side by side must not run into each other (slanted ones are plotly's own choice)
+  for (const axis of ['xtick', 'x2tick']) {
+    const level = [...gd.querySelectorAll(`g.${axis} text`)].filter(t => !/rotate\((?!0[,)])/.test(t.getAttribute('transform') || ''))
+      .map(t => t.getBoundingClientRect()).filter(r => r.width).sort((a, b) => a.left - b.left);
+    for (let i = 1; i < level.length; i++) if (level[i].left < level[i - 1].right - 1) colliding.push(axis);
+  }
   for (const text of gd.querySelectorAll('g.xtick text, g.x2tick text, g.ytick text, g.y2tick text, text.legendtext')) {
     const r = text.getBoundingClientRect();
     if (!r.width || getComputedStyle(text).display === 'none') continue;
@@ -27,15 +33,18 @@ LABELS_JS = r"""(keys) => keys.map(key => {
       outside.push(text.textContent);
     if (text.closest('g.ytick') && r.right > svg.left + size.l + 1) overlapping.push(text.textContent);
   }
-  return {key, n, outside, overlapping, pushed: ['l', 'r', 't', 'b'].filter(s => Math.abs(size[s] - margin[s]) > 0.5)};
+  return {key, n, outside, overlapping, colliding, pushed: ['l', 'r', 't', 'b'].filter(s => Math.abs(size[s] - margin[s]) > 0.5)};
 })"""
 
 
-@pytest.mark.parametrize("path", ["/country?country=PHL", "/country?country=TON&lang=fr",
-                                  "/country?country=MEX&corridors=origins&lang=es"])
-def test_profile_chart_labels_fit_the_margins_set_on_the_server(page, open_page, path):
+@pytest.mark.parametrize("path, phone", [("/country?country=PHL", False), ("/country?country=TON&lang=fr", False),
+                                         ("/country?country=MEX&corridors=origins&lang=es", False),
+                                         ("/country?country=MEX&corridors=origins&lang=es", True)])
+def test_profile_chart_labels_fit_the_margins_set_on_the_server(page, open_page, path, phone):
+    if phone:
+        page.set_viewport_size({"width": 390, "height": 844})
     state = open_page(page, path)
-    screenshot(page, "profile_margins_" + path.split("?")[1].replace("&", "_").replace("=", "-"))
+    screenshot(page, "profile_margins_" + path.split("?")[1].replace("&", "_").replace("=", "-") + ("_phone" if phone else ""))
     assert not bh.exception_texts(page) and not page.watch.errors(), page.watch.errors()
     assert all(c["drawn"] for c in state["charts"])
     charts = page.evaluate(LABELS_JS, list(KEYS))
@@ -44,4 +53,7 @@ def test_profile_chart_labels_fit_the_margins_set_on_the_server(page, open_page,
         assert chart["n"] >= 3, chart                       # the labels were found
         assert chart["outside"] == [], f"{path}: labels cut at the edge of {chart['key']}: {chart['outside']}"
         assert chart["overlapping"] == [], f"{path}: value labels over the plot of {chart['key']}: {chart['overlapping']}"
-        assert chart["pushed"] == [], f"{path}: plotly widened the margins of {chart['key']} ({chart['pushed']})"
+        assert chart["colliding"] == [], f"{path}: value ticks run into each other on {chart['key']}"
+        # on a phone a legend of two long names takes two lines, and pushes the top margin: allowed there
+        pushed = [side for side in chart["pushed"] if not (phone and side == "t")]
+        assert pushed == [], f"{path}: plotly widened the margins of {chart['key']} ({chart['pushed']})"
