@@ -14,7 +14,7 @@ from components.kpi import Kpi, kpi_row
 from components.labels import figure_note, format_value
 from components.links import link_column, project_link
 from components.provenance import illustrative_notice
-from components.state import lang, report_unknown, tr, url_choice, url_selectbox, url_tabs
+from components.state import lang, report_unknown, tr, url_choice, url_selectbox
 from components.tables import data_table, dataframe, when_opened
 from components.text import caption, markdown
 from ipmd import gis
@@ -142,6 +142,7 @@ def remittance_chart(profile: CountryProfile, name: str) -> None:
     data_table(series, "profile_remittances")
 
 
+CORRIDOR_VIEWS = {"bars": "profile.corridors.bars", "map": "profile.corridors.map"}
 CORRIDORS = {"destinations": (theme.OKABE_ITO[1], "profile.corridors.destinations_summary"),
              "origins": (theme.OKABE_ITO[2], "profile.corridors.origins_summary")}
 
@@ -165,29 +166,32 @@ def corridors(profile: CountryProfile, names: pd.DataFrame, name: str, stock_yea
     rows["label"] = [format_value(v, "persons") for v in rows["stock"]]
     summary = tr(summary_key, country=name, year=stock_year,
                  top=", ".join(f"{r.name} ({r.label})" for r in rows.head(3).itertuples()))
-    # the ranking, or the same corridors on a world map (?corridor_view=map): one drawn at a time
-    tabs, shown, bad = url_tabs({"bars": tr("profile.corridors.bars"), "map": tr("profile.corridors.map")},
-                                key="corridor_view", default="bars")
+    # the ranking, or the same corridors on a world map (?corridor_view=map): one drawn at a time. A segmented
+    # control, not st.tabs: a tab panel watches every DOM change inside it and, on each, walks its content for
+    # something focusable (React Aria's useHasTabbableChild, checkVisibility on every node of the chart), a quarter
+    # of what plotly took to draw all four charts on the country switch (issue 18; the profile: README "Performance")
+    shown, bad = url_choice(st.segmented_control, tr("switch18.corridors.view"), list(CORRIDOR_VIEWS),
+                            "corridor_view", "bars", required=True, label_visibility="collapsed",
+                            format_func=lambda v: tr(CORRIDOR_VIEWS[v]))
     if bad:
         report_unknown(bad)
     chart_title = tr("export.title_place", title=f"{tr(f'profile.corridors.{kind}')}, {stock_year}", place=name)
     sources = ("undesa_ims_2024_bilateral",)
-    with tabs[shown]:
-        if shown == "bars":
-            bars = figure(figures.corridor_bars, rows[["name", "stock", "label"]], colour)
-            charts.show(bars, "profile_corridor_bars", alt=summary, title=chart_title, sources=sources,
-                        year=stock_year)
-        elif pd.notna(me["label_lon"]):
-            flows = figure(figures.corridor_map, (float(me["label_lon"]), float(me["label_lat"])),
-                           rows.dropna(subset=["label_lon"])[["name", "label_lon", "label_lat", "stock", "label"]],
-                           colour)
-            maps.show_map(flows, key="profile_corridor_map", alt=summary, title=chart_title, sources=sources,
-                          year=stock_year)
-            map_downloads(lambda con, language: gis.corridor_layer(con, profile.iso3, frame, kind, stock_year, language),
-                          f"ipmd_corridors_{kind}_{profile.iso3}_{stock_year}", key="profile_corridor_map",
-                          layer_name=f"corridors_{kind}", help_key="gis.download.corridors_help")
-        else:
-            st.info(tr("common.no_data"))
+    if shown == "bars":
+        bars = figure(figures.corridor_bars, rows[["name", "stock", "label"]], colour)
+        charts.show(bars, "profile_corridor_bars", alt=summary, title=chart_title, sources=sources,
+                    year=stock_year)
+    elif pd.notna(me["label_lon"]):
+        flows = figure(figures.corridor_map, (float(me["label_lon"]), float(me["label_lat"])),
+                       rows.dropna(subset=["label_lon"])[["name", "label_lon", "label_lat", "stock", "label"]],
+                       colour)
+        maps.show_map(flows, key="profile_corridor_map", alt=summary, title=chart_title, sources=sources,
+                      year=stock_year)
+        map_downloads(lambda con, language: gis.corridor_layer(con, profile.iso3, frame, kind, stock_year, language),
+                      f"ipmd_corridors_{kind}_{profile.iso3}_{stock_year}", key="profile_corridor_map",
+                      layer_name=f"corridors_{kind}", help_key="gis.download.corridors_help")
+    else:
+        st.info(tr("common.no_data"))
     markdown(summary)
     data_table(rows[["name", "partner_iso3", "stock"]], "profile_corridor")
 

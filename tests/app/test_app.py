@@ -166,7 +166,12 @@ def test_corridors_show_a_ranking_or_a_map_from_the_link():
 
     at = open_page("pages/country.py", country="PHL")
     assert kinds(at) == ["bar"]                                 # the ranking; the map is one click away
+    # picked with a segmented control, not tabs (a tab panel walks its content on every change plotly makes: issue 18)
+    assert not at.tabs and at.segmented_control(key="corridor_view").value == "bars"
+    at.segmented_control(key="corridor_view").set_value("map").run()
+    assert kinds(at) == ["scattergeo"] and at.query_params["corridor_view"] == "map"
     at = open_page("pages/country.py", country="PHL", corridor_view="map")
     assert not at.exception and kinds(at) == ["scattergeo"] and at.query_params["corridor_view"] == "map"
+    assert at.segmented_control(key="corridor_view").value == "map"
     at = open_page("pages/country.py", country="PHL", corridor_view="globe")
     assert any("globe" in w.value for w in at.warning) and kinds(at) == ["bar"]
