@@ -49,10 +49,7 @@ if shown == "pipeline":
 if shown == "whatif":
     with tabs["whatif"]:
         st.caption(tr("allocation.round.intro"))
-    # the round itself below the tab, not inside it: a tab panel watches its content for every change to find a
-    # focusable element (a visibility check that forces the browser to restyle the page), ~100-300 ms of the
-    # browser's time on each tick while the chart is redrawn (issue 18)
-    view.what_if_round(pipe, env, chosen_year)
+        view.what_if_round(pipe, env, chosen_year)
 
 if shown == "since":
     with tabs["since"]:

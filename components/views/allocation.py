@@ -247,8 +247,7 @@ def round_editor(pipe: pd.DataFrame) -> allocation.Selection:
 @linked_fragment
 def what_if_round(pipe: pd.DataFrame, env: allocation.Envelope, year: int) -> None:
     """The what-if round: counting mode, the editor, and every effect of the selection. A fragment: a tick, an
-    amount or the counting mode reruns this section only (the URL follows: ?count=, ?fund=). Drawn after the tab's
-    intro, outside the tab panel (pages/allocation.py)."""
+    amount or the counting mode reruns this section only (the URL follows: ?count=, ?fund=)."""
     mode = counting_mode()
     selection = round_editor(pipe)
     result = load(allocation.effects, selection, year, mode)
