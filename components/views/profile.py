@@ -170,7 +170,7 @@ def corridors(profile: CountryProfile, names: pd.DataFrame, name: str, stock_yea
     # control, not st.tabs: a tab panel watches every DOM change inside it and, on each, walks its content for
     # something focusable (React Aria's useHasTabbableChild, checkVisibility on every node of the chart), a quarter
     # of what plotly took to draw all four charts on the country switch (issue 18; the profile: README "Performance")
-    shown, bad = url_choice(st.segmented_control, tr("switch18.corridors.view"), list(CORRIDOR_VIEWS),
+    shown, bad = url_choice(st.segmented_control, tr("profile.corridors.view"), list(CORRIDOR_VIEWS),
                             "corridor_view", "bars", required=True, label_visibility="collapsed",
                             format_func=lambda v: tr(CORRIDOR_VIEWS[v]))
     if bad:
