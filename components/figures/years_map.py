@@ -41,6 +41,12 @@ def _colour(values: pd.Series, log_scale: bool) -> pd.Series:
     return np.log10(values.where(values > 0)) if log_scale else values
 
 
+def _colours(values: pd.Series) -> list[float]:
+    """Colour values to 7 significant digits (a colour scale tells apart far fewer): 17-digit floats were a third
+    of a frame's bytes once the labels were short."""
+    return [float(f"{value:.7g}") for value in values]
+
+
 def _frames(values: pd.DataFrame, countries: pd.DataFrame, years: list[int], log_scale: bool) -> list[dict]:
     """One frame per year: world_choropleth's three traces (countries with a value; small states and countries
     missing from the topojson, with and without a value), as plain dicts. One merge for all years."""
@@ -59,10 +65,10 @@ def _frames(values: pd.DataFrame, countries: pd.DataFrame, years: list[int], log
         mine, dot = by_year_map.get(year, empty_map), by_year_dots.get(year, empty_dots)
         bare = marked[~marked["iso3"].isin(set(dot["iso3"]))]
         frames.append({"name": str(year), "traces": [0, 1, 2], "data": [
-            {"type": "choropleth", "locations": mine["iso3"].tolist(), "z": mine["color"].tolist(),
+            {"type": "choropleth", "locations": mine["iso3"].tolist(), "z": _colours(mine["color"]),
              "customdata": mine[["iso3", "name", "label"]].to_numpy().tolist()},
             {"type": "scattergeo", "lon": dot["label_lon"].tolist(), "lat": dot["label_lat"].tolist(),
-             "marker": {"size": 8, "line": {"color": "#333333", "width": 0.8}, "color": dot["color"].tolist(),
+             "marker": {"size": 8, "line": {"color": "#333333", "width": 0.8}, "color": _colours(dot["color"]),
                         "coloraxis": "coloraxis"},
              "customdata": dot[["iso3", "name", "label"]].to_numpy().tolist()},
             {"type": "scattergeo", "lon": bare["label_lon"].tolist(), "lat": bare["label_lat"].tolist(),
