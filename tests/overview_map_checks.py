@@ -25,11 +25,13 @@ def map_spec(at) -> dict:
 
 
 def _shown(spec: dict) -> tuple[int, dict[str, tuple[float, str]]]:
-    """The year the map opens at and, per country drawn as a shape, (colour value, hover label)."""
+    """The year the map opens at and, per country drawn as a shape, (colour value, hover label as the reader sees
+    it: the country's label and what the trace's hover template writes after it, the source)."""
     slider = spec["layout"]["sliders"][0]
     year = int(slider["steps"][slider["active"]]["label"])
     trace = spec["data"][0]
-    return year, {iso3: (z, label) for z, (iso3, _, label) in zip(_array(trace["z"]), trace["customdata"])}
+    after = trace["hovertemplate"].split("%{customdata[2]}", 1)[1].split("<extra>", 1)[0]
+    return year, {iso3: (z, label + after) for z, (iso3, _, label) in zip(_array(trace["z"]), trace["customdata"])}
 
 
 def _array(values) -> list[float]:

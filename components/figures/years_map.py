@@ -3,7 +3,10 @@ animation frame per year the source publishes, a slider of those years and a pla
 in the browser (no rerun per year, and offline: the map still takes the local topojson through maps.show_map).
 
 The frames repeat world_choropleth's three traces (countries, small states with a value, small states without),
-built here as plain dicts: building a whole figure per year costs ~80 ms each.
+built here as plain dicts: building a whole figure per year costs ~80 ms each. The source every hover label ends
+with (" · UN DESA ...", the same for the whole series) is written once, in the traces' hover templates, not in
+every country's label of every frame: it was about half of the frames' bytes (issue 18: the browser parses,
+re-serialises and re-parses the whole figure, frames included, to apply its theme).
 """
 from __future__ import annotations
 
@@ -15,10 +18,33 @@ from components import maps, theme
 from ipmd.geo import topojson_ids
 
 HOVER = "<b>%{customdata[1]}</b><br>%{customdata[2]}<extra></extra>"
+SOURCE_SEPARATOR = " · "
+
+
+def _common_source(labels: pd.Series) -> tuple[pd.Series, str]:
+    """Labels "value<br>year · source" without their source when every label ends with the same one, and that
+    ending (" · source"; "" when the labels do not share one, or when it holds plotly's template syntax)."""
+    parts = labels.str.rsplit(SOURCE_SEPARATOR, n=1)
+    if labels.empty or not (parts.str.len() == 2).all():
+        return labels, ""
+    tails = set(parts.str[1])
+    if len(tails) != 1 or "%{" in (tail := tails.pop()):
+        return labels, ""
+    return parts.str[0], SOURCE_SEPARATOR + tail
+
+
+def _hover(suffix: str) -> str:
+    return HOVER.replace("<extra>", suffix + "<extra>") if suffix else HOVER
 
 
 def _colour(values: pd.Series, log_scale: bool) -> pd.Series:
     return np.log10(values.where(values > 0)) if log_scale else values
+
+
+def _colours(values: pd.Series) -> list[float]:
+    """Colour values to 7 significant digits (a colour scale tells apart far fewer): 17-digit floats were a third
+    of a frame's bytes once the labels were short."""
+    return [float(f"{value:.7g}") for value in values]
 
 
 def _frames(values: pd.DataFrame, countries: pd.DataFrame, years: list[int], log_scale: bool) -> list[dict]:
@@ -39,10 +65,10 @@ def _frames(values: pd.DataFrame, countries: pd.DataFrame, years: list[int], log
         mine, dot = by_year_map.get(year, empty_map), by_year_dots.get(year, empty_dots)
         bare = marked[~marked["iso3"].isin(set(dot["iso3"]))]
         frames.append({"name": str(year), "traces": [0, 1, 2], "data": [
-            {"type": "choropleth", "locations": mine["iso3"].tolist(), "z": mine["color"].tolist(),
+            {"type": "choropleth", "locations": mine["iso3"].tolist(), "z": _colours(mine["color"]),
              "customdata": mine[["iso3", "name", "label"]].to_numpy().tolist()},
             {"type": "scattergeo", "lon": dot["label_lon"].tolist(), "lat": dot["label_lat"].tolist(),
-             "marker": {"size": 8, "line": {"color": "#333333", "width": 0.8}, "color": dot["color"].tolist(),
+             "marker": {"size": 8, "line": {"color": "#333333", "width": 0.8}, "color": _colours(dot["color"]),
                         "coloraxis": "coloraxis"},
              "customdata": dot[["iso3", "name", "label"]].to_numpy().tolist()},
             {"type": "scattergeo", "lon": bare["label_lon"].tolist(), "lat": bare["label_lat"].tolist(),
@@ -60,8 +86,14 @@ def stepping_map(values: pd.DataFrame, countries: pd.DataFrame, shown_year: int,
     m the 98th percentile of the values' size, so that a few extreme values do not wash out the rest (those
     beyond take the end colours; their hover shows the value)."""
     years = sorted(int(y) for y in values["map_year"].unique())
+    short, suffix = _common_source(values["label"])
+    values = values.assign(label=short)
     base = maps.world_choropleth(values[values["map_year"] == shown_year], countries, colorbar_title=colorbar_title,
                                  log_scale=log_scale, diverging=diverging, unit=unit, lang=lang)
+    # the source in the templates of the traces with a value (0: countries, 1: small states); 2 has none
+    data = [trace.to_plotly_json() for trace in base.data]
+    for trace in data[:2]:
+        trace["hovertemplate"] = _hover(suffix)
     colours = _colour(values["value"], log_scale).dropna()
     frames = _frames(values, countries, years, log_scale)
     animate = {"mode": "immediate", "frame": {"duration": 0, "redraw": True}, "transition": {"duration": 0}}
@@ -89,4 +121,4 @@ def stepping_map(values: pd.DataFrame, countries: pd.DataFrame, shown_year: int,
                   margin={**layout.get("margin", {}), "b": 170})
     # the frames are plain data built above from the validated figure's own trace types: validating them again
     # (plotly.py checks every property of every frame) cost ~1 s for the 55 years of a World Bank series
-    return go.Figure(data=base.data, layout=layout, frames=frames, _validate=False)
+    return go.Figure(data=data, layout=layout, frames=frames, _validate=False)
