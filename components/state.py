@@ -1,7 +1,6 @@
 """Page state that lives in the URL, so a link opens the same view; and the interface language."""
 from __future__ import annotations
 
-import functools
 import math
 from typing import Callable, Sequence
 
@@ -110,37 +109,14 @@ def view_link_parts() -> tuple[str, dict[str, str]]:
 
 
 def share_link(slot) -> None:
-    """'Copy link' in `slot`: the address of this exact view (page, country, year, filters, language). The slot is
-    remembered for the run, so that a fragment that changes the URL can write the link again (`refresh_share_link`)."""
+    """'Copy link' in `slot`: the address of this exact view (page, country, year, filters, language)."""
     from urllib.parse import urlencode
 
-    st.session_state["_share_slot"] = slot
     base, params = view_link_parts()
     link = f"{base}?{urlencode(params)}" if params else base
     with slot.popover(tr("share.button"), icon=":material/link:"):
         st.caption(tr("share.help"))
         st.code(link, language=None, wrap_lines=True)
-
-
-def refresh_share_link() -> None:
-    """Write 'Copy link' again with the URL as it is now: called at the end of a fragment whose controls change the URL
-    (a fragment's rerun does not run app.py, which writes the link after the page). Streamlit lets a fragment's rerun
-    write to a container made outside it only when its full run wrote there too, so it is written on full runs as
-    well (app.py then writes it once more, after the page)."""
-    slot = st.session_state.get("_share_slot")
-    if slot is not None:
-        share_link(slot)
-
-
-def linked_fragment(section: Callable) -> Callable:
-    """`st.fragment` for a section whose controls change the URL: its rerun ends by writing the sidebar's 'Copy
-    link' again (`refresh_share_link`), so the link holds what was just chosen."""
-    @functools.wraps(section)
-    def run(*args, **kwargs):
-        result = section(*args, **kwargs)
-        refresh_share_link()
-        return result
-    return st.fragment(run)
 
 
 def url_slider(label_text: str, key: str, default: float, *, min_value: float, max_value: float, step: float,

@@ -16,7 +16,7 @@ from components.figures import allocation as figures
 from components.kpi import Kpi, kpi_row
 from components.labels import country_frame
 from components.links import donor_link, link_column, page_link, project_link
-from components.state import keep_in_url, lang, linked_fragment, report_unknown, tr, url_choice, url_multiselect, url_selectbox
+from components.state import keep_in_url, lang, report_unknown, tr, url_choice, url_multiselect, url_selectbox
 from components.tables import data_table, dataframe, when_opened
 from components.text import plain
 from ipmd.allocation import report as allocation
@@ -244,7 +244,7 @@ def round_editor(pipe: pd.DataFrame) -> allocation.Selection:
     return selection
 
 
-@linked_fragment
+@st.fragment
 def what_if_round(pipe: pd.DataFrame, env: allocation.Envelope, year: int) -> None:
     """The what-if round: counting mode, the editor, and every effect of the selection. A fragment: a tick, an
     amount or the counting mode reruns this section only (the URL follows: ?count=, ?fund=)."""

@@ -14,7 +14,7 @@ from components.figures import compare as figures
 from components import charts, labels
 from components.labels import country_frame
 from components.provenance import source_label
-from components.state import lang, linked_fragment, tr, url_selectbox, url_tabs, report_unknown
+from components.state import lang, tr, url_selectbox, url_tabs, report_unknown
 from components.tables import CELL_PAD_PX, data_table, dataframe, text_px
 from components.text import markdown, plain
 from ipmd import queries
@@ -182,7 +182,7 @@ def sections(data: compare.Comparison, names: dict[str, str]) -> None:
         SECTIONS[shown](data, names)
 
 
-@linked_fragment
+@st.fragment
 def indicator_sections(codes: tuple[str, ...], year: int, names: dict[str, str]) -> None:
     """The indicator over time (?indicator=), the tabs (?view=) and the downloads, which depend on both. A fragment:
     picking an indicator or a tab reruns this section only, not the places' picker and the headline."""

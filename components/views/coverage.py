@@ -17,7 +17,7 @@ from components.figures import coverage as figures
 from components.figures.coverage import quadrant_label
 from components.links import link_column, project_link
 from components.provenance import illustrative_notice, source_label
-from components.state import (lang, linked_fragment, report_unknown, tr, url_choice, url_multiselect, url_slider,
+from components.state import (lang, report_unknown, tr, url_choice, url_multiselect, url_slider,
                               url_tabs, url_toggle, url_year_range)
 from components.tables import data_table, dataframe, when_opened
 from components.views import results as results_view
@@ -434,7 +434,7 @@ def gfmd_section(gfmd) -> None:
 
 
 # ------------------------------------------------------------------------------------------- the page's body
-@linked_fragment
+@st.fragment
 def body(chosen_year: int, names: pd.DataFrame, name_of: dict) -> None:
     """The answers, the filters, the counting mode and the open view (issue 18). Every one depends on the filters,
     so a filter, the mode or a tab reruns this fragment, not the page's navigation, sidebar and title (the sidebar's

@@ -10,7 +10,7 @@ from components.figure_cache import figure
 from components.kpi import Kpi, kpi_row
 from components.labels import country_frame
 from components.links import donor_link, link_column, project_link
-from components.state import lang, linked_fragment, tr, url_tabs
+from components.state import lang, tr, url_tabs
 from components.tables import data_table, dataframe, when_opened
 from components.text import caption, markdown, plain
 from ipmd.i18n import fmt_pct, fmt_usd, goal_label, plural, usd_column_format
@@ -104,7 +104,7 @@ def _breakdown(frame: pd.DataFrame, labels: list[str], key: str, title: str, tot
                               "attributed_usd": st.column_config.NumberColumn(tr("donor.col.attributed_usd"), format=usd)})
 
 
-@linked_fragment
+@st.fragment
 def breakdown_tabs(page: DonorPage) -> None:
     """Its attributed money by goal, partner or country, one tab at a time (?by=). A fragment: switching the tab
     reruns this section only, not the page."""

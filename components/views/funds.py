@@ -21,7 +21,7 @@ from components.figures import funds as figures
 from components.views import fund_sources_uses
 from components.kpi import Kpi, kpi_row
 from components.links import donor_link, link_column, page_link, project_link
-from components.state import (lang, linked_fragment, report_unknown, tr, url_choice, url_multiselect,
+from components.state import (lang, report_unknown, tr, url_choice, url_multiselect,
                               url_selectbox, url_tabs)
 from components.tables import data_table, dataframe
 from components.text import caption, link_values, literal, markdown, plain
@@ -357,7 +357,7 @@ def downloads_section(sel: Selection, n_transactions: int) -> None:
 
 # ------------------------------------------------------------------------------------------ the page's body
 
-@linked_fragment
+@st.fragment
 def body(options: fund_report.FundOptions) -> None:
     """The filters, the ladder, the open tab and the downloads (issue 18): every one of them depends on the top
     filters, so a filter or a tab change reruns this fragment, not the page's navigation, sidebar and title."""

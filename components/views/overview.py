@@ -10,7 +10,7 @@ from components.figure_cache import figure
 from components.figures import years_map
 from components.labels import country_frame, format_value, unit_of, value_labels
 from components.provenance import illustrative_notice, source_label
-from components.state import lang, linked_fragment, tr, url_selectbox
+from components.state import lang, tr, url_selectbox
 from components.tables import data_table
 from components.text import markdown
 from ipmd import gis
@@ -20,7 +20,7 @@ from ipmd.profiles import compare, overview
 from ipmd.ticks import indicator_unit
 
 
-@linked_fragment
+@st.fragment
 def map_section(chosen_year: int) -> None:
     """The world map of one indicator (?indicator=): its picker, the map (a year slider and play button for a source
     that publishes several years, drawn by the browser), its summary, data and downloads. A fragment: picking an

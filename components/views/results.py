@@ -18,7 +18,7 @@ from components.figures import results as figures
 from components.kpi import Kpi, kpi_row
 from components.labels import country_frame
 from components.links import link_column, project_link
-from components.state import lang, linked_fragment, report_unknown, tr, url_choice
+from components.state import lang, report_unknown, tr, url_choice
 from components.tables import dataframe
 from components.text import caption, markdown
 from components.views.project import date_text, received_texts
@@ -61,7 +61,7 @@ def controls(years: tuple[int, ...]) -> tuple[str, int | None]:
     return by, (None if chosen == ALL_YEARS else int(chosen))
 
 
-@linked_fragment
+@st.fragment
 def results_section(is_illustrative: bool) -> None:
     """The tab's content. A fragment: changing the grouping or the year reruns this tab only."""
     st.subheader(tr("results_views.title"))

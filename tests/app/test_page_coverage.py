@@ -302,14 +302,3 @@ def test_a_filter_reruns_the_body_not_the_navigation_and_sidebar(monkeypatch):
     assert answers_text(at) == answers_text(full)
     assert [m.value for m in at.markdown] == [m.value for m in full.markdown] != before
     assert len([m for m in at.markdown if m.value == f"**{t('coverage.answers.title')}**"]) == 1   # replaced, not added
-
-
-def test_the_share_link_follows_a_filter_changed_in_the_body(monkeypatch):
-    """The sidebar's 'Copy link' is written by app.py after the page; a fragment rerun of the body does not run app.py,
-    so the body writes it again: the link holds the region just chosen."""
-    at = open_page()
-    apptest_pages.rerun_fragments_only(monkeypatch, at, only=("body",))
-    at.multiselect(key="region").set_value(["Africa"]).run()
-    ok(at)
-    links = [c.value for c in at.sidebar.code]
-    assert links and all("region=Africa" in link for link in links), links

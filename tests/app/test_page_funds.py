@@ -357,14 +357,3 @@ def test_the_sankey_pickers_list_its_donors_and_partners(default_page, con):
         ends = ends[~ends["node"].str.endswith(":Other")]
         assert len(ends) > 1
         assert default_page.selectbox(key=key).options == ends["label"].tolist()
-
-
-def test_the_share_link_follows_a_filter_changed_in_the_body(monkeypatch):
-    """The sidebar's 'Copy link' is written by app.py after the page; a fragment rerun of the body does not run app.py,
-    so the body writes it again: the link holds the filter just chosen."""
-    at = open_page()
-    apptest_pages.rerun_fragments_only(monkeypatch, at, only=("body",))
-    at.multiselect(key="donor_type").set_value(["government"]).run()
-    assert not at.exception, [e.message for e in at.exception]
-    links = [c.value for c in at.sidebar.code]
-    assert links and all("donor_type=government" in link for link in links), links
